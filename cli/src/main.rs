@@ -1,0 +1,2 @@
+//! The `riskgate` command-line tool.
+fn main() {}

@@ -1,0 +1,1 @@
+//! Canonical formatter (placeholder until the formatter lands).

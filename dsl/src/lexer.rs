@@ -1,0 +1,1 @@
+//! Lexical scanner (placeholder until the parser lands).

@@ -1,0 +1,221 @@
+//! The values policies compute with.
+//!
+//! Values are immutable and cheap to clone (composites are `Arc`-shared), so
+//! they can cross threads in the webhook and be reused across evaluations.
+//! Ordering follows OPA: null < boolean < number < string < array < object <
+//! set, composites compared element by element.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use crate::number::Number;
+
+/// A Rego value.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Value {
+    /// `null`
+    Null,
+    /// `true` / `false`
+    Bool(bool),
+    /// A number.
+    Number(Number),
+    /// A string.
+    String(Arc<str>),
+    /// An array.
+    Array(Arc<Vec<Value>>),
+    /// An object; keys may be any value.
+    Object(Arc<BTreeMap<Value, Value>>),
+    /// A set.
+    Set(Arc<BTreeSet<Value>>),
+}
+
+impl Value {
+    /// An empty object.
+    #[must_use]
+    pub fn empty_object() -> Value {
+        Value::Object(Arc::default())
+    }
+
+    /// An empty set.
+    #[must_use]
+    pub fn empty_set() -> Value {
+        Value::Set(Arc::default())
+    }
+
+    /// A string value.
+    #[must_use]
+    pub fn string(text: &str) -> Value {
+        Value::String(Arc::from(text))
+    }
+
+    /// An integer value.
+    #[must_use]
+    pub fn int(value: i64) -> Value {
+        Value::Number(Number::Int(value))
+    }
+
+    /// The OPA type name: `null`, `boolean`, `number`, `string`, `array`,
+    /// `object` or `set`.
+    #[must_use]
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+            Value::Set(_) => "set",
+        }
+    }
+
+    /// The string content, if this is a string.
+    #[must_use]
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The number, if this is a number.
+    #[must_use]
+    pub fn as_number(&self) -> Option<Number> {
+        match self {
+            Value::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// Looks up `key` in an object, an array (integer index) or a set
+    /// (membership: returns the element).
+    #[must_use]
+    pub fn get(&self, key: &Value) -> Option<&Value> {
+        match self {
+            Value::Object(map) => map.get(key),
+            Value::Array(items) => {
+                let index = key.as_number()?.as_i64()?;
+                items.get(usize::try_from(index).ok()?)
+            }
+            Value::Set(set) => set.get(key),
+            _ => None,
+        }
+    }
+
+    /// Converts from JSON (object keys become strings).
+    #[must_use]
+    pub fn from_json(json: &serde_json::Value) -> Value {
+        match json {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(*b),
+            serde_json::Value::Number(n) => n
+                .as_i64()
+                .map(Number::Int)
+                .or_else(|| Number::parse(&n.to_string()))
+                .map_or(Value::Null, Value::Number),
+            serde_json::Value::String(s) => Value::string(s),
+            serde_json::Value::Array(items) => {
+                Value::Array(Arc::new(items.iter().map(Value::from_json).collect()))
+            }
+            serde_json::Value::Object(map) => Value::Object(Arc::new(
+                map.iter()
+                    .map(|(k, v)| (Value::string(k), Value::from_json(v)))
+                    .collect(),
+            )),
+        }
+    }
+
+    /// Converts to JSON as `opa eval` does: sets become arrays (in order),
+    /// non-string object keys are written as their JSON text.
+    #[must_use]
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Number(n) => match n {
+                Number::Int(i) => serde_json::Value::from(*i),
+                Number::Float(f) => serde_json::Number::from_f64(*f)
+                    .map_or(serde_json::Value::Null, serde_json::Value::Number),
+            },
+            Value::String(s) => serde_json::Value::String(s.to_string()),
+            Value::Array(items) => items.iter().map(Value::to_json).collect(),
+            Value::Set(items) => items.iter().map(Value::to_json).collect(),
+            Value::Object(map) => serde_json::Value::Object(
+                map.iter()
+                    .map(|(k, v)| {
+                        let key = match k {
+                            Value::String(s) => s.to_string(),
+                            other => other.to_json().to_string(),
+                        };
+                        (key, v.to_json())
+                    })
+                    .collect(),
+            ),
+        }
+    }
+}
+
+impl From<bool> for Value {
+    fn from(value: bool) -> Self {
+        Value::Bool(value)
+    }
+}
+
+impl From<Number> for Value {
+    fn from(value: Number) -> Self {
+        Value::Number(value)
+    }
+}
+
+impl std::fmt::Display for Value {
+    /// Rego/JSON text: sets print as `{a, b}`, the empty set as `set()`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Null => f.write_str("null"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Number(n) => write!(f, "{n}"),
+            Value::String(s) => write!(f, "{}", serde_json::Value::String(s.to_string())),
+            Value::Array(items) => {
+                f.write_str("[")?;
+                write_joined(f, items.iter())?;
+                f.write_str("]")
+            }
+            Value::Set(items) if items.is_empty() => f.write_str("set()"),
+            Value::Set(items) => {
+                f.write_str("{")?;
+                write_joined(f, items.iter())?;
+                f.write_str("}")
+            }
+            Value::Object(map) => {
+                f.write_str("{")?;
+                for (i, (k, v)) in map.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{k}: {v}")?;
+                }
+                f.write_str("}")
+            }
+        }
+    }
+}
+
+fn write_joined<'a>(
+    f: &mut std::fmt::Formatter<'_>,
+    items: impl Iterator<Item = &'a Value>,
+) -> std::fmt::Result {
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{item}")?;
+    }
+    Ok(())
+}
+
+/// Compares two values in OPA order (same as `Ord`).
+#[must_use]
+pub fn compare(a: &Value, b: &Value) -> Ordering {
+    a.cmp(b)
+}
