@@ -10,3 +10,4 @@ pub mod value;
 
 pub use number::Number;
 pub use value::Value;
+pub mod builtins;

@@ -1,0 +1,130 @@
+//! Builtin functions, split by OPA category (one module per category).
+//!
+//! Each category module exposes `pub(crate) const BUILTINS: &[Builtin]`;
+//! [`lookup`] searches them all. Builtins are pure functions of their
+//! arguments and the [`BuiltinContext`]; the clock is the evaluation clock,
+//! never the wall clock.
+//!
+//! Builtins that need the evaluator (`print`, `trace`, `walk`, `internal.*`
+//! membership helpers) are implemented there, not here.
+
+use crate::value::Value;
+
+/// What a builtin may read besides its arguments.
+#[derive(Debug, Clone)]
+pub struct BuiltinContext {
+    /// The evaluation clock in nanoseconds since the Unix epoch
+    /// (`time.now_ns()`); fixed for a whole evaluation.
+    pub now_ns: i64,
+}
+
+/// Why a builtin call failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuiltinError {
+    /// The OPA error class.
+    pub kind: BuiltinErrorKind,
+    /// A message in OPA's wording, e.g. `count: operand 1 must be one of
+    /// {array, object, set, string} but got number`.
+    pub message: String,
+}
+
+/// OPA's classes of builtin error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuiltinErrorKind {
+    /// An operand has the wrong type (`eval_type_error`).
+    Type,
+    /// The builtin failed on well-typed operands (`eval_builtin_error`).
+    Failed,
+}
+
+impl BuiltinError {
+    /// A type error.
+    #[must_use]
+    pub fn type_error(message: impl Into<String>) -> Self {
+        Self {
+            kind: BuiltinErrorKind::Type,
+            message: message.into(),
+        }
+    }
+
+    /// A failure on well-typed operands.
+    #[must_use]
+    pub fn failed(message: impl Into<String>) -> Self {
+        Self {
+            kind: BuiltinErrorKind::Failed,
+            message: message.into(),
+        }
+    }
+
+    /// OPA's error code for this class.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self.kind {
+            BuiltinErrorKind::Type => "eval_type_error",
+            BuiltinErrorKind::Failed => "eval_builtin_error",
+        }
+    }
+}
+
+/// The signature every builtin implements.
+pub type BuiltinFn = fn(&BuiltinContext, &[Value]) -> Result<Value, BuiltinError>;
+
+/// A builtin function.
+#[derive(Debug)]
+pub struct Builtin {
+    /// The exact OPA name, e.g. `strings.replace_n`.
+    pub name: &'static str,
+    /// Number of arguments.
+    pub arity: usize,
+    /// The implementation.
+    pub func: BuiltinFn,
+    /// OPA's category, used for docs/builtins.md.
+    pub category: &'static str,
+    /// One line describing the function.
+    pub summary: &'static str,
+}
+
+/// Finds a builtin by its OPA name.
+#[must_use]
+pub fn lookup(name: &str) -> Option<&'static Builtin> {
+    registry().get(name).copied()
+}
+
+/// Every builtin, sorted by name.
+#[must_use]
+pub fn all() -> Vec<&'static Builtin> {
+    registry().values().copied().collect()
+}
+
+/// OPA builtins riskgate deliberately does not provide, with the reason.
+pub const UNSUPPORTED: &[(&str, &str)] = &[
+    ("http.send", "network access is not supported in riskgate"),
+    ("net.lookup_ip_addr", "network access is not supported in riskgate"),
+    ("opa.runtime", "runtime introspection is not supported in riskgate"),
+    ("rand.intn", "random numbers would make decisions non-deterministic"),
+];
+
+/// The reason a builtin is unsupported, if it is one of [`UNSUPPORTED`].
+#[must_use]
+pub fn unsupported_reason(name: &str) -> Option<&'static str> {
+    UNSUPPORTED
+        .iter()
+        .find(|(unsupported, _)| *unsupported == name)
+        .map(|(_, reason)| *reason)
+}
+
+fn registry() -> &'static std::collections::BTreeMap<&'static str, &'static Builtin> {
+    static REGISTRY: std::sync::OnceLock<
+        std::collections::BTreeMap<&'static str, &'static Builtin>,
+    > = std::sync::OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        CATEGORIES
+            .iter()
+            .flat_map(|category| category.iter())
+            .map(|builtin| (builtin.name, builtin))
+            .collect()
+    })
+}
+
+/// The builtin tables of every category module.
+const CATEGORIES: &[&[Builtin]] = &[];
