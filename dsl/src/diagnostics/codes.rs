@@ -164,8 +164,8 @@ mod tests {
         for code in ALL {
             assert!(code.docs.contains("## Fix"), "{} lacks a Fix section", code.id);
             assert!(
-                code.summary.chars().next().is_some_and(char::is_lowercase),
-                "{} summary must start lower-case",
+                !code.summary.chars().next().is_some_and(char::is_uppercase),
+                "{} summary must not start upper-case",
                 code.id
             );
         }
