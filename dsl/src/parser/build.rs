@@ -484,24 +484,7 @@ impl<'s> Builder<'s> {
             return Some(first);
         };
         match tail.as_rule() {
-            Rule::pair_in_tail => {
-                let mut parts = tail
-                    .into_inner()
-                    .filter(|p| p.as_rule() == Rule::rel_expr)
-                    .map(|p| self.rel_expr(p))
-                    .collect::<Option<Vec<_>>>()?
-                    .into_iter();
-                let value = parts.next()?;
-                let collection = parts.next()?;
-                Some(Expr {
-                    span,
-                    kind: ExprKind::Membership {
-                        key: Some(Box::new(first)),
-                        value: Box::new(value),
-                        collection: Box::new(collection),
-                    },
-                })
-            }
+            Rule::pair_in_tail => self.pair_in(span, first, tail),
             Rule::assign_tail => {
                 let mut op = AssignOp::Unify;
                 let mut rhs = None;
@@ -524,6 +507,24 @@ impl<'s> Builder<'s> {
             }
             _ => None,
         }
+    }
+
+    /// `key, value in collection` where `key` is already built.
+    fn pair_in(&mut self, span: Span, key: Expr, tail: P<'_>) -> Option<Expr> {
+        let mut parts = tail
+            .into_inner()
+            .filter(|p| p.as_rule() == Rule::rel_expr)
+            .map(|p| self.rel_expr(p));
+        let value = parts.next()??;
+        let collection = parts.next()??;
+        Some(Expr {
+            span,
+            kind: ExprKind::Membership {
+                key: Some(Box::new(key)),
+                value: Box::new(value),
+                collection: Box::new(collection),
+            },
+        })
     }
 
     // ------------------------------------------------------------ expressions
@@ -626,8 +627,13 @@ impl<'s> Builder<'s> {
             Rule::array => self.array(pair)?,
             Rule::brace => self.brace(pair)?,
             Rule::paren => {
-                let inner = pair.into_inner().find(|p| p.as_rule() == Rule::in_expr)?;
-                ExprKind::Paren(Box::new(self.in_expr(inner)?))
+                let mut children = pair.into_inner();
+                let first = self.in_expr(children.next()?)?;
+                let inner = match children.next() {
+                    Some(tail) => self.pair_in(span, first, tail)?,
+                    None => first,
+                };
+                ExprKind::Paren(Box::new(inner))
             }
             Rule::var_or_call => return self.var_or_call(pair),
             _ => return None,
@@ -767,8 +773,16 @@ impl<'s> Builder<'s> {
                     parts.push(TemplatePart::Text(child.as_str().replace("\\{", "{")));
                 }
                 Rule::template_expr => {
-                    let inner = child.into_inner().find(|p| p.as_rule() == Rule::in_expr)?;
-                    parts.push(TemplatePart::Expr(self.in_expr(inner)?));
+                    let mut expr = None;
+                    let mut with = Vec::new();
+                    for inner in child.into_inner() {
+                        match inner.as_rule() {
+                            Rule::in_expr => expr = Some(self.in_expr(inner)?),
+                            Rule::with_modifier => with.push(self.with_modifier(inner)?),
+                            _ => {}
+                        }
+                    }
+                    parts.push(TemplatePart::Expr { expr: expr?, with });
                 }
                 _ => {}
             }

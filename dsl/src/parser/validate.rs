@@ -388,8 +388,8 @@ fn check_expr(expr: &Expr, out: &mut Vec<Diagnostic>) {
         }
         ExprKind::Template(template) => {
             for part in &template.parts {
-                if let TemplatePart::Expr(e) = part {
-                    check_expr(e, out);
+                if let TemplatePart::Expr { expr, .. } = part {
+                    check_expr(expr, out);
                 }
             }
         }
