@@ -99,9 +99,18 @@ pub fn all() -> Vec<&'static Builtin> {
 /// OPA builtins riskgate deliberately does not provide, with the reason.
 pub const UNSUPPORTED: &[(&str, &str)] = &[
     ("http.send", "network access is not supported in riskgate"),
-    ("net.lookup_ip_addr", "network access is not supported in riskgate"),
-    ("opa.runtime", "runtime introspection is not supported in riskgate"),
-    ("rand.intn", "random numbers would make decisions non-deterministic"),
+    (
+        "net.lookup_ip_addr",
+        "network access is not supported in riskgate",
+    ),
+    (
+        "opa.runtime",
+        "runtime introspection is not supported in riskgate",
+    ),
+    (
+        "rand.intn",
+        "random numbers would make decisions non-deterministic",
+    ),
 ];
 
 /// The reason a builtin is unsupported, if it is one of [`UNSUPPORTED`].
