@@ -10,6 +10,19 @@
 
 use crate::value::Value;
 
+mod aggregates;
+mod arrays;
+mod bits;
+mod comparison;
+mod conversions;
+mod numbers;
+mod objects;
+mod operands;
+mod sets;
+mod sprintf;
+mod strings;
+mod types;
+
 /// What a builtin may read besides its arguments.
 #[derive(Debug, Clone)]
 pub struct BuiltinContext {
@@ -99,9 +112,18 @@ pub fn all() -> Vec<&'static Builtin> {
 /// OPA builtins riskgate deliberately does not provide, with the reason.
 pub const UNSUPPORTED: &[(&str, &str)] = &[
     ("http.send", "network access is not supported in riskgate"),
-    ("net.lookup_ip_addr", "network access is not supported in riskgate"),
-    ("opa.runtime", "runtime introspection is not supported in riskgate"),
-    ("rand.intn", "random numbers would make decisions non-deterministic"),
+    (
+        "net.lookup_ip_addr",
+        "network access is not supported in riskgate",
+    ),
+    (
+        "opa.runtime",
+        "runtime introspection is not supported in riskgate",
+    ),
+    (
+        "rand.intn",
+        "random numbers would make decisions non-deterministic",
+    ),
 ];
 
 /// The reason a builtin is unsupported, if it is one of [`UNSUPPORTED`].
@@ -127,4 +149,16 @@ fn registry() -> &'static std::collections::BTreeMap<&'static str, &'static Buil
 }
 
 /// The builtin tables of every category module.
-const CATEGORIES: &[&[Builtin]] = &[];
+const CATEGORIES: &[&[Builtin]] = &[
+    aggregates::BUILTINS,
+    arrays::BUILTINS,
+    bits::BUILTINS,
+    comparison::BUILTINS,
+    conversions::BUILTINS,
+    numbers::BUILTINS,
+    objects::BUILTINS,
+    sets::BUILTINS,
+    sprintf::BUILTINS,
+    strings::BUILTINS,
+    types::BUILTINS,
+];
