@@ -256,3 +256,40 @@ fn write_joined<'a>(
 pub fn compare(a: &Value, b: &Value) -> Ordering {
     a.cmp(b)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_round_trip_keeps_wide_integers() {
+        let json: serde_json::Value =
+            serde_json::from_str("[18446744073709551614, 0.5, 2.0]").unwrap();
+        let value = Value::from_json(&json);
+        assert_eq!(value.to_string(), "[18446744073709551614, 0.5, 2]");
+        assert_eq!(value.to_json().to_string(), "[18446744073709551614,0.5,2]");
+    }
+
+    #[test]
+    fn order_follows_opa() {
+        let ascending = [
+            Value::Null,
+            Value::Bool(false),
+            Value::Bool(true),
+            Value::int(-1),
+            Value::Number(Number::Float(0.5)),
+            Value::Number(Number::Big(i128::from(i64::MAX) + 1)),
+            Value::string(""),
+            Value::array(vec![]),
+            Value::array(vec![Value::int(1)]),
+            Value::empty_object(),
+            Value::object(BTreeMap::from([(Value::string("a"), Value::int(2))])),
+            Value::object(BTreeMap::from([(Value::string("b"), Value::int(1))])),
+            Value::empty_set(),
+            Value::set(BTreeSet::from([Value::int(1)])),
+        ];
+        for (low, high) in ascending.iter().zip(ascending.iter().skip(1)) {
+            assert!(low < high, "{low} < {high}");
+        }
+    }
+}
