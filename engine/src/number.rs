@@ -147,7 +147,11 @@ impl Number {
     /// Whether the number is zero.
     #[must_use]
     pub fn is_zero(self) -> bool {
-        matches!(self, Number::Int(0))
+        match self {
+            Number::Int(i) => i == 0,
+            Number::Big(_) => false,
+            Number::Float(f) => f == 0.0,
+        }
     }
 
     fn int_op(
