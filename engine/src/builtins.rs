@@ -10,6 +10,19 @@
 
 use crate::value::Value;
 
+mod aggregates;
+mod arrays;
+mod bits;
+mod comparison;
+mod conversions;
+mod numbers;
+mod objects;
+mod operands;
+mod sets;
+mod sprintf;
+mod strings;
+mod types;
+
 /// What a builtin may read besides its arguments.
 #[derive(Debug, Clone)]
 pub struct BuiltinContext {
@@ -136,4 +149,16 @@ fn registry() -> &'static std::collections::BTreeMap<&'static str, &'static Buil
 }
 
 /// The builtin tables of every category module.
-const CATEGORIES: &[&[Builtin]] = &[];
+const CATEGORIES: &[&[Builtin]] = &[
+    aggregates::BUILTINS,
+    arrays::BUILTINS,
+    bits::BUILTINS,
+    comparison::BUILTINS,
+    conversions::BUILTINS,
+    numbers::BUILTINS,
+    objects::BUILTINS,
+    sets::BUILTINS,
+    sprintf::BUILTINS,
+    strings::BUILTINS,
+    types::BUILTINS,
+];
