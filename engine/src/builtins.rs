@@ -48,6 +48,9 @@ pub enum BuiltinErrorKind {
     Type,
     /// The builtin failed on well-typed operands (`eval_builtin_error`).
     Failed,
+    /// The call has no result, as OPA's `max([])`: the expression is
+    /// undefined, never an error, even with strict builtin errors.
+    Undefined,
 }
 
 impl BuiltinError {
@@ -69,12 +72,21 @@ impl BuiltinError {
         }
     }
 
+    /// A call with no result (the expression is undefined).
+    #[must_use]
+    pub fn undefined(message: impl Into<String>) -> Self {
+        Self {
+            kind: BuiltinErrorKind::Undefined,
+            message: message.into(),
+        }
+    }
+
     /// OPA's error code for this class.
     #[must_use]
     pub fn code(&self) -> &'static str {
         match self.kind {
             BuiltinErrorKind::Type => "eval_type_error",
-            BuiltinErrorKind::Failed => "eval_builtin_error",
+            BuiltinErrorKind::Failed | BuiltinErrorKind::Undefined => "eval_builtin_error",
         }
     }
 }

@@ -49,10 +49,9 @@ pub(crate) fn failed(name: &str, detail: impl std::fmt::Display) -> BuiltinError
 }
 
 /// The call has no result (OPA leaves the expression undefined, e.g.
-/// `max([])`). The builtin interface has no undefined outcome yet, so this
-/// is a failure the evaluator can recognise by its message suffix.
+/// `max([])`).
 pub(crate) fn undefined(name: &str) -> BuiltinError {
-    BuiltinError::failed(format!("{name}: undefined"))
+    BuiltinError::undefined(format!("{name}: undefined"))
 }
 
 /// The operand at 1-based `pos`.

@@ -47,6 +47,7 @@ fn run_line(file: &str, line_no: usize, line: &str) -> Result<String, String> {
     let error_want = [
         ("type_error: ", BuiltinErrorKind::Type),
         ("builtin_error: ", BuiltinErrorKind::Failed),
+        ("undefined: ", BuiltinErrorKind::Undefined),
     ]
     .into_iter()
     .find_map(|(prefix, kind)| expected.strip_prefix(prefix).map(|message| (kind, message)));
