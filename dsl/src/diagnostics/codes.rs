@@ -168,8 +168,8 @@ mod tests {
                 code.id
             );
             assert!(
-                code.summary.chars().next().is_some_and(char::is_lowercase),
-                "{} summary must start lower-case",
+                !code.summary.chars().next().is_some_and(char::is_uppercase),
+                "{} summary must not start upper-case",
                 code.id
             );
         }
