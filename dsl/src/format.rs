@@ -29,7 +29,14 @@ use crate::{Diagnostic, ParseOptions, Severity};
 pub fn format_module(module: &ast::Module, source: &str) -> String {
     let mut printer = Printer::new(source, &module.comments);
     printer.module(module);
-    printer.finish()
+    let end = module
+        .items
+        .last()
+        .map(ast::Item::span)
+        .or_else(|| module.imports.last().map(|import| import.span))
+        .or_else(|| module.package.as_ref().map(|package| package.span))
+        .map_or(0, |span| span.end);
+    printer.finish(end)
 }
 
 /// Parses `source` and formats it.
@@ -94,11 +101,12 @@ impl<'a> Printer<'a> {
         }
     }
 
-    fn finish(mut self) -> String {
+    /// Prints the comments after the last item and returns the text.
+    fn finish(mut self, last_item_end: u32) -> String {
         self.end_line();
-        if self.next < self.comments.len() {
-            let first = self.comments.get(self.next).map_or(0, |c| c.span.start);
-            if !self.out.is_empty() && self.blank_in(self.last_end_hint(), first) {
+        if let Some(first) = self.pending() {
+            let from = last_item_end.max(self.last_comment_end);
+            if !self.out.is_empty() && self.blank_in(from, first.span.start) {
                 self.blank_line();
             }
             self.flush_before(u32::MAX);
@@ -110,11 +118,6 @@ impl<'a> Printer<'a> {
             self.out.push('\n');
         }
         self.out
-    }
-
-    /// Where the last printed thing ended in the source, as far as known.
-    fn last_end_hint(&self) -> u32 {
-        self.last_comment_end
     }
 
     // ------------------------------------------------------------ output

@@ -235,9 +235,10 @@ impl Printer<'_> {
                     }
                     self.write(&escaped);
                 }
-                TemplatePart::Expr(expr) => {
+                TemplatePart::Expr { expr, with } => {
                     self.write("{");
                     self.expr(expr);
+                    self.with_modifiers(with, expr.span.end);
                     self.write("}");
                 }
             }

@@ -3,7 +3,7 @@
 use super::Printer;
 use crate::ast::{
     Body, Expr, ExprKind, HeadValue, Item, Literal, LiteralKind, Name, RefArg, Rule, RuleHead,
-    RuleRef,
+    RuleRef, WithModifier,
 };
 
 impl Printer<'_> {
@@ -295,12 +295,12 @@ impl Printer<'_> {
                 body.span.end
             }
         };
-        self.with_modifiers(literal, end);
+        self.with_modifiers(&literal.with, end);
     }
 
-    fn with_modifiers(&mut self, literal: &Literal, mut prev_end: u32) {
+    pub(super) fn with_modifiers(&mut self, modifiers: &[WithModifier], mut prev_end: u32) {
         let mut indented = false;
-        for with in &literal.with {
+        for with in modifiers {
             if self.single_line == 0 && self.breaks_between(prev_end, with.span.start) {
                 if !indented {
                     self.indent += 1;

@@ -52,7 +52,12 @@ fn expected_list(chunk: &str, entry: Rule, error: &Error<Rule>) -> String {
     use pest::Parser as _;
     let mut expected: Vec<String> = Vec::new();
     if let pest::error::ErrorVariant::ParsingError { positives, .. } = &error.variant {
-        expected.extend(positives.iter().filter_map(|r| rule_name(*r)).map(str::to_string));
+        expected.extend(
+            positives
+                .iter()
+                .filter_map(|r| rule_name(*r))
+                .map(str::to_string),
+        );
     }
     pest::set_error_detail(true);
     let detailed = Grammar::parse(entry, chunk).err();
@@ -75,7 +80,10 @@ fn expected_list(chunk: &str, entry: Rule, error: &Error<Rule>) -> String {
         [] => "something else".to_string(),
         [one] => one.clone(),
         [init @ .., last] if init.len() < 6 => format!("{} or {last}", init.join(", ")),
-        many => format!("{}, ...", many.iter().take(6).cloned().collect::<Vec<_>>().join(", ")),
+        many => format!(
+            "{}, ...",
+            many.iter().take(6).cloned().collect::<Vec<_>>().join(", ")
+        ),
     }
 }
 
@@ -94,14 +102,36 @@ fn priority(name: &str) -> u8 {
 fn rule_name(grammar_rule: Rule) -> Option<&'static str> {
     Some(match grammar_rule {
         Rule::EOI => "end of file",
-        Rule::in_expr | Rule::rel_expr | Rule::term | Rule::expr_stmt | Rule::literal
-        | Rule::compr_head | Rule::compr_rel | Rule::neg | Rule::number | Rule::string
-        | Rule::raw_string | Rule::template | Rule::raw_template | Rule::array | Rule::brace
-        | Rule::paren | Rule::var_or_call | Rule::null_lit | Rule::true_lit | Rule::false_lit
-        | Rule::some_decl | Rule::every_stmt | Rule::not_stmt => "an expression",
+        Rule::in_expr
+        | Rule::rel_expr
+        | Rule::term
+        | Rule::expr_stmt
+        | Rule::literal
+        | Rule::compr_head
+        | Rule::compr_rel
+        | Rule::neg
+        | Rule::number
+        | Rule::string
+        | Rule::raw_string
+        | Rule::template
+        | Rule::raw_template
+        | Rule::array
+        | Rule::brace
+        | Rule::paren
+        | Rule::var_or_call
+        | Rule::null_lit
+        | Rule::true_lit
+        | Rule::false_lit
+        | Rule::some_decl
+        | Rule::every_stmt
+        | Rule::not_stmt => "an expression",
         Rule::var_name | Rule::any_name | Rule::path | Rule::rule_ref => "a name",
-        Rule::package_decl | Rule::import_decl | Rule::rule | Rule::risk_decl
-        | Rule::control_decl | Rule::rule_head => "a rule or declaration",
+        Rule::package_decl
+        | Rule::import_decl
+        | Rule::rule
+        | Rule::risk_decl
+        | Rule::control_decl
+        | Rule::rule_head => "a rule or declaration",
         Rule::kw_package => "`package`",
         Rule::kw_if => "`if`",
         Rule::kw_contains => "`contains`",
@@ -119,9 +149,19 @@ fn rule_name(grammar_rule: Rule) -> Option<&'static str> {
         Rule::field => "a field (`name: value`)",
         Rule::applies_block => "`applies`",
         Rule::require_block => "`require`",
-        Rule::op_eq | Rule::op_neq | Rule::op_lt | Rule::op_lte | Rule::op_gt | Rule::op_gte
-        | Rule::op_or | Rule::op_and | Rule::op_add | Rule::op_sub | Rule::op_mul
-        | Rule::op_div | Rule::op_rem => "an operator",
+        Rule::op_eq
+        | Rule::op_neq
+        | Rule::op_lt
+        | Rule::op_lte
+        | Rule::op_gt
+        | Rule::op_gte
+        | Rule::op_or
+        | Rule::op_and
+        | Rule::op_add
+        | Rule::op_sub
+        | Rule::op_mul
+        | Rule::op_div
+        | Rule::op_rem => "an operator",
         _ => return None,
     })
 }
@@ -187,8 +227,20 @@ fn describe(token: &str) -> String {
 fn is_keyword(word: &str) -> bool {
     matches!(
         word,
-        "as" | "contains" | "default" | "else" | "every" | "false" | "if" | "import" | "in"
-            | "not" | "null" | "package" | "some" | "true" | "with"
+        "as" | "contains"
+            | "default"
+            | "else"
+            | "every"
+            | "false"
+            | "if"
+            | "import"
+            | "in"
+            | "not"
+            | "null"
+            | "package"
+            | "some"
+            | "true"
+            | "with"
     )
 }
 

@@ -137,12 +137,14 @@ pub fn strip_body(body: &mut Body) {
                 strip_body(body);
             }
         }
-        for with in &mut literal.with {
-            zero(&mut with.span);
-            strip_expr(&mut with.target);
-            strip_expr(&mut with.value);
-        }
+        literal.with.iter_mut().for_each(strip_with);
     }
+}
+
+fn strip_with(with: &mut WithModifier) {
+    zero(&mut with.span);
+    strip_expr(&mut with.target);
+    strip_expr(&mut with.value);
 }
 
 fn strip_ref_arg(arg: &mut RefArg) {
@@ -162,8 +164,9 @@ pub fn strip_expr(expr: &mut Expr) {
         | ExprKind::Var(_) => {}
         ExprKind::Template(template) => {
             for part in &mut template.parts {
-                if let TemplatePart::Expr(expr) = part {
+                if let TemplatePart::Expr { expr, with } = part {
                     strip_expr(expr);
+                    with.iter_mut().for_each(strip_with);
                 }
             }
         }

@@ -13,7 +13,6 @@ iteration if {
 		n < 100
 	}
 	every i, n in input.numbers { n > i; n != 0 }
-	every z in [] {}
 }
 
 mocked if {
