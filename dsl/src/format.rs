@@ -62,6 +62,78 @@ fn is_trailing_gap(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\r' | ',' | ';')
 }
 
+/// Counts the line breaks in `text` that lie outside string literals (raw
+/// strings and templates may span lines without making their container a
+/// multi-line one). `text` starts at a token boundary.
+fn line_breaks(text: &str) -> usize {
+    let mut chars = text.chars().peekable();
+    let mut count = 0;
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => count += 1,
+            '#' => {
+                if chars.any(|c| c == '\n') {
+                    count += 1;
+                }
+            }
+            _ => skip_literal(c, &mut chars),
+        }
+    }
+    count
+}
+
+type Chars<'s> = std::iter::Peekable<std::str::Chars<'s>>;
+
+/// If `c` opens a string, raw string or template, skips to its end.
+fn skip_literal(c: char, chars: &mut Chars<'_>) {
+    match c {
+        '"' => skip_quoted(chars, '"', false),
+        '`' => skip_quoted(chars, '`', false),
+        '$' => match chars.peek() {
+            Some('"') => {
+                chars.next();
+                skip_quoted(chars, '"', true);
+            }
+            Some('`') => {
+                chars.next();
+                skip_quoted(chars, '`', true);
+            }
+            _ => {}
+        },
+        _ => {}
+    }
+}
+
+/// Skips to the closing `delim`; in templates, `{...}` parts are skipped
+/// as nested expressions.
+fn skip_quoted(chars: &mut Chars<'_>, delim: char, template: bool) {
+    while let Some(c) = chars.next() {
+        if c == delim {
+            return;
+        }
+        match c {
+            '\\' if delim == '"' || chars.peek() == Some(&'{') => {
+                chars.next();
+            }
+            '{' if template => skip_braced(chars),
+            _ => {}
+        }
+    }
+}
+
+/// Skips an expression up to its unmatched closing `}`.
+fn skip_braced(chars: &mut Chars<'_>) {
+    let mut depth = 0usize;
+    while let Some(c) = chars.next() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => return,
+            '}' => depth -= 1,
+            _ => skip_literal(c, chars),
+        }
+    }
+}
+
 /// Output buffer, indentation and the queue of comments not yet printed.
 pub(crate) struct Printer<'a> {
     source: &'a str,
@@ -179,14 +251,15 @@ impl<'a> Printer<'a> {
             .unwrap_or_default()
     }
 
-    /// Whether the source between two offsets contains a line break.
+    /// Whether the source between two offsets contains a line break
+    /// outside string literals.
     fn breaks_between(&self, start: u32, end: u32) -> bool {
-        self.text(start, end).contains('\n')
+        line_breaks(self.text(start, end)) > 0
     }
 
     /// Whether the source between two offsets contains an empty line.
     fn blank_in(&self, start: u32, end: u32) -> bool {
-        self.text(start, end).matches('\n').count() >= 2
+        line_breaks(self.text(start, end)) >= 2
     }
 
     /// Whether an empty line separates `prev_end` from the next thing to

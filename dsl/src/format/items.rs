@@ -45,7 +45,7 @@ impl Printer<'_> {
                         .body
                         .as_ref()
                         .is_none_or(|body| self.prints_inline(body))
-                    && !self.breaks_between(rule.span.start, rule.span.end)
+                    && !self.text(rule.span.start, rule.span.end).contains('\n')
             }
             Item::Risk(_) | Item::Control(_) => false,
         }
