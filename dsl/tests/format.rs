@@ -124,3 +124,78 @@ fn empty_module_formats_to_package_only() {
     let out = format_source("package   p\n\n\n", ParseOptions::new(Dialect::Rego)).unwrap();
     assert_eq!(out, "package p\n");
 }
+
+/// Conformance files whose modules the parser misreads today, so their
+/// formatted text cannot give back the same tree.
+///
+/// `p if {\n 1, 2 in [2] in [false, true]\n}`: the chained `in` after a
+/// `key, value in` pair is not accepted inside a braced body, so the parser
+/// falls back to reading `{...}` as a set literal after a bare `if`.
+const KNOWN_PARSER_MISREADS: &[&str] = &["aggregates/test-membership.json"];
+
+/// Every module of OPA's v1 conformance cases that parses must format to
+/// text that parses to the same tree (comments included) and is stable.
+#[test]
+fn conformance_modules_round_trip() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/conformance/opa-v1");
+    let mut files = Vec::new();
+    for folder in std::fs::read_dir(&root).unwrap() {
+        for file in std::fs::read_dir(folder.unwrap().path()).unwrap() {
+            let file = file.unwrap().path();
+            if file.extension().is_some_and(|ext| ext == "json") {
+                files.push(file);
+            }
+        }
+    }
+    files.sort();
+    let options = ParseOptions::new(Dialect::Rego);
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for file in &files {
+        if KNOWN_PARSER_MISREADS
+            .iter()
+            .any(|skip| file.ends_with(skip))
+        {
+            continue;
+        }
+        let case: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+        let modules = case["cases"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|case| case["modules"].as_array().into_iter().flatten());
+        for module in modules {
+            let source = module.as_str().unwrap_or_default();
+            let parsed = parse_module(source, options);
+            if parsed.has_errors() {
+                continue;
+            }
+            checked += 1;
+            let formatted = format_module(&parsed.module, source);
+            let reparsed = parse_module(&formatted, options);
+            let problem = if reparsed.has_errors() {
+                Some("output does not parse")
+            } else if support::spanless(&reparsed.module) != support::spanless(&parsed.module) {
+                Some("tree changed")
+            } else if format_module(&reparsed.module, &formatted) != formatted {
+                Some("not idempotent")
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                failures.push(format!(
+                    "{}: {problem}\n--- input\n{source}\n--- output\n{formatted}",
+                    file.display()
+                ));
+            }
+        }
+    }
+    assert!(checked > 1000, "only {checked} modules checked");
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} modules failed; first:\n{}",
+        failures.len(),
+        failures.first().unwrap()
+    );
+}
