@@ -339,11 +339,16 @@ impl<'a> Printer<'a> {
         let Some(comment) = self.pending() else {
             return;
         };
-        if comment.span.start < end
-            || !self
-                .text(end, comment.span.start)
-                .chars()
-                .all(is_trailing_gap)
+        // A node span that ends inside the comment (the parser stretches a
+        // span over a comment that has trailing blanks) still ends where
+        // the comment starts.
+        let overlaps = comment.span.start < end && end <= comment.span.end;
+        if !overlaps
+            && (comment.span.start < end
+                || !self
+                    .text(end, comment.span.start)
+                    .chars()
+                    .all(is_trailing_gap))
         {
             return;
         }
