@@ -29,6 +29,14 @@ fn name(text: &str) -> Name {
     }
 }
 
+/// A declaration id: the parser records it as a quoted name.
+fn quoted(text: &str) -> Name {
+    Name {
+        quoted: true,
+        ..name(text)
+    }
+}
+
 fn paren(expr: Expr) -> Expr {
     e(ExprKind::Paren(Box::new(expr)))
 }
@@ -429,6 +437,68 @@ fn rule() -> impl Strategy<Value = Rule> {
     prop_oneof![3 => complete, 1 => function, 1 => contains, 1 => ref_head, 1 => default]
 }
 
+fn field() -> impl Strategy<Value = Field> {
+    (
+        prop::sample::select(vec!["title", "severity", "metric", "min_n"]),
+        expr(),
+    )
+        .prop_map(|(n, value)| Field {
+            span: sp(),
+            name: name(n),
+            value,
+        })
+}
+
+/// Fields with distinct names (duplicates are an error).
+fn fields() -> impl Strategy<Value = Vec<Field>> {
+    prop::collection::vec(field(), 0..3).prop_map(|mut fields| {
+        let mut seen = std::collections::BTreeSet::new();
+        fields.retain(|f| seen.insert(f.name.text.clone()));
+        fields
+    })
+}
+
+fn declaration() -> impl Strategy<Value = Item> {
+    let risk = ("[a-z.]{1,8}", fields()).prop_map(|(id, fields)| {
+        Item::Risk(RiskDecl {
+            span: sp(),
+            id: quoted(&id),
+            fields,
+        })
+    });
+    let member = prop_oneof![
+        field().prop_map(ControlMember::Field),
+        rule_body().prop_map(|body| ControlMember::Applies(Applies { span: sp(), body })),
+        (
+            prop::sample::select(RequirementKind::ALL.to_vec()),
+            "[a-z_]{1,6}",
+            fields()
+        )
+            .prop_map(|(kind, id, fields)| ControlMember::Require(Requirement {
+                span: sp(),
+                kind,
+                kind_span: sp(),
+                id: quoted(&id),
+                fields,
+            })),
+        rule().prop_map(ControlMember::Rule),
+    ];
+    let control =
+        ("C-[A-Z0-9]{1,4}", prop::collection::vec(member, 0..4)).prop_map(|(id, mut members)| {
+            let mut seen = std::collections::BTreeSet::new();
+            members.retain(|m| match m {
+                ControlMember::Field(f) => seen.insert(f.name.text.clone()),
+                _ => true,
+            });
+            Item::Control(ControlDecl {
+                span: sp(),
+                id: quoted(&id),
+                members,
+            })
+        });
+    prop_oneof![risk, control]
+}
+
 fn module() -> impl Strategy<Value = Module> {
     (
         prop::collection::vec(ident(), 1..3),
@@ -440,8 +510,9 @@ fn module() -> impl Strategy<Value = Module> {
             0..3,
         ),
         prop::collection::vec(rule(), 0..5),
+        prop::collection::vec(declaration(), 0..3),
     )
-        .prop_map(|(package, imports, rules)| {
+        .prop_map(|(package, imports, rules, declarations)| {
             let mut module = Module {
                 span: sp(),
                 package: Some(Package {
@@ -458,7 +529,11 @@ fn module() -> impl Strategy<Value = Module> {
                         alias: alias.map(|a| name(&a)),
                     })
                     .collect(),
-                items: rules.into_iter().map(Item::Rule).collect(),
+                items: rules
+                    .into_iter()
+                    .map(Item::Rule)
+                    .chain(declarations)
+                    .collect(),
                 comments: Vec::new(),
             };
             canonical::module(&mut module);
@@ -474,8 +549,21 @@ mod canonical {
 
     pub fn module(module: &mut Module) {
         for item in &mut module.items {
-            if let Item::Rule(rule) = item {
-                self::rule(rule);
+            match item {
+                Item::Rule(rule) => self::rule(rule),
+                Item::Risk(risk) => risk.fields.iter_mut().for_each(|f| in_expr(&mut f.value)),
+                Item::Control(control) => {
+                    for member in &mut control.members {
+                        match member {
+                            ControlMember::Field(f) => in_expr(&mut f.value),
+                            ControlMember::Applies(a) => rule_body(&mut a.body),
+                            ControlMember::Require(r) => {
+                                r.fields.iter_mut().for_each(|f| in_expr(&mut f.value));
+                            }
+                            ControlMember::Rule(r) => self::rule(r),
+                        }
+                    }
+                }
             }
         }
     }
@@ -771,7 +859,7 @@ mod canonical {
 
 fn format_and_parse(module: &Module) -> (String, riskgate_dsl::ParsedModule) {
     let text = format_module(module, "");
-    let parsed = parse_module(&text, ParseOptions::new(Dialect::Rego));
+    let parsed = parse_module(&text, ParseOptions::new(Dialect::Gate));
     (text, parsed)
 }
 
