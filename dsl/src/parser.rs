@@ -24,6 +24,10 @@ use crate::{ParseOptions, ParsedModule};
 struct Grammar;
 
 /// A top-level statement before the module is assembled.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "short-lived, moved into the module"
+)]
 enum Stmt {
     Package(Package),
     Import(Import),
@@ -64,57 +68,19 @@ pub fn parse_module(source: &str, options: ParseOptions) -> ParsedModule {
         };
     }
     let scan = lexer::scan(source);
-    let mut diagnostics = scan.errors.clone();
-    let mut stmts = Vec::new();
-    let mut pos = 0usize;
-    while pos <= source.len() {
-        let rest = source.get(pos..).unwrap_or_default();
-        match Grammar::parse(Rule::file, rest) {
-            Ok(pairs) => {
-                let mut builder = build::Builder::new(source, &scan.comments, pos, options);
-                stmts.extend(builder.file(pairs));
-                diagnostics.extend(builder.into_diagnostics());
-                break;
-            }
-            Err(error) => {
-                let error_at = pos + errors::error_offset(&error);
-                let item_start = scan
-                    .item_starts
-                    .iter()
-                    .rev()
-                    .map(|&s| s as usize)
-                    .find(|&s| s >= pos && s <= error_at)
-                    .unwrap_or(pos);
-                let next_item = scan
-                    .item_starts
-                    .iter()
-                    .map(|&s| s as usize)
-                    .find(|&s| s > error_at.max(item_start));
-                if item_start > pos {
-                    // The items before the broken one are fine on their own.
-                    let before = source.get(pos..item_start).unwrap_or_default();
-                    if let Ok(pairs) = Grammar::parse(Rule::file, before) {
-                        let mut builder = build::Builder::new(source, &scan.comments, pos, options);
-                        stmts.extend(builder.file(pairs));
-                        diagnostics.extend(builder.into_diagnostics());
-                    }
-                }
-                let region_end = next_item.unwrap_or(source.len());
-                let lexical_error_here = scan.errors.iter().any(|d| {
-                    let at = d.primary_span().start as usize;
-                    at >= item_start && at < region_end.max(item_start + 1)
-                });
-                if !lexical_error_here {
-                    let chunk = source.get(pos..).unwrap_or_default();
-                    diagnostics.push(errors::syntax_error(source, chunk, pos, Rule::file, &error));
-                }
-                match next_item {
-                    Some(next) => pos = next,
-                    None => break,
-                }
-            }
-        }
-    }
+    let mut recovery = Recovery {
+        source,
+        scan: &scan,
+        options,
+        stmts: Vec::new(),
+        diagnostics: scan.errors.clone(),
+    };
+    recovery.parse_range(0, source.len());
+    let Recovery {
+        stmts,
+        mut diagnostics,
+        ..
+    } = recovery;
     let mut module = assemble(source, stmts, &mut diagnostics);
     module.comments = scan.comments;
     validate::check_module(source, &module, options, &mut diagnostics);
@@ -123,6 +89,75 @@ pub fn parse_module(source: &str, options: ParseOptions) -> ParsedModule {
     ParsedModule {
         module,
         diagnostics,
+    }
+}
+
+/// Parses ranges of a module, resuming after syntax errors at the next
+/// line that can start a top-level item.
+struct Recovery<'s> {
+    source: &'s str,
+    scan: &'s lexer::Scan,
+    options: ParseOptions,
+    stmts: Vec<Stmt>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Recovery<'_> {
+    /// Parses `source[start..end]`; returns whether it parsed without a
+    /// syntax error.
+    fn parse_range(&mut self, start: usize, end: usize) -> bool {
+        let mut clean = true;
+        let mut pos = start;
+        while pos < end {
+            let chunk = self.source.get(pos..end).unwrap_or_default();
+            let error = match Grammar::parse(Rule::file, chunk) {
+                Ok(pairs) => {
+                    let mut builder =
+                        build::Builder::new(self.source, &self.scan.comments, pos, self.options);
+                    self.stmts.extend(builder.file(pairs));
+                    self.diagnostics.extend(builder.into_diagnostics());
+                    return clean;
+                }
+                Err(error) => error,
+            };
+            clean = false;
+            let error_at = pos + errors::error_offset(&error);
+            let starts = &self.scan.item_starts;
+            let failing_item = starts
+                .iter()
+                .rev()
+                .map(|&s| s as usize)
+                .find(|&s| s > pos && s <= error_at && s < end);
+            if let Some(item) = failing_item {
+                // Parse what precedes the failing item on its own: if that fails
+                // too, the earlier text ran into this item and is the real problem.
+                if !self.parse_range(pos, item) {
+                    pos = item;
+                    continue;
+                }
+            }
+            let item = failing_item.unwrap_or(pos);
+            let next = starts
+                .iter()
+                .map(|&s| s as usize)
+                .find(|&s| s > error_at.max(item) && s < end);
+            let region_end = next.unwrap_or(end);
+            let lexical_error_here = self.scan.errors.iter().any(|d| {
+                let at = d.primary_span().start as usize;
+                at >= item && at < region_end.max(item + 1)
+            });
+            if !lexical_error_here {
+                self.diagnostics.push(errors::syntax_error(
+                    self.source,
+                    chunk,
+                    pos,
+                    Rule::file,
+                    &error,
+                ));
+            }
+            pos = region_end;
+        }
+        clean
     }
 }
 

@@ -33,8 +33,34 @@ pub(super) fn syntax_error(
             .with_primary(Span::new(end, end), format!("expected {expected}"))
             .with_help("the construct before this point is incomplete");
     }
+    let before = source.get(..at).unwrap_or_default();
+    let last = before.trim_end();
+    if last.len() < before.len()
+        && before
+            .get(last.len()..)
+            .is_some_and(|gap| gap.contains('\n'))
+        && !last.is_empty()
+    {
+        // The construct stopped at the end of a line: point there, not at
+        // the first token of the next line.
+        let end = last.len() as u32;
+        let start = last.char_indices().last().map_or(0, |(i, _)| i) as u32;
+        return Diagnostic::new(&codes::UNEXPECTED_TOKEN, "unexpected end of line")
+            .with_primary(
+                Span::new(start, end),
+                format!("expected {expected} after this"),
+            )
+            .with_help("complete the expression before the line ends");
+    }
     let token = token_at(rest);
     let span = Span::new(at as u32, (at + token.len().max(1)) as u32);
+    if let Some(number) = malformed_number(source, at) {
+        let span = Span::new(number.0 as u32, number.1 as u32);
+        let token = span.text(source);
+        return Diagnostic::new(&codes::INVALID_NUMBER, format!("invalid number `{token}`"))
+            .with_primary(span, "not a number")
+            .with_help("numbers are written like 10, 2.5 or 1e3; names cannot start with a digit");
+    }
     let mut diagnostic = Diagnostic::new(
         &codes::UNEXPECTED_TOKEN,
         format!("unexpected {}", describe(token)),
@@ -76,6 +102,11 @@ fn expected_list(chunk: &str, entry: Rule, error: &Error<Rule>) -> String {
     }
     expected.sort_by_key(|name| (priority(name), name.clone()));
     expected.dedup();
+    if expected.iter().any(|name| name == "an expression") {
+        // These only start expressions; naming them again adds noise.
+        expected
+            .retain(|name| !matches!(name.as_str(), "`{`" | "`(`" | "`[`" | "a string" | "a name"));
+    }
     match expected.as_slice() {
         [] => "something else".to_string(),
         [one] => one.clone(),
@@ -184,6 +215,42 @@ fn token_name(token: &str) -> Option<&'static str> {
         "\"" => "a string",
         _ => return None,
     })
+}
+
+/// The byte range of a malformed number literal around `at`, if the text
+/// there is number-like (digits, letters, dots) but not a valid number.
+fn malformed_number(source: &str, at: usize) -> Option<(usize, usize)> {
+    let bytes = source.as_bytes();
+    let is_part = |b: u8| b.is_ascii_alphanumeric() || b == b'.' || b == b'_';
+    let mut start = at;
+    while start > 0 && bytes.get(start - 1).copied().is_some_and(is_part) {
+        start -= 1;
+    }
+    let mut end = at;
+    while bytes.get(end).copied().is_some_and(is_part) {
+        end += 1;
+    }
+    let text = source.get(start..end)?;
+    let starts_with_digit = text.starts_with(|c: char| c.is_ascii_digit());
+    (starts_with_digit && !is_valid_number(text)).then_some((start, end))
+}
+
+/// JSON number syntax without a sign (leading zeros tolerated, as in OPA).
+fn is_valid_number(text: &str) -> bool {
+    let (mantissa, exponent) = match text.find(['e', 'E']) {
+        Some(i) => (
+            text.get(..i).unwrap_or_default(),
+            Some(text.get(i + 1..).unwrap_or_default()),
+        ),
+        None => (text, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some((int, frac)) => digits(int) && digits(frac),
+        None => digits(mantissa),
+    };
+    let exponent_ok = exponent.is_none_or(|e| digits(e.strip_prefix(['+', '-']).unwrap_or(e)));
+    mantissa_ok && exponent_ok
 }
 
 fn only_trivia(text: &str) -> bool {

@@ -328,6 +328,19 @@ fn is_scalar(expr: &Expr) -> bool {
     )
 }
 
+/// Whether `expr` can stand left of `:=`: a variable, or an array/object
+/// whose elements (object values) are themselves such patterns or constants.
+fn is_assign_pattern(expr: &Expr) -> bool {
+    match &expr.kind {
+        ExprKind::Var(_) => true,
+        ExprKind::Array(items) => items.iter().all(|e| is_assign_pattern(e) || is_scalar(e)),
+        ExprKind::Object(entries) => entries
+            .iter()
+            .all(|(_, v)| is_assign_pattern(v) || is_scalar(v)),
+        _ => false,
+    }
+}
+
 fn check_body(body: &Body, out: &mut Vec<Diagnostic>) {
     if body.literals.is_empty() {
         out.push(
@@ -338,7 +351,23 @@ fn check_body(body: &Body, out: &mut Vec<Diagnostic>) {
     }
     for literal in &body.literals {
         match &literal.kind {
-            LiteralKind::Expr(expr) => check_expr(expr, out),
+            LiteralKind::Expr(expr) => {
+                if let ExprKind::Assign {
+                    op: crate::ast::AssignOp::Assign,
+                    lhs,
+                    ..
+                } = &expr.kind
+                {
+                    if !is_assign_pattern(lhs) {
+                        out.push(
+                            Diagnostic::new(&codes::INVALID_ASSIGN_TARGET, "cannot assign to this expression")
+                                .with_primary(lhs.span, "not a variable")
+                                .with_help("`:=` declares variables (`x := ...`, `[a, b] := ...`); if the previous line ends with an operator, complete it"),
+                        );
+                    }
+                }
+                check_expr(expr, out);
+            }
             LiteralKind::Not(expr) => {
                 if let ExprKind::Assign {
                     op: crate::ast::AssignOp::Assign,
