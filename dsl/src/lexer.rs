@@ -144,13 +144,19 @@ impl Scanner<'_> {
 
     fn comment(&mut self) {
         let start = self.pos;
-        let end = self.line_end();
-        let text = self.text.get(start + 1..end).unwrap_or_default();
+        let line_end = self.line_end();
+        // Trailing blanks are not part of the comment, so spans that end
+        // where a comment ends can be trimmed exactly.
+        let text = self
+            .text
+            .get(start + 1..line_end)
+            .unwrap_or_default()
+            .trim_end();
         self.out.comments.push(Comment {
-            span: Self::span(start, end),
-            text: text.trim_end_matches('\r').to_string(),
+            span: Self::span(start, start + 1 + text.len()),
+            text: text.to_string(),
         });
-        self.pos = end;
+        self.pos = line_end;
     }
 
     fn line_end(&self) -> usize {

@@ -125,14 +125,6 @@ fn empty_module_formats_to_package_only() {
     assert_eq!(out, "package p\n");
 }
 
-/// Conformance files whose modules the parser misreads today, so their
-/// formatted text cannot give back the same tree.
-///
-/// `p if {\n 1, 2 in [2] in [false, true]\n}`: the chained `in` after a
-/// `key, value in` pair is not accepted inside a braced body, so the parser
-/// falls back to reading `{...}` as a set literal after a bare `if`.
-const KNOWN_PARSER_MISREADS: &[&str] = &["aggregates/test-membership.json"];
-
 /// Every module of OPA's v1 conformance cases that parses must format to
 /// text that parses to the same tree (comments included) and is stable.
 #[test]
@@ -152,12 +144,6 @@ fn conformance_modules_round_trip() {
     let mut checked = 0;
     let mut failures = Vec::new();
     for file in &files {
-        if KNOWN_PARSER_MISREADS
-            .iter()
-            .any(|skip| file.ends_with(skip))
-        {
-            continue;
-        }
         let case: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
         let modules = case["cases"]

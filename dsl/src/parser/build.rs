@@ -540,7 +540,8 @@ impl<'s> Builder<'s> {
         }
     }
 
-    /// `key, value in collection` where `key` is already built.
+    /// `key, value in collection [in more...]` where `key` is already built;
+    /// further `in`s test the membership result, left to right.
     fn pair_in(&mut self, span: Span, key: Expr, tail: P<'_>) -> Option<Expr> {
         let mut parts = tail
             .into_inner()
@@ -548,14 +549,27 @@ impl<'s> Builder<'s> {
             .map(|p| self.rel_expr(p));
         let value = parts.next()??;
         let collection = parts.next()??;
-        Some(Expr {
-            span,
+        let mut expr = Expr {
+            span: key.span.cover(collection.span),
             kind: ExprKind::Membership {
                 key: Some(Box::new(key)),
                 value: Box::new(value),
                 collection: Box::new(collection),
             },
-        })
+        };
+        for part in parts {
+            let collection = part?;
+            expr = Expr {
+                span: expr.span.cover(collection.span),
+                kind: ExprKind::Membership {
+                    key: None,
+                    value: Box::new(expr),
+                    collection: Box::new(collection),
+                },
+            };
+        }
+        expr.span = span.cover(expr.span);
+        Some(expr)
     }
 
     // ------------------------------------------------------------ expressions

@@ -137,3 +137,41 @@ fn template_strings_and_comprehensions() {
     assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
     assert_eq!(parsed.module.items.len(), 4);
 }
+
+#[test]
+fn chained_in_after_key_value_pair_stays_a_braced_body() {
+    let parsed = parse_module(
+        "package a\np if {\n\t1, 2 in [2] in [false, true]\n}\n",
+        ParseOptions::new(Dialect::Rego),
+    );
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    let Item::Rule(rule) = &parsed.module.items[0] else {
+        panic!()
+    };
+    let body = rule.body.as_ref().unwrap();
+    assert!(body.braced);
+    let LiteralKind::Expr(expr) = &body.literals[0].kind else {
+        panic!()
+    };
+    let ExprKind::Membership {
+        key: None, value, ..
+    } = &expr.kind
+    else {
+        panic!("{expr:?}")
+    };
+    assert!(matches!(
+        value.kind,
+        ExprKind::Membership { key: Some(_), .. }
+    ));
+}
+
+#[test]
+fn spans_exclude_trailing_comments_with_blanks() {
+    let source = "package p\n\ns if {\n\tinput.b # c   \n}\n";
+    let parsed = parse_module(source, ParseOptions::new(Dialect::Rego));
+    let Item::Rule(rule) = &parsed.module.items[0] else {
+        panic!()
+    };
+    let literal = &rule.body.as_ref().unwrap().literals[0];
+    assert_eq!(literal.span.text(source), "input.b");
+}
