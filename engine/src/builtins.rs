@@ -10,6 +10,9 @@
 
 use crate::value::Value;
 
+mod ext_args;
+mod time;
+
 /// What a builtin may read besides its arguments.
 #[derive(Debug, Clone)]
 pub struct BuiltinContext {
@@ -99,9 +102,18 @@ pub fn all() -> Vec<&'static Builtin> {
 /// OPA builtins riskgate deliberately does not provide, with the reason.
 pub const UNSUPPORTED: &[(&str, &str)] = &[
     ("http.send", "network access is not supported in riskgate"),
-    ("net.lookup_ip_addr", "network access is not supported in riskgate"),
-    ("opa.runtime", "runtime introspection is not supported in riskgate"),
-    ("rand.intn", "random numbers would make decisions non-deterministic"),
+    (
+        "net.lookup_ip_addr",
+        "network access is not supported in riskgate",
+    ),
+    (
+        "opa.runtime",
+        "runtime introspection is not supported in riskgate",
+    ),
+    (
+        "rand.intn",
+        "random numbers would make decisions non-deterministic",
+    ),
 ];
 
 /// The reason a builtin is unsupported, if it is one of [`UNSUPPORTED`].
@@ -127,4 +139,4 @@ fn registry() -> &'static std::collections::BTreeMap<&'static str, &'static Buil
 }
 
 /// The builtin tables of every category module.
-const CATEGORIES: &[&[Builtin]] = &[];
+const CATEGORIES: &[&[Builtin]] = &[time::BUILTINS];

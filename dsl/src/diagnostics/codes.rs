@@ -162,7 +162,11 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), ALL.len(), "duplicate code name");
         for code in ALL {
-            assert!(code.docs.contains("## Fix"), "{} lacks a Fix section", code.id);
+            assert!(
+                code.docs.contains("## Fix"),
+                "{} lacks a Fix section",
+                code.id
+            );
             assert!(
                 code.summary.chars().next().is_some_and(char::is_lowercase),
                 "{} summary must start lower-case",
