@@ -11,6 +11,8 @@
 use crate::value::Value;
 
 mod ext_args;
+mod glob;
+mod regex;
 mod time;
 
 /// What a builtin may read besides its arguments.
@@ -139,4 +141,4 @@ fn registry() -> &'static std::collections::BTreeMap<&'static str, &'static Buil
 }
 
 /// The builtin tables of every category module.
-const CATEGORIES: &[&[Builtin]] = &[time::BUILTINS];
+const CATEGORIES: &[&[Builtin]] = &[time::BUILTINS, regex::BUILTINS, glob::BUILTINS];
