@@ -10,6 +10,7 @@
 
 use crate::value::Value;
 
+mod encoding;
 mod ext_args;
 mod glob;
 mod regex;
@@ -141,4 +142,10 @@ fn registry() -> &'static std::collections::BTreeMap<&'static str, &'static Buil
 }
 
 /// The builtin tables of every category module.
-const CATEGORIES: &[&[Builtin]] = &[time::BUILTINS, regex::BUILTINS, glob::BUILTINS];
+const CATEGORIES: &[&[Builtin]] = &[
+    time::BUILTINS,
+    regex::BUILTINS,
+    glob::BUILTINS,
+    encoding::BUILTINS,
+    encoding::SERIAL_BUILTINS,
+];
