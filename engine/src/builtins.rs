@@ -10,11 +10,15 @@
 
 use crate::value::Value;
 
+mod crypto;
 mod encoding;
 mod ext_args;
 mod glob;
 mod regex;
+mod semver;
 mod time;
+mod units;
+mod uuid;
 
 /// What a builtin may read besides its arguments.
 #[derive(Debug, Clone)]
@@ -148,4 +152,8 @@ const CATEGORIES: &[&[Builtin]] = &[
     glob::BUILTINS,
     encoding::BUILTINS,
     encoding::SERIAL_BUILTINS,
+    crypto::BUILTINS,
+    semver::BUILTINS,
+    units::BUILTINS,
+    uuid::BUILTINS,
 ];
