@@ -145,6 +145,9 @@ codes! {
     DEFAULT_FUNCTION_ARGS = "E0032", "invalid-default-function-args", Error,
         "a default function has arguments that are not plain variables",
         "## Why\nA default function applies to every call; its parameters cannot be patterns.\n\n## Example\n```rego\ndefault f(1) := 0\n```\n\n## Fix\nUse variables: `default f(_) := 0`.\n";
+    INVALID_ASSIGN_TARGET = "E0033", "invalid-assignment-target", Error,
+        "the left side of `:=` is not a variable or a pattern of variables",
+        "## Why\n`:=` declares new local variables; it cannot assign to a reference, a call or an operator expression. This often means an operator was left dangling at the end of the previous line, so two lines were read as one.\n\n## Example\n```rego\nallow if input.user ==\n\nq := 1\n```\n\n## Fix\nComplete the previous expression, or assign to a plain variable (`x := ...`, `[a, b] := ...`).\n";
 }
 
 #[cfg(test)]
@@ -168,8 +171,8 @@ mod tests {
                 code.id
             );
             assert!(
-                code.summary.chars().next().is_some_and(char::is_lowercase),
-                "{} summary must start lower-case",
+                !code.summary.chars().next().is_some_and(char::is_uppercase),
+                "{} summary must not start upper-case",
                 code.id
             );
         }
