@@ -29,7 +29,11 @@ impl PolicySource {
 /// directory is searched.
 pub fn collect(paths: &[PathBuf]) -> Vec<anyhow::Result<PathBuf>> {
     let default = [PathBuf::from(".")];
-    let paths = if paths.is_empty() { &default[..] } else { paths };
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
     let mut found = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" || path.is_file() {
@@ -46,7 +50,10 @@ pub fn collect(paths: &[PathBuf]) -> Vec<anyhow::Result<PathBuf>> {
             files.sort();
             found.extend(files.into_iter().map(Ok));
         } else {
-            found.push(Err(anyhow::anyhow!("{}: no such file or directory", path.display())));
+            found.push(Err(anyhow::anyhow!(
+                "{}: no such file or directory",
+                path.display()
+            )));
         }
     }
     found

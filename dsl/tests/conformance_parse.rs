@@ -54,12 +54,18 @@ fn run_case(case: &serde_json::Value) -> Outcome {
     }
     if let Some(query) = case["query"].as_str() {
         if let Err(diagnostics) = parse_query(query, options) {
-            errors.push(format!("query: {:?}", diagnostics.first().map(|d| d.message().to_string())));
+            errors.push(format!(
+                "query: {:?}",
+                diagnostics.first().map(|d| d.message().to_string())
+            ));
         }
     }
     if let Some(term) = case["input_term"].as_str() {
         if let Err(diagnostics) = parse_term(term) {
-            errors.push(format!("input_term: {:?}", diagnostics.first().map(|d| d.message().to_string())));
+            errors.push(format!(
+                "input_term: {:?}",
+                diagnostics.first().map(|d| d.message().to_string())
+            ));
         }
     }
     let handled = if expects_parse_error {
@@ -91,7 +97,9 @@ fn conformance_sources_parse() {
                 failures.push(format!(
                     "{}: {}",
                     outcome.note,
-                    outcome.first_error.unwrap_or_else(|| "parsed, but a parse error was expected".into())
+                    outcome
+                        .first_error
+                        .unwrap_or_else(|| "parsed, but a parse error was expected".into())
                 ));
             }
         }

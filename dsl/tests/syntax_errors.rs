@@ -10,8 +10,9 @@ use riskgate_dsl::{Dialect, ParseOptions, parse_module};
 fn render(name: &str, source: &str) -> String {
     let parsed = parse_module(source, ParseOptions::new(Dialect::for_path(name)));
     assert!(parsed.has_errors(), "{name}: expected at least one error");
-    let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
-        .with_width(100);
+    let handler =
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_width(100);
     let shared: Arc<str> = Arc::from(source);
     let mut out = String::new();
     for diagnostic in parsed.diagnostics {

@@ -14,6 +14,8 @@ mod crypto;
 mod encoding;
 mod ext_args;
 mod glob;
+mod graph;
+mod net;
 mod regex;
 mod semver;
 mod time;
@@ -156,4 +158,6 @@ const CATEGORIES: &[&[Builtin]] = &[
     semver::BUILTINS,
     units::BUILTINS,
     uuid::BUILTINS,
+    net::BUILTINS,
+    graph::BUILTINS,
 ];

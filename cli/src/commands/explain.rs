@@ -12,7 +12,13 @@ pub struct ExplainArgs {
 pub fn run(args: &ExplainArgs) -> Outcome {
     match riskgate_dsl::diagnostics::codes::lookup(&args.code) {
         Some(code) => {
-            println!("# {} {}\n\n{}\n\n{}", code.id, code.name, capitalised(code.summary), code.docs);
+            println!(
+                "# {} {}\n\n{}\n\n{}",
+                code.id,
+                code.name,
+                capitalised(code.summary),
+                code.docs
+            );
             Outcome::Success
         }
         None => {

@@ -61,7 +61,11 @@ pub fn run(args: &FmtArgs, renderer: &Renderer) -> Outcome {
                 if args.check {
                     eprintln!("would reformat: {}", source.name);
                 }
-                let _ = write!(stdout, "{}", unified_diff(&source.name, &source.text, &formatted));
+                let _ = write!(
+                    stdout,
+                    "{}",
+                    unified_diff(&source.name, &source.text, &formatted)
+                );
             }
             continue;
         }
@@ -99,6 +103,9 @@ fn unified_diff(name: &str, old: &str, new: &str) -> String {
     similar::TextDiff::from_lines(old, new)
         .unified_diff()
         .context_radius(3)
-        .header(&format!("{name} (original)"), &format!("{name} (formatted)"))
+        .header(
+            &format!("{name} (original)"),
+            &format!("{name} (formatted)"),
+        )
         .to_string()
 }

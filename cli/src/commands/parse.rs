@@ -31,7 +31,8 @@ pub fn run(args: &ParseArgs, renderer: &Renderer) -> Outcome {
             }
         };
         files += 1;
-        let parsed = riskgate_dsl::parse_module(&source.text, source.parse_options(args.v0_compatible));
+        let parsed =
+            riskgate_dsl::parse_module(&source.text, source.parse_options(args.v0_compatible));
         if parsed.has_errors() {
             errors += parsed
                 .diagnostics
@@ -44,7 +45,11 @@ pub fn run(args: &ParseArgs, renderer: &Renderer) -> Outcome {
         }
     }
     if errors > 0 {
-        eprintln!("{errors} error{} in {files} file{}", plural(errors), plural(files));
+        eprintln!(
+            "{errors} error{} in {files} file{}",
+            plural(errors),
+            plural(files)
+        );
         Outcome::Error
     } else {
         eprintln!("{files} file{} parsed without errors", plural(files));

@@ -116,13 +116,6 @@ pub(crate) fn object_value(entries: impl IntoIterator<Item = (Value, Value)>) ->
     Value::Object(Arc::new(entries.into_iter().collect()))
 }
 
-/// A number from a float; non-finite floats are a builtin failure.
-pub(crate) fn float(name: &str, value: f64) -> Result<Value, BuiltinError> {
-    Number::from_f64(value)
-        .map(Value::Number)
-        .ok_or_else(|| failed(name, "result is not a finite number"))
-}
-
 /// Lower-case hex of `bytes`.
 pub(crate) fn hex_lower(bytes: &[u8]) -> String {
     use std::fmt::Write as _;

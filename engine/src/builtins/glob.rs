@@ -58,7 +58,8 @@ fn glob_match(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError>
 }
 
 fn compile(pattern: &str, delimiters: &[char]) -> Result<Arc<Regex>, BuiltinError> {
-    static CACHE: OnceLock<Mutex<HashMap<(String, Vec<char>), Arc<Regex>>>> = OnceLock::new();
+    type Cache = Mutex<HashMap<(String, Vec<char>), Arc<Regex>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
     let cache = CACHE.get_or_init(Mutex::default);
     let key = (pattern.to_owned(), delimiters.to_vec());
     if let Some(re) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
@@ -217,20 +218,17 @@ mod tests {
             m("\\*.com", "[]", "a.com", "false"),
             m("a+(b)", "[]", "a+(b)", "true"),
         ];
-        let rows: Vec<_> = rows.iter().map(|r| r.clone()).collect();
-        let cases: Vec<(&str, Vec<&str>, &'static str)> = rows
+        let args: Vec<[&str; 3]> = rows
             .iter()
-            .map(|r| {
-                (
-                    "glob.match",
-                    vec![r[0].as_str(), r[1].as_str(), r[2].as_str()],
-                    if r[3] == "true" { "true" } else { "false" },
-                )
-            })
+            .map(|r| [r[0].as_str(), r[1].as_str(), r[2].as_str()])
             .collect();
-        let table: Vec<_> = cases
+        let table: Vec<_> = rows
             .iter()
-            .map(|(n, args, want)| (*n, args.as_slice(), Json(want)))
+            .zip(&args)
+            .map(|(r, args)| {
+                let want = if r[3] == "true" { "true" } else { "false" };
+                ("glob.match", args.as_slice(), Json(want))
+            })
             .collect();
         check(&table);
     }
