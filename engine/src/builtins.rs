@@ -15,6 +15,7 @@ mod encoding;
 mod ext_args;
 mod glob;
 mod graph;
+mod jsonpatch;
 mod net;
 mod regex;
 mod semver;
@@ -160,4 +161,5 @@ const CATEGORIES: &[&[Builtin]] = &[
     uuid::BUILTINS,
     net::BUILTINS,
     graph::BUILTINS,
+    jsonpatch::BUILTINS,
 ];
