@@ -16,6 +16,7 @@ mod ext_args;
 mod glob;
 mod graph;
 mod jsonpatch;
+mod jwt;
 mod net;
 mod regex;
 mod semver;
@@ -162,4 +163,5 @@ const CATEGORIES: &[&[Builtin]] = &[
     net::BUILTINS,
     graph::BUILTINS,
     jsonpatch::BUILTINS,
+    jwt::BUILTINS,
 ];
