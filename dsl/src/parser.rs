@@ -24,6 +24,10 @@ use crate::{ParseOptions, ParsedModule};
 struct Grammar;
 
 /// A top-level statement before the module is assembled.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "short-lived, moved into the module"
+)]
 enum Stmt {
     Package(Package),
     Import(Import),

@@ -5,6 +5,13 @@
 //! A case counts as handled when all its sources parse, or when it expects
 //! a parse error (`rego_parse_error`) and we report one too.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::fs;
 use std::path::{Path, PathBuf};
 

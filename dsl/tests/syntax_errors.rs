@@ -2,6 +2,13 @@
 //! rendered diagnostics are snapshots. The harness also checks each file
 //! reports at least one error and that every label lies inside the source.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::path::Path;
 use std::sync::Arc;
 

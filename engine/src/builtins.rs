@@ -10,6 +10,11 @@
 
 use crate::value::Value;
 
+mod aggregates;
+mod arrays;
+mod bits;
+mod comparison;
+mod conversions;
 mod crypto;
 mod encoding;
 mod ext_args;
@@ -18,9 +23,16 @@ mod graph;
 mod jsonpatch;
 mod jwt;
 mod net;
+mod numbers;
+mod objects;
+mod operands;
 mod regex;
 mod semver;
+mod sets;
+mod sprintf;
+mod strings;
 mod time;
+mod types;
 mod units;
 mod uuid;
 
@@ -49,6 +61,9 @@ pub enum BuiltinErrorKind {
     Type,
     /// The builtin failed on well-typed operands (`eval_builtin_error`).
     Failed,
+    /// The call has no result, as OPA's `max([])`: the expression is
+    /// undefined, never an error, even with strict builtin errors.
+    Undefined,
 }
 
 impl BuiltinError {
@@ -70,12 +85,21 @@ impl BuiltinError {
         }
     }
 
+    /// A call with no result (the expression is undefined).
+    #[must_use]
+    pub fn undefined(message: impl Into<String>) -> Self {
+        Self {
+            kind: BuiltinErrorKind::Undefined,
+            message: message.into(),
+        }
+    }
+
     /// OPA's error code for this class.
     #[must_use]
     pub fn code(&self) -> &'static str {
         match self.kind {
             BuiltinErrorKind::Type => "eval_type_error",
-            BuiltinErrorKind::Failed => "eval_builtin_error",
+            BuiltinErrorKind::Failed | BuiltinErrorKind::Undefined => "eval_builtin_error",
         }
     }
 }
@@ -151,6 +175,17 @@ fn registry() -> &'static std::collections::BTreeMap<&'static str, &'static Buil
 
 /// The builtin tables of every category module.
 const CATEGORIES: &[&[Builtin]] = &[
+    aggregates::BUILTINS,
+    arrays::BUILTINS,
+    bits::BUILTINS,
+    comparison::BUILTINS,
+    conversions::BUILTINS,
+    numbers::BUILTINS,
+    objects::BUILTINS,
+    sets::BUILTINS,
+    sprintf::BUILTINS,
+    strings::BUILTINS,
+    types::BUILTINS,
     time::BUILTINS,
     regex::BUILTINS,
     glob::BUILTINS,

@@ -143,6 +143,8 @@ pub(crate) mod testing {
         TypeErr(&'static str),
         /// The call fails with a builtin error containing the text.
         Err(&'static str),
+        /// The call is undefined; the reason contains the text.
+        Undef(&'static str),
     }
 
     /// Parses an argument written as JSON, with `{"$set": [...]}` for sets.
@@ -203,6 +205,9 @@ pub(crate) mod testing {
                 (Want::Err(text), Err(err)) => {
                     err.kind == BuiltinErrorKind::Failed && err.message.contains(text)
                 }
+                (Want::Undef(text), Err(err)) => {
+                    err.kind == BuiltinErrorKind::Undefined && err.message.contains(text)
+                }
                 _ => false,
             };
             if !ok {
@@ -210,6 +215,7 @@ pub(crate) mod testing {
                     Want::Json(t) => format!("value {t}"),
                     Want::TypeErr(t) => format!("type error containing {t:?}"),
                     Want::Err(t) => format!("builtin error containing {t:?}"),
+                    Want::Undef(t) => format!("undefined with reason containing {t:?}"),
                 };
                 let got = match got {
                     Ok(v) => format!("value {}", v.to_json()),

@@ -2,12 +2,11 @@
 //! paths may omit the leading `/` or be arrays of keys (any values), and
 //! sets can be patched (`add`/`remove` an element by naming it).
 //!
-//! A patch that cannot be applied is a builtin error here; OPA makes the
-//! call undefined, which is what a non-strict evaluation of an error gives.
+//! A patch that cannot be applied makes the call undefined, as in OPA.
 
 use std::sync::Arc;
 
-use crate::builtins::ext_args::{self as a, failed};
+use crate::builtins::ext_args as a;
 use crate::builtins::{Builtin, BuiltinContext, BuiltinError};
 use crate::number::Number;
 use crate::value::Value;
@@ -249,7 +248,7 @@ fn patch(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     operations
         .iter()
         .try_fold(doc, apply_operation)
-        .map_err(|msg| failed(NAME, msg))
+        .map_err(|msg| BuiltinError::undefined(format!("{NAME}: {msg}")))
 }
 
 #[cfg(test)]

@@ -12,7 +12,6 @@ use chrono_tz::Tz;
 
 use crate::builtins::ext_args::{self as a, array, failed};
 use crate::builtins::{Builtin, BuiltinContext, BuiltinError};
-use crate::number::Number;
 use crate::value::Value;
 
 use civil::Broken;
@@ -258,8 +257,9 @@ fn zoned<'a>(
         other => return Err(a::type_error(name, index, expected, other)),
     };
     let ns = match ns_value {
-        Value::Number(Number::Int(ns)) => *ns,
-        Value::Number(Number::Float(_)) => return Err(failed(name, "timestamp too big")),
+        Value::Number(number) => number
+            .as_i64()
+            .ok_or_else(|| failed(name, "timestamp too big"))?,
         other => return Err(a::type_error(name, index, "number", other)),
     };
     let tz = match tz_value {

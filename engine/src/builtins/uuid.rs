@@ -6,7 +6,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::builtins::ext_args::{self as a, failed, hex_lower, object_value};
+use crate::builtins::ext_args::{self as a, hex_lower, object_value};
 use crate::builtins::{Builtin, BuiltinContext, BuiltinError};
 use crate::value::Value;
 
@@ -94,7 +94,9 @@ fn parse_bytes(text: &str) -> Option<[u8; 16]> {
 fn parse(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     let name = "uuid.parse";
     let text = a::string(name, args, 0)?;
-    let bytes = parse_bytes(text).ok_or_else(|| failed(name, format!("invalid UUID {text:?}")))?;
+    // An unparsable UUID is undefined, not an error, as in OPA.
+    let bytes = parse_bytes(text)
+        .ok_or_else(|| BuiltinError::undefined(format!("{name}: invalid UUID {text:?}")))?;
     let at = |i: usize| bytes.get(i).copied().unwrap_or(0);
     let be16 = |i: usize| u16::from_be_bytes([at(i), at(i + 1)]);
     let be32 = |i: usize| u32::from_be_bytes([at(i), at(i + 1), at(i + 2), at(i + 3)]);
@@ -190,12 +192,12 @@ mod tests {
             (
                 "uuid.parse",
                 &[r#""00000000-0000-4000-8000-00000000000""#],
-                Err("uuid.parse: invalid UUID"),
+                Undef("uuid.parse: invalid UUID"),
             ),
             (
                 "uuid.parse",
                 &[r#""00000000x0000-4000-8000-000000000000""#],
-                Err("invalid UUID"),
+                Undef("invalid UUID"),
             ),
             (
                 "uuid.parse",
