@@ -66,6 +66,10 @@ impl<'s> Builder<'s> {
             let text = Span::new(start, end).text(self.source);
             let trimmed = text.trim_end();
             end = start + trimmed.len() as u32;
+            let last_line = trimmed.rsplit('\n').next().unwrap_or_default();
+            if !last_line.contains('#') {
+                return Span::new(start, end);
+            }
             let comment = self
                 .comments
                 .binary_search_by_key(&end, |c| c.span.end)
