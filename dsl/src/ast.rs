@@ -362,8 +362,13 @@ pub struct TemplateString {
 pub enum TemplatePart {
     /// Literal text (escapes decoded).
     Text(String),
-    /// An interpolated `{expr}`.
-    Expr(Expr),
+    /// An interpolated `{expr}`, optionally with `with` modifiers.
+    Expr {
+        /// The interpolated expression.
+        expr: Expr,
+        /// `with` modifiers applied while evaluating it.
+        with: Vec<WithModifier>,
+    },
 }
 
 /// Infix operators, from lowest to highest precedence group.

@@ -145,6 +145,9 @@ codes! {
     DEFAULT_FUNCTION_ARGS = "E0032", "invalid-default-function-args", Error,
         "a default function has arguments that are not plain variables",
         "## Why\nA default function applies to every call; its parameters cannot be patterns.\n\n## Example\n```rego\ndefault f(1) := 0\n```\n\n## Fix\nUse variables: `default f(_) := 0`.\n";
+    INVALID_ASSIGN_TARGET = "E0033", "invalid-assignment-target", Error,
+        "the left side of `:=` is not a variable or a pattern of variables",
+        "## Why\n`:=` declares new local variables; it cannot assign to a reference, a call or an operator expression. This often means an operator was left dangling at the end of the previous line, so two lines were read as one.\n\n## Example\n```rego\nallow if input.user ==\n\nq := 1\n```\n\n## Fix\nComplete the previous expression, or assign to a plain variable (`x := ...`, `[a, b] := ...`).\n";
     UNSAFE_VAR = "E1001", "unsafe-variable", Error,
         "a variable is used where nothing can bind it",
         "## Why\nEvery variable must be bound by some statement (an assignment, a reference it indexes, `some ... in`) before it is used in a call, a comparison, a negation or a rule head. Otherwise the rule could not be evaluated (OPA: `rego_unsafe_var_error`).\n\n## Example\n```rego\nallow if not input.roles[r]\n```\n\n## Fix\nBind the variable first, e.g. `some r in data.roles` before the negation, or use `_` if any value will do.\n";
@@ -203,8 +206,8 @@ mod tests {
         for code in ALL {
             assert!(code.docs.contains("## Fix"), "{} lacks a Fix section", code.id);
             assert!(
-                code.summary.chars().next().is_some_and(char::is_lowercase),
-                "{} summary must start lower-case",
+                !code.summary.chars().next().is_some_and(char::is_uppercase),
+                "{} summary must not start upper-case",
                 code.id
             );
         }

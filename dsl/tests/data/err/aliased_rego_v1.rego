@@ -1,0 +1,3 @@
+package a
+
+import rego.v1 as v1

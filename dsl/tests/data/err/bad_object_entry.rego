@@ -1,0 +1,3 @@
+package a
+
+obj := {"a": 1, "b"}

@@ -1,0 +1,5 @@
+package a
+
+control "C-1" {
+	title: "x"
+}

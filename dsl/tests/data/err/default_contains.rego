@@ -1,0 +1,3 @@
+package a
+
+default deny contains "x"

@@ -1,0 +1,3 @@
+package a
+
+default f(1) := 0

@@ -1,0 +1,3 @@
+package a
+
+default allow := false if input.x

@@ -1,0 +1,5 @@
+package a
+
+allow := true
+
+package b

@@ -1,0 +1,4 @@
+package a
+
+deny contains "a" if input.a
+else := "b"

@@ -1,0 +1,3 @@
+package a
+
+f(x) contains y if y := x

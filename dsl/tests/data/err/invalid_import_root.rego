@@ -1,0 +1,5 @@
+package a
+
+import lib.helpers
+
+allow := true

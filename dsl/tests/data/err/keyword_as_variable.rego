@@ -1,0 +1,5 @@
+package a
+
+allow if {
+	some if in input.xs
+}

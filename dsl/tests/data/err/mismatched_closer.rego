@@ -1,0 +1,3 @@
+package a
+
+xs := [1, 2}

@@ -1,0 +1,5 @@
+package a
+
+deny[msg] {
+	msg := "no"
+}

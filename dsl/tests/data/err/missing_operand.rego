@@ -1,0 +1,5 @@
+package a
+
+allow if input.user ==
+
+q := 1

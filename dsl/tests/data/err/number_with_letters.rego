@@ -1,0 +1,3 @@
+package a
+
+limit := 10abc

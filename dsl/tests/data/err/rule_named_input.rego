@@ -1,0 +1,3 @@
+package a
+
+input := {"user": "x"}

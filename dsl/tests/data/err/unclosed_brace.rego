@@ -1,0 +1,4 @@
+package a
+
+allow if {
+	input.user == "alice"

@@ -1,0 +1,3 @@
+package a
+
+n := count(input.xs

@@ -1,0 +1,3 @@
+package a
+
+msg := $"user {input.user"

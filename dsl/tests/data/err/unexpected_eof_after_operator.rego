@@ -1,0 +1,3 @@
+package a
+
+allow if input.user ==
