@@ -168,3 +168,37 @@ pub(crate) fn compile_query(
     let body = riskgate_dsl::parse_query(source, parse)?;
     lower::lower_query(&body, symbols)
 }
+
+/// The value of a constant term (`{"a": [1, 2], "b": set()}`), as written
+/// for `input_term` or `--input` in Rego syntax; `None` if it is not
+/// constant.
+#[must_use]
+pub fn constant_value(expr: &ast::Expr) -> Option<crate::value::Value> {
+    use crate::value::Value;
+    use ast::ExprKind;
+    Some(match &expr.kind {
+        ExprKind::Null => Value::Null,
+        ExprKind::Bool(b) => Value::Bool(*b),
+        ExprKind::Number(n) => Value::Number(crate::number::Number::parse(n)?),
+        ExprKind::String(s) => Value::string(&s.value),
+        ExprKind::Paren(inner) => constant_value(inner)?,
+        ExprKind::Array(items) => Value::Array(Arc::new(
+            items.iter().map(constant_value).collect::<Option<Vec<_>>>()?,
+        )),
+        ExprKind::Set(items) => Value::Set(Arc::new(
+            items.iter().map(constant_value).collect::<Option<BTreeSet<_>>>()?,
+        )),
+        ExprKind::Object(items) => Value::Object(Arc::new(
+            items
+                .iter()
+                .map(|(k, v)| Some((constant_value(k)?, constant_value(v)?)))
+                .collect::<Option<BTreeMap<_, _>>>()?,
+        )),
+        ExprKind::Call { func, args }
+            if args.is_empty() && func.len() == 1 && func.first().is_some_and(|f| f.text == "set") =>
+        {
+            Value::empty_set()
+        }
+        _ => return None,
+    })
+}

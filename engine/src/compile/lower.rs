@@ -379,7 +379,7 @@ fn collect_vars(expr: &ast::Expr, out: &mut Vec<String>) {
         }
         ExprKind::Template(t) => {
             for part in &t.parts {
-                if let ast::TemplatePart::Expr(e) = part {
+                if let ast::TemplatePart::Expr { expr: e, .. } = part {
                     collect_vars(e, out);
                 }
             }
@@ -910,7 +910,7 @@ impl<'a> Lowerer<'a> {
                     .iter()
                     .map(|p| match p {
                         ast::TemplatePart::Text(s) => TemplatePart::Text(Arc::from(s.as_str())),
-                        ast::TemplatePart::Expr(x) => TemplatePart::Expr(self.lower_expr(x)),
+                        ast::TemplatePart::Expr { expr: x, .. } => TemplatePart::Expr(self.lower_expr(x)),
                     })
                     .collect(),
             ),
