@@ -581,7 +581,7 @@ impl<'p> Evaluator<'p> {
                     }
                     Ok(true)
                 })?;
-                if all && defined { k(self) } else if !defined { k(self) } else { Ok(false) }
+                if all && defined { k(self) } else { Ok(false) }
             }
         }
     }

@@ -107,6 +107,7 @@ pub(crate) fn lower_module(
             imports.insert(alias, (root, rest));
         }
     }
+    tree.ensure(&pkg);
     let ctx = Ctx {
         file,
         rule_names: symbols.rule_names.get(&pkg),

@@ -47,12 +47,7 @@ fn analyze(term: &Term, ctx: Ctx, needs: &mut Vars, outs: &mut Vars) {
                 analyze(head, Ctx::Value, needs, outs);
             }
             for seg in path {
-                match seg.kind {
-                    TermKind::Var(slot) => {
-                        outs.insert(slot);
-                    }
-                    _ => analyze(seg, Ctx::Value, needs, outs),
-                }
+                analyze(seg, Ctx::Pattern, needs, outs);
             }
         }
         TermKind::Array(items) => items.iter().for_each(|t| analyze(t, ctx, needs, outs)),
@@ -318,7 +313,6 @@ pub(crate) fn order_rule_body(
         let mut needs = Vars::new();
         let mut outs = Vars::new();
         analyze(term, Ctx::Value, &mut needs, &mut outs);
-        needs.extend(outs);
         if let Some(slot) = needs.difference(&bound).next() {
             let name = names.get(*slot as usize).map_or("_", String::as_str);
             return Err(
@@ -416,7 +410,6 @@ fn check_closure_head(term: &Term, bound: &Vars, names: &[String]) -> Result<(),
     let mut needs = Vars::new();
     let mut outs = Vars::new();
     analyze(term, Ctx::Value, &mut needs, &mut outs);
-    needs.extend(outs);
     match needs.difference(bound).next() {
         None => Ok(()),
         Some(slot) => {

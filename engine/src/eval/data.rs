@@ -92,7 +92,12 @@ impl<'p> Evaluator<'p> {
         };
         match child {
             Some(child) => self.walk_data(child, rest, loc, k),
-            None => match base.and_then(|b| b.get(key)) {
+            None => match base.and_then(|b| {
+                b.get(key).or_else(|| match (b, key) {
+                    (Value::Object(_), Value::Number(n)) => b.get(&Value::string(&n.to_string())),
+                    _ => None,
+                })
+            }) {
                 Some(v) => self.walk_value(v.clone(), rest, loc, k),
                 None => Ok(false),
             },
@@ -151,6 +156,10 @@ impl<'p> Evaluator<'p> {
             (None, Some(Value::Object(m))) => (**m).clone(),
             _ => BTreeMap::new(),
         };
+        let rule_keys: BTreeSet<Value> = match &result {
+            Some(Value::Object(m)) => m.keys().cloned().collect(),
+            _ => BTreeSet::new(),
+        };
         if let (Some(_), Some(Value::Object(b))) = (&result, &base) {
             for (k, v) in b.iter() {
                 map.entry(k.clone()).or_insert_with(|| v.clone());
@@ -169,7 +178,20 @@ impl<'p> Evaluator<'p> {
                 self.node_value(*child, loc)?
             };
             if let Some(v) = value {
-                map.insert(Value::String(key.clone()), v);
+                let key = Value::String(key.clone());
+                let merged = match map.get(&key) {
+                    Some(existing) if rule_keys.contains(&key) => match merge(existing, &v) {
+                        Some(m) => m,
+                        None => {
+                            return Err(self.conflict(
+                                format!("object keys must be unique (data.{})", join(&n.path)),
+                                loc,
+                            ));
+                        }
+                    },
+                    _ => v,
+                };
+                map.insert(key, merged);
             }
         }
         let defined = is_rule && result.is_some() || !is_rule || !map.is_empty();
@@ -377,4 +399,23 @@ fn insert_at(root: &Value, keys: &[Value], value: Value, set: bool) -> Result<Va
     };
     map.insert(first.clone(), new);
     Ok(Value::Object(Arc::new(map)))
+}
+
+/// Deep merge of two rule-produced values; `None` on conflict.
+fn merge(a: &Value, b: &Value) -> Option<Value> {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let mut out = (**x).clone();
+            for (k, v) in y.iter() {
+                let merged = match out.get(k) {
+                    Some(existing) => merge(existing, v)?,
+                    None => v.clone(),
+                };
+                out.insert(k.clone(), merged);
+            }
+            Some(Value::Object(Arc::new(out)))
+        }
+        _ if a == b => Some(a.clone()),
+        _ => None,
+    }
 }

@@ -230,6 +230,24 @@ impl<'p> Evaluator<'p> {
             (TermKind::Array(xs), TermKind::Array(ys)) if xs.len() == ys.len() => {
                 self.unify_pairs(xs, ys, k)
             }
+            (TermKind::Object(xs), TermKind::Object(ys)) if xs.len() == ys.len() => {
+                let mut lhs = Vec::new();
+                let mut rhs = Vec::new();
+                for (kx, vx) in xs {
+                    let TermKind::Value(key) = &kx.kind else {
+                        return Err(self.error("eval_internal_error", "object keys must be constant when unifying two patterns", a.loc));
+                    };
+                    let found = ys.iter().find(|(ky, _)| matches!(&ky.kind, TermKind::Value(v) if v == key));
+                    match found {
+                        Some((_, vy)) => {
+                            lhs.push(vx.clone());
+                            rhs.push(vy.clone());
+                        }
+                        None => return Ok(false),
+                    }
+                }
+                self.unify_pairs(&lhs, &rhs, k)
+            }
             _ => Err(self.error("eval_internal_error", "cannot unify two unbound terms", a.loc)),
         }
     }
@@ -321,7 +339,14 @@ impl<'p> Evaluator<'p> {
             let mut results = Vec::new();
             match &mock {
                 Some(Mock::Value(v)) => results.push(v.clone()),
-                Some(Mock::Function(callee)) => ev.invoke(callee, &call.name, args, loc, &mut results)?,
+                Some(Mock::Function(callee)) => {
+                    // Inside the replacement, the replaced function is the original.
+                    let saved = ev.env.mocks.clone();
+                    ev.env.mocks.retain(|(name, _)| *name != call.name);
+                    let r = ev.invoke(callee, &call.name, args, loc, &mut results);
+                    ev.env.mocks = saved;
+                    r?;
+                }
                 None => ev.invoke(&call.target, &call.name, args, loc, &mut results)?,
             }
             for result in results {
