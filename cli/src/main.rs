@@ -1,2 +1,77 @@
-//! The `riskgate` command-line tool.
-fn main() {}
+//! The `riskgate` command-line tool: the only place (with the LSP) that
+//! touches files, terminals and the wall clock.
+
+mod commands;
+mod policy_files;
+mod render;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Policy-as-code for model risk management.
+///
+/// riskgate evaluates model release manifests against risk controls written in
+/// Rego v1 plus `risk`/`control` declarations (.gate files) and explains
+/// every decision.
+#[derive(Debug, Parser)]
+#[command(name = "riskgate", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    /// When to use colours in diagnostics.
+    #[arg(long, global = true, value_enum, default_value_t = render::ColorChoice::Auto)]
+    color: render::ColorChoice,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Format .rego and .gate policy files in the canonical style.
+    Fmt(commands::fmt::FmtArgs),
+    /// Parse policy files and report syntax errors.
+    Parse(commands::parse::ParseArgs),
+    /// Show the documentation of a diagnostic code (e.g. `riskgate explain E0013`).
+    Explain(commands::explain::ExplainArgs),
+}
+
+/// Exit codes shared by every command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    /// Everything is fine.
+    Success,
+    /// The command ran and found what it checks for (unformatted files,
+    /// denied releases).
+    Findings,
+    /// Usage, input or evaluation error.
+    Error,
+}
+
+impl From<Outcome> for ExitCode {
+    fn from(outcome: Outcome) -> Self {
+        ExitCode::from(match outcome {
+            Outcome::Success => 0,
+            Outcome::Findings => 1,
+            Outcome::Error => 2,
+        })
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let code = if error.use_stderr() { 2 } else { 0 };
+            // Printing help or a usage error can only fail if stdout/stderr are gone.
+            let _ = error.print();
+            return ExitCode::from(code);
+        }
+    };
+    let renderer = render::Renderer::new(cli.color);
+    let outcome = match cli.command {
+        Command::Fmt(args) => commands::fmt::run(&args, &renderer),
+        Command::Parse(args) => commands::parse::run(&args, &renderer),
+        Command::Explain(args) => commands::explain::run(&args),
+    };
+    outcome.into()
+}

@@ -70,6 +70,10 @@ pub struct Import {
 
 /// A top-level item of a module.
 #[derive(Debug, Clone, PartialEq)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "items live in one Vec per module; boxing would cost an allocation per rule for little memory"
+)]
 pub enum Item {
     /// A Rego rule (complete, partial, function or default).
     Rule(Rule),
@@ -500,6 +504,10 @@ pub struct ControlDecl {
 
 /// A member of a control declaration.
 #[derive(Debug, Clone, PartialEq)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "members live in one Vec per control"
+)]
 pub enum ControlMember {
     /// `name: value`.
     Field(Field),

@@ -177,7 +177,6 @@ pub struct SourceDiagnostic {
 
 impl SourceDiagnostic {
     /// The underlying diagnostic.
-    #[must_use]
     pub fn diagnostic(&self) -> &Diagnostic {
         &self.diagnostic
     }

@@ -135,7 +135,9 @@ impl Scanner<'_> {
                         ),
                     None => diagnostic.with_primary(at, "nothing to close"),
                 };
-                self.out.errors.push(diagnostic.with_help("remove it, or add the matching opener"));
+                self.out
+                    .errors
+                    .push(diagnostic.with_help("remove it, or add the matching opener"));
             }
         }
     }
@@ -181,7 +183,11 @@ impl Scanner<'_> {
     fn raw_string(&mut self) {
         let start = self.pos;
         self.pos += 1;
-        match self.src.get(self.pos..).and_then(|r| r.iter().position(|&b| b == b'`')) {
+        match self
+            .src
+            .get(self.pos..)
+            .and_then(|r| r.iter().position(|&b| b == b'`'))
+        {
             Some(n) => self.pos += n + 1,
             None => {
                 self.pos = self.src.len();
@@ -226,7 +232,9 @@ impl Scanner<'_> {
                                 "template expression is never closed",
                             )
                             .with_primary(Self::span(open, open + 1), "this `{` has no `}`")
-                            .with_help("close the expression with `}`, or write `\\{` for a literal brace"),
+                            .with_help(
+                                "close the expression with `}`, or write `\\{` for a literal brace",
+                            ),
                         );
                         if self.peek(0) != Some(b'\n') {
                             return;
@@ -275,7 +283,11 @@ impl Scanner<'_> {
     }
 
     fn unterminated(&mut self, start: usize, quote: &str) {
-        let end = if quote == "`" { start + 1 } else { self.line_end().max(start + 1) };
+        let end = if quote == "`" {
+            start + 1
+        } else {
+            self.line_end().max(start + 1)
+        };
         let end = end.min(self.src.len()).max(start);
         self.out.errors.push(
             Diagnostic::new(&codes::UNTERMINATED_STRING, "unterminated string")
@@ -302,9 +314,14 @@ impl Scanner<'_> {
             .max(1);
         let shown = self.text.get(start..start + len).unwrap_or("?");
         self.out.errors.push(
-            Diagnostic::new(&codes::INVALID_CHARACTER, format!("unexpected character `{shown}`"))
-                .with_primary(Self::span(start, start + len), "not allowed here")
-                .with_help("outside strings and comments only ASCII names, numbers and operators are allowed"),
+            Diagnostic::new(
+                &codes::INVALID_CHARACTER,
+                format!("unexpected character `{shown}`"),
+            )
+            .with_primary(Self::span(start, start + len), "not allowed here")
+            .with_help(
+                "outside strings and comments only ASCII names, numbers and operators are allowed",
+            ),
         );
         self.pos = start + len;
     }
@@ -319,8 +336,25 @@ fn is_code_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric()
         || matches!(
             byte,
-            b'_' | b' ' | b'\t' | b'\r' | b'\n' | b'.' | b',' | b';' | b':' | b'=' | b'!'
-                | b'<' | b'>' | b'+' | b'-' | b'*' | b'/' | b'%' | b'|' | b'&'
+            b'_' | b' '
+                | b'\t'
+                | b'\r'
+                | b'\n'
+                | b'.'
+                | b','
+                | b';'
+                | b':'
+                | b'='
+                | b'!'
+                | b'<'
+                | b'>'
+                | b'+'
+                | b'-'
+                | b'*'
+                | b'/'
+                | b'%'
+                | b'|'
+                | b'&'
         )
 }
 
@@ -345,7 +379,10 @@ fn unclosed(opener: u8, at: usize) -> Diagnostic {
         &codes::UNCLOSED_DELIMITER,
         format!("unclosed `{}`", opener as char),
     )
-    .with_primary(Span::new(at as u32, at as u32 + 1), "opened here and never closed")
+    .with_primary(
+        Span::new(at as u32, at as u32 + 1),
+        "opened here and never closed",
+    )
     .with_help(format!("add the matching `{}`", closer_for(opener)))
 }
 

@@ -24,6 +24,10 @@ use crate::{ParseOptions, ParsedModule};
 struct Grammar;
 
 /// A top-level statement before the module is assembled.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "short-lived, moved into the module"
+)]
 enum Stmt {
     Package(Package),
     Import(Import),
@@ -55,8 +59,11 @@ pub fn parse_module(source: &str, options: ParseOptions) -> ParsedModule {
         return ParsedModule {
             module: empty,
             diagnostics: vec![
-                Diagnostic::new(&codes::UNEXPECTED_TOKEN, "file is too large to parse (4 GiB or more)")
-                    .with_primary(Span::new(0, 0), ""),
+                Diagnostic::new(
+                    &codes::UNEXPECTED_TOKEN,
+                    "file is too large to parse (4 GiB or more)",
+                )
+                .with_primary(Span::new(0, 0), ""),
             ],
         };
     }
@@ -105,7 +112,8 @@ impl Recovery<'_> {
             let chunk = self.source.get(pos..end).unwrap_or_default();
             let error = match Grammar::parse(Rule::file, chunk) {
                 Ok(pairs) => {
-                    let mut builder = build::Builder::new(self.source, &self.scan.comments, pos, self.options);
+                    let mut builder =
+                        build::Builder::new(self.source, &self.scan.comments, pos, self.options);
                     self.stmts.extend(builder.file(pairs));
                     self.diagnostics.extend(builder.into_diagnostics());
                     return clean;
@@ -139,8 +147,13 @@ impl Recovery<'_> {
                 at >= item && at < region_end.max(item + 1)
             });
             if !lexical_error_here {
-                self.diagnostics
-                    .push(errors::syntax_error(self.source, chunk, pos, Rule::file, &error));
+                self.diagnostics.push(errors::syntax_error(
+                    self.source,
+                    chunk,
+                    pos,
+                    Rule::file,
+                    &error,
+                ));
             }
             pos = region_end;
         }
@@ -173,7 +186,13 @@ pub fn parse_query(source: &str, options: ParseOptions) -> Result<Body, Vec<Diag
                 ]),
             }
         }
-        Err(error) => Err(vec![errors::syntax_error(source, source, 0, Rule::query, &error)]),
+        Err(error) => Err(vec![errors::syntax_error(
+            source,
+            source,
+            0,
+            Rule::query,
+            &error,
+        )]),
     }
 }
 
@@ -218,16 +237,22 @@ fn assemble(source: &str, stmts: Vec<Stmt>, diagnostics: &mut Vec<Diagnostic>) -
             Stmt::Package(p) => {
                 if let Some(first) = &package {
                     diagnostics.push(
-                        Diagnostic::new(&codes::MISPLACED_PACKAGE, "a file can declare only one package")
-                            .with_primary(p.span, "second package declaration")
-                            .with_secondary(first.span, "first declared here")
-                            .with_help("split the file: one package per file"),
+                        Diagnostic::new(
+                            &codes::MISPLACED_PACKAGE,
+                            "a file can declare only one package",
+                        )
+                        .with_primary(p.span, "second package declaration")
+                        .with_secondary(first.span, "first declared here")
+                        .with_help("split the file: one package per file"),
                     );
                 } else if !first_stmt {
                     diagnostics.push(
-                        Diagnostic::new(&codes::MISPLACED_PACKAGE, "package declaration must come first")
-                            .with_primary(p.span, "declared after other statements")
-                            .with_help("move `package` to the top of the file"),
+                        Diagnostic::new(
+                            &codes::MISPLACED_PACKAGE,
+                            "package declaration must come first",
+                        )
+                        .with_primary(p.span, "declared after other statements")
+                        .with_help("move `package` to the top of the file"),
                     );
                     package = Some(p);
                 } else {
@@ -237,10 +262,16 @@ fn assemble(source: &str, stmts: Vec<Stmt>, diagnostics: &mut Vec<Diagnostic>) -
             Stmt::Import(import) => {
                 if let Some(item) = items.last() {
                     diagnostics.push(
-                        Diagnostic::new(&codes::MISPLACED_IMPORT, "imports must come before rules and declarations")
-                            .with_primary(import.span, "import after a rule")
-                            .with_secondary(Span::new(item.span().start, item.span().start), "first rule is here")
-                            .with_help("move the import up, below the package declaration"),
+                        Diagnostic::new(
+                            &codes::MISPLACED_IMPORT,
+                            "imports must come before rules and declarations",
+                        )
+                        .with_primary(import.span, "import after a rule")
+                        .with_secondary(
+                            Span::new(item.span().start, item.span().start),
+                            "first rule is here",
+                        )
+                        .with_help("move the import up, below the package declaration"),
                     );
                 }
                 imports.push(import);

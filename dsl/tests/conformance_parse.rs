@@ -5,6 +5,13 @@
 //! A case counts as handled when all its sources parse, or when it expects
 //! a parse error (`rego_parse_error`) and we report one too.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -54,12 +61,18 @@ fn run_case(case: &serde_json::Value) -> Outcome {
     }
     if let Some(query) = case["query"].as_str() {
         if let Err(diagnostics) = parse_query(query, options) {
-            errors.push(format!("query: {:?}", diagnostics.first().map(|d| d.message().to_string())));
+            errors.push(format!(
+                "query: {:?}",
+                diagnostics.first().map(|d| d.message().to_string())
+            ));
         }
     }
     if let Some(term) = case["input_term"].as_str() {
         if let Err(diagnostics) = parse_term(term) {
-            errors.push(format!("input_term: {:?}", diagnostics.first().map(|d| d.message().to_string())));
+            errors.push(format!(
+                "input_term: {:?}",
+                diagnostics.first().map(|d| d.message().to_string())
+            ));
         }
     }
     let handled = if expects_parse_error {
@@ -91,7 +104,9 @@ fn conformance_sources_parse() {
                 failures.push(format!(
                     "{}: {}",
                     outcome.note,
-                    outcome.first_error.unwrap_or_else(|| "parsed, but a parse error was expected".into())
+                    outcome
+                        .first_error
+                        .unwrap_or_else(|| "parsed, but a parse error was expected".into())
                 ));
             }
         }

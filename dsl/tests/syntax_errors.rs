@@ -2,6 +2,13 @@
 //! rendered diagnostics are snapshots. The harness also checks each file
 //! reports at least one error and that every label lies inside the source.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::path::Path;
 use std::sync::Arc;
 
@@ -10,8 +17,9 @@ use riskgate_dsl::{Dialect, ParseOptions, parse_module};
 fn render(name: &str, source: &str) -> String {
     let parsed = parse_module(source, ParseOptions::new(Dialect::for_path(name)));
     assert!(parsed.has_errors(), "{name}: expected at least one error");
-    let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
-        .with_width(100);
+    let handler =
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_width(100);
     let shared: Arc<str> = Arc::from(source);
     let mut out = String::new();
     for diagnostic in parsed.diagnostics {

@@ -10,6 +10,19 @@
 
 use crate::value::Value;
 
+mod aggregates;
+mod arrays;
+mod bits;
+mod comparison;
+mod conversions;
+mod numbers;
+mod objects;
+mod operands;
+mod sets;
+mod sprintf;
+mod strings;
+mod types;
+
 /// What a builtin may read besides its arguments.
 #[derive(Debug, Clone)]
 pub struct BuiltinContext {
@@ -35,6 +48,9 @@ pub enum BuiltinErrorKind {
     Type,
     /// The builtin failed on well-typed operands (`eval_builtin_error`).
     Failed,
+    /// The call has no result, as OPA's `max([])`: the expression is
+    /// undefined, never an error, even with strict builtin errors.
+    Undefined,
 }
 
 impl BuiltinError {
@@ -56,12 +72,21 @@ impl BuiltinError {
         }
     }
 
+    /// A call with no result (the expression is undefined).
+    #[must_use]
+    pub fn undefined(message: impl Into<String>) -> Self {
+        Self {
+            kind: BuiltinErrorKind::Undefined,
+            message: message.into(),
+        }
+    }
+
     /// OPA's error code for this class.
     #[must_use]
     pub fn code(&self) -> &'static str {
         match self.kind {
             BuiltinErrorKind::Type => "eval_type_error",
-            BuiltinErrorKind::Failed => "eval_builtin_error",
+            BuiltinErrorKind::Failed | BuiltinErrorKind::Undefined => "eval_builtin_error",
         }
     }
 }
@@ -99,9 +124,18 @@ pub fn all() -> Vec<&'static Builtin> {
 /// OPA builtins riskgate deliberately does not provide, with the reason.
 pub const UNSUPPORTED: &[(&str, &str)] = &[
     ("http.send", "network access is not supported in riskgate"),
-    ("net.lookup_ip_addr", "network access is not supported in riskgate"),
-    ("opa.runtime", "runtime introspection is not supported in riskgate"),
-    ("rand.intn", "random numbers would make decisions non-deterministic"),
+    (
+        "net.lookup_ip_addr",
+        "network access is not supported in riskgate",
+    ),
+    (
+        "opa.runtime",
+        "runtime introspection is not supported in riskgate",
+    ),
+    (
+        "rand.intn",
+        "random numbers would make decisions non-deterministic",
+    ),
 ];
 
 /// The reason a builtin is unsupported, if it is one of [`UNSUPPORTED`].
@@ -127,4 +161,16 @@ fn registry() -> &'static std::collections::BTreeMap<&'static str, &'static Buil
 }
 
 /// The builtin tables of every category module.
-const CATEGORIES: &[&[Builtin]] = &[];
+const CATEGORIES: &[&[Builtin]] = &[
+    aggregates::BUILTINS,
+    arrays::BUILTINS,
+    bits::BUILTINS,
+    comparison::BUILTINS,
+    conversions::BUILTINS,
+    numbers::BUILTINS,
+    objects::BUILTINS,
+    sets::BUILTINS,
+    sprintf::BUILTINS,
+    strings::BUILTINS,
+    types::BUILTINS,
+];

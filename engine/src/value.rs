@@ -55,6 +55,33 @@ impl Value {
         Value::Number(Number::Int(value))
     }
 
+    /// An array value.
+    #[must_use]
+    pub fn array(items: Vec<Value>) -> Value {
+        Value::Array(Arc::new(items))
+    }
+
+    /// A set value.
+    #[must_use]
+    pub fn set(items: BTreeSet<Value>) -> Value {
+        Value::Set(Arc::new(items))
+    }
+
+    /// An object value.
+    #[must_use]
+    pub fn object(entries: BTreeMap<Value, Value>) -> Value {
+        Value::Object(Arc::new(entries))
+    }
+
+    /// The boolean, if this is a boolean.
+    #[must_use]
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
     /// The OPA type name: `null`, `boolean`, `number`, `string`, `array`,
     /// `object` or `set`.
     #[must_use]
@@ -112,6 +139,7 @@ impl Value {
             serde_json::Value::Number(n) => n
                 .as_i64()
                 .map(Number::Int)
+                .or_else(|| n.as_u64().map(|u| Number::from_i128(i128::from(u))))
                 .or_else(|| Number::parse(&n.to_string()))
                 .map_or(Value::Null, Value::Number),
             serde_json::Value::String(s) => Value::string(s),
@@ -135,8 +163,13 @@ impl Value {
             Value::Bool(b) => serde_json::Value::Bool(*b),
             Value::Number(n) => match n {
                 Number::Int(i) => serde_json::Value::from(*i),
-                Number::Float(f) => serde_json::Number::from_f64(*f)
-                    .map_or(serde_json::Value::Null, serde_json::Value::Number),
+                Number::Big(i) => u64::try_from(*i).map_or_else(
+                    // Beyond u64, JSON numbers are doubles without
+                    // serde_json's `arbitrary_precision`.
+                    |_| json_float(n.as_f64()),
+                    serde_json::Value::from,
+                ),
+                Number::Float(f) => json_float(*f),
             },
             Value::String(s) => serde_json::Value::String(s.to_string()),
             Value::Array(items) => items.iter().map(Value::to_json).collect(),
@@ -201,6 +234,10 @@ impl std::fmt::Display for Value {
     }
 }
 
+fn json_float(f: f64) -> serde_json::Value {
+    serde_json::Number::from_f64(f).map_or(serde_json::Value::Null, serde_json::Value::Number)
+}
+
 fn write_joined<'a>(
     f: &mut std::fmt::Formatter<'_>,
     items: impl Iterator<Item = &'a Value>,
@@ -218,4 +255,41 @@ fn write_joined<'a>(
 #[must_use]
 pub fn compare(a: &Value, b: &Value) -> Ordering {
     a.cmp(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_round_trip_keeps_wide_integers() {
+        let json: serde_json::Value =
+            serde_json::from_str("[18446744073709551614, 0.5, 2.0]").unwrap();
+        let value = Value::from_json(&json);
+        assert_eq!(value.to_string(), "[18446744073709551614, 0.5, 2]");
+        assert_eq!(value.to_json().to_string(), "[18446744073709551614,0.5,2]");
+    }
+
+    #[test]
+    fn order_follows_opa() {
+        let ascending = [
+            Value::Null,
+            Value::Bool(false),
+            Value::Bool(true),
+            Value::int(-1),
+            Value::Number(Number::Float(0.5)),
+            Value::Number(Number::Big(i128::from(i64::MAX) + 1)),
+            Value::string(""),
+            Value::array(vec![]),
+            Value::array(vec![Value::int(1)]),
+            Value::empty_object(),
+            Value::object(BTreeMap::from([(Value::string("a"), Value::int(2))])),
+            Value::object(BTreeMap::from([(Value::string("b"), Value::int(1))])),
+            Value::empty_set(),
+            Value::set(BTreeSet::from([Value::int(1)])),
+        ];
+        for (low, high) in ascending.iter().zip(ascending.iter().skip(1)) {
+            assert!(low < high, "{low} < {high}");
+        }
+    }
 }

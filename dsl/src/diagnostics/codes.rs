@@ -204,7 +204,11 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), ALL.len(), "duplicate code name");
         for code in ALL {
-            assert!(code.docs.contains("## Fix"), "{} lacks a Fix section", code.id);
+            assert!(
+                code.docs.contains("## Fix"),
+                "{} lacks a Fix section",
+                code.id
+            );
             assert!(
                 !code.summary.chars().next().is_some_and(char::is_uppercase),
                 "{} summary must not start upper-case",

@@ -9,10 +9,10 @@ use pest::iterators::{Pair, Pairs};
 use super::{Rule, Stmt};
 use crate::ParseOptions;
 use crate::ast::{
-    Applies, AssignOp, BinOp, Body, ControlDecl, ControlMember, ElseClause, Expr, ExprKind,
-    Field, HeadValue, Import, Item, Literal, LiteralKind, Name, Package, RefArg,
-    RequirementKind, RiskDecl, Rule as RuleNode, RuleHead, RuleRef, StringLit, TemplatePart,
-    TemplateString, WithModifier,
+    Applies, AssignOp, BinOp, Body, ControlDecl, ControlMember, ElseClause, Expr, ExprKind, Field,
+    HeadValue, Import, Item, Literal, LiteralKind, Name, Package, RefArg, RequirementKind,
+    RiskDecl, Rule as RuleNode, RuleHead, RuleRef, StringLit, TemplatePart, TemplateString,
+    WithModifier,
 };
 use crate::diagnostics::{Diagnostic, codes};
 use crate::span::Span;
@@ -83,7 +83,9 @@ impl<'s> Builder<'s> {
         self.diagnostics.push(
             Diagnostic::new(&codes::UNEXPECTED_TOKEN, "could not read this construct")
                 .with_primary(span, "")
-                .with_help("this is a bug in riskgate's parser; please report it with this snippet"),
+                .with_help(
+                    "this is a bug in riskgate's parser; please report it with this snippet",
+                ),
         );
     }
 
@@ -121,11 +123,15 @@ impl<'s> Builder<'s> {
     pub(super) fn query(&mut self, mut pairs: Pairs<'_, Rule>) -> Option<Body> {
         let query = pairs.next()?;
         let span = self.span(&query);
-        let literals = query.into_inner().find(|p| p.as_rule() == Rule::query_literals)?;
+        let literals = query
+            .into_inner()
+            .find(|p| p.as_rule() == Rule::query_literals)?;
         let literals = self.literals(literals.into_inner());
         Some(Body {
             span: literals.first().map_or(span, |first| {
-                first.span.cover(literals.last().map_or(first.span, |l| l.span))
+                first
+                    .span
+                    .cover(literals.last().map_or(first.span, |l| l.span))
             }),
             literals,
             braced: false,
@@ -241,17 +247,26 @@ impl<'s> Builder<'s> {
         } else if set_style {
             let name = head.reference.name.text.clone();
             self.diagnostics.push(
-                Diagnostic::new(&codes::MISSING_CONTAINS, "`contains` keyword is required for partial set rules")
-                    .with_primary(head.reference.span, "v0-style partial set head")
-                    .with_help(format!(
-                        "write `{name} contains <term> if {{ ... }}`, or pass --v0-compatible"
-                    )),
+                Diagnostic::new(
+                    &codes::MISSING_CONTAINS,
+                    "`contains` keyword is required for partial set rules",
+                )
+                .with_primary(head.reference.span, "v0-style partial set head")
+                .with_help(format!(
+                    "write `{name} contains <term> if {{ ... }}`, or pass --v0-compatible"
+                )),
             );
         } else {
             self.diagnostics.push(
-                Diagnostic::new(&codes::MISSING_IF, "`if` keyword is required before a rule body")
-                    .with_primary(Span::new(parsed.body.span.start, parsed.body.span.start + 1), "body without `if`")
-                    .with_help("write `if` before `{`, or pass --v0-compatible for Rego v0 policies"),
+                Diagnostic::new(
+                    &codes::MISSING_IF,
+                    "`if` keyword is required before a rule body",
+                )
+                .with_primary(
+                    Span::new(parsed.body.span.start, parsed.body.span.start + 1),
+                    "body without `if`",
+                )
+                .with_help("write `if` before `{`, or pass --v0-compatible for Rego v0 policies"),
             );
         }
         parsed.body
@@ -288,7 +303,9 @@ impl<'s> Builder<'s> {
         let span = self.span(&pair);
         let mut children = pair.into_inner();
         let name = self.name(&children.next()?);
-        let path = children.map(|arg| self.ref_arg(arg)).collect::<Option<_>>()?;
+        let path = children
+            .map(|arg| self.ref_arg(arg))
+            .collect::<Option<_>>()?;
         Some(RuleRef { span, name, path })
     }
 
@@ -324,7 +341,10 @@ impl<'s> Builder<'s> {
                 _ => {}
             }
         }
-        Some(ParsedBody { body: body?, has_if })
+        Some(ParsedBody {
+            body: body?,
+            has_if,
+        })
     }
 
     fn else_clause(&mut self, pair: P<'_>) -> Option<ElseClause> {
@@ -338,9 +358,15 @@ impl<'s> Builder<'s> {
                     let parsed = self.rule_body(child)?;
                     if !parsed.has_if && !self.options.v0_compatible {
                         self.diagnostics.push(
-                            Diagnostic::new(&codes::MISSING_IF, "`if` keyword is required before an `else` body")
-                                .with_primary(Span::new(parsed.body.span.start, parsed.body.span.start + 1), "body without `if`")
-                                .with_help("write `else := value if { ... }`"),
+                            Diagnostic::new(
+                                &codes::MISSING_IF,
+                                "`if` keyword is required before an `else` body",
+                            )
+                            .with_primary(
+                                Span::new(parsed.body.span.start, parsed.body.span.start + 1),
+                                "body without `if`",
+                            )
+                            .with_help("write `else := value if { ... }`"),
                         );
                     }
                     body = Some(parsed.body);
@@ -387,7 +413,10 @@ impl<'s> Builder<'s> {
                     &codes::MISSING_SEPARATOR,
                     format!("{what} must be separated by a newline or `;`"),
                 )
-                .with_primary(Span::new(next.start, next.start), "a new statement starts here")
+                .with_primary(
+                    Span::new(next.start, next.start),
+                    "a new statement starts here",
+                )
                 .with_secondary(previous, "after this one")
                 .with_help("put each on its own line"),
             );
@@ -416,7 +445,9 @@ impl<'s> Builder<'s> {
     }
 
     fn some_decl(&mut self, pair: P<'_>) -> Option<LiteralKind> {
-        let form = pair.into_inner().find(|p| matches!(p.as_rule(), Rule::some_in | Rule::some_vars))?;
+        let form = pair
+            .into_inner()
+            .find(|p| matches!(p.as_rule(), Rule::some_in | Rule::some_vars))?;
         if form.as_rule() == Rule::some_vars {
             return Some(LiteralKind::SomeVars(
                 form.into_inner().map(|p| self.name(&p)).collect(),
@@ -575,7 +606,9 @@ impl<'s> Builder<'s> {
         let span = self.span(&pair);
         let mut children = pair.into_inner();
         let mut expr = self.term_head(children.next()?)?;
-        let path: Vec<RefArg> = children.map(|arg| self.ref_arg(arg)).collect::<Option<_>>()?;
+        let path: Vec<RefArg> = children
+            .map(|arg| self.ref_arg(arg))
+            .collect::<Option<_>>()?;
         if path.is_empty() {
             return Some(expr);
         }
@@ -620,7 +653,10 @@ impl<'s> Builder<'s> {
                 raw: false,
             }),
             Rule::raw_string => ExprKind::String(StringLit {
-                value: pair.into_inner().next().map_or_else(String::new, |p| p.as_str().to_string()),
+                value: pair
+                    .into_inner()
+                    .next()
+                    .map_or_else(String::new, |p| p.as_str().to_string()),
                 raw: true,
             }),
             Rule::template | Rule::raw_template => self.template(pair)?,
@@ -733,7 +769,10 @@ impl<'s> Builder<'s> {
                     });
                 }
                 let mut entries = vec![(first, value)];
-                for entry in rest.into_inner().filter(|p| p.as_rule() == Rule::object_entry) {
+                for entry in rest
+                    .into_inner()
+                    .filter(|p| p.as_rule() == Rule::object_entry)
+                {
                     let mut kv = entry.into_inner().filter(|p| p.as_rule() == Rule::in_expr);
                     let key = self.in_expr(kv.next()?)?;
                     let value = self.in_expr(kv.next()?)?;
@@ -753,7 +792,9 @@ impl<'s> Builder<'s> {
     }
 
     fn compr_body(&mut self, tail: P<'_>) -> Option<Body> {
-        let body = tail.into_inner().find(|p| p.as_rule() == Rule::compr_body)?;
+        let body = tail
+            .into_inner()
+            .find(|p| p.as_rule() == Rule::compr_body)?;
         let span = self.span(&body);
         let literals = self.literals(body.into_inner());
         Some(Body {
@@ -835,9 +876,15 @@ impl<'s> Builder<'s> {
                         .and_then(|body| self.rule_body(body))?;
                     if !parsed.has_if {
                         self.diagnostics.push(
-                            Diagnostic::new(&codes::MISSING_IF, "`applies` needs `if` before its condition")
-                                .with_primary(Span::new(parsed.body.span.start, parsed.body.span.start + 1), "")
-                                .with_help("write `applies if { ... }`"),
+                            Diagnostic::new(
+                                &codes::MISSING_IF,
+                                "`applies` needs `if` before its condition",
+                            )
+                            .with_primary(
+                                Span::new(parsed.body.span.start, parsed.body.span.start + 1),
+                                "",
+                            )
+                            .with_help("write `applies if { ... }`"),
                         );
                     }
                     ControlMember::Applies(Applies {

@@ -35,13 +35,21 @@ pub(super) fn syntax_error(
     }
     let before = source.get(..at).unwrap_or_default();
     let last = before.trim_end();
-    if last.len() < before.len() && before.get(last.len()..).is_some_and(|gap| gap.contains('\n')) && !last.is_empty() {
+    if last.len() < before.len()
+        && before
+            .get(last.len()..)
+            .is_some_and(|gap| gap.contains('\n'))
+        && !last.is_empty()
+    {
         // The construct stopped at the end of a line: point there, not at
         // the first token of the next line.
         let end = last.len() as u32;
         let start = last.char_indices().last().map_or(0, |(i, _)| i) as u32;
         return Diagnostic::new(&codes::UNEXPECTED_TOKEN, "unexpected end of line")
-            .with_primary(Span::new(start, end), format!("expected {expected} after this"))
+            .with_primary(
+                Span::new(start, end),
+                format!("expected {expected} after this"),
+            )
             .with_help("complete the expression before the line ends");
     }
     let token = token_at(rest);
@@ -70,7 +78,12 @@ fn expected_list(chunk: &str, entry: Rule, error: &Error<Rule>) -> String {
     use pest::Parser as _;
     let mut expected: Vec<String> = Vec::new();
     if let pest::error::ErrorVariant::ParsingError { positives, .. } = &error.variant {
-        expected.extend(positives.iter().filter_map(|r| rule_name(*r)).map(str::to_string));
+        expected.extend(
+            positives
+                .iter()
+                .filter_map(|r| rule_name(*r))
+                .map(str::to_string),
+        );
     }
     pest::set_error_detail(true);
     let detailed = Grammar::parse(entry, chunk).err();
@@ -91,13 +104,17 @@ fn expected_list(chunk: &str, entry: Rule, error: &Error<Rule>) -> String {
     expected.dedup();
     if expected.iter().any(|name| name == "an expression") {
         // These only start expressions; naming them again adds noise.
-        expected.retain(|name| !matches!(name.as_str(), "`{`" | "`(`" | "`[`" | "a string" | "a name"));
+        expected
+            .retain(|name| !matches!(name.as_str(), "`{`" | "`(`" | "`[`" | "a string" | "a name"));
     }
     match expected.as_slice() {
         [] => "something else".to_string(),
         [one] => one.clone(),
         [init @ .., last] if init.len() < 6 => format!("{} or {last}", init.join(", ")),
-        many => format!("{}, ...", many.iter().take(6).cloned().collect::<Vec<_>>().join(", ")),
+        many => format!(
+            "{}, ...",
+            many.iter().take(6).cloned().collect::<Vec<_>>().join(", ")
+        ),
     }
 }
 
@@ -116,14 +133,36 @@ fn priority(name: &str) -> u8 {
 fn rule_name(grammar_rule: Rule) -> Option<&'static str> {
     Some(match grammar_rule {
         Rule::EOI => "end of file",
-        Rule::in_expr | Rule::rel_expr | Rule::term | Rule::expr_stmt | Rule::literal
-        | Rule::compr_head | Rule::compr_rel | Rule::neg | Rule::number | Rule::string
-        | Rule::raw_string | Rule::template | Rule::raw_template | Rule::array | Rule::brace
-        | Rule::paren | Rule::var_or_call | Rule::null_lit | Rule::true_lit | Rule::false_lit
-        | Rule::some_decl | Rule::every_stmt | Rule::not_stmt => "an expression",
+        Rule::in_expr
+        | Rule::rel_expr
+        | Rule::term
+        | Rule::expr_stmt
+        | Rule::literal
+        | Rule::compr_head
+        | Rule::compr_rel
+        | Rule::neg
+        | Rule::number
+        | Rule::string
+        | Rule::raw_string
+        | Rule::template
+        | Rule::raw_template
+        | Rule::array
+        | Rule::brace
+        | Rule::paren
+        | Rule::var_or_call
+        | Rule::null_lit
+        | Rule::true_lit
+        | Rule::false_lit
+        | Rule::some_decl
+        | Rule::every_stmt
+        | Rule::not_stmt => "an expression",
         Rule::var_name | Rule::any_name | Rule::path | Rule::rule_ref => "a name",
-        Rule::package_decl | Rule::import_decl | Rule::rule | Rule::risk_decl
-        | Rule::control_decl | Rule::rule_head => "a rule or declaration",
+        Rule::package_decl
+        | Rule::import_decl
+        | Rule::rule
+        | Rule::risk_decl
+        | Rule::control_decl
+        | Rule::rule_head => "a rule or declaration",
         Rule::kw_package => "`package`",
         Rule::kw_if => "`if`",
         Rule::kw_contains => "`contains`",
@@ -141,9 +180,19 @@ fn rule_name(grammar_rule: Rule) -> Option<&'static str> {
         Rule::field => "a field (`name: value`)",
         Rule::applies_block => "`applies`",
         Rule::require_block => "`require`",
-        Rule::op_eq | Rule::op_neq | Rule::op_lt | Rule::op_lte | Rule::op_gt | Rule::op_gte
-        | Rule::op_or | Rule::op_and | Rule::op_add | Rule::op_sub | Rule::op_mul
-        | Rule::op_div | Rule::op_rem => "an operator",
+        Rule::op_eq
+        | Rule::op_neq
+        | Rule::op_lt
+        | Rule::op_lte
+        | Rule::op_gt
+        | Rule::op_gte
+        | Rule::op_or
+        | Rule::op_and
+        | Rule::op_add
+        | Rule::op_sub
+        | Rule::op_mul
+        | Rule::op_div
+        | Rule::op_rem => "an operator",
         _ => return None,
     })
 }
@@ -189,7 +238,10 @@ fn malformed_number(source: &str, at: usize) -> Option<(usize, usize)> {
 /// JSON number syntax without a sign (leading zeros tolerated, as in OPA).
 fn is_valid_number(text: &str) -> bool {
     let (mantissa, exponent) = match text.find(['e', 'E']) {
-        Some(i) => (text.get(..i).unwrap_or_default(), Some(text.get(i + 1..).unwrap_or_default())),
+        Some(i) => (
+            text.get(..i).unwrap_or_default(),
+            Some(text.get(i + 1..).unwrap_or_default()),
+        ),
         None => (text, None),
     };
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
@@ -242,8 +294,20 @@ fn describe(token: &str) -> String {
 fn is_keyword(word: &str) -> bool {
     matches!(
         word,
-        "as" | "contains" | "default" | "else" | "every" | "false" | "if" | "import" | "in"
-            | "not" | "null" | "package" | "some" | "true" | "with"
+        "as" | "contains"
+            | "default"
+            | "else"
+            | "every"
+            | "false"
+            | "if"
+            | "import"
+            | "in"
+            | "not"
+            | "null"
+            | "package"
+            | "some"
+            | "true"
+            | "with"
     )
 }
 

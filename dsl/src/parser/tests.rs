@@ -31,10 +31,17 @@ fn keywords_followed_by_dot_are_names() {
 
 #[test]
 fn precedence_follows_opa() {
-    let parsed = parse_module("package a\np := 1 + 2 * 3 == 7\n", ParseOptions::new(Dialect::Rego));
-    let Item::Rule(rule) = &parsed.module.items[0] else { panic!() };
+    let parsed = parse_module(
+        "package a\np := 1 + 2 * 3 == 7\n",
+        ParseOptions::new(Dialect::Rego),
+    );
+    let Item::Rule(rule) = &parsed.module.items[0] else {
+        panic!()
+    };
     let value = &rule.head.value.as_ref().unwrap().value;
-    let ExprKind::Binary { op, .. } = &value.kind else { panic!("{value:?}") };
+    let ExprKind::Binary { op, .. } = &value.kind else {
+        panic!("{value:?}")
+    };
     assert_eq!(op.as_str(), "==");
 }
 
@@ -45,9 +52,14 @@ fn some_in_and_every_parse() {
         ParseOptions::new(Dialect::Rego),
     );
     assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
-    let Item::Rule(rule) = &parsed.module.items[0] else { panic!() };
+    let Item::Rule(rule) = &parsed.module.items[0] else {
+        panic!()
+    };
     let body = rule.body.as_ref().unwrap();
-    assert!(matches!(body.literals[0].kind, LiteralKind::SomeIn { key: Some(_), .. }));
+    assert!(matches!(
+        body.literals[0].kind,
+        LiteralKind::SomeIn { key: Some(_), .. }
+    ));
     assert!(matches!(body.literals[1].kind, LiteralKind::Every { .. }));
 }
 
@@ -57,7 +69,13 @@ fn recovers_and_reports_every_broken_rule() {
     let parsed = parse_module(source, ParseOptions::new(Dialect::Rego));
     assert_eq!(parsed.diagnostics.len(), 3, "{:#?}", parsed.diagnostics);
     // The last rule still parses.
-    assert!(parsed.module.items.iter().any(|i| matches!(i, Item::Rule(r) if r.head.reference.name.text == "s")));
+    assert!(
+        parsed
+            .module
+            .items
+            .iter()
+            .any(|i| matches!(i, Item::Rule(r) if r.head.reference.name.text == "s"))
+    );
 }
 
 #[test]
@@ -69,7 +87,9 @@ fn v1_requires_if_and_contains() {
         ParseOptions::new(Dialect::Rego).with_v0_compatible(true),
     );
     assert!(v0.diagnostics.is_empty(), "{:?}", v0.diagnostics);
-    let Item::Rule(rule) = &v0.module.items[0] else { panic!() };
+    let Item::Rule(rule) = &v0.module.items[0] else {
+        panic!()
+    };
     assert!(rule.head.contains.is_some());
 }
 
@@ -104,7 +124,9 @@ control "C-FAIR-01" {
 "#;
     let parsed = parse_module(source, ParseOptions::new(Dialect::Gate));
     assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
-    let Item::Control(control) = &parsed.module.items[0] else { panic!() };
+    let Item::Control(control) = &parsed.module.items[0] else {
+        panic!()
+    };
     assert_eq!(control.members.len(), 5);
 }
 

@@ -59,7 +59,12 @@ pub(super) fn check_module(
                         ControlMember::Field(field) => check_expr(&field.value, out),
                         ControlMember::Applies(applies) => check_body(&applies.body, out),
                         ControlMember::Require(requirement) => {
-                            check_id(&requirement.id.text, requirement.id.span, "requirement", out);
+                            check_id(
+                                &requirement.id.text,
+                                requirement.id.span,
+                                "requirement",
+                                out,
+                            );
                             check_fields(&requirement.fields, out);
                             for field in &requirement.fields {
                                 check_expr(&field.value, out);
@@ -77,7 +82,12 @@ fn check_import(import: &crate::ast::Import, out: &mut Vec<Diagnostic>) {
     let Some(root) = import.path.first() else {
         return;
     };
-    let tail: Vec<&str> = import.path.iter().skip(1).map(|n| n.text.as_str()).collect();
+    let tail: Vec<&str> = import
+        .path
+        .iter()
+        .skip(1)
+        .map(|n| n.text.as_str())
+        .collect();
     match root.text.as_str() {
         "data" | "input" => {}
         "future" => {
@@ -88,9 +98,14 @@ fn check_import(import: &crate::ast::Import, out: &mut Vec<Diagnostic>) {
             };
             if !valid {
                 out.push(
-                    Diagnostic::new(&codes::INVALID_KEYWORD_IMPORT, "unknown future keyword import")
-                        .with_primary(import.span, "")
-                        .with_help("use `import future.keywords.<contains|every|if|in>` or `import rego.v1`"),
+                    Diagnostic::new(
+                        &codes::INVALID_KEYWORD_IMPORT,
+                        "unknown future keyword import",
+                    )
+                    .with_primary(import.span, "")
+                    .with_help(
+                        "use `import future.keywords.<contains|every|if|in>` or `import rego.v1`",
+                    ),
                 );
             } else if import.alias.is_some() {
                 alias_not_allowed(import, out);
@@ -113,7 +128,10 @@ fn check_import(import: &crate::ast::Import, out: &mut Vec<Diagnostic>) {
                 format!("import path must start with `data` or `input`, not `{other}`"),
             )
             .with_primary(root.span, "unknown root document")
-            .with_help(format!("did you mean `import data.{}`?", import_path_text(import))),
+            .with_help(format!(
+                "did you mean `import data.{}`?",
+                import_path_text(import)
+            )),
         ),
     }
 }
@@ -130,9 +148,12 @@ fn import_path_text(import: &crate::ast::Import) -> String {
 fn alias_not_allowed(import: &crate::ast::Import, out: &mut Vec<Diagnostic>) {
     let span = import.alias.as_ref().map_or(import.span, |a| a.span);
     out.push(
-        Diagnostic::new(&codes::INVALID_KEYWORD_IMPORT, "keyword imports cannot be aliased")
-            .with_primary(span, "alias not allowed")
-            .with_help("remove `as ...`"),
+        Diagnostic::new(
+            &codes::INVALID_KEYWORD_IMPORT,
+            "keyword imports cannot be aliased",
+        )
+        .with_primary(span, "alias not allowed")
+        .with_help("remove `as ...`"),
     );
 }
 
@@ -143,7 +164,10 @@ fn check_dialect(options: ParseOptions, what: &str, span: Span, out: &mut Vec<Di
                 &codes::DECLARATION_IN_REGO,
                 format!("`{what}` declarations are only allowed in .gate files"),
             )
-            .with_primary(Span::new(span.start, span.start + what.len() as u32), "riskgate extension")
+            .with_primary(
+                Span::new(span.start, span.start + what.len() as u32),
+                "riskgate extension",
+            )
             .with_help("rename the file to .gate, or move the declaration into a .gate file"),
         );
     }
@@ -185,7 +209,10 @@ fn check_rule(rule: &Rule, out: &mut Vec<Diagnostic>) {
         out.push(
             Diagnostic::new(
                 &codes::RESERVED_RULE_NAME,
-                format!("rule name `{}` conflicts with the root document", reference.name.text),
+                format!(
+                    "rule name `{}` conflicts with the root document",
+                    reference.name.text
+                ),
             )
             .with_primary(reference.name.span, "reserved name")
             .with_help("rename the rule"),
@@ -193,9 +220,12 @@ fn check_rule(rule: &Rule, out: &mut Vec<Diagnostic>) {
     }
     if head.args.is_some() && head.contains.is_some() {
         out.push(
-            Diagnostic::new(&codes::CONTAINS_ON_FUNCTION, "functions cannot use `contains`")
-                .with_primary(head.span, "")
-                .with_help("return a value instead: `f(x) := value if { ... }`"),
+            Diagnostic::new(
+                &codes::CONTAINS_ON_FUNCTION,
+                "functions cannot use `contains`",
+            )
+            .with_primary(head.span, "")
+            .with_help("return a value instead: `f(x) := value if { ... }`"),
         );
     }
     if rule.is_default {
@@ -204,14 +234,27 @@ fn check_rule(rule: &Rule, out: &mut Vec<Diagnostic>) {
     if let Some(first_else) = rule.else_chain.first() {
         let multi_value = head.contains.is_some()
             || (head.args.is_none()
-                && reference.path.iter().any(|arg| matches!(arg, RefArg::Bracket(e) if !is_scalar(e))));
+                && reference
+                    .path
+                    .iter()
+                    .any(|arg| matches!(arg, RefArg::Bracket(e) if !is_scalar(e))));
         if multi_value || rule.is_default {
-            let what = if rule.is_default { "default rules" } else { "multi-value rules" };
+            let what = if rule.is_default {
+                "default rules"
+            } else {
+                "multi-value rules"
+            };
             out.push(
-                Diagnostic::new(&codes::INVALID_ELSE, format!("`else` cannot be used on {what}"))
-                    .with_primary(Span::new(first_else.span.start, first_else.span.start + 4), "")
-                    .with_secondary(head.span, "this rule does not define a single value")
-                    .with_help("write separate rule definitions instead"),
+                Diagnostic::new(
+                    &codes::INVALID_ELSE,
+                    format!("`else` cannot be used on {what}"),
+                )
+                .with_primary(
+                    Span::new(first_else.span.start, first_else.span.start + 4),
+                    "",
+                )
+                .with_secondary(head.span, "this rule does not define a single value")
+                .with_help("write separate rule definitions instead"),
             );
         }
     }
@@ -241,9 +284,12 @@ fn check_default(rule: &Rule, out: &mut Vec<Diagnostic>) {
     let head = &rule.head;
     if let Some(body) = &rule.body {
         out.push(
-            Diagnostic::new(&codes::DEFAULT_WITH_BODY, "default rules cannot have a body")
-                .with_primary(body.span, "remove this body")
-                .with_help("a default value applies when nothing else does: `default name := value`"),
+            Diagnostic::new(
+                &codes::DEFAULT_WITH_BODY,
+                "default rules cannot have a body",
+            )
+            .with_primary(body.span, "remove this body")
+            .with_help("a default value applies when nothing else does: `default name := value`"),
         );
     }
     let has_var_key = head
@@ -253,9 +299,12 @@ fn check_default(rule: &Rule, out: &mut Vec<Diagnostic>) {
         .any(|arg| matches!(arg, RefArg::Bracket(e) if !is_scalar(e)));
     if head.value.is_none() || head.contains.is_some() || has_var_key {
         out.push(
-            Diagnostic::new(&codes::DEFAULT_WITHOUT_VALUE, "default rules must define a single value")
-                .with_primary(head.span, "")
-                .with_help("write `default name := value`"),
+            Diagnostic::new(
+                &codes::DEFAULT_WITHOUT_VALUE,
+                "default rules must define a single value",
+            )
+            .with_primary(head.span, "")
+            .with_help("write `default name := value`"),
         );
     }
     for arg in head.args.iter().flatten() {
@@ -303,7 +352,12 @@ fn check_body(body: &Body, out: &mut Vec<Diagnostic>) {
     for literal in &body.literals {
         match &literal.kind {
             LiteralKind::Expr(expr) => {
-                if let ExprKind::Assign { op: crate::ast::AssignOp::Assign, lhs, .. } = &expr.kind {
+                if let ExprKind::Assign {
+                    op: crate::ast::AssignOp::Assign,
+                    lhs,
+                    ..
+                } = &expr.kind
+                {
                     if !is_assign_pattern(lhs) {
                         out.push(
                             Diagnostic::new(&codes::INVALID_ASSIGN_TARGET, "cannot assign to this expression")
@@ -315,7 +369,11 @@ fn check_body(body: &Body, out: &mut Vec<Diagnostic>) {
                 check_expr(expr, out);
             }
             LiteralKind::Not(expr) => {
-                if let ExprKind::Assign { op: crate::ast::AssignOp::Assign, .. } = expr.kind {
+                if let ExprKind::Assign {
+                    op: crate::ast::AssignOp::Assign,
+                    ..
+                } = expr.kind
+                {
                     out.push(
                         Diagnostic::new(&codes::ASSIGN_IN_NOT, "`not` cannot be applied to `:=`")
                             .with_primary(expr.span, "assignment under negation")
@@ -353,9 +411,12 @@ fn check_body(body: &Body, out: &mut Vec<Diagnostic>) {
             };
             if !valid_target {
                 out.push(
-                    Diagnostic::new(&codes::INVALID_WITH_TARGET, "`with` target must be a reference")
-                        .with_primary(modifier.target.span, "cannot replace this")
-                        .with_help("replace `input...`, `data...` or a function by name"),
+                    Diagnostic::new(
+                        &codes::INVALID_WITH_TARGET,
+                        "`with` target must be a reference",
+                    )
+                    .with_primary(modifier.target.span, "cannot replace this")
+                    .with_help("replace `input...`, `data...` or a function by name"),
                 );
             }
             check_expr(&modifier.value, out);
