@@ -392,11 +392,9 @@ impl<'p> Evaluator<'p> {
         self.precheck_builtin(builtin.name, args, loc)?;
         match (builtin.func)(&self.ctx, args) {
             Ok(v) => Ok(Some(v)),
+            Err(e) if e.kind == BuiltinErrorKind::Undefined => Ok(None),
             Err(e) if self.strict => Err(EvalError::Builtin {
-                code: match e.kind {
-                    BuiltinErrorKind::Type => "eval_type_error",
-                    BuiltinErrorKind::Failed => "eval_builtin_error",
-                },
+                code: e.code(),
                 message: e.message,
                 location: self.location(loc),
             }),
