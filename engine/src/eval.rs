@@ -562,6 +562,9 @@ impl<'p> Evaluator<'p> {
                 let mut all = true;
                 let mut defined = false;
                 self.eval_term(domain, &mut |ev, dom| {
+                    if !matches!(dom, Value::Array(_) | Value::Set(_) | Value::Object(_)) {
+                        return Ok(true);
+                    }
                     defined = true;
                     for (dk, dv) in term::entries(&dom) {
                         ev.charge(1, loc)?;

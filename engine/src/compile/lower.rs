@@ -44,6 +44,9 @@ struct Ctx<'a> {
 struct Scope {
     vars: HashMap<String, Slot>,
     locals: Vec<Slot>,
+    /// Names declared (`:=`, `some`) by statements not lowered yet: nested
+    /// closures do not see them.
+    pending: BTreeSet<String>,
 }
 
 pub(crate) struct Lowerer<'a> {
@@ -185,6 +188,7 @@ fn lower_rule(ctx: &Ctx<'_>, rule: &ast::Rule, tree: &mut Tree, errors: &mut Vec
     lw.scopes.push(Scope {
         vars: HashMap::new(),
         locals: Vec::new(),
+        pending: BTreeSet::new(),
     });
     for name in arg_names {
         if !lw.lookup_local(&name) {
@@ -431,7 +435,16 @@ fn literal_vars(lit: &ast::Literal, declared: &mut Vec<String>, mentioned: &mut 
         AstLit::Every { domain, .. } => collect_vars(domain, mentioned),
     }
     for with in &lit.with {
-        collect_vars(&with.value, mentioned);
+        let replaces_document = matches!(
+            &with.target.kind,
+            ExprKind::Var(n) if n == "input" || n == "data"
+        ) || matches!(
+            &with.target.kind,
+            ExprKind::Ref { head, .. } if matches!(&head.kind, ExprKind::Var(n) if n == "input" || n == "data")
+        );
+        if replaces_document || flat_path(&with.value).is_none() {
+            collect_vars(&with.value, mentioned);
+        }
     }
 }
 
@@ -477,7 +490,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn lookup_local(&self, name: &str) -> bool {
-        self.scopes.iter().any(|s| s.vars.contains_key(name))
+        self.local_slot(name).is_some()
     }
 
     fn resolves_globally(&self, name: &str) -> bool {
@@ -492,6 +505,7 @@ impl<'a> Lowerer<'a> {
         self.scopes.push(Scope {
             vars: HashMap::new(),
             locals: Vec::new(),
+            pending: BTreeSet::new(),
         });
         for name in predeclared {
             self.new_named(name);
@@ -509,6 +523,9 @@ impl<'a> Lowerer<'a> {
             if seen.insert(name.clone()) {
                 self.new_named(&name);
             }
+        }
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.pending = seen;
         }
         for name in mentioned {
             if !self.lookup_local(&name) && !self.resolves_globally(&name) {
@@ -528,7 +545,16 @@ impl<'a> Lowerer<'a> {
     fn lower_literals(&mut self, lits: &[ast::Literal]) -> Vec<Literal> {
         let mut assigned: BTreeSet<String> = BTreeSet::new();
         lits.iter()
-            .map(|lit| self.lower_literal(lit, &mut assigned))
+            .map(|lit| {
+                let mut declared = Vec::new();
+                literal_vars(lit, &mut declared, &mut Vec::new());
+                if let Some(scope) = self.scopes.last_mut() {
+                    for name in &declared {
+                        scope.pending.remove(name);
+                    }
+                }
+                self.lower_literal(lit, &mut assigned)
+            })
             .collect()
     }
 
@@ -584,10 +610,13 @@ impl<'a> Lowerer<'a> {
     }
 
     fn local_slot(&self, name: &str) -> Option<Slot> {
-        self.scopes
-            .iter()
-            .rev()
-            .find_map(|s| s.vars.get(name).copied())
+        let innermost = self.scopes.len().saturating_sub(1);
+        self.scopes.iter().enumerate().rev().find_map(|(i, s)| {
+            if i < innermost && s.pending.contains(name) {
+                return None;
+            }
+            s.vars.get(name).copied()
+        })
     }
 
     fn lower_statement(&mut self, e: &ast::Expr, assigned: &mut BTreeSet<String>) -> LiteralKind {

@@ -185,7 +185,13 @@ fn deep_vars_term(term: &Term, out: &mut Vars) {
 
 fn literal_io(kind: &LiteralKind, names: &[String], needs: &mut Vars, outs: &mut Vars) {
     match kind {
-        LiteralKind::Expr(t) => analyze(t, Ctx::Value, needs, outs),
+        LiteralKind::Expr(t) => {
+            let mut n = Vars::new();
+            analyze(t, Ctx::Value, &mut n, outs);
+            // Variables bound by references inside the expression are
+            // bound before the expression's other operands are needed.
+            needs.extend(n.difference(outs).copied());
+        }
         LiteralKind::Unify(a, b) => {
             analyze(a, Ctx::Pattern, needs, outs);
             analyze(b, Ctx::Pattern, needs, outs);

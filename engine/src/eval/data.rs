@@ -415,6 +415,7 @@ fn merge(a: &Value, b: &Value) -> Option<Value> {
             }
             Some(Value::Object(Arc::new(out)))
         }
+        (Value::Set(x), Value::Set(y)) => Some(Value::Set(Arc::new(x.union(y).cloned().collect()))),
         _ if a == b => Some(a.clone()),
         _ => None,
     }

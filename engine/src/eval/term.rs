@@ -173,6 +173,32 @@ impl<'p> Evaluator<'p> {
         }
     }
 
+    /// Evaluates call arguments; arguments that are unbound variables are
+    /// evaluated last, after references in other arguments bound them.
+    fn eval_args(&mut self, args: &[Term], k: &mut dyn FnMut(&mut Self, &[Value]) -> R) -> R {
+        let deferred = args
+            .iter()
+            .any(|a| matches!(a.kind, TermKind::Var(s) if self.get(s).is_none()));
+        if !deferred {
+            return self.eval_seq(args, &mut Vec::new(), k);
+        }
+        let mut order: Vec<usize> = (0..args.len()).collect();
+        order.sort_by_key(|i| {
+            args.get(*i)
+                .is_some_and(|a| matches!(a.kind, TermKind::Var(s) if self.get(s).is_none()))
+        });
+        let reordered: Vec<Term> = order.iter().filter_map(|i| args.get(*i).cloned()).collect();
+        self.eval_seq(&reordered, &mut Vec::new(), &mut |ev, vals| {
+            let mut placed = vec![Value::Null; vals.len()];
+            for (value, index) in vals.iter().zip(&order) {
+                if let Some(slot) = placed.get_mut(*index) {
+                    *slot = value.clone();
+                }
+            }
+            k(ev, &placed)
+        })
+    }
+
     /// Walks `path` into `value`, enumerating unbound variables.
     pub(crate) fn walk_value(&mut self, value: Value, path: &[Term], loc: Loc, k: &mut TermK<'_, 'p>) -> R {
         let Some((seg, rest)) = path.split_first() else {
@@ -335,14 +361,13 @@ impl<'p> Evaluator<'p> {
             .rev()
             .find(|(name, _)| *name == call.name)
             .map(|(_, m)| m.clone());
-        self.eval_seq(ins, &mut Vec::new(), &mut |ev, args| {
+        self.eval_args(ins, &mut |ev, args| {
             let mut results = Vec::new();
             match &mock {
                 Some(Mock::Value(v)) => results.push(v.clone()),
                 Some(Mock::Function(callee)) => {
                     // Inside the replacement, the replaced function is the original.
-                    let saved = ev.env.mocks.clone();
-                    ev.env.mocks.retain(|(name, _)| *name != call.name);
+                    let saved = std::mem::take(&mut ev.env.mocks);
                     let r = ev.invoke(callee, &call.name, args, loc, &mut results);
                     ev.env.mocks = saved;
                     r?;
