@@ -19,7 +19,7 @@ use riskgate_dsl::{Diagnostic, Dialect, ParseOptions, ast};
 pub use errors::{FileDiagnostic, opa_error_code};
 pub(crate) use lower::join as join_path;
 
-use crate::ir::{Tree, Body};
+use crate::ir::{Body, Tree};
 use crate::policy::{Policy, PolicyInner, SourceFile};
 
 /// How to compile.
@@ -112,7 +112,10 @@ impl Compiler {
         if diagnostics.is_empty() {
             let files: Vec<Arc<str>> = self.modules.iter().map(|(f, _)| f.name.clone()).collect();
             for (file, diagnostic) in recursion::check(&tree) {
-                let name = files.get(file as usize).cloned().unwrap_or_else(|| Arc::from(""));
+                let name = files
+                    .get(file as usize)
+                    .cloned()
+                    .unwrap_or_else(|| Arc::from(""));
                 diagnostics.push(FileDiagnostic {
                     file: name,
                     diagnostic,
@@ -136,7 +139,11 @@ fn collect_symbols(modules: &[(SourceFile, ast::Module)]) -> Symbols {
         let Some(package) = &module.package else {
             continue;
         };
-        let pkg: Vec<Arc<str>> = package.path.iter().map(|n| Arc::from(n.text.as_str())).collect();
+        let pkg: Vec<Arc<str>> = package
+            .path
+            .iter()
+            .map(|n| Arc::from(n.text.as_str()))
+            .collect();
         let names = symbols.rule_names.entry(pkg.clone()).or_default();
         for item in &module.items {
             let ast::Item::Rule(rule) = item else {
@@ -158,12 +165,15 @@ fn collect_symbols(modules: &[(SourceFile, ast::Module)]) -> Symbols {
     symbols
 }
 
+/// A compiled query: body, frame size, and named variables with their slots.
+pub(crate) type CompiledQuery = (Body, u32, Vec<(String, u32)>);
+
 /// Compiles a query against the rule symbols of a policy.
 pub(crate) fn compile_query(
     source: &str,
     symbols: &Symbols,
     options: CompileOptions,
-) -> Result<(Body, u32, Vec<(String, u32)>), Vec<Diagnostic>> {
+) -> Result<CompiledQuery, Vec<Diagnostic>> {
     let parse = ParseOptions::new(Dialect::Rego).with_v0_compatible(options.v0_compatible);
     let body = riskgate_dsl::parse_query(source, parse)?;
     lower::lower_query(&body, symbols)
@@ -183,10 +193,16 @@ pub fn constant_value(expr: &ast::Expr) -> Option<crate::value::Value> {
         ExprKind::String(s) => Value::string(&s.value),
         ExprKind::Paren(inner) => constant_value(inner)?,
         ExprKind::Array(items) => Value::Array(Arc::new(
-            items.iter().map(constant_value).collect::<Option<Vec<_>>>()?,
+            items
+                .iter()
+                .map(constant_value)
+                .collect::<Option<Vec<_>>>()?,
         )),
         ExprKind::Set(items) => Value::Set(Arc::new(
-            items.iter().map(constant_value).collect::<Option<BTreeSet<_>>>()?,
+            items
+                .iter()
+                .map(constant_value)
+                .collect::<Option<BTreeSet<_>>>()?,
         )),
         ExprKind::Object(items) => Value::Object(Arc::new(
             items
@@ -195,7 +211,9 @@ pub fn constant_value(expr: &ast::Expr) -> Option<crate::value::Value> {
                 .collect::<Option<BTreeMap<_, _>>>()?,
         )),
         ExprKind::Call { func, args }
-            if args.is_empty() && func.len() == 1 && func.first().is_some_and(|f| f.text == "set") =>
+            if args.is_empty()
+                && func.len() == 1
+                && func.first().is_some_and(|f| f.text == "set") =>
         {
             Value::empty_set()
         }

@@ -148,7 +148,9 @@ impl EvalError {
     #[must_use]
     pub fn opa_code(&self) -> &'static str {
         match self {
-            EvalError::Query(d) => d.first().map_or("rego_compile_error", FileDiagnostic::opa_code),
+            EvalError::Query(d) => d
+                .first()
+                .map_or("rego_compile_error", FileDiagnostic::opa_code),
             EvalError::Conflict { .. } => "eval_conflict_error",
             EvalError::Builtin { code, .. } | EvalError::Other { code, .. } => code,
             EvalError::Limit { .. } => "eval_cancel_error",
@@ -159,7 +161,10 @@ impl EvalError {
     #[must_use]
     pub fn message(&self) -> String {
         match self {
-            EvalError::Query(d) => d.first().map(|d| d.diagnostic.message().to_owned()).unwrap_or_default(),
+            EvalError::Query(d) => d
+                .first()
+                .map(|d| d.diagnostic.message().to_owned())
+                .unwrap_or_default(),
             EvalError::Conflict { message, .. }
             | EvalError::Builtin { message, .. }
             | EvalError::Other { message, .. } => message.clone(),
@@ -318,7 +323,12 @@ impl<'p> Evaluator<'p> {
         }
     }
 
-    pub(crate) fn error(&self, code: &'static str, message: impl Into<String>, loc: Loc) -> EvalError {
+    pub(crate) fn error(
+        &self,
+        code: &'static str,
+        message: impl Into<String>,
+        loc: Loc,
+    ) -> EvalError {
         EvalError::Other {
             code,
             message: message.into(),
@@ -391,13 +401,21 @@ impl<'p> Evaluator<'p> {
     }
 
     pub(crate) fn bind(&mut self, slot: Slot, value: Value) {
-        if let Some(cell) = self.frames.last_mut().and_then(|f| f.get_mut(slot as usize)) {
+        if let Some(cell) = self
+            .frames
+            .last_mut()
+            .and_then(|f| f.get_mut(slot as usize))
+        {
             *cell = Some(value);
         }
     }
 
     pub(crate) fn unbind(&mut self, slot: Slot) {
-        if let Some(cell) = self.frames.last_mut().and_then(|f| f.get_mut(slot as usize)) {
+        if let Some(cell) = self
+            .frames
+            .last_mut()
+            .and_then(|f| f.get_mut(slot as usize))
+        {
             *cell = None;
         }
     }
@@ -438,7 +456,11 @@ impl<'p> Evaluator<'p> {
                         let lit = body.literals.get(*i)?;
                         let lc = index.line_col(query, lit.loc.span.start);
                         Some(ExpressionValue {
-                            value: values.get(*i).cloned().flatten().unwrap_or(Value::Bool(true)),
+                            value: values
+                                .get(*i)
+                                .cloned()
+                                .flatten()
+                                .unwrap_or(Value::Bool(true)),
                             text: lit.loc.span.text(query).to_owned(),
                             row: lc.line,
                             col: lc.col,
@@ -479,7 +501,9 @@ impl<'p> Evaluator<'p> {
                 ev.eval_query_literals(lits, index + 1, values, k)
             });
         }
-        self.eval_literal(lit, &mut |ev| ev.eval_query_literals(lits, index + 1, values, k))
+        self.eval_literal(lit, &mut |ev| {
+            ev.eval_query_literals(lits, index + 1, values, k)
+        })
     }
 
     /// Evaluates a body from literal `index` on.
@@ -544,7 +568,9 @@ impl<'p> Evaluator<'p> {
                 for (ck, cv) in entries {
                     ev.charge(1, loc)?;
                     let stop = match key {
-                        Some(key) => ev.unify_value(key, &ck, &mut |ev| ev.unify_value(value, &cv, k))?,
+                        Some(key) => {
+                            ev.unify_value(key, &ck, &mut |ev| ev.unify_value(value, &cv, k))?
+                        }
                         None => ev.unify_value(value, &cv, k)?,
                     };
                     if stop {
@@ -621,11 +647,16 @@ impl<'p> Evaluator<'p> {
                     inner.input = Some(if path.is_empty() {
                         v
                     } else {
-                        term::set_path(inner.input.take().unwrap_or_else(Value::empty_object), path, v)
+                        term::set_path(
+                            inner.input.take().unwrap_or_else(Value::empty_object),
+                            path,
+                            v,
+                        )
                     });
                 }
                 (WithTarget::Data(path), Mock::Value(v)) => {
-                    inner.data = term::set_path(std::mem::replace(&mut inner.data, Value::Null), path, v);
+                    inner.data =
+                        term::set_path(std::mem::replace(&mut inner.data, Value::Null), path, v);
                     inner.overridden.push(path.clone());
                 }
                 (WithTarget::Function(name), mock) => inner.mocks.push((name.clone(), mock)),

@@ -314,7 +314,11 @@ impl Tree {
     pub fn ensure(&mut self, path: &[Arc<str>]) -> NodeId {
         let mut id = 0;
         for (depth, key) in path.iter().enumerate() {
-            let existing = self.nodes.get(id).and_then(|n| n.children.get(key)).copied();
+            let existing = self
+                .nodes
+                .get(id)
+                .and_then(|n| n.children.get(key))
+                .copied();
             id = match existing {
                 Some(child) => child,
                 None => {

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::compile::{CompileOptions, FileDiagnostic, Symbols, compile_query};
-use crate::eval::{EvalError, EvalOptions, QueryOutput, Evaluator};
+use crate::eval::{EvalError, EvalOptions, Evaluator, QueryOutput};
 use crate::ir::Tree;
 use crate::value::Value;
 
@@ -48,18 +48,20 @@ impl Policy {
     /// # Errors
     /// Query compile errors ([`EvalError::Query`]) and evaluation errors.
     pub fn eval_query(&self, query: &str, options: &EvalOptions) -> Result<QueryOutput, EvalError> {
-        let (body, slots, vars) = compile_query(query, &self.inner.symbols, CompileOptions::default())
-            .map_err(|diags| {
-                EvalError::Query(
-                    diags
-                        .into_iter()
-                        .map(|diagnostic| FileDiagnostic {
-                            file: Arc::from(""),
-                            diagnostic,
-                        })
-                        .collect(),
-                )
-            })?;
+        let (body, slots, vars) =
+            compile_query(query, &self.inner.symbols, CompileOptions::default()).map_err(
+                |diags| {
+                    EvalError::Query(
+                        diags
+                            .into_iter()
+                            .map(|diagnostic| FileDiagnostic {
+                                file: Arc::from(""),
+                                diagnostic,
+                            })
+                            .collect(),
+                    )
+                },
+            )?;
         let mut evaluator = Evaluator::new(&self.inner, options, query);
         evaluator.run_query(&body, slots, &vars)
     }

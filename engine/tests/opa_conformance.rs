@@ -5,6 +5,12 @@
 //! pass now. `RISKGATE_CONFORMANCE_FILTER=substr` runs only matching notes
 //! and prints why each failing one failed.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "test harness: a broken fixture should abort loudly"
+)]
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

@@ -77,14 +77,16 @@ pub(crate) fn lower_module(
 ) {
     let Some(package) = &module.package else {
         errors.push(
-            Diagnostic::new(&codes::MISSING_PACKAGE, "module has no package").with_primary(
-                module.span,
-                "",
-            ),
+            Diagnostic::new(&codes::MISSING_PACKAGE, "module has no package")
+                .with_primary(module.span, ""),
         );
         return;
     };
-    let pkg: Vec<Arc<str>> = package.path.iter().map(|n| Arc::from(n.text.as_str())).collect();
+    let pkg: Vec<Arc<str>> = package
+        .path
+        .iter()
+        .map(|n| Arc::from(n.text.as_str()))
+        .collect();
     let mut imports = HashMap::new();
     for import in &module.imports {
         let Some(root) = import.path.first() else {
@@ -128,7 +130,7 @@ pub(crate) fn lower_module(
 pub(crate) fn lower_query(
     body: &ast::Body,
     symbols: &Symbols,
-) -> Result<(Body, u32, Vec<(String, u32)>), Vec<Diagnostic>> {
+) -> Result<super::CompiledQuery, Vec<Diagnostic>> {
     let ctx = Ctx {
         file: QUERY_FILE,
         package: Vec::new(),
@@ -776,7 +778,10 @@ impl<'a> Lowerer<'a> {
                     format!("builtin {shown} is not supported: {reason}"),
                 )
             } else {
-                Diagnostic::new(&codes::UNDEFINED_FUNCTION, format!("undefined function {shown}"))
+                Diagnostic::new(
+                    &codes::UNDEFINED_FUNCTION,
+                    format!("undefined function {shown}"),
+                )
             };
             self.errors.push(diag.with_primary(span, ""));
             return Term {
@@ -883,18 +888,36 @@ impl<'a> Lowerer<'a> {
             ExprKind::ArrayCompr { term, body } => {
                 let (terms, body) = self.lower_closure(&[term], body);
                 let mut terms = terms.into_iter();
-                TermKind::ArrayCompr(Box::new(terms.next().unwrap_or_else(|| self.constant(Value::Null, e.span))), Box::new(body))
+                TermKind::ArrayCompr(
+                    Box::new(
+                        terms
+                            .next()
+                            .unwrap_or_else(|| self.constant(Value::Null, e.span)),
+                    ),
+                    Box::new(body),
+                )
             }
             ExprKind::SetCompr { term, body } => {
                 let (terms, body) = self.lower_closure(&[term], body);
                 let mut terms = terms.into_iter();
-                TermKind::SetCompr(Box::new(terms.next().unwrap_or_else(|| self.constant(Value::Null, e.span))), Box::new(body))
+                TermKind::SetCompr(
+                    Box::new(
+                        terms
+                            .next()
+                            .unwrap_or_else(|| self.constant(Value::Null, e.span)),
+                    ),
+                    Box::new(body),
+                )
             }
             ExprKind::ObjectCompr { key, value, body } => {
                 let (terms, body) = self.lower_closure(&[key, value], body);
                 let mut terms = terms.into_iter();
-                let k = terms.next().unwrap_or_else(|| self.constant(Value::Null, e.span));
-                let v = terms.next().unwrap_or_else(|| self.constant(Value::Null, e.span));
+                let k = terms
+                    .next()
+                    .unwrap_or_else(|| self.constant(Value::Null, e.span));
+                let v = terms
+                    .next()
+                    .unwrap_or_else(|| self.constant(Value::Null, e.span));
                 TermKind::ObjectCompr(Box::new(k), Box::new(v), Box::new(body))
             }
             ExprKind::Paren(inner) => return self.lower_expr(inner),
@@ -940,7 +963,9 @@ impl<'a> Lowerer<'a> {
                     .iter()
                     .map(|p| match p {
                         ast::TemplatePart::Text(s) => TemplatePart::Text(Arc::from(s.as_str())),
-                        ast::TemplatePart::Expr { expr: x, .. } => TemplatePart::Expr(self.lower_expr(x)),
+                        ast::TemplatePart::Expr { expr: x, .. } => {
+                            TemplatePart::Expr(self.lower_expr(x))
+                        }
                     })
                     .collect(),
             ),

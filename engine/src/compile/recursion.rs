@@ -11,7 +11,10 @@ use riskgate_dsl::Diagnostic;
 use riskgate_dsl::diagnostics::codes;
 
 use super::lower::join;
-use crate::ir::{Body, Callee, LiteralKind, NodeId, RefHead, RuleDef, TemplatePart, Term, TermKind, Tree, WithValue};
+use crate::ir::{
+    Body, Callee, LiteralKind, NodeId, RefHead, RuleDef, TemplatePart, Term, TermKind, Tree,
+    WithValue,
+};
 use crate::value::Value;
 
 /// Returns `(file, diagnostic)` for the first recursive rule found.
@@ -89,7 +92,12 @@ fn dfs(
 }
 
 fn def_deps(tree: &Tree, def: &RuleDef, out: &mut BTreeSet<NodeId>) {
-    for t in def.args.iter().chain(&def.keys).chain(std::iter::once(&def.value)) {
+    for t in def
+        .args
+        .iter()
+        .chain(&def.keys)
+        .chain(std::iter::once(&def.value))
+    {
         term_deps(tree, t, out);
     }
     body_deps(tree, &def.body, out);
@@ -120,7 +128,11 @@ fn literal_deps(tree: &Tree, kind: &LiteralKind, out: &mut BTreeSet<NodeId>) {
             term_deps(tree, b, out);
         }
         LiteralKind::Not(inner) => literal_deps(tree, inner, out),
-        LiteralKind::SomeIn { key, value, collection } => {
+        LiteralKind::SomeIn {
+            key,
+            value,
+            collection,
+        } => {
             for t in key.iter().chain([value, collection]) {
                 term_deps(tree, t, out);
             }
@@ -179,7 +191,9 @@ fn term_deps(tree: &Tree, term: &Term, out: &mut BTreeSet<NodeId>) {
             }
             path.iter().for_each(|t| term_deps(tree, t, out));
         }
-        TermKind::Array(items) | TermKind::Set(items) => items.iter().for_each(|t| term_deps(tree, t, out)),
+        TermKind::Array(items) | TermKind::Set(items) => {
+            items.iter().for_each(|t| term_deps(tree, t, out))
+        }
         TermKind::Object(items) => {
             for (k, v) in items {
                 term_deps(tree, k, out);

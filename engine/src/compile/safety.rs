@@ -14,7 +14,9 @@ use std::collections::BTreeSet;
 use riskgate_dsl::Diagnostic;
 use riskgate_dsl::diagnostics::codes;
 
-use crate::ir::{Body, Literal, LiteralKind, RefHead, Slot, TemplatePart, Term, TermKind, WithValue};
+use crate::ir::{
+    Body, Literal, LiteralKind, RefHead, Slot, TemplatePart, Term, TermKind, WithValue,
+};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Ctx {
@@ -63,7 +65,11 @@ fn analyze(term: &Term, ctx: Ctx, needs: &mut Vars, outs: &mut Vars) {
         TermKind::Call(call) => {
             let output = call.arity.filter(|a| call.args.len() == a + 1);
             for (i, arg) in call.args.iter().enumerate() {
-                let c = if Some(i) == output { Ctx::Pattern } else { Ctx::Value };
+                let c = if Some(i) == output {
+                    Ctx::Pattern
+                } else {
+                    Ctx::Value
+                };
                 analyze(arg, c, needs, outs);
             }
         }
@@ -278,7 +284,11 @@ fn unsafe_error(lit: &Literal, bound: &Vars, names: &[String]) -> Diagnostic {
 }
 
 /// Reorders a body for safety; returns the variables bound after it.
-pub(crate) fn order_body(body: &mut Body, bound: &Vars, names: &[String]) -> Result<Vars, Diagnostic> {
+pub(crate) fn order_body(
+    body: &mut Body,
+    bound: &Vars,
+    names: &[String],
+) -> Result<Vars, Diagnostic> {
     let mut bound = bound.clone();
     let mut remaining: Vec<Literal> = std::mem::take(&mut body.literals);
     let mut ordered = Vec::with_capacity(remaining.len());
@@ -288,10 +298,14 @@ pub(crate) fn order_body(body: &mut Body, bound: &Vars, names: &[String]) -> Res
             .enumerate()
             .find_map(|(i, lit)| ready(lit, &bound, names).map(|outs| (i, outs)));
         let Some((index, outs)) = pick else {
-            let first = remaining.first().map(|lit| unsafe_error(lit, &bound, names));
+            let first = remaining
+                .first()
+                .map(|lit| unsafe_error(lit, &bound, names));
             body.literals = ordered;
             body.literals.append(&mut remaining);
-            return Err(first.unwrap_or_else(|| Diagnostic::new(&codes::UNSAFE_VAR, "unsafe variable")));
+            return Err(
+                first.unwrap_or_else(|| Diagnostic::new(&codes::UNSAFE_VAR, "unsafe variable"))
+            );
         };
         let mut lit = remaining.remove(index);
         order_closures_literal(&mut lit.kind, &bound, names)?;
@@ -331,11 +345,19 @@ pub(crate) fn order_rule_body(
 }
 
 /// Orders the closures of a head term (after the body has bound `bound`).
-pub(crate) fn order_head_closures(term: &mut Term, bound: &Vars, names: &[String]) -> Result<(), Diagnostic> {
+pub(crate) fn order_head_closures(
+    term: &mut Term,
+    bound: &Vars,
+    names: &[String],
+) -> Result<(), Diagnostic> {
     order_closures_term(term, bound, names)
 }
 
-fn order_closures_literal(kind: &mut LiteralKind, bound: &Vars, names: &[String]) -> Result<(), Diagnostic> {
+fn order_closures_literal(
+    kind: &mut LiteralKind,
+    bound: &Vars,
+    names: &[String],
+) -> Result<(), Diagnostic> {
     match kind {
         LiteralKind::Expr(t) => order_closures_term(t, bound, names),
         LiteralKind::Unify(a, b) => {

@@ -32,7 +32,13 @@ impl<'p> Evaluator<'p> {
     }
 
     /// Walks a `data` reference from tree node `node`.
-    pub(crate) fn walk_data(&mut self, node: NodeId, path: &[Term], loc: Loc, k: &mut TermK<'_, 'p>) -> R {
+    pub(crate) fn walk_data(
+        &mut self,
+        node: NodeId,
+        path: &[Term],
+        loc: Loc,
+        k: &mut TermK<'_, 'p>,
+    ) -> R {
         let policy = self.policy;
         let Some(n) = policy.tree.node(node) else {
             return Ok(false);
@@ -57,7 +63,11 @@ impl<'p> Evaluator<'p> {
         let base = self.base_at(&n.path);
         if let TermKind::Var(slot) = seg.kind {
             if self.get(slot).is_none() {
-                let mut keys: BTreeSet<Value> = n.children.keys().map(|k| Value::String(k.clone())).collect();
+                let mut keys: BTreeSet<Value> = n
+                    .children
+                    .keys()
+                    .map(|k| Value::String(k.clone()))
+                    .collect();
                 if let Some(Value::Object(map)) = &base {
                     keys.extend(map.keys().cloned());
                 }
@@ -73,7 +83,9 @@ impl<'p> Evaluator<'p> {
                 return Ok(false);
             }
         }
-        self.eval_term(seg, &mut |ev, key| ev.step_data(node, base.as_ref(), &key, rest, loc, k))
+        self.eval_term(seg, &mut |ev, key| {
+            ev.step_data(node, base.as_ref(), &key, rest, loc, k)
+        })
     }
 
     fn step_data(
@@ -87,7 +99,11 @@ impl<'p> Evaluator<'p> {
     ) -> R {
         let policy = self.policy;
         let child = match key {
-            Value::String(s) => policy.tree.node(node).and_then(|n| n.children.get(s)).copied(),
+            Value::String(s) => policy
+                .tree
+                .node(node)
+                .and_then(|n| n.children.get(s))
+                .copied(),
             _ => None,
         };
         match child {
@@ -124,7 +140,11 @@ impl<'p> Evaluator<'p> {
     }
 
     /// The full value of a tree node: base document, rules and children.
-    pub(crate) fn node_value(&mut self, node: NodeId, loc: Loc) -> Result<Option<Value>, EvalError> {
+    pub(crate) fn node_value(
+        &mut self,
+        node: NodeId,
+        loc: Loc,
+    ) -> Result<Option<Value>, EvalError> {
         if let Some(v) = self.env.cache.get(&node) {
             return Ok(v.clone());
         }
@@ -194,7 +214,7 @@ impl<'p> Evaluator<'p> {
                 map.insert(key, merged);
             }
         }
-        let defined = is_rule && result.is_some() || !is_rule || !map.is_empty();
+        let defined = !is_rule || result.is_some() || !map.is_empty();
         result = defined.then(|| Value::Object(Arc::new(map)));
         if !is_rule && base.is_some() && !matches!(base, Some(Value::Object(_))) {
             result = base;
@@ -306,9 +326,16 @@ impl<'p> Evaluator<'p> {
         })
     }
 
-    fn bind_args(&mut self, patterns: &[Term], args: &[Value], k: &mut dyn FnMut(&mut Self) -> R) -> R {
+    fn bind_args(
+        &mut self,
+        patterns: &[Term],
+        args: &[Value],
+        k: &mut dyn FnMut(&mut Self) -> R,
+    ) -> R {
         match (patterns.split_first(), args.split_first()) {
-            (Some((p, pr)), Some((a, ar))) => self.unify_value(p, a, &mut |ev| ev.bind_args(pr, ar, k)),
+            (Some((p, pr)), Some((a, ar))) => {
+                self.unify_value(p, a, &mut |ev| ev.bind_args(pr, ar, k))
+            }
             (None, _) => k(self),
             (Some(_), None) => Ok(false),
         }
@@ -334,7 +361,12 @@ impl<'p> Evaluator<'p> {
         loc: Loc,
     ) -> Result<Option<Value>, EvalError> {
         let policy = self.policy;
-        let Some(group) = policy.tree.find(path).and_then(|id| policy.tree.node(id)).and_then(|n| n.group.as_ref()) else {
+        let Some(group) = policy
+            .tree
+            .find(path)
+            .and_then(|id| policy.tree.node(id))
+            .and_then(|n| n.group.as_ref())
+        else {
             return Ok(None);
         };
         self.deeper(loc, |ev| {
@@ -352,7 +384,10 @@ impl<'p> Evaluator<'p> {
                     Ok(false)
                 })?;
                 if conflict {
-                    return Err(ev.conflict("functions must not produce multiple outputs for same inputs", loc));
+                    return Err(ev.conflict(
+                        "functions must not produce multiple outputs for same inputs",
+                        loc,
+                    ));
                 }
             }
             if value.is_none() {

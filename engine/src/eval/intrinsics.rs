@@ -36,7 +36,8 @@ impl Evaluator<'_> {
                 results.push(Value::Bool(found));
             }
             Intrinsic::Member3 => {
-                let (Some(key), Some(x), Some(coll)) = (args.first(), args.get(1), args.get(2)) else {
+                let (Some(key), Some(x), Some(coll)) = (args.first(), args.get(1), args.get(2))
+                else {
                     return Ok(());
                 };
                 let found = match coll {

@@ -63,7 +63,9 @@ impl<'p> Evaluator<'p> {
                     None => Ok(false),
                 },
                 RefHead::Data => self.walk_data(0, path, term.loc, k),
-                RefHead::Term(head) => self.eval_term(head, &mut |ev, v| ev.walk_value(v, path, term.loc, k)),
+                RefHead::Term(head) => {
+                    self.eval_term(head, &mut |ev, v| ev.walk_value(v, path, term.loc, k))
+                }
             },
             TermKind::Array(items) => self.eval_seq(items, &mut Vec::new(), &mut |ev, vals| {
                 k(ev, Value::Array(Arc::new(vals.to_vec())))
@@ -72,7 +74,10 @@ impl<'p> Evaluator<'p> {
                 k(ev, Value::Set(Arc::new(vals.iter().cloned().collect())))
             }),
             TermKind::Object(items) => {
-                let flat: Vec<Term> = items.iter().flat_map(|(a, b)| [a.clone(), b.clone()]).collect();
+                let flat: Vec<Term> = items
+                    .iter()
+                    .flat_map(|(a, b)| [a.clone(), b.clone()])
+                    .collect();
                 self.eval_seq(&flat, &mut Vec::new(), &mut |ev, vals| {
                     let map: BTreeMap<Value, Value> = vals
                         .chunks(2)
@@ -200,7 +205,13 @@ impl<'p> Evaluator<'p> {
     }
 
     /// Walks `path` into `value`, enumerating unbound variables.
-    pub(crate) fn walk_value(&mut self, value: Value, path: &[Term], loc: Loc, k: &mut TermK<'_, 'p>) -> R {
+    pub(crate) fn walk_value(
+        &mut self,
+        value: Value,
+        path: &[Term],
+        loc: Loc,
+        k: &mut TermK<'_, 'p>,
+    ) -> R {
         let Some((seg, rest)) = path.split_first() else {
             return k(self, value);
         };
@@ -221,7 +232,9 @@ impl<'p> Evaluator<'p> {
         if self.has_unbound(seg) {
             for (key, child) in entries(&value) {
                 self.charge(1, loc)?;
-                let stop = self.unify_value(seg, &key, &mut |ev| ev.walk_value(child.clone(), rest, loc, k))?;
+                let stop = self.unify_value(seg, &key, &mut |ev| {
+                    ev.walk_value(child.clone(), rest, loc, k)
+                })?;
                 if stop {
                     return Ok(true);
                 }
@@ -261,9 +274,15 @@ impl<'p> Evaluator<'p> {
                 let mut rhs = Vec::new();
                 for (kx, vx) in xs {
                     let TermKind::Value(key) = &kx.kind else {
-                        return Err(self.error("eval_internal_error", "object keys must be constant when unifying two patterns", a.loc));
+                        return Err(self.error(
+                            "eval_internal_error",
+                            "object keys must be constant when unifying two patterns",
+                            a.loc,
+                        ));
                     };
-                    let found = ys.iter().find(|(ky, _)| matches!(&ky.kind, TermKind::Value(v) if v == key));
+                    let found = ys
+                        .iter()
+                        .find(|(ky, _)| matches!(&ky.kind, TermKind::Value(v) if v == key));
                     match found {
                         Some((_, vy)) => {
                             lhs.push(vx.clone());
@@ -274,7 +293,11 @@ impl<'p> Evaluator<'p> {
                 }
                 self.unify_pairs(&lhs, &rhs, k)
             }
-            _ => Err(self.error("eval_internal_error", "cannot unify two unbound terms", a.loc)),
+            _ => Err(self.error(
+                "eval_internal_error",
+                "cannot unify two unbound terms",
+                a.loc,
+            )),
         }
     }
 
@@ -286,7 +309,12 @@ impl<'p> Evaluator<'p> {
     }
 
     /// Matches `term` against a value, binding its unbound variables.
-    pub(crate) fn unify_value(&mut self, term: &Term, value: &Value, k: &mut dyn FnMut(&mut Self) -> R) -> R {
+    pub(crate) fn unify_value(
+        &mut self,
+        term: &Term,
+        value: &Value,
+        k: &mut dyn FnMut(&mut Self) -> R,
+    ) -> R {
         match &term.kind {
             TermKind::Var(slot) => match self.get(*slot) {
                 Some(bound) => {
@@ -311,7 +339,9 @@ impl<'p> Evaluator<'p> {
                 }
             }
             TermKind::Array(items) if self.has_unbound(term) => match value {
-                Value::Array(vals) if vals.len() == items.len() => self.unify_values(items, vals, k),
+                Value::Array(vals) if vals.len() == items.len() => {
+                    self.unify_values(items, vals, k)
+                }
                 _ => Ok(false),
             },
             TermKind::Object(items) if self.has_unbound(term) => match value {
@@ -321,13 +351,22 @@ impl<'p> Evaluator<'p> {
                 }
                 _ => Ok(false),
             },
-            _ => self.eval_term(term, &mut |ev, v| if v == *value { k(ev) } else { Ok(false) }),
+            _ => self.eval_term(term, &mut |ev, v| {
+                if v == *value { k(ev) } else { Ok(false) }
+            }),
         }
     }
 
-    fn unify_values(&mut self, items: &[Term], vals: &[Value], k: &mut dyn FnMut(&mut Self) -> R) -> R {
+    fn unify_values(
+        &mut self,
+        items: &[Term],
+        vals: &[Value],
+        k: &mut dyn FnMut(&mut Self) -> R,
+    ) -> R {
         match (items.split_first(), vals.split_first()) {
-            (Some((t, tr)), Some((v, vr))) => self.unify_value(t, v, &mut |ev| ev.unify_values(tr, vr, k)),
+            (Some((t, tr)), Some((v, vr))) => {
+                self.unify_value(t, v, &mut |ev| ev.unify_values(tr, vr, k))
+            }
             _ => k(self),
         }
     }
@@ -376,7 +415,9 @@ impl<'p> Evaluator<'p> {
             }
             for result in results {
                 let stop = match out {
-                    Some(out) => ev.unify_value(out, &result, &mut |ev| k(ev, Value::Bool(true)))?,
+                    Some(out) => {
+                        ev.unify_value(out, &result, &mut |ev| k(ev, Value::Bool(true)))?
+                    }
                     None => k(ev, result)?,
                 };
                 if stop {
@@ -413,7 +454,12 @@ impl<'p> Evaluator<'p> {
         Ok(())
     }
 
-    fn call_builtin(&mut self, builtin: &Builtin, args: &[Value], loc: Loc) -> Result<Option<Value>, EvalError> {
+    fn call_builtin(
+        &mut self,
+        builtin: &Builtin,
+        args: &[Value],
+        loc: Loc,
+    ) -> Result<Option<Value>, EvalError> {
         self.precheck_builtin(builtin.name, args, loc)?;
         match (builtin.func)(&self.ctx, args) {
             Ok(v) => Ok(Some(v)),
@@ -444,7 +490,11 @@ impl<'p> Evaluator<'p> {
             _ => 0.0,
         };
         if size >= 1.0 {
-            #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "saturating")]
+            #[expect(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "saturating"
+            )]
             let n = size.min(1e18) as u64;
             self.charge(n, loc)?;
         }
