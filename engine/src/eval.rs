@@ -99,6 +99,17 @@ pub struct ErrorLocation {
     pub col: u32,
 }
 
+impl std::fmt::Display for ErrorLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let file = if self.file.is_empty() {
+            "query"
+        } else {
+            &self.file
+        };
+        write!(f, "{file}:{}:{}", self.row, self.col)
+    }
+}
+
 /// Why an evaluation failed.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum EvalError {
@@ -106,7 +117,7 @@ pub enum EvalError {
     #[error("query does not compile: {}", .0.first().map(ToString::to_string).unwrap_or_default())]
     Query(Vec<FileDiagnostic>),
     /// A rule or function produced conflicting values.
-    #[error("eval_conflict_error: {message}")]
+    #[error("{location}: eval_conflict_error: {message}")]
     Conflict {
         /// OPA's message.
         message: String,
@@ -114,7 +125,7 @@ pub enum EvalError {
         location: ErrorLocation,
     },
     /// A builtin failed (strict builtin errors).
-    #[error("{code}: {message}")]
+    #[error("{location}: {code}: {message}")]
     Builtin {
         /// `eval_builtin_error` or `eval_type_error`.
         code: &'static str,
@@ -124,7 +135,7 @@ pub enum EvalError {
         location: ErrorLocation,
     },
     /// A limit was exceeded.
-    #[error("evaluation limit exceeded: {kind:?}")]
+    #[error("{location}: evaluation limit exceeded: {kind:?}")]
     Limit {
         /// Which one.
         kind: LimitKind,
@@ -132,7 +143,7 @@ pub enum EvalError {
         location: ErrorLocation,
     },
     /// Any other runtime error.
-    #[error("{code}: {message}")]
+    #[error("{location}: {code}: {message}")]
     Other {
         /// OPA's code.
         code: &'static str,
