@@ -6,6 +6,12 @@
 //! `opa eval -f json` result, printed lines, or the error with its OPA code;
 //! the rendering is snapshotted with insta.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers outside #[test] functions"
+)]
+
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
