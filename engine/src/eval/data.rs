@@ -274,8 +274,8 @@ impl<'p> Evaluator<'p> {
         for def in &group.defs {
             let mut err = None;
             self.def_solutions(def, None, &mut |_, keys, v| {
-                match insert_at(&root, keys, v, def.kind == RuleKind::SetElement) {
-                    Ok(new) => root = new,
+                match insert_at(&mut root, keys, v, def.kind == RuleKind::SetElement) {
+                    Ok(()) => {}
                     Err(()) => {
                         err = Some(def.loc);
                         return Ok(true);
@@ -403,37 +403,45 @@ impl<'p> Evaluator<'p> {
     }
 }
 
-/// Stores `value` at `keys` in an object (as a set element when `set`);
-/// `Err` on a conflicting value.
-fn insert_at(root: &Value, keys: &[Value], value: Value, set: bool) -> Result<Value, ()> {
+/// Stores `value` at `keys` in an object (as a set element when `set`),
+/// in place; `Err` on a conflicting value.
+fn insert_at(root: &mut Value, keys: &[Value], value: Value, set: bool) -> Result<(), ()> {
     let Some((first, rest)) = keys.split_first() else {
         if set {
-            let mut s = match root {
-                Value::Set(s) => (**s).clone(),
-                Value::Object(m) if m.is_empty() => BTreeSet::new(),
-                _ => return Err(()),
+            if matches!(root, Value::Object(m) if m.is_empty()) {
+                *root = Value::empty_set();
+            }
+            return match root {
+                Value::Set(s) => {
+                    Arc::make_mut(s).insert(value);
+                    Ok(())
+                }
+                _ => Err(()),
             };
-            s.insert(value);
-            return Ok(Value::Set(Arc::new(s)));
         }
-        return Ok(value);
+        *root = value;
+        return Ok(());
     };
-    let mut map = match root {
-        Value::Object(m) => (**m).clone(),
-        _ => return Err(()),
+    let Value::Object(map) = root else {
+        return Err(());
     };
-    let new = match map.get(first) {
+    let map = Arc::make_mut(map);
+    match map.get_mut(first) {
         Some(existing) if rest.is_empty() && !set => {
             if *existing == value {
-                return Ok(root.clone());
+                Ok(())
+            } else {
+                Err(())
             }
-            return Err(());
         }
-        Some(existing) => insert_at(existing, rest, value, set)?,
-        None => insert_at(&Value::empty_object(), rest, value, set)?,
-    };
-    map.insert(first.clone(), new);
-    Ok(Value::Object(Arc::new(map)))
+        Some(existing) => insert_at(existing, rest, value, set),
+        None => {
+            let mut child = Value::empty_object();
+            insert_at(&mut child, rest, value, set)?;
+            map.insert(first.clone(), child);
+            Ok(())
+        }
+    }
 }
 
 /// Deep merge of two rule-produced values; `None` on conflict.
