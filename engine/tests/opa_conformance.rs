@@ -175,6 +175,8 @@ fn main() {
         let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
             .unwrap()
             .filter_map(|e| e.ok().map(|e| e.path()))
+            // The suite is the `.json` files; a stray `.yml` export duplicates one.
+            .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
             .collect();
         files.sort();
         for file in files {
