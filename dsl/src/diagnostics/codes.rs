@@ -25,6 +25,44 @@ pub struct Code {
     pub retired: bool,
 }
 
+impl Code {
+    /// The documentation page for this code (`docs/diagnostics/<ID>.md`).
+    #[must_use]
+    pub fn markdown_page(&self) -> String {
+        let severity = self.severity.as_str();
+        let retired = if self.retired {
+            "\n> Retired: riskgate no longer emits this code; the id stays reserved.\n"
+        } else {
+            ""
+        };
+        format!(
+            "# {id} {name}\n\n*{severity}* — {summary}.\n{retired}\n{docs}\nShow this page in a terminal with `riskgate explain {id}`.\n",
+            id = self.id,
+            name = self.name,
+            summary = self.summary,
+            docs = self.docs,
+        )
+    }
+}
+
+/// The index of all codes (`docs/diagnostics.md`).
+#[must_use]
+pub fn markdown_index() -> String {
+    let mut out = String::from(
+        "# Diagnostic codes\n\nEvery problem riskgate reports has a stable code. Codes are never reused.\nRanges: `E0xxx` syntax, `E1xxx` compile, `E2xxx` manifest, `W` warnings,\n`R` runtime, `L` lints. `riskgate explain CODE` prints a code's page.\n\n| code | name | severity | meaning |\n|---|---|---|---|\n",
+    );
+    for code in ALL {
+        out.push_str(&format!(
+            "| [{id}](diagnostics/{id}.md) | `{name}` | {severity} | {summary} |\n",
+            id = code.id,
+            name = code.name,
+            severity = code.severity.as_str(),
+            summary = code.summary,
+        ));
+    }
+    out
+}
+
 macro_rules! codes {
     ($( $(#[$meta:meta])* $konst:ident = $id:literal, $name:literal, $sev:ident, $summary:literal, $docs:literal; )*) => {
         $(
@@ -145,6 +183,9 @@ codes! {
     DEFAULT_FUNCTION_ARGS = "E0032", "invalid-default-function-args", Error,
         "a default function has arguments that are not plain variables",
         "## Why\nA default function applies to every call; its parameters cannot be patterns.\n\n## Example\n```rego\ndefault f(1) := 0\n```\n\n## Fix\nUse variables: `default f(_) := 0`.\n";
+    NESTING_TOO_DEEP = "E0034", "nesting-too-deep", Error,
+        "brackets or operators are nested deeper than riskgate accepts",
+        "## Why\nriskgate bounds nesting (256 brackets, 1000 operators or signs in one expression) so that hostile or generated input cannot exhaust the parser's or evaluator's stack. Real policies stay far below these limits.\n\n## Example\n```rego\nx := [[[[[[[[ ... 300 levels ... ]]]]]]]]\n```\n\n## Fix\nSplit the value into helper rules or load deep data from a JSON/YAML data file instead of writing it inline.\n";
     INVALID_ASSIGN_TARGET = "E0033", "invalid-assignment-target", Error,
         "the left side of `:=` is not a variable or a pattern of variables",
         "## Why\n`:=` declares new local variables; it cannot assign to a reference, a call or an operator expression. This often means an operator was left dangling at the end of the previous line, so two lines were read as one.\n\n## Example\n```rego\nallow if input.user ==\n\nq := 1\n```\n\n## Fix\nComplete the previous expression, or assign to a plain variable (`x := ...`, `[a, b] := ...`).\n";
