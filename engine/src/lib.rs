@@ -18,6 +18,7 @@ pub mod eval;
 pub mod ir;
 pub mod number;
 pub mod policy;
+pub mod trace;
 pub mod value;
 
 pub use compile::{CompileOptions, Compiler, FileDiagnostic};
