@@ -11,3 +11,4 @@ pub mod value;
 pub use number::Number;
 pub use value::Value;
 pub mod builtins;
+pub mod manifest;
