@@ -40,14 +40,37 @@ pub(crate) fn closest<'a>(
 ) -> Option<&'a str> {
     let normalised = normalise(word);
     let limit = (normalised.chars().count() / 3).clamp(1, 3);
+    let seen: Vec<&'a str> = candidates.into_iter().collect();
     let mut best: Option<(usize, &'a str)> = None;
-    for candidate in candidates {
+    for &candidate in &seen {
         let d = distance(&normalised, &normalise(candidate));
         if d <= limit && best.is_none_or(|(best_d, _)| d < best_d) {
             best = Some((d, candidate));
         }
     }
-    best.map(|(_, candidate)| candidate)
+    if let Some((_, candidate)) = best {
+        return Some(candidate);
+    }
+    // A truncated word (`irreversible` for `irreversible_write`) is likely
+    // meant when exactly one candidate contains it.
+    if normalised.chars().count() < 4 {
+        return None;
+    }
+    let mut containing = candidates_containing(&normalised, &seen);
+    match (containing.next(), containing.next()) {
+        (Some(only), None) => Some(only),
+        _ => None,
+    }
+}
+
+fn candidates_containing<'a, 'b>(
+    normalised: &'b str,
+    candidates: &'b [&'a str],
+) -> impl Iterator<Item = &'a str> + 'b {
+    candidates
+        .iter()
+        .copied()
+        .filter(move |candidate| normalise(candidate).contains(normalised))
 }
 
 #[cfg(test)]
@@ -62,5 +85,7 @@ mod tests {
         assert_eq!(closest("flag", fields), Some("flags"));
         assert_eq!(closest("owner", fields), None);
         assert_eq!(closest("x", fields), None);
+        assert_eq!(closest("assessed", fields), Some("assessed_at"));
+        assert_eq!(closest("risk", ["risk_tier", "risk_level"]), None);
     }
 }

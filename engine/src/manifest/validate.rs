@@ -57,7 +57,7 @@ pub(crate) fn validate_manifest(
                 &codes::MANIFEST_NOT_OBJECT,
                 format!(
                     "a manifest must be a mapping with apiVersion, kind, metadata and spec; found {}",
-                    describe_type(root)
+                    describe_value(root)
                 ),
             )
             .with_primary(root.span, "")
@@ -89,7 +89,7 @@ pub(crate) fn validate_manifest(
                             code,
                             format!(
                                 "unsupported {field} {}; expected `{expected}`",
-                                describe_value(&entry.value)
+                                show(&entry.value)
                             ),
                         )
                         .with_primary(entry.value.span, "")
@@ -156,8 +156,17 @@ fn describe_value(node: &Node) -> String {
     }
 }
 
-fn describe_type(node: &Node) -> String {
-    describe_value(node)
+/// The value as it would be quoted in a message: `"apps/v1"`, `3`, a list.
+fn show(node: &Node) -> String {
+    match &node.kind {
+        NodeKind::String(s) => {
+            let shown: String = s.chars().take(40).collect();
+            let ellipsis = if shown.len() < s.len() { "..." } else { "" };
+            format!("{:?}", format!("{shown}{ellipsis}"))
+        }
+        NodeKind::Number(n) => n.to_string(),
+        _ => describe_value(node),
+    }
 }
 
 fn pointer_text(pointer: &str) -> &str {
@@ -293,7 +302,7 @@ impl<'s> Validator<'s> {
                                 &codes::MANIFEST_INVALID_TIMESTAMP,
                                 format!(
                                     "invalid timestamp {} at {}: {reason}",
-                                    describe_value(node),
+                                    show(node),
                                     pointer_text(pointer)
                                 ),
                             )
@@ -355,7 +364,7 @@ impl<'s> Validator<'s> {
             &codes::MANIFEST_INVALID_VALUE,
             format!(
                 "{} is not allowed at {}; expected one of {}",
-                describe_value(node),
+                show(node),
                 pointer_text(pointer),
                 allowed.join(", ")
             ),
@@ -433,7 +442,7 @@ impl<'s> Validator<'s> {
                 &codes::MANIFEST_OUT_OF_RANGE,
                 format!(
                     "{} at {} is out of range; expected a value {range}",
-                    describe_value(node),
+                    show(node),
                     pointer_text(pointer)
                 ),
             )
