@@ -11,7 +11,7 @@
 //! let release = &loaded[0];
 //! assert!(release.diagnostics.is_empty());
 //! let tier = release.positions.line_col("/spec/classification/risk_tier").unwrap();
-//! assert_eq!(tier.to_string(), "5:30");
+//! assert_eq!(tier.to_string(), "5:31");
 //! ```
 //!
 //! Policies evaluate [`LoadedManifest::raw`], the document exactly as written
@@ -42,8 +42,8 @@ use riskgate_dsl::{Diagnostic, LineIndex, Severity, Span};
 use crate::value::Value;
 
 pub use evidence::{
-    Approval, Decision, Document, Evaluation, Finding, FindingStatus, Metric, MetricValue,
-    Monitor, Slice, Validation, Waiver, WaiverApprover, WaiverScope,
+    Approval, Decision, Document, Evaluation, Finding, FindingStatus, Metric, MetricValue, Monitor,
+    Slice, Validation, Waiver, WaiverApprover, WaiverScope,
 };
 pub use model::{
     API_VERSION, ApiVersion, Artifact, Classification, Data, Dataset, DatasetRef, DatasetRole,
@@ -51,8 +51,8 @@ pub use model::{
     Ownership, Person, ProhibitedPracticeScreen, RiskLevel, Spec, TierRationale,
 };
 pub use operations::{
-    Change, Component, Deployment, ImpactAssessment, Incident, Limits, Logging, Oversight,
-    Privacy, RateLimit, Rollback, SideEffects, Slos, SupplyChain, Tool,
+    Change, Component, Deployment, ImpactAssessment, Incident, Limits, Logging, Oversight, Privacy,
+    RateLimit, Rollback, SideEffects, Slos, SupplyChain, Tool,
 };
 pub use position::{Position, PositionMap};
 pub use timestamp::Timestamp;
@@ -154,7 +154,9 @@ fn check_text(text: &str) -> Option<Diagnostic> {
             .with_primary(Span::new(0, 0), ""),
         );
     }
-    let (offset, c) = text.char_indices().find(|&(i, c)| is_forbidden_char(i, c))?;
+    let (offset, c) = text
+        .char_indices()
+        .find(|&(i, c)| is_forbidden_char(i, c))?;
     let at = u32::try_from(offset).unwrap_or(u32::MAX);
     Some(
         Diagnostic::new(
@@ -181,6 +183,34 @@ fn is_forbidden_char(offset: usize, c: char) -> bool {
     }
 }
 
+/// Parsed documents of a text, with what is needed to position them.
+struct Stream<'t> {
+    text: std::borrow::Cow<'t, str>,
+    index: LineIndex,
+    documents: Vec<yaml::RawDocument>,
+}
+
+/// Checks and parses `text` into raw documents.
+fn read_stream(text: &str) -> Result<Stream<'_>, Diagnostic> {
+    if let Some(error) = check_text(text) {
+        return Err(error);
+    }
+    // JSON has no raw tabs inside strings, but YAML forbids tabs as
+    // indentation; swapping them for spaces keeps every offset.
+    let text = if text.trim_start().starts_with(['{', '[']) && text.contains('\t') {
+        std::borrow::Cow::Owned(text.replace('\t', " "))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
+    let index = LineIndex::new(&text);
+    let documents = yaml::parse_documents(&text);
+    Ok(Stream {
+        text,
+        index,
+        documents,
+    })
+}
+
 /// A stand-alone diagnostic for a file that could not be read at all.
 fn file_error(name: &str, diagnostic: Diagnostic) -> Vec<LoadedManifest> {
     vec![LoadedManifest {
@@ -201,42 +231,32 @@ fn file_error(name: &str, diagnostic: Diagnostic) -> Vec<LoadedManifest> {
 /// document carrying the error when the text is too large or binary.
 #[must_use]
 pub fn load_documents(text: &str) -> Vec<LoadedDocument> {
-    if let Some(error) = check_text(text) {
-        return vec![LoadedDocument {
-            index: 0,
-            span: Span::default(),
-            value: None,
-            positions: PositionMap::default(),
-            diagnostics: vec![error],
-        }];
-    }
-    // JSON never has raw tabs outside strings' escapes, but YAML forbids
-    // them as indentation; swapping them for spaces keeps every offset.
-    let looks_json = text.trim_start().starts_with(['{', '[']);
-    let detabbed;
-    let text = if looks_json && text.contains('\t') {
-        detabbed = text.replace('\t', " ");
-        detabbed.as_str()
-    } else {
-        text
+    let stream = match read_stream(text) {
+        Ok(stream) => stream,
+        Err(error) => {
+            return vec![LoadedDocument {
+                index: 0,
+                span: Span::default(),
+                value: None,
+                positions: PositionMap::default(),
+                diagnostics: vec![error],
+            }];
+        }
     };
-    let index = LineIndex::new(text);
-    yaml::parse_documents(text)
+    stream
+        .documents
         .into_iter()
         .enumerate()
-        .map(|(i, raw)| {
-            let positions = raw
+        .map(|(i, raw)| LoadedDocument {
+            index: i,
+            span: raw.span,
+            value: raw.root.as_ref().map(validate::to_value),
+            positions: raw
                 .root
                 .as_ref()
-                .map(|root| PositionMap::build(root, text, &index))
-                .unwrap_or_default();
-            LoadedDocument {
-                index: i,
-                span: raw.span,
-                value: raw.root.as_ref().map(validate::to_value),
-                positions,
-                diagnostics: raw.diagnostics,
-            }
+                .map(|root| PositionMap::build(root, &stream.text, &stream.index))
+                .unwrap_or_default(),
+            diagnostics: raw.diagnostics,
         })
         .collect()
 }
@@ -249,26 +269,23 @@ pub fn load_documents(text: &str) -> Vec<LoadedDocument> {
 /// unreadable file yields one entry carrying the error.
 #[must_use]
 pub fn load_manifests(name: &str, text: &str) -> Vec<LoadedManifest> {
-    if let Some(error) = check_text(text) {
-        return file_error(name, error);
-    }
-    let looks_json = text.trim_start().starts_with(['{', '[']);
-    let detabbed;
-    let text = if looks_json && text.contains('\t') {
-        detabbed = text.replace('\t', " ");
-        detabbed.as_str()
-    } else {
-        text
+    let Stream {
+        text,
+        index,
+        documents,
+    } = match read_stream(text) {
+        Ok(stream) => stream,
+        Err(error) => return file_error(name, error),
     };
-    let index = LineIndex::new(text);
-    let documents = yaml::parse_documents(text);
     if documents.is_empty() {
         let end = u32::try_from(text.len()).unwrap_or(u32::MAX);
         return file_error(
             name,
             Diagnostic::new(&codes::MANIFEST_EMPTY, "the file contains no manifest")
                 .with_primary(Span::new(end, end), "")
-                .with_help("write a document with `apiVersion: riskgate.dev/v1alpha1` and `kind: ModelRelease`"),
+                .with_help(
+                    "write a document with `apiVersion: riskgate.dev/v1alpha1` and `kind: ModelRelease`",
+                ),
         );
     }
     documents
@@ -279,17 +296,12 @@ pub fn load_manifests(name: &str, text: &str) -> Vec<LoadedManifest> {
             let positions = raw
                 .root
                 .as_ref()
-                .map(|root| PositionMap::build(root, text, &index))
+                .map(|root| PositionMap::build(root, &text, &index))
                 .unwrap_or_default();
             let mut manifest = None;
             if let Some(root) = &raw.root {
-                let before = diagnostics.len();
                 validate::validate_manifest(root, raw.span, schema(), &mut diagnostics);
-                let errors = diagnostics
-                    .iter()
-                    .skip(before)
-                    .any(|d| d.severity() == Severity::Error);
-                if !errors && diagnostics.iter().all(|d| d.severity() != Severity::Error) {
+                if diagnostics.iter().all(|d| d.severity() != Severity::Error) {
                     match serde_json::from_value::<ModelRelease>(validate::to_json(root)) {
                         Ok(release) => {
                             vocabulary::check(&release, &positions, &mut diagnostics);

@@ -78,7 +78,9 @@ pub(crate) fn validate_manifest(
                 out.push(
                     Diagnostic::new(code, format!("missing `{field}`; expected `{expected}`"))
                         .with_primary(root.span.cover(start), "")
-                        .with_help(format!("add `{field}: {expected}` at the top of the document")),
+                        .with_help(format!(
+                            "add `{field}: {expected}` at the top of the document"
+                        )),
                 );
             }
             Some(entry) => {
@@ -227,7 +229,12 @@ impl<'s> Validator<'s> {
         }
         let mut types = Vec::new();
         for key in ["anyOf", "oneOf"] {
-            for branch in schema.get(key).and_then(Json::as_array).into_iter().flatten() {
+            for branch in schema
+                .get(key)
+                .and_then(Json::as_array)
+                .into_iter()
+                .flatten()
+            {
                 for ty in self.accepted_types(branch) {
                     if !types.contains(&ty) {
                         types.push(ty);
@@ -467,7 +474,13 @@ impl<'s> Validator<'s> {
             if let Some(property) = properties.and_then(|p| p.get(&entry.key)) {
                 self.check(&entry.value, property, pointer, Some(entry.key_span), out);
             } else if let Some(value_schema) = additional.filter(|a| a.is_object()) {
-                self.check(&entry.value, value_schema, pointer, Some(entry.key_span), out);
+                self.check(
+                    &entry.value,
+                    value_schema,
+                    pointer,
+                    Some(entry.key_span),
+                    out,
+                );
             } else if let Some(properties) = properties {
                 let mut diagnostic = Diagnostic::new(
                     &codes::MANIFEST_UNKNOWN_FIELD,
@@ -496,10 +509,7 @@ impl<'s> Validator<'s> {
             out.push(
                 Diagnostic::new(
                     &codes::MANIFEST_MISSING_FIELD,
-                    format!(
-                        "missing field `{required}` in {}",
-                        pointer_text(pointer)
-                    ),
+                    format!("missing field `{required}` in {}", pointer_text(pointer)),
                 )
                 .with_primary(at, format!("`{required}` is required here")),
             );

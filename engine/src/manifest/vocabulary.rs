@@ -95,7 +95,14 @@ pub(crate) fn check(release: &ModelRelease, positions: &PositionMap, out: &mut V
     if let Some(classification) = &spec.classification {
         for (i, flag) in classification.flags.iter().enumerate() {
             let pointer = format!("/spec/classification/flags/{i}");
-            near_miss("use-case flag", flag, USE_CASE_FLAGS, &pointer, positions, out);
+            near_miss(
+                "use-case flag",
+                flag,
+                USE_CASE_FLAGS,
+                &pointer,
+                positions,
+                out,
+            );
         }
     }
     for (i, approval) in spec.approvals.iter().enumerate() {
@@ -110,6 +117,13 @@ pub(crate) fn check(release: &ModelRelease, positions: &PositionMap, out: &mut V
     }
     for (i, document) in spec.documents.iter().enumerate() {
         let pointer = format!("/spec/documents/{i}/kind");
-        near_miss("document kind", &document.kind, DOCUMENT_KINDS, &pointer, positions, out);
+        near_miss(
+            "document kind",
+            &document.kind,
+            DOCUMENT_KINDS,
+            &pointer,
+            positions,
+            out,
+        );
     }
 }

@@ -228,10 +228,7 @@ impl<'a> Builder<'a> {
 
     fn run(mut self, documents: &mut Vec<RawDocument>) {
         let mut parser = Parser::new_from_str(self.offsets.part);
-        loop {
-            let Some(next) = parser.next_event() else {
-                break;
-            };
+        while let Some(next) = parser.next_event() {
             match next {
                 Ok((event, span)) => {
                     let span = self.offsets.span(&span);
@@ -476,24 +473,36 @@ fn resolve_scalar(value: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<
         Some("null") => return Ok(NodeKind::Null),
         Some(suffix @ ("int" | "float" | "bool")) => {
             return resolve_plain(value)
-                .filter(|kind| match (suffix, kind) {
-                    ("bool", NodeKind::Bool(_)) => true,
-                    ("int" | "float", NodeKind::Number(_)) => true,
-                    _ => false,
+                .filter(|kind| {
+                    matches!(
+                        (suffix, kind),
+                        ("bool", NodeKind::Bool(_)) | ("int" | "float", NodeKind::Number(_))
+                    )
                 })
                 .ok_or_else(|| format!("`{value}` is not a valid !!{suffix}"));
         }
         _ => {}
     }
     // A non-specific tag (`!`) or a quoted/block scalar is a string.
-    if style != ScalarStyle::Plain || tag.is_some_and(|tag| tag.handle == "!" && tag.suffix.is_empty())
+    if style != ScalarStyle::Plain
+        || tag.is_some_and(|tag| tag.handle == "!" && tag.suffix.is_empty())
     {
         return Ok(NodeKind::String(value.to_owned()));
     }
     if matches!(
         value,
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF"
-            | ".nan" | ".NaN" | ".NAN"
+        ".inf"
+            | ".Inf"
+            | ".INF"
+            | "+.inf"
+            | "+.Inf"
+            | "+.INF"
+            | "-.inf"
+            | "-.Inf"
+            | "-.INF"
+            | ".nan"
+            | ".NaN"
+            | ".NAN"
     ) {
         return Err(format!(
             "`{value}` is not a finite number; manifest numbers must be finite (quote it for a string)"
@@ -573,7 +582,9 @@ mod tests {
 
     #[test]
     fn core_schema_resolution() {
-        let NodeKind::Map(entries) = root("a: yes\nb: 1.50\nc: ~\nd: 0x1F\ne: '1'\nf: 1e3\ng: TRUE\n").kind else {
+        let NodeKind::Map(entries) =
+            root("a: yes\nb: 1.50\nc: ~\nd: 0x1F\ne: '1'\nf: 1e3\ng: TRUE\n").kind
+        else {
             panic!("not a map")
         };
         let kinds: Vec<String> = entries

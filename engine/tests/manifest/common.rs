@@ -13,7 +13,11 @@ pub fn render(text: &str, loaded: &[LoadedManifest]) -> String {
             "document {} ({}): {}\n",
             manifest.index,
             manifest.release_name().unwrap_or("<unnamed>"),
-            if manifest.manifest.is_some() { "loaded" } else { "not loaded" }
+            if manifest.manifest.is_some() {
+                "loaded"
+            } else {
+                "not loaded"
+            }
         ));
         for diagnostic in &manifest.diagnostics {
             let at = index.line_col(text, diagnostic.primary_span().start);

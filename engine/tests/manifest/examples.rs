@@ -12,7 +12,10 @@ fn example_manifests_load_cleanly() {
     let mut names: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml" || ext == "json"))
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|ext| ext == "yaml" || ext == "json")
+        })
         .collect();
     names.sort();
     let expected = [
@@ -23,7 +26,10 @@ fn example_manifests_load_cleanly() {
         "support-chatbot-fail.yaml",
     ];
     for name in expected {
-        assert!(names.iter().any(|p| p.ends_with(name)), "missing example {name}");
+        assert!(
+            names.iter().any(|p| p.ends_with(name)),
+            "missing example {name}"
+        );
     }
     for path in names {
         let text = std::fs::read_to_string(&path).unwrap();

@@ -9,6 +9,9 @@
 )]
 
 mod bad;
+mod catalogue;
 mod common;
 mod examples;
+mod positions;
+mod robustness;
 mod schema;

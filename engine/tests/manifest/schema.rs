@@ -8,7 +8,8 @@ fn schema_path() -> std::path::PathBuf {
 
 #[test]
 fn committed_schema_is_current() {
-    let generated = serde_json::to_string_pretty(&riskgate_engine::manifest::json_schema()).unwrap() + "\n";
+    let generated =
+        serde_json::to_string_pretty(&riskgate_engine::manifest::json_schema()).unwrap() + "\n";
     let path = schema_path();
     if std::env::var_os("RISKGATE_UPDATE_SCHEMA").is_some() {
         std::fs::write(&path, &generated).unwrap();
