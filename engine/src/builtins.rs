@@ -15,13 +15,26 @@ mod arrays;
 mod bits;
 mod comparison;
 mod conversions;
+mod crypto;
+mod encoding;
+mod ext_args;
+mod glob;
+mod graph;
+mod jsonpatch;
+mod jwt;
+mod net;
 mod numbers;
 mod objects;
 mod operands;
+mod regex;
+mod semver;
 mod sets;
 mod sprintf;
 mod strings;
+mod time;
 mod types;
+mod units;
+mod uuid;
 
 /// What a builtin may read besides its arguments.
 #[derive(Debug, Clone)]
@@ -173,4 +186,17 @@ const CATEGORIES: &[&[Builtin]] = &[
     sprintf::BUILTINS,
     strings::BUILTINS,
     types::BUILTINS,
+    time::BUILTINS,
+    regex::BUILTINS,
+    glob::BUILTINS,
+    encoding::BUILTINS,
+    encoding::SERIAL_BUILTINS,
+    crypto::BUILTINS,
+    semver::BUILTINS,
+    units::BUILTINS,
+    uuid::BUILTINS,
+    net::BUILTINS,
+    graph::BUILTINS,
+    jsonpatch::BUILTINS,
+    jwt::BUILTINS,
 ];

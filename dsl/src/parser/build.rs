@@ -19,6 +19,9 @@ use crate::span::Span;
 
 type P<'i> = Pair<'i, Rule>;
 
+/// Most operators (and unary minus signs) one expression may chain.
+const MAX_CHAIN: usize = 1000;
+
 /// Converts pairs of one parsed chunk into AST nodes.
 pub(super) struct Builder<'s> {
     source: &'s str,
@@ -66,6 +69,10 @@ impl<'s> Builder<'s> {
             let text = Span::new(start, end).text(self.source);
             let trimmed = text.trim_end();
             end = start + trimmed.len() as u32;
+            let last_line = trimmed.rsplit('\n').next().unwrap_or_default();
+            if !last_line.contains('#') {
+                return Span::new(start, end);
+            }
             let comment = self
                 .comments
                 .binary_search_by_key(&end, |c| c.span.end)
@@ -540,7 +547,8 @@ impl<'s> Builder<'s> {
         }
     }
 
-    /// `key, value in collection` where `key` is already built.
+    /// `key, value in collection [in more...]` where `key` is already built;
+    /// further `in`s test the membership result, left to right.
     fn pair_in(&mut self, span: Span, key: Expr, tail: P<'_>) -> Option<Expr> {
         let mut parts = tail
             .into_inner()
@@ -548,14 +556,27 @@ impl<'s> Builder<'s> {
             .map(|p| self.rel_expr(p));
         let value = parts.next()??;
         let collection = parts.next()??;
-        Some(Expr {
-            span,
+        let mut expr = Expr {
+            span: key.span.cover(collection.span),
             kind: ExprKind::Membership {
                 key: Some(Box::new(key)),
                 value: Box::new(value),
                 collection: Box::new(collection),
             },
-        })
+        };
+        for part in parts {
+            let collection = part?;
+            expr = Expr {
+                span: expr.span.cover(collection.span),
+                kind: ExprKind::Membership {
+                    key: None,
+                    value: Box::new(expr),
+                    collection: Box::new(collection),
+                },
+            };
+        }
+        expr.span = span.cover(expr.span);
+        Some(expr)
     }
 
     // ------------------------------------------------------------ expressions
@@ -582,7 +603,25 @@ impl<'s> Builder<'s> {
     }
 
     /// Operands and infix operators, combined by precedence climbing.
+    ///
+    /// Chains are bounded: a left-nested tree thousands deep would overflow
+    /// the stack of every recursive consumer (and of `Drop`).
     fn rel_expr(&mut self, pair: P<'_>) -> Option<Expr> {
+        let span = self.span(&pair);
+        if pair.clone().into_inner().count() > 2 * MAX_CHAIN {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    &codes::NESTING_TOO_DEEP,
+                    format!("expression has more than {MAX_CHAIN} operators"),
+                )
+                .with_primary(Span::new(span.start, span.start), "expression starts here")
+                .with_help("split it into helper rules"),
+            );
+            return Some(Expr {
+                span,
+                kind: ExprKind::Null,
+            });
+        }
         let mut operands: Vec<Expr> = Vec::new();
         let mut operators: Vec<BinOp> = Vec::new();
         let mut negations: Vec<Span> = Vec::new();

@@ -137,3 +137,63 @@ fn template_strings_and_comprehensions() {
     assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
     assert_eq!(parsed.module.items.len(), 4);
 }
+
+#[test]
+fn chained_in_after_key_value_pair_stays_a_braced_body() {
+    let parsed = parse_module(
+        "package a\np if {\n\t1, 2 in [2] in [false, true]\n}\n",
+        ParseOptions::new(Dialect::Rego),
+    );
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    let Item::Rule(rule) = &parsed.module.items[0] else {
+        panic!()
+    };
+    let body = rule.body.as_ref().unwrap();
+    assert!(body.braced);
+    let LiteralKind::Expr(expr) = &body.literals[0].kind else {
+        panic!()
+    };
+    let ExprKind::Membership {
+        key: None, value, ..
+    } = &expr.kind
+    else {
+        panic!("{expr:?}")
+    };
+    assert!(matches!(
+        value.kind,
+        ExprKind::Membership { key: Some(_), .. }
+    ));
+}
+
+#[test]
+fn spans_exclude_trailing_comments_with_blanks() {
+    let source = "package p\n\ns if {\n\tinput.b # c   \n}\n";
+    let parsed = parse_module(source, ParseOptions::new(Dialect::Rego));
+    let Item::Rule(rule) = &parsed.module.items[0] else {
+        panic!()
+    };
+    let literal = &rule.body.as_ref().unwrap().literals[0];
+    assert_eq!(literal.span.text(source), "input.b");
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    let deep = format!(
+        "package a\nx := {}1{}\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let parsed = parse_module(&deep, ParseOptions::new(Dialect::Rego));
+    assert_eq!(parsed.diagnostics[0].code().id, "E0034");
+    let long = format!("package a\nx := 1{}\n", " + 1".repeat(5_000));
+    let parsed = parse_module(&long, ParseOptions::new(Dialect::Rego));
+    assert_eq!(parsed.diagnostics[0].code().id, "E0034");
+    let negs = format!("package a\nx := {}1\n", "-".repeat(5_000));
+    assert!(parse_module(&negs, ParseOptions::new(Dialect::Rego)).has_errors());
+    let templates = format!(
+        "package a\nx := {}1{}\n",
+        "$\"{".repeat(10_000),
+        "}\"".repeat(10_000)
+    );
+    assert!(parse_module(&templates, ParseOptions::new(Dialect::Rego)).has_errors());
+}
