@@ -201,4 +201,6 @@ const CATEGORIES: &[&[Builtin]] = &[
     jsonpatch::BUILTINS,
     jwt::BUILTINS,
     graphql::BUILTINS,
+    #[cfg(feature = "opa-extras")]
+    jwt::ASYMMETRIC_BUILTINS,
 ];
