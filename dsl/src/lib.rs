@@ -21,6 +21,11 @@
 //! terminals, files or editors; callers pass text in and get data out.
 #![warn(missing_docs)]
 
+// pest is built without `std` (its per-rule native stack probing costs ~20% of
+// parse time); its generated code refers to `alloc`. Deep nesting is bounded
+// by the lexical scanner instead.
+extern crate alloc;
+
 pub mod ast;
 pub mod diagnostics;
 pub mod format;

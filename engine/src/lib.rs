@@ -1,13 +1,29 @@
 //! The riskgate engine: compiles parsed policies to an IR, evaluates them with
 //! OPA semantics, and produces explainable decisions for release manifests.
 //!
+//! ```ignore
+//! let mut compiler = Compiler::new(CompileOptions::default());
+//! compiler.add_module("policy.rego", "package x\nallow if input.ok")?;
+//! let policy = compiler.compile()?;
+//! let out = policy.eval_query("data.x.allow", &EvalOptions::default())?;
+//! ```
+//!
 //! Architecture invariant: the engine does no I/O; files, clocks and terminals
 //! belong to the `cli` and `lsp` crates, which pass their content in.
 #![warn(missing_docs)]
 
+pub mod builtins;
+pub mod compile;
+pub mod eval;
+pub mod ir;
+pub mod manifest;
 pub mod number;
+pub mod policy;
+pub mod trace;
 pub mod value;
 
+pub use compile::{CompileOptions, Compiler, FileDiagnostic};
+pub use eval::{EvalError, EvalLimits, EvalOptions, ExpressionValue, QueryOutput, QueryResult};
 pub use number::Number;
+pub use policy::Policy;
 pub use value::Value;
-pub mod builtins;

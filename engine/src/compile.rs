@@ -1,0 +1,222 @@
+//! The compiler: parsed modules in, a shareable [`Policy`] out.
+//!
+//! Passes, in order: parse every module; collect the rule tree (package
+//! paths, rule heads and function arities) so names can be resolved; lower
+//! each rule to IR with resolved names and frame slots ([`lower`]); reorder
+//! body literals so every variable is bound before use and report unsafe
+//! variables ([`safety`]); reject recursion between rules ([`recursion`]).
+
+mod errors;
+mod lower;
+mod recursion;
+mod safety;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use riskgate_dsl::{Diagnostic, Dialect, ParseOptions, ast};
+
+pub use errors::{FileDiagnostic, opa_error_code};
+pub(crate) use lower::join as join_path;
+
+use crate::ir::{Body, Tree};
+use crate::policy::{Policy, PolicyInner, SourceFile};
+
+/// How to compile.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CompileOptions {
+    /// Accept Rego v0 syntax.
+    pub v0_compatible: bool,
+    /// OPA strict mode (reserved; strict checks are lints in riskgate).
+    pub strict: bool,
+}
+
+/// Collects modules and compiles them together.
+#[derive(Debug, Default)]
+pub struct Compiler {
+    options: CompileOptions,
+    modules: Vec<(SourceFile, ast::Module)>,
+}
+
+/// Rule heads of every module, gathered before lowering.
+#[derive(Debug, Default)]
+pub(crate) struct Symbols {
+    /// Package path → first segments of the rules it defines.
+    pub(crate) rule_names: BTreeMap<Vec<Arc<str>>, BTreeSet<String>>,
+    /// Absolute function path → arity.
+    pub(crate) functions: BTreeMap<Vec<Arc<str>>, usize>,
+}
+
+impl Compiler {
+    /// A compiler with the given options.
+    #[must_use]
+    pub fn new(options: CompileOptions) -> Self {
+        Self {
+            options,
+            modules: Vec::new(),
+        }
+    }
+
+    /// Parses and adds a module.
+    ///
+    /// # Errors
+    /// The module's syntax errors.
+    pub fn add_module(&mut self, name: &str, source: &str) -> Result<(), Vec<FileDiagnostic>> {
+        let options = ParseOptions::new(Dialect::for_path(name))
+            .with_v0_compatible(self.options.v0_compatible);
+        let parsed = riskgate_dsl::parse_module(source, options);
+        let file: Arc<str> = Arc::from(name);
+        if parsed.has_errors() {
+            return Err(errors::attach(&file, parsed.diagnostics));
+        }
+        self.modules.push((
+            SourceFile {
+                name: file,
+                text: Arc::from(source),
+            },
+            parsed.module,
+        ));
+        Ok(())
+    }
+
+    /// Adds an already parsed module.
+    pub fn add_parsed(&mut self, name: &str, source: &str, module: ast::Module) {
+        self.modules.push((
+            SourceFile {
+                name: Arc::from(name),
+                text: Arc::from(source),
+            },
+            module,
+        ));
+    }
+
+    /// Compiles every added module into a policy.
+    ///
+    /// # Errors
+    /// Every compile error found.
+    pub fn compile(self) -> Result<Policy, Vec<FileDiagnostic>> {
+        let symbols = collect_symbols(&self.modules);
+        let mut tree = Tree::default();
+        let mut diagnostics = Vec::new();
+        for (index, (file, module)) in self.modules.iter().enumerate() {
+            let mut errs = Vec::new();
+            lower::lower_module(
+                module,
+                u32::try_from(index).unwrap_or(u32::MAX),
+                &symbols,
+                &mut tree,
+                &mut errs,
+            );
+            diagnostics.extend(errors::attach(&file.name, errs));
+        }
+        if diagnostics.is_empty() {
+            let files: Vec<Arc<str>> = self.modules.iter().map(|(f, _)| f.name.clone()).collect();
+            for (file, diagnostic) in recursion::check(&tree) {
+                let name = files
+                    .get(file as usize)
+                    .cloned()
+                    .unwrap_or_else(|| Arc::from(""));
+                diagnostics.push(FileDiagnostic {
+                    file: name,
+                    diagnostic,
+                });
+            }
+        }
+        if !diagnostics.is_empty() {
+            return Err(diagnostics);
+        }
+        Ok(Policy::new(PolicyInner {
+            tree,
+            symbols,
+            files: self.modules.into_iter().map(|(file, _)| file).collect(),
+        }))
+    }
+}
+
+fn collect_symbols(modules: &[(SourceFile, ast::Module)]) -> Symbols {
+    let mut symbols = Symbols::default();
+    for (_, module) in modules {
+        let Some(package) = &module.package else {
+            continue;
+        };
+        let pkg: Vec<Arc<str>> = package
+            .path
+            .iter()
+            .map(|n| Arc::from(n.text.as_str()))
+            .collect();
+        let names = symbols.rule_names.entry(pkg.clone()).or_default();
+        for item in &module.items {
+            let ast::Item::Rule(rule) = item else {
+                continue;
+            };
+            names.insert(rule.head.reference.name.text.clone());
+            if let Some(args) = &rule.head.args {
+                let mut path = pkg.clone();
+                path.push(Arc::from(rule.head.reference.name.text.as_str()));
+                for arg in &rule.head.reference.path {
+                    if let Some(key) = lower::static_segment(arg) {
+                        path.push(key);
+                    }
+                }
+                symbols.functions.insert(path, args.len());
+            }
+        }
+    }
+    symbols
+}
+
+/// A compiled query: body, frame size, and named variables with their slots.
+pub(crate) type CompiledQuery = (Body, u32, Vec<(String, u32)>);
+
+/// Compiles a query against the rule symbols of a policy.
+pub(crate) fn compile_query(
+    source: &str,
+    symbols: &Symbols,
+    options: CompileOptions,
+) -> Result<CompiledQuery, Vec<Diagnostic>> {
+    let parse = ParseOptions::new(Dialect::Rego).with_v0_compatible(options.v0_compatible);
+    let body = riskgate_dsl::parse_query(source, parse)?;
+    lower::lower_query(&body, symbols)
+}
+
+/// The value of a constant term (`{"a": [1, 2], "b": set()}`), as written
+/// for `input_term` or `--input` in Rego syntax; `None` if it is not
+/// constant.
+#[must_use]
+pub fn constant_value(expr: &ast::Expr) -> Option<crate::value::Value> {
+    use crate::value::Value;
+    use ast::ExprKind;
+    Some(match &expr.kind {
+        ExprKind::Null => Value::Null,
+        ExprKind::Bool(b) => Value::Bool(*b),
+        ExprKind::Number(n) => Value::Number(crate::number::Number::parse(n)?),
+        ExprKind::String(s) => Value::string(&s.value),
+        ExprKind::Paren(inner) => constant_value(inner)?,
+        ExprKind::Array(items) => Value::Array(Arc::new(
+            items
+                .iter()
+                .map(constant_value)
+                .collect::<Option<Vec<_>>>()?,
+        )),
+        ExprKind::Set(items) => Value::Set(Arc::new(
+            items
+                .iter()
+                .map(constant_value)
+                .collect::<Option<BTreeSet<_>>>()?,
+        )),
+        ExprKind::Object(items) => Value::Object(Arc::new(
+            items
+                .iter()
+                .map(|(k, v)| Some((constant_value(k)?, constant_value(v)?)))
+                .collect::<Option<BTreeMap<_, _>>>()?,
+        )),
+        ExprKind::Call { func, args }
+            if args.is_empty()
+                && func.len() == 1
+                && func.first().is_some_and(|f| f.text == "set") =>
+        {
+            Value::empty_set()
+        }
+        _ => return None,
+    })
+}
