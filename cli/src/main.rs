@@ -4,6 +4,7 @@
 mod commands;
 mod policy_files;
 mod render;
+mod report;
 
 use std::process::ExitCode;
 
@@ -33,6 +34,10 @@ enum Command {
     Parse(commands::parse::ParseArgs),
     /// Show the documentation of a diagnostic code (e.g. `riskgate explain E0013`).
     Explain(commands::explain::ExplainArgs),
+    /// Evaluate release manifests against risk controls.
+    // Hidden until the engine is wired behind `commands::check::seam`.
+    #[command(hide = true)]
+    Check(commands::check::CheckArgs),
 }
 
 /// Exit codes shared by every command.
@@ -72,6 +77,7 @@ fn main() -> ExitCode {
         Command::Fmt(args) => commands::fmt::run(&args, &renderer),
         Command::Parse(args) => commands::parse::run(&args, &renderer),
         Command::Explain(args) => commands::explain::run(&args),
+        Command::Check(args) => commands::check::run(&args, cli.color),
     };
     outcome.into()
 }
