@@ -34,6 +34,8 @@ enum Command {
     Parse(commands::parse::ParseArgs),
     /// Show the documentation of a diagnostic code (e.g. `riskgate explain E0013`).
     Explain(commands::explain::ExplainArgs),
+    /// Print the JSON Schema of ModelRelease manifests.
+    Schema(commands::schema::SchemaArgs),
     /// Evaluate release manifests against risk controls.
     // Hidden until the engine is wired behind `commands::check::seam`.
     #[command(hide = true)]
@@ -77,6 +79,7 @@ fn main() -> ExitCode {
         Command::Fmt(args) => commands::fmt::run(&args, &renderer),
         Command::Parse(args) => commands::parse::run(&args, &renderer),
         Command::Explain(args) => commands::explain::run(&args),
+        Command::Schema(args) => commands::schema::run(&args),
         Command::Check(args) => commands::check::run(&args, cli.color),
     };
     outcome.into()
