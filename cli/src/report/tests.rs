@@ -296,3 +296,35 @@ fn github_commands_escape_properties_and_messages() {
     );
     assert!(text.lines().all(|l| !l.contains('\r')));
 }
+
+/// The end-to-end tests of `riskgate check` replay these traces; they are
+/// generated from the fixtures so the two never drift. Run with
+/// `RISKGATE_BLESS=1` to rewrite them.
+#[test]
+fn replay_trace_files_are_current() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/traces");
+    let bless = std::env::var_os("RISKGATE_BLESS").is_some();
+    let mut stale = Vec::new();
+    for (name, trace) in [
+        ("everything", fixtures::everything()),
+        ("passing", fixtures::passing()),
+        ("warning", fixtures::warning()),
+        ("denied", fixtures::denied()),
+        ("load_error", fixtures::load_error()),
+    ] {
+        let path = dir.join(format!("{name}.json"));
+        let want = super::json::render(&trace, &ReportOptions::default());
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(want.as_str()) {
+            if bless {
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::write(&path, want).unwrap();
+            } else {
+                stale.push(path.display().to_string());
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "stale trace files (rerun with RISKGATE_BLESS=1): {stale:?}"
+    );
+}
