@@ -88,7 +88,7 @@ pub fn when_override(control: &str, metric: &str) -> Option<&'static str> {
 pub fn extra_applies(control: &str) -> Option<&'static str> {
     Some(match control {
         "C-SAFE-04" => {
-            "applies if {\n\tlib.kind_in({\"agent\"})\n\tlib.flags_any({\"code_execution\", \"network_tools\"})\n}\n"
+            "applies if {\n\tlib.kind_in({\"agent\"})\n\tlib.flags_any({\"code_execution\", \"network_tools\"})\n}\n\n"
         }
         _ => return None,
     })
@@ -97,6 +97,7 @@ pub fn extra_applies(control: &str) -> Option<&'static str> {
 /// Ids for tests whose metric appears more than once in a control.
 pub fn test_id_override(control: &str, metric: &str, nth: usize) -> Option<&'static str> {
     Some(match (control, metric, nth) {
+        ("C-FAIR-01", "adverse_impact_ratio", 0) => "adverse_impact_ratio",
         ("C-FAIR-01", "adverse_impact_ratio", 1) => "adverse_impact_ratio_intersectional",
         _ => return None,
     })

@@ -192,7 +192,7 @@ fn control_decl(
         description.push(notes.trim().to_owned());
     }
     if !description.is_empty() {
-        let _ = writeln!(out, "\tdescription: {}", quote(&description.join(" ")));
+        let _ = writeln!(out, "\tdescription: {}", quote(&sentences(&description)));
     }
     let _ = writeln!(out, "\tmitigates: {}", string_array(&control.mitigates));
     let _ = writeln!(out, "\tseverity: {}", quote(severity(control, non_waivable)));
@@ -218,6 +218,22 @@ fn control_decl(
     approvals(out, catalogue, control)?;
     out.push_str("}\n\n");
     Ok(())
+}
+
+/// Joins phrases into sentences, adding a full stop where one is missing.
+fn sentences(parts: &[String]) -> String {
+    let fixed: Vec<String> = parts
+        .iter()
+        .map(|p| {
+            let p = p.trim();
+            if p.ends_with(['.', ')', '"']) {
+                p.to_owned()
+            } else {
+                format!("{p}.")
+            }
+        })
+        .collect();
+    fixed.join(" ")
 }
 
 fn applies(out: &mut String, app: &Applicability) {
@@ -464,11 +480,14 @@ fn test_decl(
     if let Some(cond) = &test.applies_when {
         description.push(format!("Applies when: {cond}."));
     }
+    if encoding::threshold_override(&control.id, &test.metric).is_some() {
+        description.push(format!("Catalogue threshold: {}", term(&test.threshold)));
+    }
     if !test.slice_by.is_empty() {
         description.push(format!("Slices by: {}.", test.slice_by.join(", ")));
     }
     if !description.is_empty() {
-        let _ = writeln!(out, "\t\tdescription: {}", quote(&description.join(" ")));
+        let _ = writeln!(out, "\t\tdescription: {}", quote(&sentences(&description)));
     }
     out.push_str("\t}\n\n");
     Ok(())
