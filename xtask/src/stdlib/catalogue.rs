@@ -69,8 +69,6 @@ pub struct Control {
     #[serde(default)]
     pub approvals: Option<Value>,
     #[serde(default)]
-    pub evidence_freshness: BTreeMap<String, Value>,
-    #[serde(default)]
     pub non_waivable: bool,
     #[serde(default)]
     pub notes: Option<String>,

@@ -75,7 +75,10 @@ pub fn disagreements(catalogue: &Catalogue, stdlib: &Stdlib) -> BTreeMap<String,
         for risk in &family.risks {
             match stdlib.risks.iter().find(|r| r.id == risk.id) {
                 None => {
-                    out.insert(format!("{}/risk", risk.id), "risk is not declared".to_owned());
+                    out.insert(
+                        format!("{}/risk", risk.id),
+                        "risk is not declared".to_owned(),
+                    );
                 }
                 Some(r) => {
                     if r.family != family.family {
@@ -96,21 +99,30 @@ pub fn disagreements(catalogue: &Catalogue, stdlib: &Stdlib) -> BTreeMap<String,
     }
     for r in &stdlib.risks {
         if !catalogue.risk_ids().any(|id| id == r.id) {
-            out.insert(format!("{}/risk", r.id), "risk is not in the catalogue".to_owned());
+            out.insert(
+                format!("{}/risk", r.id),
+                "risk is not in the catalogue".to_owned(),
+            );
         }
     }
     // Controls.
     let non_waivable = catalogue.non_waivable();
     for control in &catalogue.controls {
         let Some(gate) = stdlib.controls.iter().find(|c| c.id == control.id) else {
-            out.insert(format!("{}/control", control.id), "control is not declared".to_owned());
+            out.insert(
+                format!("{}/control", control.id),
+                "control is not declared".to_owned(),
+            );
             continue;
         };
         check_control(control, gate, &non_waivable, &mut out);
     }
     for c in &stdlib.controls {
         if !catalogue.controls.iter().any(|x| x.id == c.id) {
-            out.insert(format!("{}/control", c.id), "control is not in the catalogue".to_owned());
+            out.insert(
+                format!("{}/control", c.id),
+                "control is not in the catalogue".to_owned(),
+            );
         }
     }
     out
@@ -129,23 +141,43 @@ fn check_control(
     if gate.str_field("title") != control.title {
         put(
             "title".into(),
-            format!("title {:?}, catalogue {:?}", gate.str_field("title"), control.title),
+            format!(
+                "title {:?}, catalogue {:?}",
+                gate.str_field("title"),
+                control.title
+            ),
         );
     }
     if gate.str_field("family") != control.family {
-        put("family".into(), format!("family {:?}, catalogue {:?}", gate.str_field("family"), control.family));
+        put(
+            "family".into(),
+            format!(
+                "family {:?}, catalogue {:?}",
+                gate.str_field("family"),
+                control.family
+            ),
+        );
     }
-    let mut mitigates = gate.field("mitigates").map(Lit::strings).unwrap_or_default();
+    let mut mitigates = gate
+        .field("mitigates")
+        .map(Lit::strings)
+        .unwrap_or_default();
     let mut expected = control.mitigates.clone();
     mitigates.sort();
     expected.sort();
     if mitigates != expected {
-        put("mitigates".into(), format!("mitigates {mitigates:?}, catalogue {expected:?}"));
+        put(
+            "mitigates".into(),
+            format!("mitigates {mitigates:?}, catalogue {expected:?}"),
+        );
     }
     let waivable = !matches!(gate.field("waivable"), Some(Lit::Bool(false)));
     let should_be = !(control.non_waivable || non_waivable.contains(id));
     if waivable != should_be {
-        put("waivable".into(), format!("waivable is {waivable}, catalogue says {should_be}"));
+        put(
+            "waivable".into(),
+            format!("waivable is {waivable}, catalogue says {should_be}"),
+        );
     }
 
     // Applicability.
@@ -199,7 +231,9 @@ fn check_control(
             if !ok {
                 put(
                     format!("requires_fields/{path}"),
-                    format!("no `require test {path:?}` with value lib.items_missing({list:?}, {key:?})"),
+                    format!(
+                        "no `require test {path:?}` with value lib.items_missing({list:?}, {key:?})"
+                    ),
                 );
             }
         } else {
@@ -209,13 +243,23 @@ fn check_control(
                     && r.field("path").and_then(Lit::as_str) == Some(&format!("spec.{path}"))
             });
             if !ok {
-                put(format!("requires_fields/{path}"), format!("no `require field {path:?}` with path spec.{path}"));
+                put(
+                    format!("requires_fields/{path}"),
+                    format!("no `require field {path:?}` with path spec.{path}"),
+                );
             }
         }
     }
-    for r in gate.requirements.iter().filter(|r| r.kind == RequirementKind::Field) {
+    for r in gate
+        .requirements
+        .iter()
+        .filter(|r| r.kind == RequirementKind::Field)
+    {
         if !control.requires_fields.contains(&r.id) && !list_fields.contains(&r.id) {
-            put(format!("requires_fields/{}", r.id), "required field is not in the catalogue".to_owned());
+            put(
+                format!("requires_fields/{}", r.id),
+                "required field is not in the catalogue".to_owned(),
+            );
         }
     }
 
@@ -280,12 +324,22 @@ fn compare_test(test: &Test, req: &GateRequirement) -> Vec<(&'static str, String
     let mut out = Vec::new();
     // Operator and threshold, with contains/contains_all normalised.
     let (want_op, want_threshold) = match test.op.as_str() {
-        "contains" => ("contains_all", Value::Sequence(vec![test.threshold.clone()])),
+        "contains" => (
+            "contains_all",
+            Value::Sequence(vec![test.threshold.clone()]),
+        ),
         op => (op, test.threshold.clone()),
     };
-    let gate_op = req.field("op").and_then(Lit::as_str).unwrap_or_default().to_owned();
+    let gate_op = req
+        .field("op")
+        .and_then(Lit::as_str)
+        .unwrap_or_default()
+        .to_owned();
     let gate_threshold = req.field("threshold").cloned().unwrap_or(Lit::Null);
-    let (op, threshold) = match req.field("value").and_then(|v| call_args(v, "missing_from")) {
+    let (op, threshold) = match req
+        .field("value")
+        .and_then(|v| call_args(v, "missing_from"))
+    {
         Some(args) if gate_op == "==" && gate_threshold == Lit::Array(Vec::new()) => (
             "contains_all".to_owned(),
             args.get(1).cloned().unwrap_or(Lit::Null),
@@ -298,12 +352,22 @@ fn compare_test(test: &Test, req: &GateRequirement) -> Vec<(&'static str, String
     if !yaml_eq(&want_threshold, &threshold) {
         out.push((
             "threshold",
-            format!("threshold {}, catalogue {}", threshold.render(), super::rego::term(&want_threshold)),
+            format!(
+                "threshold {}, catalogue {}",
+                threshold.render(),
+                super::rego::term(&want_threshold)
+            ),
         ));
     }
-    let aggregate = req.field("aggregate").and_then(Lit::as_str).map(str::to_owned);
+    let aggregate = req
+        .field("aggregate")
+        .and_then(Lit::as_str)
+        .map(str::to_owned);
     if aggregate != test.aggregate {
-        out.push(("aggregate", format!("aggregate {aggregate:?}, catalogue {:?}", test.aggregate)));
+        out.push((
+            "aggregate",
+            format!("aggregate {aggregate:?}, catalogue {:?}", test.aggregate),
+        ));
     }
     let min_n = match req.field("min_n") {
         Some(Lit::Num(n)) => Some(*n),
@@ -312,7 +376,10 @@ fn compare_test(test: &Test, req: &GateRequirement) -> Vec<(&'static str, String
     #[allow(clippy::cast_precision_loss)]
     let want_min_n = test.min_n.map(|n| n as f64);
     if min_n != want_min_n {
-        out.push(("min_n", format!("min_n {min_n:?}, catalogue {:?}", test.min_n)));
+        out.push((
+            "min_n",
+            format!("min_n {min_n:?}, catalogue {:?}", test.min_n),
+        ));
     }
     let want_scope = test.scope();
     let want_scope = (!want_scope.is_empty()).then_some(want_scope);
@@ -334,7 +401,8 @@ fn compare_test(test: &Test, req: &GateRequirement) -> Vec<(&'static str, String
             "when",
             format!(
                 "when {}, catalogue scope {:?}{}",
-                req.field("when").map_or_else(|| "(none)".to_owned(), Lit::render),
+                req.field("when")
+                    .map_or_else(|| "(none)".to_owned(), Lit::render),
                 want_scope,
                 test.applies_when
                     .as_ref()
@@ -352,7 +420,9 @@ pub fn yaml_eq(value: &Value, lit: &Lit) -> bool {
     match (value, lit) {
         (Value::Null, Lit::Null) => true,
         (Value::Bool(a), Lit::Bool(b)) => a == b,
-        (Value::Number(a), Lit::Num(b)) => a.as_f64().is_some_and(|a| (a - b).abs() <= 1e-12 * a.abs().max(1.0)),
+        (Value::Number(a), Lit::Num(b)) => a
+            .as_f64()
+            .is_some_and(|a| (a - b).abs() <= 1e-12 * a.abs().max(1.0)),
         (Value::String(a), Lit::Str(b)) => a == b,
         (Value::Sequence(a), Lit::Array(b) | Lit::Set(b)) => {
             a.len() == b.len() && a.iter().zip(b).all(|(x, y)| yaml_eq(x, y))
@@ -387,7 +457,11 @@ mod tests {
     fn a_changed_threshold_is_reported() {
         let catalogue = Catalogue::load(&super::super::catalogue_path()).unwrap();
         let mut stdlib = gate::load(&super::super::policies_dir()).unwrap();
-        let control = stdlib.controls.iter_mut().find(|c| c.id == "C-FAIR-01").unwrap();
+        let control = stdlib
+            .controls
+            .iter_mut()
+            .find(|c| c.id == "C-FAIR-01")
+            .unwrap();
         let test = control
             .requirements
             .iter_mut()
@@ -408,10 +482,14 @@ mod tests {
     /// The vendored catalogue is the shared one, when the shared copy exists.
     #[test]
     fn vendored_catalogue_matches_the_shared_one() {
-        let shared = super::super::workspace_root().join("../shared/stdlib/controls-catalogue.yaml");
+        let shared =
+            super::super::workspace_root().join("../shared/stdlib/controls-catalogue.yaml");
         if let Ok(text) = std::fs::read_to_string(shared) {
             let vendored = std::fs::read_to_string(super::super::catalogue_path()).unwrap();
-            assert_eq!(text, vendored, "re-vendor the catalogue and run `cargo xtask stdlib-check`");
+            assert_eq!(
+                text, vendored,
+                "re-vendor the catalogue and run `cargo xtask stdlib-check`"
+            );
         }
     }
 }

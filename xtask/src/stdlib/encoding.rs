@@ -38,12 +38,8 @@ pub fn derived_value(metric: &str) -> Option<&'static str> {
         "datasets_without_datasheet" => "lib.datasets_without_datasheet",
         "write_tools_without_confirmation" => "lib.write_tools_without_confirmation",
         "max_autonomous_steps_set" => "lib.present(\"deployment.limits.max_autonomous_steps\")",
-        "max_tokens_per_request_set" => {
-            "lib.present(\"deployment.limits.max_tokens_per_request\")"
-        }
-        "per_user_rate_limit_set" | "per_client_query_quota_set" => {
-            "lib.caller_rate_limit_set"
-        }
+        "max_tokens_per_request_set" => "lib.present(\"deployment.limits.max_tokens_per_request\")",
+        "per_user_rate_limit_set" | "per_client_query_quota_set" => "lib.caller_rate_limit_set",
         "evaluations_bound_to_other_digest" => "lib.evaluations_bound_to_other_digest",
         "eval_slices_cover_declared_locales" => "lib.eval_slices_cover_declared_locales",
         _ => return None,
@@ -78,7 +74,9 @@ pub fn threshold_override(control: &str, metric: &str) -> Option<&'static str> {
 pub fn when_override(control: &str, metric: &str) -> Option<&'static str> {
     Some(match (control, metric) {
         ("C-GOV-11", "fria_present") => "lib.fria_required",
-        ("C-TRN-03", "synthetic_media_marked") => "lib.in_scope({\"flags_any\": [\"synthetic_media\"]})",
+        ("C-TRN-03", "synthetic_media_marked") => {
+            "lib.in_scope({\"flags_any\": [\"synthetic_media\"]})"
+        }
         ("C-PRIV-02", "dp_epsilon") => "lib.in_scope({\"flags_any\": [\"differential_privacy\"]})",
         _ => return None,
     })
@@ -148,7 +146,11 @@ pub const TIMESTAMP_FRESHNESS: &[(&str, &str, &str, &str)] = &[
 pub const TEST_FRESHNESS: &[(&str, &str, &str)] = &[
     ("C-PERF-01", "*", "performance_evaluation"),
     ("C-FAIR-01", "adverse_impact_ratio", "fairness_evaluation"),
-    ("C-FAIR-01", "adverse_impact_ratio_intersectional", "hiring_bias_audit"),
+    (
+        "C-FAIR-01",
+        "adverse_impact_ratio_intersectional",
+        "hiring_bias_audit",
+    ),
     ("C-ROB-02", "*", "red_team"),
     ("C-SEC-01", "*", "red_team"),
 ];

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use riskgate_dsl::ast::{
-    ControlMember, Expr, ExprKind, Item, LiteralKind, RefArg, Requirement, RequirementKind,
+    ControlMember, Expr, ExprKind, Item, LiteralKind, Requirement, RequirementKind,
 };
 use riskgate_dsl::{Dialect, ParseOptions, parse_module};
 
@@ -133,6 +133,8 @@ impl GateControl {
 
 #[derive(Debug, Default)]
 pub struct Stdlib {
+    /// Family name and description, from the `families` rule of the taxonomy.
+    pub families: Vec<(String, String)>,
     pub risks: Vec<GateRisk>,
     pub controls: Vec<GateControl>,
 }
@@ -158,7 +160,11 @@ pub fn load(dir: &Path) -> Result<Stdlib> {
 fn load_source(file: &str, source: &str, stdlib: &mut Stdlib) -> Result<()> {
     let parsed = parse_module(source, ParseOptions::new(Dialect::Gate));
     if !parsed.diagnostics.is_empty() {
-        bail!("{file}: {} diagnostic(s): {:?}", parsed.diagnostics.len(), parsed.diagnostics);
+        bail!(
+            "{file}: {} diagnostic(s): {:?}",
+            parsed.diagnostics.len(),
+            parsed.diagnostics
+        );
     }
     for item in &parsed.module.items {
         match item {
@@ -195,22 +201,40 @@ fn load_source(file: &str, source: &str, stdlib: &mut Stdlib) -> Result<()> {
                 for member in &control.members {
                     match member {
                         ControlMember::Field(f) => {
-                            out.fields.push((f.name.text.clone(), lit(&f.value, source)));
+                            out.fields
+                                .push((f.name.text.clone(), lit(&f.value, source)));
                         }
                         ControlMember::Applies(applies) => {
                             let mut alt = AppliesAlt::default();
                             for literal in &applies.body.literals {
-                                applies_literal(&literal.kind, literal.span.text(source), source, &mut alt);
+                                applies_literal(
+                                    &literal.kind,
+                                    literal.span.text(source),
+                                    source,
+                                    &mut alt,
+                                );
                             }
                             out.applies.push(alt);
                         }
-                        ControlMember::Require(req) => out.requirements.push(requirement(req, source)),
+                        ControlMember::Require(req) => {
+                            out.requirements.push(requirement(req, source))
+                        }
                         ControlMember::Rule(_) => out.violation_rules += 1,
                     }
                 }
                 stdlib.controls.push(out);
             }
-            Item::Rule(_) => {}
+            Item::Rule(rule) => {
+                if rule.head.reference.name.text == "families"
+                    && let Some(value) = &rule.head.value
+                    && let Lit::Object(entries) = lit(&value.value, source)
+                {
+                    for (name, description) in entries {
+                        let description = description.as_str().unwrap_or_default().to_owned();
+                        stdlib.families.push((name, description));
+                    }
+                }
+            }
         }
     }
     Ok(())
@@ -229,7 +253,7 @@ fn requirement(req: &Requirement, source: &str) -> GateRequirement {
 }
 
 /// `lib.<name>(arg)` calls: the helper name and its single argument.
-pub fn lib_call<'a>(expr: &'a Expr) -> Option<(&'a str, &'a [Expr])> {
+pub fn lib_call(expr: &Expr) -> Option<(&str, &[Expr])> {
     match &expr.kind {
         ExprKind::Call { func, args } if func.len() == 2 && func.first()?.text == "lib" => {
             Some((func.get(1)?.text.as_str(), args.as_slice()))
@@ -278,25 +302,4 @@ fn constant(expr: &Expr) -> Option<Lit> {
         ExprKind::Paren(inner) => constant(inner)?,
         _ => return None,
     })
-}
-
-/// The dotted name of a reference such as `lib.owner_present`.
-pub fn ref_name(expr: &Expr) -> Option<String> {
-    match &expr.kind {
-        ExprKind::Var(v) => Some(v.clone()),
-        ExprKind::Ref { head, path } => {
-            let mut out = ref_name(head)?;
-            for seg in path {
-                match seg {
-                    RefArg::Dot(name) => {
-                        out.push('.');
-                        out.push_str(&name.text);
-                    }
-                    RefArg::Bracket(_) => return None,
-                }
-            }
-            Some(out)
-        }
-        _ => None,
-    }
 }

@@ -195,8 +195,14 @@ fn control_decl(
         let _ = writeln!(out, "\tdescription: {}", quote(&sentences(&description)));
     }
     let _ = writeln!(out, "\tmitigates: {}", string_array(&control.mitigates));
-    let _ = writeln!(out, "\tseverity: {}", quote(severity(control, non_waivable)));
-    out.push_str("\tenforcement: {\"ci\": \"deny\", \"admission\": \"deny\", \"audit\": \"record\"}\n");
+    let _ = writeln!(
+        out,
+        "\tseverity: {}",
+        quote(severity(control, non_waivable))
+    );
+    out.push_str(
+        "\tenforcement: {\"ci\": \"deny\", \"admission\": \"deny\", \"audit\": \"record\"}\n",
+    );
     if non_waivable {
         out.push_str("\twaivable: false\n");
     }
@@ -360,7 +366,12 @@ pub fn test_ids(control: &Control) -> Vec<String> {
             let nth = seen.entry(t.metric.as_str()).or_insert(0);
             let this = *nth;
             *nth += 1;
-            let dup = control.tests.iter().filter(|o| o.metric == t.metric).count() > 1;
+            let dup = control
+                .tests
+                .iter()
+                .filter(|o| o.metric == t.metric)
+                .count()
+                > 1;
             if let Some(id) = encoding::test_id_override(&control.id, &t.metric, this) {
                 id.to_owned()
             } else if dup {
@@ -465,7 +476,11 @@ fn test_decl(
         Some(expr) => Some(expr.to_owned()),
         None => {
             if test.applies_when.is_some() {
-                bail!("{} {}: prose applies_when needs an encoding", control.id, test.metric);
+                bail!(
+                    "{} {}: prose applies_when needs an encoding",
+                    control.id,
+                    test.metric
+                );
             }
             scope_expr(&test.scope())
         }
@@ -640,7 +655,10 @@ fn approvals(out: &mut String, catalogue: &Catalogue, control: &Control) -> Resu
                 Some(&description),
             );
         }
-        if let Some(conditional) = by_tier.get("conditional_roles").and_then(Value::as_sequence) {
+        if let Some(conditional) = by_tier
+            .get("conditional_roles")
+            .and_then(Value::as_sequence)
+        {
             for rule in conditional {
                 let roles = strings(rule.get("add_roles"));
                 let scope = Scope {
@@ -666,15 +684,7 @@ fn approvals(out: &mut String, catalogue: &Catalogue, control: &Control) -> Resu
         let roles = strings(Some(add));
         let note = spec.get("note").and_then(Value::as_str);
         let id = format!("{}_review", roles.join("_"));
-        approval_decl(
-            out,
-            &id,
-            None,
-            &roles,
-            roles.len() as u64,
-            &max_age,
-            note,
-        );
+        approval_decl(out, &id, None, &roles, roles.len() as u64, &max_age, note);
     } else {
         bail!("{}: unknown approvals form", control.id);
     }
@@ -772,7 +782,12 @@ fn config(catalogue: &Catalogue) -> String {
             })
             .collect(),
     );
-    entry(&mut out, "Segregation-of-duties rules.", "segregation_of_duties", &sod);
+    entry(
+        &mut out,
+        "Segregation-of-duties rules.",
+        "segregation_of_duties",
+        &sod,
+    );
     entry(
         &mut out,
         "Maximum approval age in days, per tier.",
@@ -817,7 +832,11 @@ fn config(catalogue: &Catalogue) -> String {
         tiering.insert(Value::from("floors"), floors.clone());
     }
     out.push_str("# Tiering: `matrix[materiality - 1][complexity - 1]`, then floors that can\n# only raise the tier (C-GOV-01).\n");
-    let _ = writeln!(out, "tiering := {}\n", term_multiline(&Value::Mapping(tiering), 0));
+    let _ = writeln!(
+        out,
+        "tiering := {}\n",
+        term_multiline(&Value::Mapping(tiering), 0)
+    );
     out.push_str(CONFIG_EXTRA);
     out
 }
