@@ -16,6 +16,7 @@ pub mod builtins;
 pub mod compile;
 pub mod eval;
 pub mod ir;
+pub mod manifest;
 pub mod number;
 pub mod policy;
 pub mod trace;
