@@ -186,3 +186,72 @@ fn every_risk_is_mitigated_or_a_known_gap() {
         );
     }
 }
+
+/// Names `prefix<name>` used in `text`, where the prefix is not part of a
+/// longer identifier or path.
+fn references(text: &str, prefix: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(prefix) {
+        let before = rest[..at].chars().next_back();
+        let tail = &rest[at + prefix.len()..];
+        let name: String = tail
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+            && !name.is_empty()
+        {
+            out.insert(name);
+        }
+        rest = tail;
+    }
+    out
+}
+
+/// Top-level rule names a module defines.
+fn rule_names(path: &str) -> BTreeSet<String> {
+    let file = POLICY_FILES.iter().find(|f| f.path == path).unwrap();
+    let parsed = parse_module(file.source, ParseOptions::new(Dialect::for_path(path)));
+    parsed
+        .module
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Rule(rule) => Some(rule.head.reference.name.text.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn every_helper_and_setting_the_controls_use_is_defined() {
+    let helpers = rule_names("stdlib/lib.gate");
+    let settings = rule_names("stdlib/config.rego");
+    for file in POLICY_FILES {
+        for name in references(file.source, "lib.") {
+            if file.path != "stdlib/lib.gate" {
+                assert!(
+                    helpers.contains(&name),
+                    "{} uses undefined lib.{name}",
+                    file.path
+                );
+            }
+        }
+        for name in references(file.source, "data.riskgate.config.") {
+            assert!(
+                settings.contains(&name),
+                "{} uses undefined setting {name}",
+                file.path
+            );
+        }
+        for name in references(file.source, "config.") {
+            if file.path == "stdlib/lib.gate" {
+                assert!(
+                    settings.contains(&name),
+                    "lib.gate uses undefined config.{name}"
+                );
+            }
+        }
+    }
+}
