@@ -3,3 +3,4 @@
 pub mod explain;
 pub mod fmt;
 pub mod parse;
+pub mod schema;

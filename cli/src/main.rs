@@ -33,6 +33,8 @@ enum Command {
     Parse(commands::parse::ParseArgs),
     /// Show the documentation of a diagnostic code (e.g. `riskgate explain E0013`).
     Explain(commands::explain::ExplainArgs),
+    /// Print the JSON Schema of ModelRelease manifests.
+    Schema(commands::schema::SchemaArgs),
 }
 
 /// Exit codes shared by every command.
@@ -72,6 +74,7 @@ fn main() -> ExitCode {
         Command::Fmt(args) => commands::fmt::run(&args, &renderer),
         Command::Parse(args) => commands::parse::run(&args, &renderer),
         Command::Explain(args) => commands::explain::run(&args),
+        Command::Schema(args) => commands::schema::run(&args),
     };
     outcome.into()
 }

@@ -174,3 +174,19 @@ fn explain_prints_the_docs_of_a_code() {
         .unwrap();
     assert_eq!(unknown.status.code(), Some(2));
 }
+
+#[test]
+fn schema_prints_the_committed_modelrelease_schema() {
+    let dir = temp_with(&[]);
+    let output = riskgate(dir.path()).arg("schema").output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let printed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let committed: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/schema/modelrelease.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(printed, committed);
+}

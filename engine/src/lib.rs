@@ -17,6 +17,7 @@ pub mod compile;
 pub mod controls;
 pub mod eval;
 pub mod ir;
+pub mod manifest;
 pub mod number;
 pub mod policy;
 pub mod trace;
