@@ -199,6 +199,70 @@ impl PolicySet {
         evaluate::check_manifest(self, manifest, options)
     }
 
+    /// Checks a manifest from [`crate::manifest::load_manifests`]; `text`
+    /// is the file it was loaded from (for locations). The loader's
+    /// diagnostics become the trace's `problems`; when one is an error no
+    /// control is evaluated and the decision is `error`.
+    #[must_use]
+    pub fn check_loaded(
+        &self,
+        loaded: &crate::manifest::LoadedManifest,
+        text: &str,
+        options: &CheckOptions,
+    ) -> ManifestTrace {
+        let index = riskgate_dsl::LineIndex::new(text);
+        let location = |offset: u32| {
+            let lc = index.line_col(text, offset);
+            Location {
+                file: loaded.name.clone(),
+                line: lc.line,
+                col: lc.col,
+            }
+        };
+        let problems: Vec<crate::trace::Problem> = loaded
+            .diagnostics
+            .iter()
+            .map(|d| crate::trace::Problem {
+                code: d.code().id.to_owned(),
+                severity: d.severity().as_str().to_owned(),
+                message: d.message().to_owned(),
+                location: d
+                    .labels()
+                    .iter()
+                    .find(|l| l.primary)
+                    .map(|l| location(l.span.start)),
+                pointer: None,
+                help: d.help().map(str::to_owned),
+            })
+            .collect();
+        let locate = |pointer: &str| {
+            loaded.positions.line_col(pointer).map(|lc| Location {
+                file: loaded.name.clone(),
+                line: lc.line,
+                col: lc.col,
+            })
+        };
+        match (&loaded.raw, loaded.has_errors()) {
+            (Some(raw), false) => {
+                let input =
+                    ManifestInput::new(&loaded.name, loaded.index, raw).with_locate(&locate);
+                let mut trace = self.check(&input, options);
+                trace.problems = problems;
+                trace
+            }
+            _ => ManifestTrace {
+                file: loaded.name.clone(),
+                document: loaded.index,
+                name: loaded.release_name().map(str::to_owned),
+                namespace: None,
+                decision: crate::trace::Decision::Error,
+                problems,
+                controls: Vec::new(),
+                findings: Vec::new(),
+            },
+        }
+    }
+
     /// Checks manifests and assembles the run's [`Trace`]. Manifests that
     /// failed to load are passed in as ready-made traces (`Err`), so they
     /// keep their place in input order.

@@ -81,6 +81,7 @@ pub(crate) fn lower(files: Vec<(&str, &str, Module)>, roles: &BTreeSet<String>) 
         mitigates: Vec::new(),
     };
     let mut modules = Vec::new();
+    let modules_order: Vec<String> = files.iter().map(|(n, _, _)| (*n).to_owned()).collect();
     for (name, source, module) in files {
         modules.push(lower_module(&mut ctx, name, source, module));
     }
@@ -101,6 +102,16 @@ pub(crate) fn lower(files: Vec<(&str, &str, Module)>, roles: &BTreeSet<String>) 
             ctx.error(&file, diagnostic);
         }
     }
+    let order: Vec<String> = modules_order;
+    ctx.diagnostics.sort_by_key(|d| {
+        (
+            order
+                .iter()
+                .position(|n| **n == *d.file)
+                .unwrap_or(usize::MAX),
+            d.diagnostic.primary_span().start,
+        )
+    });
     let controls = std::mem::take(&mut ctx.controls)
         .into_values()
         .map(|(spec, _)| spec)
@@ -159,7 +170,12 @@ fn lower_module(ctx: &mut LowerCtx<'_>, name: &str, source: &str, module: Module
                         let diagnostic = if first_in_same_file(ctx, &spec.id, name) {
                             diagnostic.with_secondary(first, "first declared here")
                         } else {
-                            diagnostic
+                            let at = ctx
+                                .controls
+                                .get(&spec.id)
+                                .map(|(c, _)| c.location.to_string())
+                                .unwrap_or_default();
+                            diagnostic.with_help(format!("control ids are unique across all policy files; first declared at {at}"))
                         };
                         ctx.error(name, diagnostic);
                     } else {
@@ -244,6 +260,11 @@ fn lower_risk(ctx: &mut LowerCtx<'_>, file: &FileCtx<'_>, risk: &ast::RiskDecl) 
         .with_help("risk ids are unique across all policy files");
         if first_file == file.name {
             diagnostic = diagnostic.with_secondary(*first, "first declared here");
+        } else if let Some(first) = ctx.risks.get(&id) {
+            diagnostic = diagnostic.with_help(format!(
+                "risk ids are unique across all policy files; first declared at {}",
+                first.location
+            ));
         }
         ctx.error(file.name, diagnostic);
         return;
@@ -352,12 +373,29 @@ pub(crate) fn suggest<'a>(
     let limit = (word.chars().count() / 3).max(1);
     candidates
         .map(|c| (edit_distance(word, c), c))
-        .filter(|(d, _)| *d <= limit)
+        .filter(|(d, _)| *d <= limit * 2)
         .min()
         .map(|(_, c)| c)
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
+    // In half edits: two swapped neighbours (`=>` for `>=`) cost one half,
+    // so they win ties against substitutions.
+    let (ac, bc): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if ac.len() == bc.len() {
+        let diff: Vec<usize> = (0..ac.len()).filter(|&i| ac.get(i) != bc.get(i)).collect();
+        if let [i, j] = diff.as_slice()
+            && *j == i + 1
+            && ac.get(*i) == bc.get(*j)
+            && ac.get(*j) == bc.get(*i)
+        {
+            return 1;
+        }
+    }
+    levenshtein(a, b) * 2
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

@@ -231,8 +231,9 @@ pub(crate) fn check(ctx: &Ctx<'_>, fields: &Fields) -> Outcome {
         ));
         if missing.is_empty() {
             hints.push(format!(
-                "add approvals from {} more distinct people in roles {} (one person counts once, whatever roles they sign as)",
+                "add approvals from {} more distinct {} in roles {} (one person counts once, whatever roles they sign as)",
                 view::days(quorum - count),
+                if quorum - count > 1.0 { "people" } else { "person" },
                 roles.join(", ")
             ));
         }
