@@ -732,3 +732,27 @@ mod properties {
         }
     }
 }
+
+/// `cargo test -p riskgate-engine --test controls perf -- --ignored --nocapture`
+#[test]
+#[ignore = "timing report, not a check"]
+fn perf_many_controls() {
+    let mut source = String::from(
+        "package perf\n\ntier_threshold(t) := t[input.spec.classification.risk_tier]\n\n",
+    );
+    let n = 300;
+    for i in 0..n {
+        source.push_str(&format!(
+            "control \"C-P-{i:03}\" {{\n\ttitle: \"c{i}\"\n\tapplies if input.spec.classification.risk_tier == \"high\"\n\trequire test \"auc\" {{ metric: \"auc\", op: \">=\", threshold: tier_threshold({{\"high\": 0.7}}) }}\n\trequire approval \"a\" {{ roles: [\"model_validator\"] }}\n\trequire field \"f\" {{ path: \"spec.rollback.procedure_ref\" }}\n\tviolation contains \"v\" if input.spec.rollback.kill_switch == false\n}}\n\n"
+        ));
+    }
+    let start = std::time::Instant::now();
+    let set = PolicySet::compile(&[("perf.gate", &source)], &ControlsOptions::default()).unwrap();
+    let compiled = start.elapsed();
+    let (doc, _) = base();
+    let start = std::time::Instant::now();
+    let trace = run(&set, &doc, &CheckOptions::new(EnforcementPoint::Ci, NOW_NS));
+    let checked = start.elapsed();
+    assert_eq!(trace.controls.len(), n);
+    println!("{n} controls: compile {compiled:?}, check one manifest {checked:?}");
+}
