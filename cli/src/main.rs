@@ -4,6 +4,7 @@
 mod commands;
 mod policy_files;
 mod render;
+mod report;
 
 use std::process::ExitCode;
 
@@ -35,6 +36,10 @@ enum Command {
     Explain(commands::explain::ExplainArgs),
     /// Print the JSON Schema of ModelRelease manifests.
     Schema(commands::schema::SchemaArgs),
+    /// Evaluate release manifests against risk controls.
+    // Hidden until the engine is wired behind `commands::check::seam`.
+    #[command(hide = true)]
+    Check(commands::check::CheckArgs),
 }
 
 /// Exit codes shared by every command.
@@ -75,6 +80,7 @@ fn main() -> ExitCode {
         Command::Parse(args) => commands::parse::run(&args, &renderer),
         Command::Explain(args) => commands::explain::run(&args),
         Command::Schema(args) => commands::schema::run(&args),
+        Command::Check(args) => commands::check::run(&args, cli.color),
     };
     outcome.into()
 }
