@@ -14,6 +14,7 @@
 
 pub mod builtins;
 pub mod compile;
+pub mod controls;
 pub mod eval;
 pub mod ir;
 pub mod manifest;

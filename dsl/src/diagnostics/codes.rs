@@ -2,7 +2,8 @@
 //!
 //! Codes are stable: a code is never reused, and a retired code stays listed
 //! with `retired: true`. Ranges: `E0xxx` syntax, `E1xxx` compile errors,
-//! `W0xxx` warnings, `R0xxx` runtime errors, `L0xxx` lints.
+//! `W0xxx` warnings, `R0xxx` runtime errors, `L0xxx` lints, `E3xxx` control
+//! declaration errors, `W3xxx` waiver findings.
 //! `riskgate explain CODE` prints [`Code::docs`]; `cargo xtask docs` writes
 //! one page per code under `docs/diagnostics/`.
 
@@ -273,6 +274,51 @@ codes! {
     MANIFEST_UNKNOWN_TERM = "W2002", "unknown-vocabulary-term", Warning,
         "a use-case flag, role or document kind is close to, but not, a catalogue term",
         "## Why\nFlags, roles and document kinds are open vocabularies so organisations can add their own, but a near miss of a catalogue term (`credit_decisions` for `credit_decision`) silently switches controls off.\n\n## Example\n```yaml\nflags: [public_faceing]\n```\n\n## Fix\nUse the catalogue term the message suggests; an intentional custom term that happens to be close can be kept.\n";
+    UNKNOWN_CONTROL_FIELD = "E3001", "unknown-declaration-field", Error,
+        "a risk, control or requirement has a field riskgate does not know",
+        "## Why\nEach declaration accepts a fixed set of fields (see docs/controls.md). An unknown field is usually a typo, and silently ignoring it would drop a check the author meant to make.\n\n## Example\n```rego\nrequire test \"auc\" {\n\tmetric: \"auc\"\n\top: \">=\"\n\tthreshhold: 0.7\n}\n```\n\n## Fix\nUse the field the message suggests, or remove the field.\n";
+    INVALID_CONTROL_FIELD_VALUE = "E3002", "invalid-declaration-field-value", Error,
+        "a field of a risk, control or requirement has the wrong type or an unknown value",
+        "## Why\nFields have types (string, bool, number, array of roles, ...) and some take one of a fixed set of values: operators (`==`, `!=`, `<`, `<=`, `>`, `>=`, `in`, `not_in`), severities, aggregates, cadences, enforcement points (`ci`, `admission`, `audit`) and actions (`deny`, `warn`, `record`). A threshold must suit its operator: numbers for ordering operators, arrays for `in`.\n\n## Example\n```rego\ncontrol \"C-X-01\" {\n\ttitle: \"Example\"\n\tseverity: \"urgent\"\n\tenforcement: {\"ci\": \"block\"}\n}\n```\n\n## Fix\nUse a value of the documented type, as the message and help say.\n";
+    MISSING_CONTROL_FIELD = "E3003", "missing-declaration-field", Error,
+        "a risk, control or requirement lacks a required field",
+        "## Why\nSome fields have no sensible default: a control needs a `title`, a test needs `metric`, `op` and `threshold`, an approval needs `roles`, a field requirement needs `path`.\n\n## Example\n```rego\nrequire test \"auc\" {\n\tmetric: \"auc\"\n}\n```\n\n## Fix\nAdd the missing field.\n";
+    UNKNOWN_RISK = "E3004", "unknown-risk", Error,
+        "a control's `mitigates` names a risk that no `risk` declaration defines",
+        "## Why\nReports group controls by the risks they mitigate; a misspelt or undeclared risk id would leave the control unattached.\n\n## Example\n```rego\ncontrol \"C-FAIR-01\" {\n\ttitle: \"Adverse impact\"\n\tmitigates: [\"fairness.disparate_impakt\"]\n}\n```\n\n## Fix\nDeclare the risk with `risk \"id\" { ... }` in any policy file, or fix the id.\n";
+    DUPLICATE_DECLARATION = "E3005", "duplicate-declaration", Error,
+        "two risks, two controls, or two requirements of one control share an id",
+        "## Why\nIds identify risks and controls across the whole policy set (waivers and reports name them), and requirements within a control.\n\n## Example\n```rego\ncontrol \"C-GOV-01\" { title: \"Inventory\" }\ncontrol \"C-GOV-01\" { title: \"Owner\" }\n```\n\n## Fix\nRename one of them; ids are stable once published, so rename the newer one.\n";
+    UNKNOWN_ROLE = "E3006", "unknown-role", Error,
+        "a role is not in the role vocabulary",
+        "## Why\nApprovals and waivers are checked against the manifest by role name; a role outside the vocabulary can never be matched. The built-in vocabulary is the catalogue's (`model_author`, `model_owner`, `peer_reviewer`, `model_validator`, `risk_officer`, `privacy_officer`, `security_reviewer`, `model_risk_committee`, `executive_accountable`); organisations add roles with `data.riskgate.config.roles`.\n\n## Example\n```rego\nrequire approval \"signoff\" { roles: [\"model_validater\"] }\n```\n\n## Fix\nFix the spelling, or add the role to `data.riskgate.config.roles`.\n";
+    INVALID_CONTROL_RULE = "E3007", "invalid-rule-in-control", Error,
+        "a control contains a rule other than a `violation contains ...` rule",
+        "## Why\nRules inside a control become part of that control; only `violation` partial-set rules have a meaning there (each message is a failing finding). Helpers belong at package level, where every control can use them.\n\n## Example\n```rego\ncontrol \"C-REL-01\" {\n\ttitle: \"Rollback\"\n\thas_plan if input.spec.rollback.procedure_ref\n}\n```\n\n## Fix\nMove helper rules out of the control; write findings as `violation contains msg if { ... }`.\n";
+    NON_CONSTANT_CONTROL_FIELD = "E3008", "non-constant-declaration-field", Error,
+        "a risk or control field that must be constant is an expression",
+        "## Why\nRisk and control metadata (title, severity, enforcement, waivability, ...) is read when the policy is compiled, so reports can list controls without evaluating anything. Only requirement fields may depend on the manifest.\n\n## Example\n```rego\ncontrol \"C-X-01\" {\n\ttitle: \"Example\"\n\tseverity: input.spec.classification.risk_tier\n}\n```\n\n## Fix\nWrite a literal value; move manifest-dependent logic into a requirement field such as `threshold` or `when`.\n";
+    WAIVER_EXPIRED = "W3001", "waiver-expired", Warning,
+        "a waiver is expired, not yet issued, or longer than the waiver policy allows",
+        "## Why\nWaivers are time-bound exceptions. One that has expired at the evaluation clock, is issued in the future, or whose duration exceeds `max_duration_days_by_residual_risk` for its residual risk is ignored, so the requirement it names keeps failing.\n\n## Example\n```yaml\nwaivers:\n  - id: W-12\n    residual_risk: medium\n    issued_at: 2026-01-01T00:00:00Z\n    expires_at: 2026-03-01T00:00:00Z   # before the evaluation clock\n```\n\n## Fix\nRenew the waiver with a new approval and an expiry within the allowed duration, or fix the underlying finding.\n";
+    WAIVER_OUT_OF_SCOPE = "W3002", "waiver-out-of-scope", Warning,
+        "a waiver's scope does not match this release",
+        "## Why\nA waiver scoped to another artifact digest, model or environment does not cover this release; it is ignored.\n\n## Example\n```yaml\nscope:\n  version_range_or_digest: \"sha256:old...\"   # release is sha256:new...\n  environments: [staging]                     # release deploys to production\n```\n\n## Fix\nIssue a waiver scoped to this release's artifact digest and environment.\n";
+    WAIVER_UNAUTHORISED = "W3003", "waiver-unauthorised", Warning,
+        "a waiver lacks a required approver role or violates segregation of duties",
+        "## Why\nThe waiver policy requires approvals by given roles for each residual risk (a control's `waivable_by` replaces them), and an approver may not be the waiver's requester, the model owner or the control owner (SOD-4).\n\n## Example\n```yaml\nresidual_risk: high          # needs risk_officer and executive_accountable\nrequested_by: {email: a@example.com}\napproved_by:\n  - {email: a@example.com, role: risk_officer}\n```\n\n## Fix\nObtain approvals from independent people holding every required role.\n";
+    WAIVER_INCOMPLETE = "W3004", "waiver-incomplete", Warning,
+        "a waiver lacks a field the waiver policy requires",
+        "## Why\nThe waiver policy's `required_fields` (justification, risk acceptance, residual risk, expiry, remediation, ...) make each exception auditable; an incomplete waiver is ignored.\n\n## Example\n```yaml\nwaivers:\n  - id: W-12\n    controls: [C-FAIR-01]\n    expires_at: 2026-12-01T00:00:00Z\n```\n\n## Fix\nAdd the fields named in the message.\n";
+    WAIVER_NOT_WAIVABLE = "W3005", "waiver-for-non-waivable-control", Warning,
+        "a waiver names a control that cannot be waived",
+        "## Why\nSome controls (`waivable: false`, or listed in the waiver policy's `non_waivable`) guard the waiver process itself or anchor the evidence, so no waiver may cover them.\n\n## Example\n```yaml\nwaivers:\n  - id: W-3\n    controls: [C-GOV-03]\n```\n\n## Fix\nSatisfy the control instead of waiving it.\n";
+    WAIVER_COMPENSATION_FAILING = "W3006", "waiver-compensating-control-failing", Warning,
+        "a compensating control named by a waiver is not passing",
+        "## Why\nA waiver is accepted because other controls or monitors compensate for the risk. Each listed compensating control is re-evaluated for this release; if one does not pass (or a listed monitor is missing or stale), the waiver is void.\n\n## Example\n```yaml\ncompensating_controls: [C-MON-01]   # C-MON-01 fails for this release\n```\n\n## Fix\nMake the compensating control pass, or revise the waiver.\n";
+    WAIVER_UNKNOWN_TARGET = "W3007", "waiver-unknown-target", Warning,
+        "a waiver names a control or requirement that the policy does not declare",
+        "## Why\nA waiver for an unknown id covers nothing, which usually means a typo or a control that was renamed.\n\n## Example\n```yaml\ncontrols: [C-FAIR-1]   # the control is C-FAIR-01\n```\n\n## Fix\nUse the control and requirement ids shown in the report.\n";
 }
 
 #[cfg(test)]
