@@ -25,7 +25,9 @@ use riskgate_dsl::{LineIndex, Span};
 
 use crate::builtins::BuiltinContext;
 use crate::compile::FileDiagnostic;
-use crate::ir::{Body, Callee, Literal, LiteralKind, Loc, NodeId, Slot, WithTarget, WithValue};
+use crate::ir::{
+    Body, Callee, Literal, LiteralKind, Loc, NodeId, Slot, With, WithTarget, WithValue,
+};
 use crate::policy::PolicyInner;
 use crate::value::Value;
 
@@ -627,9 +629,26 @@ impl<'p> Evaluator<'p> {
     }
 
     fn eval_with(&mut self, lit: &Literal, k: &mut dyn FnMut(&mut Self) -> R) -> R {
+        let Some(mut inner) = self.with_env(&lit.with)? else {
+            return Ok(false);
+        };
+        std::mem::swap(&mut self.env, &mut inner);
+        let result = self.eval_kind(&lit.kind, lit.loc, &mut |ev| {
+            std::mem::swap(&mut ev.env, &mut inner);
+            let r = k(ev);
+            std::mem::swap(&mut ev.env, &mut inner);
+            r
+        });
+        std::mem::swap(&mut self.env, &mut inner);
+        result
+    }
+
+    /// The environment `with` modifiers install (`None` when a
+    /// replacement value is undefined).
+    pub(crate) fn with_env(&mut self, withs: &[With]) -> Result<Option<Env>, EvalError> {
         // Evaluate the replacement values in the current environment.
-        let mut values = Vec::with_capacity(lit.with.len());
-        for with in &lit.with {
+        let mut values = Vec::with_capacity(withs.len());
+        for with in withs {
             match &with.value {
                 WithValue::Term(t) => {
                     let mut first = None;
@@ -639,7 +658,7 @@ impl<'p> Evaluator<'p> {
                     })?;
                     match first {
                         Some(v) => values.push(Mock::Value(v)),
-                        None => return Ok(false),
+                        None => return Ok(None),
                     }
                 }
                 WithValue::Function(callee) => values.push(Mock::Function(callee.clone())),
@@ -652,7 +671,7 @@ impl<'p> Evaluator<'p> {
             mocks: self.env.mocks.clone(),
             cache: HashMap::new(),
         };
-        for (with, value) in lit.with.iter().zip(values) {
+        for (with, value) in withs.iter().zip(values) {
             match (&with.target, value) {
                 (WithTarget::Input(path), Mock::Value(v)) => {
                     inner.input = Some(if path.is_empty() {
@@ -680,14 +699,6 @@ impl<'p> Evaluator<'p> {
                 }
             }
         }
-        std::mem::swap(&mut self.env, &mut inner);
-        let result = self.eval_kind(&lit.kind, lit.loc, &mut |ev| {
-            std::mem::swap(&mut ev.env, &mut inner);
-            let r = k(ev);
-            std::mem::swap(&mut ev.env, &mut inner);
-            r
-        });
-        std::mem::swap(&mut self.env, &mut inner);
-        result
+        Ok(Some(inner))
     }
 }

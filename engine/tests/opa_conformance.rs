@@ -197,8 +197,11 @@ fn main() {
                 match run_case(case) {
                     Outcome::Pass { message_matched } => {
                         entry.0 += 1;
-                        passed.insert(note);
+                        passed.insert(note.clone());
                         if let Some(m) = message_matched {
+                            if verbose && !m {
+                                println!("MESSAGE {note}: want {:?}", case["want_error"].as_str());
+                            }
                             msg_checked += 1;
                             msg_matched += usize::from(m);
                         }

@@ -61,6 +61,48 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) names: Vec<String>,
     scopes: Vec<Scope>,
     pub(crate) errors: Vec<Diagnostic>,
+    pub(crate) mocks: MockUse,
+}
+
+/// Calls of unsupported builtins and the functions `with` replaces: an
+/// unsupported builtin may only be called where some `with` mocks it.
+#[derive(Debug, Default)]
+pub(crate) struct MockUse {
+    /// Unsupported builtins called: name, reason and where.
+    pub(crate) calls: Vec<(&'static str, &'static str, Span)>,
+    /// Names of functions and builtins replaced by `with`.
+    pub(crate) mocked: BTreeSet<String>,
+}
+
+impl MockUse {
+    pub(crate) fn append(&mut self, other: &mut MockUse) {
+        self.calls.append(&mut other.calls);
+        self.mocked.append(&mut other.mocked);
+    }
+
+    /// `E1005` for every unsupported call that no `with` anywhere mocks.
+    pub(crate) fn errors(&self, mocked: &BTreeSet<String>) -> Vec<Diagnostic> {
+        self.calls
+            .iter()
+            .filter(|(name, _, _)| !mocked.contains(*name))
+            .map(|(name, reason, span)| {
+                Diagnostic::new(
+                    &codes::UNSUPPORTED_BUILTIN,
+                    format!("builtin {name} is not supported: {reason}"),
+                )
+                .with_primary(*span, "")
+            })
+            .collect()
+    }
+}
+
+/// Arity of the OPA builtins riskgate does not provide.
+fn unsupported_arity(name: &str) -> Option<usize> {
+    match name {
+        "http.send" | "net.lookup_ip_addr" => Some(1),
+        "rand.intn" => Some(2),
+        _ => None,
+    }
 }
 
 /// The key of a statically known ref segment (`.a` or `["a"]`).
@@ -80,6 +122,7 @@ pub(crate) fn lower_module(
     symbols: &Symbols,
     tree: &mut Tree,
     errors: &mut Vec<Diagnostic>,
+    mocks: &mut MockUse,
 ) {
     let Some(package) = &module.package else {
         errors.push(
@@ -128,7 +171,7 @@ pub(crate) fn lower_module(
     };
     for item in &module.items {
         if let ast::Item::Rule(rule) = item {
-            lower_rule(&ctx, rule, tree, errors);
+            lower_rule(&ctx, rule, tree, errors, mocks);
         }
     }
 }
@@ -153,6 +196,8 @@ pub(crate) fn lower_query(
         .unwrap_or_default();
     let literals = lw.lower_literals(&body.literals);
     let locals = lw.close_scope();
+    let unmocked = lw.mocks.errors(&lw.mocks.mocked);
+    lw.errors.extend(unmocked);
     let mut out = Body {
         literals,
         locals,
@@ -186,6 +231,7 @@ impl<'a> Lowerer<'a> {
             names: Vec::new(),
             scopes: Vec::new(),
             errors: Vec::new(),
+            mocks: MockUse::default(),
         }
     }
 
@@ -406,7 +452,15 @@ impl<'a> Lowerer<'a> {
             }
         } else {
             match self.resolve_function(&path) {
-                Some((name, _)) => WithTarget::Function(name),
+                Some((name, _)) => {
+                    self.mocks.mocked.insert(name.to_string());
+                    WithTarget::Function(name)
+                }
+                None if builtins::unsupported_reason(&join(&path)).is_some() => {
+                    let name = join(&path);
+                    self.mocks.mocked.insert(name.clone());
+                    WithTarget::Function(Arc::from(name))
+                }
                 None => {
                     self.errors.push(
                         Diagnostic::new(
@@ -481,8 +535,10 @@ impl<'a> Lowerer<'a> {
                 Intrinsic::Walk => "walk",
                 Intrinsic::Member2 => "internal.member_2",
                 Intrinsic::Member3 => "internal.member_3",
+                Intrinsic::OpaRuntime => "opa.runtime",
             })
             .and_then(|(_, a)| a),
+            Callee::Unsupported { name, .. } => unsupported_arity(name),
         }
     }
 
@@ -500,19 +556,19 @@ impl<'a> Lowerer<'a> {
                 loc,
             };
         }
-        let Some((name, target)) = self.resolve_function(path) else {
-            let diag = if let Some(reason) = builtins::unsupported_reason(&shown) {
-                Diagnostic::new(
-                    &codes::UNSUPPORTED_BUILTIN,
-                    format!("builtin {shown} is not supported: {reason}"),
-                )
-            } else {
+        let resolved = self.resolve_function(path).or_else(|| {
+            let (name, reason) = builtins::unsupported(&shown)?;
+            self.mocks.calls.push((name, reason, span));
+            Some((Arc::from(name), Callee::Unsupported { name, reason }))
+        });
+        let Some((name, target)) = resolved else {
+            self.errors.push(
                 Diagnostic::new(
                     &codes::UNDEFINED_FUNCTION,
                     format!("undefined function {shown}"),
                 )
-            };
-            self.errors.push(diag.with_primary(span, ""));
+                .with_primary(span, ""),
+            );
             return Term {
                 kind: TermKind::Value(Value::Null),
                 loc,
@@ -692,8 +748,10 @@ impl<'a> Lowerer<'a> {
                     .iter()
                     .map(|p| match p {
                         ast::TemplatePart::Text(s) => TemplatePart::Text(Arc::from(s.as_str())),
-                        ast::TemplatePart::Expr { expr: x, .. } => {
-                            TemplatePart::Expr(self.lower_expr(x))
+                        ast::TemplatePart::Expr { expr: x, with } => {
+                            let term = self.lower_expr(x);
+                            let with = with.iter().filter_map(|w| self.lower_with(w)).collect();
+                            TemplatePart::Expr(term, with)
                         }
                     })
                     .collect(),
