@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod eval;
 pub mod explain;
 pub mod fmt;
 pub mod parse;

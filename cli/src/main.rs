@@ -31,6 +31,8 @@ enum Command {
     Fmt(commands::fmt::FmtArgs),
     /// Parse policy files and report syntax errors.
     Parse(commands::parse::ParseArgs),
+    /// Evaluate a Rego query against policies, data and input (like `opa eval`).
+    Eval(commands::eval::EvalArgs),
     /// Show the documentation of a diagnostic code (e.g. `riskgate explain E0013`).
     Explain(commands::explain::ExplainArgs),
 }
@@ -71,6 +73,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Fmt(args) => commands::fmt::run(&args, &renderer),
         Command::Parse(args) => commands::parse::run(&args, &renderer),
+        Command::Eval(args) => commands::eval::run(&args, &renderer),
         Command::Explain(args) => commands::explain::run(&args),
     };
     outcome.into()

@@ -138,6 +138,7 @@ impl Compiler {
             tree,
             symbols,
             files: self.modules.into_iter().map(|(file, _)| file).collect(),
+            options: self.options,
         }))
     }
 }

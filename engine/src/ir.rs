@@ -258,6 +258,8 @@ pub struct RuleDef {
     pub else_chain: Vec<(Term, Body)>,
     /// Where the rule is written.
     pub loc: Loc,
+    /// Slot → variable name (for traces).
+    pub names: Arc<[String]>,
 }
 
 /// What a rule contributes.

@@ -97,6 +97,7 @@ fn run_case(case: &Json) -> Outcome {
             ..EvalLimits::default()
         },
         strict_builtin_errors: case["strict_error"].as_bool().unwrap_or(false),
+        trace: false,
     };
     let query = case["query"].as_str().unwrap_or_default();
     match policy.eval_query(query, &options) {

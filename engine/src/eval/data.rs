@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use super::{EvalError, Evaluator, R};
+use super::{EvalError, Evaluator, R, TraceOp};
 use crate::compile::join_path as join;
 use crate::ir::{Loc, NodeId, RuleDef, RuleGroup, RuleKind, Term, TermKind};
 use crate::value::Value;
@@ -321,28 +321,55 @@ impl<'p> Evaluator<'p> {
         args: Option<&[Value]>,
         k: &mut dyn FnMut(&mut Self, &[Value], Value) -> R,
     ) -> R {
-        self.in_frame(def.slots, |ev| {
-            let args = args.unwrap_or(&[]);
-            ev.bind_args(&def.args, args, &mut |ev| {
-                let mut found = false;
-                let stop = ev.eval_body(&def.body.literals, 0, &mut |ev| {
+        if let Some(tracer) = &mut self.tracer {
+            tracer.names.push(def.names.clone());
+            let mut found = false;
+            let r = self.in_frame(def.slots, |ev| {
+                ev.trace(TraceOp::Enter, def.loc, None);
+                let r = ev.def_solutions_inner(def, args, &mut |ev, keys, v| {
                     found = true;
-                    ev.emit_head(&def.keys, &def.value, k)
+                    ev.trace(TraceOp::Exit, def.loc, Some(v.clone()));
+                    k(ev, keys, v)
+                });
+                if !found {
+                    ev.trace(TraceOp::Fail, def.loc, None);
+                }
+                r
+            });
+            if let Some(tracer) = &mut self.tracer {
+                tracer.names.pop();
+            }
+            return r;
+        }
+        self.in_frame(def.slots, |ev| ev.def_solutions_inner(def, args, k))
+    }
+
+    fn def_solutions_inner(
+        &mut self,
+        def: &RuleDef,
+        args: Option<&[Value]>,
+        k: &mut dyn FnMut(&mut Self, &[Value], Value) -> R,
+    ) -> R {
+        let args = args.unwrap_or(&[]);
+        self.bind_args(&def.args, args, &mut |ev| {
+            let mut found = false;
+            let stop = ev.eval_body(&def.body.literals, 0, &mut |ev| {
+                found = true;
+                ev.emit_head(&def.keys, &def.value, k)
+            })?;
+            if found || stop {
+                return Ok(stop);
+            }
+            for (value, body) in &def.else_chain {
+                let stop = ev.eval_body(&body.literals, 0, &mut |ev| {
+                    found = true;
+                    ev.emit_head(&[], value, k)
                 })?;
                 if found || stop {
                     return Ok(stop);
                 }
-                for (value, body) in &def.else_chain {
-                    let stop = ev.eval_body(&body.literals, 0, &mut |ev| {
-                        found = true;
-                        ev.emit_head(&[], value, k)
-                    })?;
-                    if found || stop {
-                        return Ok(stop);
-                    }
-                }
-                Ok(false)
-            })
+            }
+            Ok(false)
         })
     }
 

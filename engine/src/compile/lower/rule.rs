@@ -180,6 +180,7 @@ pub(super) fn lower_rule(
         body,
         else_chain,
         loc: lw.loc(rule.span),
+        names: Arc::from(lw.names.clone()),
     };
     errors.append(&mut lw.errors);
     mocks.append(&mut lw.mocks);
