@@ -4,3 +4,4 @@ pub mod eval;
 pub mod explain;
 pub mod fmt;
 pub mod parse;
+pub mod schema;

@@ -35,6 +35,8 @@ enum Command {
     Eval(commands::eval::EvalArgs),
     /// Show the documentation of a diagnostic code (e.g. `riskgate explain E0013`).
     Explain(commands::explain::ExplainArgs),
+    /// Print the JSON Schema of ModelRelease manifests.
+    Schema(commands::schema::SchemaArgs),
 }
 
 /// Exit codes shared by every command.
@@ -75,6 +77,7 @@ fn main() -> ExitCode {
         Command::Parse(args) => commands::parse::run(&args, &renderer),
         Command::Eval(args) => commands::eval::run(&args, &renderer),
         Command::Explain(args) => commands::explain::run(&args),
+        Command::Schema(args) => commands::schema::run(&args),
     };
     outcome.into()
 }
