@@ -321,15 +321,40 @@ impl<'a> Lowerer<'a> {
 
     fn lower_literals(&mut self, lits: &[ast::Literal]) -> Vec<Literal> {
         let mut assigned: BTreeSet<String> = BTreeSet::new();
+        // Names used by earlier statements of this body: `:=` may not
+        // declare them afterwards (OPA: `var x referenced above`).
+        let mut referenced: BTreeSet<String> = BTreeSet::new();
         lits.iter()
             .map(|lit| {
                 let mut declared = Vec::new();
-                literal_vars(lit, &mut declared, &mut Vec::new());
+                let mut mentioned = Vec::new();
+                literal_vars(lit, &mut declared, &mut mentioned);
                 if let Some(scope) = self.scopes.last_mut() {
                     for name in &declared {
                         scope.pending.remove(name);
                     }
                 }
+                if let ast::LiteralKind::Expr(e) = &lit.kind {
+                    if let ExprKind::Assign {
+                        op: ast::AssignOp::Assign,
+                        lhs,
+                        ..
+                    } = &e.kind
+                    {
+                        for name in &declared {
+                            if referenced.contains(name) && !assigned.contains(name) {
+                                self.errors.push(
+                                    Diagnostic::new(
+                                        &codes::VAR_REDECLARED,
+                                        format!("var {name} referenced above"),
+                                    )
+                                    .with_primary(lhs.span, "used before this declaration"),
+                                );
+                            }
+                        }
+                    }
+                }
+                referenced.extend(mentioned);
                 self.lower_literal(lit, &mut assigned)
             })
             .collect()
