@@ -20,6 +20,7 @@ mod encoding;
 mod ext_args;
 mod glob;
 mod graph;
+mod graphql;
 mod jsonpatch;
 mod jwt;
 mod net;
@@ -201,4 +202,7 @@ const CATEGORIES: &[&[Builtin]] = &[
     graph::BUILTINS,
     jsonpatch::BUILTINS,
     jwt::BUILTINS,
+    graphql::BUILTINS,
+    #[cfg(feature = "opa-extras")]
+    jwt::ASYMMETRIC_BUILTINS,
 ];
