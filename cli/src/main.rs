@@ -32,6 +32,8 @@ enum Command {
     Fmt(commands::fmt::FmtArgs),
     /// Parse policy files and report syntax errors.
     Parse(commands::parse::ParseArgs),
+    /// Evaluate a Rego query against policies, data and input (like `opa eval`).
+    Eval(commands::eval::EvalArgs),
     /// Show the documentation of a diagnostic code (e.g. `riskgate explain E0013`).
     Explain(commands::explain::ExplainArgs),
     /// Print the JSON Schema of ModelRelease manifests.
@@ -78,6 +80,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Fmt(args) => commands::fmt::run(&args, &renderer),
         Command::Parse(args) => commands::parse::run(&args, &renderer),
+        Command::Eval(args) => commands::eval::run(&args, &renderer),
         Command::Explain(args) => commands::explain::run(&args),
         Command::Schema(args) => commands::schema::run(&args),
         Command::Check(args) => commands::check::run(&args, cli.color),

@@ -97,6 +97,7 @@ fn run_case(case: &Json) -> Outcome {
             ..EvalLimits::default()
         },
         strict_builtin_errors: case["strict_error"].as_bool().unwrap_or(false),
+        trace: false,
     };
     let query = case["query"].as_str().unwrap_or_default();
     match policy.eval_query(query, &options) {
@@ -214,8 +215,11 @@ fn main() {
                 match run_case(case) {
                     Outcome::Pass { message_matched } => {
                         entry.0 += 1;
-                        passed.insert(note);
+                        passed.insert(note.clone());
                         if let Some(m) = message_matched {
+                            if verbose && !m {
+                                println!("MESSAGE {note}: want {:?}", case["want_error"].as_str());
+                            }
                             msg_checked += 1;
                             msg_matched += usize::from(m);
                         }

@@ -173,6 +173,7 @@ pub(crate) fn check_manifest(
             now_ns: options.now_ns,
             limits: options.limits.clone(),
             strict_builtin_errors: false,
+            trace: false,
         },
         input: manifest.value,
         now_ns: options.now_ns,
