@@ -1,25 +1,19 @@
-//! INTERNAL SEAM between `riskgate check` and the engine.
-//!
-//! Everything `check` needs from the engine goes through the two functions
-//! here, so wiring the real engine (manifest loader + controls evaluator)
-//! touches this file only. The command around it already discovers and
-//! reads the inputs, fixes the clock, renders the trace and maps it to an
-//! exit code.
-//!
-//! STUB: until the `controls` and `manifest` work lands, both functions
-//! return [`NotWired`]; `riskgate check` then exits 2 with that message.
-//! Wiring sketch (for the lead):
-//! 1. per manifest input, `riskgate_engine::manifest::load_manifests_from_bytes(name, bytes)`;
-//! 2. compile `policies` (or the embedded stdlib when empty) plus `overlay`;
-//! 3. evaluate each loaded manifest at `context` and `now` into a
-//!    `ManifestTrace` (load errors become `Decision::Error` entries with
-//!    `problems`), and assemble the `Trace` with its `Summary`.
+//! The seam between `riskgate check` and the engine: compiling the policy
+//! set (the embedded standard library unless `--policy` is given), loading
+//! manifests with positions, and checking each document. Everything before
+//! this (discovery, reading files, the clock) and after it (rendering, exit
+//! codes) is I/O and presentation in the command itself.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
+use anyhow::Context as _;
+use riskgate_engine::controls::{self, CheckOptions, ControlsOptions, PolicySet};
 use riskgate_engine::trace::{EnforcementPoint, Location, Trace};
+use riskgate_engine::{FileDiagnostic, Value, manifest};
 
 use crate::policy_files::PolicySource;
+use crate::render::{ColorChoice, Renderer};
 use crate::report::Explain;
 
 /// A manifest file to evaluate, read but not parsed.
@@ -33,7 +27,6 @@ pub struct ManifestInput {
 
 /// An overlay file (org data: thresholds, disabled or added controls).
 #[derive(Debug, Clone)]
-#[expect(dead_code, reason = "read by the engine once it is wired in")]
 pub struct OverlayInput {
     /// The path as given.
     pub name: String,
@@ -42,7 +35,6 @@ pub struct OverlayInput {
 }
 
 /// Everything one evaluation needs; all I/O has already happened.
-#[expect(dead_code, reason = "read by the engine once it is wired in")]
 pub struct EvaluationRequest<'a> {
     /// Manifest files, in command-line order.
     pub manifests: &'a [ManifestInput],
@@ -77,33 +69,131 @@ pub struct ControlSummary {
     pub policy: Location,
 }
 
-/// The engine is not connected to `riskgate check` in this build.
+/// The policy set did not compile; its diagnostics were printed.
 #[derive(Debug)]
-pub struct NotWired;
+pub struct PolicyErrors {
+    count: usize,
+}
 
-impl std::fmt::Display for NotWired {
+impl std::fmt::Display for PolicyErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(
-            "this build of riskgate cannot evaluate manifests yet: the controls engine is not wired into `riskgate check`",
+        write!(
+            f,
+            "the policies did not compile ({} error{})",
+            self.count,
+            if self.count == 1 { "" } else { "s" }
         )
     }
 }
 
-impl std::error::Error for NotWired {}
+impl std::error::Error for PolicyErrors {}
 
 /// Evaluates the manifests and returns the decision trace.
 ///
-/// Contract: one `ManifestTrace` per manifest document, in input order;
-/// a manifest that cannot be loaded is an entry with `Decision::Error`, not
-/// an `Err`. `Err` is reserved for failures of the whole run (policies do
-/// not compile, overlay invalid).
+/// One `ManifestTrace` per manifest document, in input order; a manifest
+/// that cannot be loaded is an entry with `Decision::Error`, not an `Err`.
+/// `Err` is reserved for failures of the whole run (policies do not
+/// compile, overlay invalid).
 pub fn evaluate(request: &EvaluationRequest<'_>) -> anyhow::Result<Trace> {
-    let _ = request;
-    Err(NotWired.into())
+    let overlay = overlay_data(request.overlay)?;
+    let set = compile(request, overlay.clone())?;
+    let mut options = CheckOptions::new(request.context, now_ns(request.now)?);
+    options.data = overlay;
+    let mut traces = Vec::new();
+    for input in request.manifests {
+        let text = String::from_utf8_lossy(&input.bytes);
+        for loaded in manifest::load_manifests_from_bytes(&input.name, &input.bytes) {
+            traces.push(set.check_loaded(&loaded, &text, &options));
+        }
+    }
+    Ok(controls::assemble_trace(
+        traces,
+        &options,
+        &policy_source(request),
+    ))
 }
 
 /// Lists the controls of the policy set, ordered by id.
 pub fn list_controls(request: &EvaluationRequest<'_>) -> anyhow::Result<Vec<ControlSummary>> {
-    let _ = request;
-    Err(NotWired.into())
+    let set = compile(request, overlay_data(request.overlay)?)?;
+    Ok(set
+        .controls()
+        .controls
+        .iter()
+        .map(|control| ControlSummary {
+            id: control.id.clone(),
+            title: control.title.clone(),
+            severity: control.severity.as_str().to_string(),
+            action: control.action(request.context).as_str().to_string(),
+            risks: control.mitigates.clone(),
+            policy: control.location.clone(),
+        })
+        .collect())
+}
+
+fn compile(request: &EvaluationRequest<'_>, overlay: Option<Value>) -> anyhow::Result<PolicySet> {
+    let files: Vec<(&str, &str)> = if request.policies.is_empty() {
+        riskgate_stdlib_policies::POLICY_FILES
+            .iter()
+            .map(|file| (file.path, file.source))
+            .collect()
+    } else {
+        request
+            .policies
+            .iter()
+            .map(|source| (source.name.as_str(), &*source.text))
+            .collect()
+    };
+    let options = ControlsOptions {
+        data: overlay,
+        ..ControlsOptions::default()
+    };
+    PolicySet::compile(&files, &options).map_err(|diagnostics| {
+        let count = diagnostics.len();
+        let renderer = Renderer::new(ColorChoice::Auto);
+        for FileDiagnostic { file, diagnostic } in diagnostics {
+            let source = files
+                .iter()
+                .find(|(name, _)| *name == &*file)
+                .map_or_else(|| Arc::from(""), |(_, text)| Arc::from(*text));
+            renderer.emit(&file, &source, vec![diagnostic]);
+        }
+        PolicyErrors { count }.into()
+    })
+}
+
+/// The overlay as data merged under `data` (YAML or JSON).
+fn overlay_data(overlay: Option<&OverlayInput>) -> anyhow::Result<Option<Value>> {
+    let Some(overlay) = overlay else {
+        return Ok(None);
+    };
+    let json: serde_json::Value = serde_yaml_ng::from_str(&overlay.text)
+        .with_context(|| format!("--overlay {}: not valid YAML or JSON", overlay.name))?;
+    if !json.is_object() {
+        anyhow::bail!(
+            "--overlay {}: must be a mapping (e.g. `riskgate: {{config: ...}}`)",
+            overlay.name
+        );
+    }
+    Ok(Some(Value::from_json(&json)))
+}
+
+fn now_ns(now: &str) -> anyhow::Result<i64> {
+    let time = chrono::DateTime::parse_from_rfc3339(now)
+        .with_context(|| format!("--now {now}: not an RFC 3339 time"))?;
+    time.timestamp_nanos_opt()
+        .with_context(|| format!("--now {now}: out of range"))
+}
+
+fn policy_source(request: &EvaluationRequest<'_>) -> String {
+    if request.policy_dirs.is_empty() {
+        "embedded stdlib".to_string()
+    } else {
+        request
+            .policy_dirs
+            .iter()
+            .map(|dir| dir.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
