@@ -351,6 +351,14 @@ v0-compatible = true
     }
 
     #[test]
+    fn the_example_file_is_valid() {
+        let text = include_str!("../../examples/riskgate.toml");
+        let config = parse(text, Path::new("examples")).unwrap();
+        assert_eq!(config.check.policy, [PathBuf::from("examples/policies")]);
+        assert_eq!(config.check.context, Some(ContextArg::Ci));
+    }
+
+    #[test]
     fn discovery_walks_up_to_the_repository_root() {
         let root = tempfile::tempdir().unwrap();
         let nested = root.path().join("repo/policies/deep");

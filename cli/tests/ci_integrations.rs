@@ -65,7 +65,10 @@ fn action_script_writes_sarif_junit_and_a_markdown_summary() {
             ("RISKGATE_PATHS", examples()),
             ("RISKGATE_NOW", "2026-11-26T00:00:00Z".to_owned()),
             ("GITHUB_STEP_SUMMARY", summary.display().to_string()),
-            ("RISKGATE_JUNIT", out.path().join("junit.xml").display().to_string()),
+            (
+                "RISKGATE_JUNIT",
+                out.path().join("junit.xml").display().to_string(),
+            ),
         ],
     );
     // The examples include denied releases.
@@ -125,10 +128,7 @@ fn action_script_defaults_write_the_summary_next_to_the_reports() {
 #[test]
 fn action_script_reports_what_it_cannot_check_with_exit_2() {
     let out = tempfile::tempdir().unwrap();
-    let (code, outputs) = run_action(
-        out.path(),
-        &[("RISKGATE_PATHS", "no-such-dir".to_owned())],
-    );
+    let (code, outputs) = run_action(out.path(), &[("RISKGATE_PATHS", "no-such-dir".to_owned())]);
     assert_eq!(code, 2);
     assert_eq!(outputs["decision"], "error");
     let summary = std::fs::read_to_string(out.path().join("reports/summary.md")).unwrap();

@@ -70,8 +70,7 @@ fn version_names_the_release_and_the_commit() {
         .unwrap_or_else(|| panic!("unexpected version line {version:?}"));
     let hash = rest.strip_suffix(")\n").unwrap();
     assert!(
-        hash == "unknown"
-            || (hash.len() >= 7 && hash.chars().all(|c| c.is_ascii_hexdigit())),
+        hash == "unknown" || (hash.len() >= 7 && hash.chars().all(|c| c.is_ascii_hexdigit())),
         "{hash:?} is neither a commit hash nor `unknown`"
     );
 }
@@ -84,7 +83,12 @@ fn man_pages_are_written_for_every_command() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
-    for page in ["riskgate", "riskgate-check", "riskgate-fmt", "riskgate-completions"] {
+    for page in [
+        "riskgate",
+        "riskgate-check",
+        "riskgate-fmt",
+        "riskgate-completions",
+    ] {
         let roff = std::fs::read_to_string(dir.path().join(format!("man/{page}.1"))).unwrap();
         assert!(roff.contains(&format!(".TH {page} 1")), "{page}:\n{roff}");
     }
@@ -114,7 +118,10 @@ fn cli_reference_is_current() {
         "docs/cli-reference.md is stale: run `cargo xtask cli-reference`"
     );
     for command in ["check", "fmt", "eval", "explain", "completions"] {
-        assert!(generated.contains(&format!("## `riskgate {command}`")), "{command}");
+        assert!(
+            generated.contains(&format!("## `riskgate {command}`")),
+            "{command}"
+        );
     }
     assert!(!generated.contains("riskgate generate"));
 }
@@ -127,7 +134,10 @@ fn explain_prints_the_docs_page_of_every_code() {
     for entry in std::fs::read_dir(&pages).unwrap() {
         let path = entry.unwrap().path();
         let code = path.file_stem().unwrap().to_string_lossy().to_string();
-        let output = riskgate(&repo_root()).args(["explain", &code]).output().unwrap();
+        let output = riskgate(&repo_root())
+            .args(["explain", &code])
+            .output()
+            .unwrap();
         assert_eq!(output.status.code(), Some(0), "{code}");
         assert_eq!(
             text(&output.stdout),
@@ -234,7 +244,10 @@ fn an_invalid_riskgate_toml_is_an_error_naming_the_file() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(text(&output.stdout).starts_with("## riskgate"));
-    let output = riskgate(repo.path()).args(["explain", "E0001"]).output().unwrap();
+    let output = riskgate(repo.path())
+        .args(["explain", "E0001"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(0));
 }
 
@@ -250,10 +263,16 @@ fn fmt_paths_come_from_riskgate_toml_and_quiet_silences_status_lines() {
     // Outside `policies/`: not formatted unless named.
     std::fs::write(repo.path().join("ignored.rego"), "package b\nx:=1\n").unwrap();
 
-    let output = riskgate(repo.path()).args(["fmt", "--check"]).output().unwrap();
+    let output = riskgate(repo.path())
+        .args(["fmt", "--check"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stderr = text(&output.stderr);
-    assert!(stderr.contains("would reformat: policies/a.rego"), "{stderr}");
+    assert!(
+        stderr.contains("would reformat: policies/a.rego"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("ignored.rego"), "{stderr}");
     let diff = text(&output.stdout);
     assert!(diff.contains("+++ policies/a.rego (formatted)"), "{diff}");

@@ -1,5 +1,6 @@
 //! Project automation (`cargo xtask ...`).
 
+mod docs_site;
 mod stdlib;
 
 use std::path::PathBuf;
@@ -31,6 +32,25 @@ enum Command {
     /// Regenerate docs/catalogue.md from the stdlib policies.
     DocsCatalogue {
         /// Fail if docs/catalogue.md is stale instead of writing it.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Write man pages for riskgate and each of its commands.
+    Man {
+        /// Where to write them.
+        #[arg(long, default_value = "target/man")]
+        out: PathBuf,
+    },
+    /// Regenerate docs/cli-reference.md from the command-line definition.
+    CliReference {
+        /// Fail if it is stale instead of writing it.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Regenerate the book's generated pages, check its structure and build
+    /// it with mdBook when installed.
+    DocsSite {
+        /// Only check; write and build nothing.
         #[arg(long)]
         check: bool,
     },
@@ -70,6 +90,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 Ok(ExitCode::FAILURE)
             }
         }
+        Command::Man { out } => {
+            docs_site::man(&out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::CliReference { check } => Ok(exit(docs_site::cli_reference(check)?)),
+        Command::DocsSite { check } => Ok(exit(docs_site::docs_site(check)?)),
         Command::DocsCatalogue { check } => {
             let text = stdlib::docs::render()?;
             let path = stdlib::catalogue_doc_path();
@@ -86,5 +112,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 Ok(ExitCode::SUCCESS)
             }
         }
+    }
+}
+
+fn exit(ok: bool) -> ExitCode {
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
