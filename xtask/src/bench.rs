@@ -148,13 +148,33 @@ fn document(found: &[Measurement]) -> String {
             ours / theirs
         );
     }
-    out.push_str("\n## Parser\n\n| benchmark | median | target |\n| --- | ---: | ---: |\n");
+    let slower: Vec<String> = groups
+        .iter()
+        .filter_map(|(group, f)| {
+            let ratio = f.get("riskgate")? / f.get("regorus")?;
+            (ratio > 1.0).then(|| format!("`{group}` ({ratio:.2}×)"))
+        })
+        .collect();
+    if slower.is_empty() {
+        out.push_str("\nriskgate is faster than regorus on every workload of this run.\n");
+    } else {
+        let _ = writeln!(
+            out,
+            "\nriskgate is slower than regorus on: {}. `compile/*` includes \
+             parsing, which the parser benchmark below measures on its own.",
+            slower.join(", ")
+        );
+    }
+    out.push_str(
+        "\n## Parser\n\n| benchmark | median | target | met |\n| --- | ---: | ---: | --- |\n",
+    );
     for m in found.iter().filter(|m| m.group == "parse") {
         let _ = writeln!(
             out,
-            "| parse/{} (riskgate-dsl, 10k-line policy) | {} | < 50 ms |",
+            "| parse/{} (riskgate-dsl, 10k-line policy) | {} | < 50 ms | {} |",
             m.function,
-            human(m.median_ns)
+            human(m.median_ns),
+            if m.median_ns < 50e6 { "yes" } else { "no" }
         );
     }
     out
