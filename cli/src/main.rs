@@ -4,6 +4,7 @@
 mod commands;
 mod policy_files;
 mod render;
+mod report;
 
 use std::process::ExitCode;
 
@@ -31,8 +32,16 @@ enum Command {
     Fmt(commands::fmt::FmtArgs),
     /// Parse policy files and report syntax errors.
     Parse(commands::parse::ParseArgs),
+    /// Evaluate a Rego query against policies, data and input (like `opa eval`).
+    Eval(commands::eval::EvalArgs),
     /// Show the documentation of a diagnostic code (e.g. `riskgate explain E0013`).
     Explain(commands::explain::ExplainArgs),
+    /// Print the JSON Schema of ModelRelease manifests.
+    Schema(commands::schema::SchemaArgs),
+    /// Evaluate release manifests against risk controls.
+    // Hidden until the engine is wired behind `commands::check::seam`.
+    #[command(hide = true)]
+    Check(commands::check::CheckArgs),
 }
 
 /// Exit codes shared by every command.
@@ -71,7 +80,10 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Fmt(args) => commands::fmt::run(&args, &renderer),
         Command::Parse(args) => commands::parse::run(&args, &renderer),
+        Command::Eval(args) => commands::eval::run(&args, &renderer),
         Command::Explain(args) => commands::explain::run(&args),
+        Command::Schema(args) => commands::schema::run(&args),
+        Command::Check(args) => commands::check::run(&args, cli.color),
     };
     outcome.into()
 }

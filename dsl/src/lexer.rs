@@ -16,11 +16,17 @@ pub(crate) struct Scan {
     pub comments: Vec<Comment>,
     /// Lexical errors, in order of position.
     pub errors: Vec<Diagnostic>,
+    /// Whether brackets nest deeper than [`MAX_NESTING`]; the text is then
+    /// not handed to the parser at all.
+    pub too_deep: bool,
     /// Offsets of lines that start (at column 1) with a letter or `_` and
     /// are not an `else` continuation: places where a top-level item may
     /// start.
     pub item_starts: Vec<u32>,
 }
+
+/// How deeply brackets (and template expressions) may nest.
+pub(crate) const MAX_NESTING: usize = 256;
 
 /// Scans `source` (already known to be smaller than 4 GiB).
 pub(crate) fn scan(source: &str) -> Scan {
@@ -28,6 +34,7 @@ pub(crate) fn scan(source: &str) -> Scan {
         src: source.as_bytes(),
         text: source,
         pos: 0,
+        depth: 0,
         out: Scan::default(),
     };
     scanner.code(None);
@@ -39,6 +46,8 @@ struct Scanner<'a> {
     src: &'a [u8],
     text: &'a str,
     pos: usize,
+    /// Open brackets and template expressions around `pos`.
+    depth: usize,
     out: Scan,
 }
 
@@ -72,6 +81,10 @@ impl Scanner<'_> {
                 b'`' => self.raw_string(),
                 b'$' if matches!(self.peek(1), Some(b'"' | b'`')) => self.template(),
                 b'(' | b'[' | b'{' => {
+                    if self.depth + open.len() >= MAX_NESTING {
+                        self.nesting_too_deep();
+                        return false;
+                    }
                     open.push((byte, self.pos));
                     self.pos += 1;
                 }
@@ -88,10 +101,25 @@ impl Scanner<'_> {
                 _ => self.invalid_characters(),
             }
         }
-        for (opener, at) in open {
-            self.out.errors.push(unclosed(opener, at));
+        if !self.out.too_deep {
+            for (opener, at) in open {
+                self.out.errors.push(unclosed(opener, at));
+            }
         }
         false
+    }
+
+    fn nesting_too_deep(&mut self) {
+        self.out.too_deep = true;
+        self.out.errors.push(
+            Diagnostic::new(
+                &codes::NESTING_TOO_DEEP,
+                format!("brackets are nested more than {MAX_NESTING} levels deep"),
+            )
+            .with_primary(Self::span(self.pos, self.pos + 1), "too deep")
+            .with_help("split the value into helper rules, or load deep data from a data file"),
+        );
+        self.pos = self.src.len();
     }
 
     fn at_line_start(&self) -> bool {
@@ -231,7 +259,17 @@ impl Scanner<'_> {
                 Some(b'{') => {
                     let open = self.pos;
                     self.pos += 1;
-                    if !self.code(Some(quote)) {
+                    self.depth += 1;
+                    if self.depth >= MAX_NESTING {
+                        self.nesting_too_deep();
+                        return;
+                    }
+                    let closed = self.code(Some(quote));
+                    self.depth -= 1;
+                    if self.out.too_deep {
+                        return;
+                    }
+                    if !closed {
                         self.out.errors.push(
                             Diagnostic::new(
                                 &codes::UNCLOSED_TEMPLATE_EXPR,

@@ -68,6 +68,12 @@ pub fn parse_module(source: &str, options: ParseOptions) -> ParsedModule {
         };
     }
     let scan = lexer::scan(source);
+    if scan.too_deep {
+        return ParsedModule {
+            module: empty,
+            diagnostics: scan.errors,
+        };
+    }
     let mut recovery = Recovery {
         source,
         scan: &scan,

@@ -20,6 +20,7 @@ mod encoding;
 mod ext_args;
 mod glob;
 mod graph;
+mod graphql;
 mod jsonpatch;
 mod jwt;
 mod net;
@@ -142,10 +143,6 @@ pub const UNSUPPORTED: &[(&str, &str)] = &[
         "network access is not supported in riskgate",
     ),
     (
-        "opa.runtime",
-        "runtime introspection is not supported in riskgate",
-    ),
-    (
         "rand.intn",
         "random numbers would make decisions non-deterministic",
     ),
@@ -154,10 +151,16 @@ pub const UNSUPPORTED: &[(&str, &str)] = &[
 /// The reason a builtin is unsupported, if it is one of [`UNSUPPORTED`].
 #[must_use]
 pub fn unsupported_reason(name: &str) -> Option<&'static str> {
+    unsupported(name).map(|(_, reason)| reason)
+}
+
+/// The static name and reason of an unsupported builtin.
+#[must_use]
+pub fn unsupported(name: &str) -> Option<(&'static str, &'static str)> {
     UNSUPPORTED
         .iter()
         .find(|(unsupported, _)| *unsupported == name)
-        .map(|(_, reason)| *reason)
+        .copied()
 }
 
 fn registry() -> &'static std::collections::BTreeMap<&'static str, &'static Builtin> {
@@ -199,4 +202,7 @@ const CATEGORIES: &[&[Builtin]] = &[
     graph::BUILTINS,
     jsonpatch::BUILTINS,
     jwt::BUILTINS,
+    graphql::BUILTINS,
+    #[cfg(feature = "opa-extras")]
+    jwt::ASYMMETRIC_BUILTINS,
 ];

@@ -98,16 +98,25 @@ impl Compiler {
         let symbols = collect_symbols(&self.modules);
         let mut tree = Tree::default();
         let mut diagnostics = Vec::new();
+        let mut mocks = Vec::new();
+        let mut mocked = BTreeSet::new();
         for (index, (file, module)) in self.modules.iter().enumerate() {
             let mut errs = Vec::new();
+            let mut uses = lower::MockUse::default();
             lower::lower_module(
                 module,
                 u32::try_from(index).unwrap_or(u32::MAX),
                 &symbols,
                 &mut tree,
                 &mut errs,
+                &mut uses,
             );
             diagnostics.extend(errors::attach(&file.name, errs));
+            mocked.append(&mut uses.mocked);
+            mocks.push((file.name.clone(), uses));
+        }
+        for (file, uses) in &mocks {
+            diagnostics.extend(errors::attach(file, uses.errors(&mocked)));
         }
         if diagnostics.is_empty() {
             let files: Vec<Arc<str>> = self.modules.iter().map(|(f, _)| f.name.clone()).collect();
@@ -129,6 +138,7 @@ impl Compiler {
             tree,
             symbols,
             files: self.modules.into_iter().map(|(file, _)| file).collect(),
+            options: self.options,
         }))
     }
 }

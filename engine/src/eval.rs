@@ -15,6 +15,7 @@
 mod data;
 mod intrinsics;
 mod term;
+mod trace;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -25,9 +26,13 @@ use riskgate_dsl::{LineIndex, Span};
 
 use crate::builtins::BuiltinContext;
 use crate::compile::FileDiagnostic;
-use crate::ir::{Body, Callee, Literal, LiteralKind, Loc, NodeId, Slot, WithTarget, WithValue};
+use crate::ir::{
+    Body, Callee, Literal, LiteralKind, Loc, NodeId, Slot, With, WithTarget, WithValue,
+};
 use crate::policy::PolicyInner;
 use crate::value::Value;
+
+pub use trace::{TraceEvent, TraceOp};
 
 /// Bounds on one evaluation.
 #[derive(Debug, Clone)]
@@ -69,6 +74,9 @@ pub struct EvalOptions {
     pub limits: EvalLimits,
     /// Builtin errors abort evaluation instead of making the call undefined.
     pub strict_builtin_errors: bool,
+    /// Record a trace of rule and statement evaluation
+    /// ([`QueryOutput::trace`]).
+    pub trace: bool,
 }
 
 /// Which limit was exceeded.
@@ -84,6 +92,18 @@ pub enum LimitKind {
     Deadline,
     /// [`EvalLimits::cancel`].
     Cancelled,
+}
+
+impl std::fmt::Display for LimitKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            LimitKind::Steps => "too many evaluation steps (max steps)",
+            LimitKind::Depth => "nesting too deep (max depth)",
+            LimitKind::Output => "too much print output",
+            LimitKind::Deadline => "deadline passed (timeout)",
+            LimitKind::Cancelled => "evaluation cancelled",
+        })
+    }
 }
 
 /// Where in the policy text an error happened.
@@ -135,7 +155,7 @@ pub enum EvalError {
         location: ErrorLocation,
     },
     /// A limit was exceeded.
-    #[error("{location}: evaluation limit exceeded: {kind:?}")]
+    #[error("{location}: evaluation limit exceeded: {kind}")]
     Limit {
         /// Which one.
         kind: LimitKind,
@@ -168,6 +188,37 @@ impl EvalError {
         }
     }
 
+    /// The error as diagnostics with file names: the query's compile
+    /// errors, or one runtime diagnostic (`R0xxx`) at the error location.
+    #[must_use]
+    pub fn diagnostics(&self) -> Vec<FileDiagnostic> {
+        use riskgate_dsl::Diagnostic;
+        use riskgate_dsl::diagnostics::codes;
+        let (code, location) = match self {
+            EvalError::Query(d) => return d.clone(),
+            EvalError::Conflict { location, .. } => (&codes::EVAL_CONFLICT, location),
+            EvalError::Builtin { location, .. } => (&codes::EVAL_BUILTIN, location),
+            EvalError::Limit { location, .. } => (&codes::EVAL_LIMIT, location),
+            EvalError::Other { location, .. } => (&codes::EVAL_ERROR, location),
+        };
+        vec![FileDiagnostic {
+            file: location.file.clone(),
+            diagnostic: Diagnostic::new(code, self.message()).with_primary(location.span, ""),
+        }]
+    }
+
+    /// The location of a runtime error (`None` for query compile errors).
+    #[must_use]
+    pub fn location(&self) -> Option<&ErrorLocation> {
+        match self {
+            EvalError::Query(_) => None,
+            EvalError::Conflict { location, .. }
+            | EvalError::Builtin { location, .. }
+            | EvalError::Limit { location, .. }
+            | EvalError::Other { location, .. } => Some(location),
+        }
+    }
+
     /// The message without the code.
     #[must_use]
     pub fn message(&self) -> String {
@@ -179,7 +230,7 @@ impl EvalError {
             EvalError::Conflict { message, .. }
             | EvalError::Builtin { message, .. }
             | EvalError::Other { message, .. } => message.clone(),
-            EvalError::Limit { kind, .. } => format!("evaluation limit exceeded: {kind:?}"),
+            EvalError::Limit { kind, .. } => format!("evaluation limit exceeded: {kind}"),
         }
     }
 }
@@ -213,6 +264,8 @@ pub struct QueryOutput {
     pub results: Vec<QueryResult>,
     /// Lines printed by `print`.
     pub prints: Vec<String>,
+    /// Trace events, when [`EvalOptions::trace`] is set.
+    pub trace: Vec<TraceEvent>,
 }
 
 impl QueryOutput {
@@ -292,6 +345,7 @@ pub(crate) struct Evaluator<'p> {
     pub(crate) prints: Vec<String>,
     print_bytes: usize,
     query: &'p str,
+    pub(crate) tracer: Option<trace::Tracer>,
 }
 
 impl<'p> Evaluator<'p> {
@@ -316,6 +370,7 @@ impl<'p> Evaluator<'p> {
             prints: Vec::new(),
             print_bytes: 0,
             query,
+            tracer: options.trace.then(trace::Tracer::default),
         }
     }
 
@@ -454,6 +509,15 @@ impl<'p> Evaluator<'p> {
         order.sort_by_key(|i| body.literals.get(*i).map(|l| l.loc.span.start));
         let query = self.query;
         let index = LineIndex::new(query);
+        if let Some(tracer) = &mut self.tracer {
+            let mut names = vec![String::new(); slots as usize];
+            for (name, slot) in vars {
+                if let Some(cell) = names.get_mut(*slot as usize) {
+                    cell.clone_from(name);
+                }
+            }
+            tracer.names.push(Arc::from(names));
+        }
         self.in_frame(slots, |ev| {
             let mut values: Vec<Option<Value>> = vec![None; body.literals.len()];
             ev.eval_query_literals(&body.literals, 0, &mut values, &mut |ev, values| {
@@ -488,6 +552,7 @@ impl<'p> Evaluator<'p> {
         Ok(QueryOutput {
             results,
             prints: std::mem::take(&mut self.prints),
+            trace: self.tracer.take().map(|t| t.events).unwrap_or_default(),
         })
     }
 
@@ -501,9 +566,15 @@ impl<'p> Evaluator<'p> {
         let Some(lit) = lits.get(index) else {
             return k(self, values);
         };
+        // As in `opa eval`, a query of one expression that does not iterate
+        // reports a `false` value instead of failing.
+        let capture = lits.len() == 1 && self.frames.last().is_some_and(Vec::is_empty);
         if let (LiteralKind::Expr(term), true) = (&lit.kind, lit.with.is_empty()) {
+            if self.tracer.is_some() {
+                self.trace(TraceOp::Eval, lit.loc, None);
+            }
             return self.eval_term(term, &mut |ev, v| {
-                if v == Value::Bool(false) {
+                if v == Value::Bool(false) && !capture {
                     return Ok(false);
                 }
                 if let Some(slot) = values.get_mut(index) {
@@ -541,6 +612,9 @@ impl<'p> Evaluator<'p> {
     }
 
     fn eval_literal(&mut self, lit: &Literal, k: &mut dyn FnMut(&mut Self) -> R) -> R {
+        if self.tracer.is_some() {
+            return self.eval_literal_traced(lit, k);
+        }
         self.charge(1, lit.loc)?;
         self.deeper(lit.loc, |ev| {
             if lit.with.is_empty() {
@@ -549,6 +623,27 @@ impl<'p> Evaluator<'p> {
                 ev.eval_with(lit, k)
             }
         })
+    }
+
+    fn eval_literal_traced(&mut self, lit: &Literal, k: &mut dyn FnMut(&mut Self) -> R) -> R {
+        self.charge(1, lit.loc)?;
+        self.trace(TraceOp::Eval, lit.loc, None);
+        let mut found = false;
+        let r = self.deeper(lit.loc, |ev| {
+            let k = &mut |ev: &mut Self| {
+                found = true;
+                k(ev)
+            };
+            if lit.with.is_empty() {
+                ev.eval_kind(&lit.kind, lit.loc, k)
+            } else {
+                ev.eval_with(lit, k)
+            }
+        })?;
+        if !found {
+            self.trace(TraceOp::Fail, lit.loc, None);
+        }
+        Ok(r)
     }
 
     fn eval_kind(&mut self, kind: &LiteralKind, loc: Loc, k: &mut dyn FnMut(&mut Self) -> R) -> R {
@@ -627,9 +722,26 @@ impl<'p> Evaluator<'p> {
     }
 
     fn eval_with(&mut self, lit: &Literal, k: &mut dyn FnMut(&mut Self) -> R) -> R {
+        let Some(mut inner) = self.with_env(&lit.with)? else {
+            return Ok(false);
+        };
+        std::mem::swap(&mut self.env, &mut inner);
+        let result = self.eval_kind(&lit.kind, lit.loc, &mut |ev| {
+            std::mem::swap(&mut ev.env, &mut inner);
+            let r = k(ev);
+            std::mem::swap(&mut ev.env, &mut inner);
+            r
+        });
+        std::mem::swap(&mut self.env, &mut inner);
+        result
+    }
+
+    /// The environment `with` modifiers install (`None` when a
+    /// replacement value is undefined).
+    pub(crate) fn with_env(&mut self, withs: &[With]) -> Result<Option<Env>, EvalError> {
         // Evaluate the replacement values in the current environment.
-        let mut values = Vec::with_capacity(lit.with.len());
-        for with in &lit.with {
+        let mut values = Vec::with_capacity(withs.len());
+        for with in withs {
             match &with.value {
                 WithValue::Term(t) => {
                     let mut first = None;
@@ -639,7 +751,7 @@ impl<'p> Evaluator<'p> {
                     })?;
                     match first {
                         Some(v) => values.push(Mock::Value(v)),
-                        None => return Ok(false),
+                        None => return Ok(None),
                     }
                 }
                 WithValue::Function(callee) => values.push(Mock::Function(callee.clone())),
@@ -652,7 +764,7 @@ impl<'p> Evaluator<'p> {
             mocks: self.env.mocks.clone(),
             cache: HashMap::new(),
         };
-        for (with, value) in lit.with.iter().zip(values) {
+        for (with, value) in withs.iter().zip(values) {
             match (&with.target, value) {
                 (WithTarget::Input(path), Mock::Value(v)) => {
                     inner.input = Some(if path.is_empty() {
@@ -680,14 +792,6 @@ impl<'p> Evaluator<'p> {
                 }
             }
         }
-        std::mem::swap(&mut self.env, &mut inner);
-        let result = self.eval_kind(&lit.kind, lit.loc, &mut |ev| {
-            std::mem::swap(&mut ev.env, &mut inner);
-            let r = k(ev);
-            std::mem::swap(&mut ev.env, &mut inner);
-            r
-        });
-        std::mem::swap(&mut self.env, &mut inner);
-        result
+        Ok(Some(inner))
     }
 }

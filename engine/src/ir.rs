@@ -71,8 +71,8 @@ pub enum TermKind {
 pub enum TemplatePart {
     /// Literal text.
     Text(Arc<str>),
-    /// An interpolated expression.
-    Expr(Term),
+    /// An interpolated expression, evaluated under its `with` modifiers.
+    Expr(Term, Vec<With>),
 }
 
 /// The start of a reference.
@@ -108,6 +108,14 @@ pub enum Callee {
     User(Arc<[Arc<str>]>),
     /// A builtin implemented by the evaluator.
     Intrinsic(Intrinsic),
+    /// An OPA builtin riskgate does not provide (`http.send`), allowed only
+    /// when some `with` replaces it; calling the original is an error.
+    Unsupported {
+        /// Its name.
+        name: &'static str,
+        /// Why it is not provided.
+        reason: &'static str,
+    },
 }
 
 /// Builtins that need the evaluator.
@@ -123,6 +131,9 @@ pub enum Intrinsic {
     Member2,
     /// `internal.member_3(k, v, coll)` / `k, v in coll`.
     Member3,
+    /// `opa.runtime()`: riskgate has no runtime configuration to report,
+    /// so it is the empty object (what OPA returns without one).
+    OpaRuntime,
 }
 
 impl Intrinsic {
@@ -136,6 +147,7 @@ impl Intrinsic {
             "walk" => (Intrinsic::Walk, Some(1)),
             "internal.member_2" => (Intrinsic::Member2, Some(2)),
             "internal.member_3" => (Intrinsic::Member3, Some(3)),
+            "opa.runtime" => (Intrinsic::OpaRuntime, Some(0)),
             _ => return None,
         })
     }
@@ -246,6 +258,8 @@ pub struct RuleDef {
     pub else_chain: Vec<(Term, Body)>,
     /// Where the rule is written.
     pub loc: Loc,
+    /// Slot → variable name (for traces).
+    pub names: Arc<[String]>,
 }
 
 /// What a rule contributes.

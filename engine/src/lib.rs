@@ -14,10 +14,13 @@
 
 pub mod builtins;
 pub mod compile;
+pub mod controls;
 pub mod eval;
 pub mod ir;
+pub mod manifest;
 pub mod number;
 pub mod policy;
+pub mod trace;
 pub mod value;
 
 pub use compile::{CompileOptions, Compiler, FileDiagnostic};

@@ -22,6 +22,17 @@ pub enum Number {
     Big(i128),
     /// Any other finite number.
     Float(f64),
+    /// A literal beyond the double range (`2e308`), kept as decimal
+    /// `digits × 10^exp`. It prints and compares exactly; arithmetic on it
+    /// is out of range.
+    Huge {
+        /// Significant digits (no trailing zeros).
+        digits: u64,
+        /// Power of ten.
+        exp: i32,
+        /// Sign.
+        negative: bool,
+    },
 }
 
 /// Why an arithmetic operation has no result.
@@ -71,7 +82,37 @@ impl Number {
             return None;
         }
         let float: f64 = text.parse().ok()?;
+        if float.is_infinite() {
+            return Number::parse_huge(text);
+        }
         Number::from_f64(float)
+    }
+
+    /// A decimal literal too large for a double (at most 19 significant
+    /// digits are kept).
+    fn parse_huge(text: &str) -> Option<Number> {
+        let (negative, text) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text.strip_prefix('+').unwrap_or(text)),
+        };
+        let (mantissa, exp) = match text.find(['e', 'E']) {
+            Some(at) => (text.get(..at)?, text.get(at + 1..)?.parse::<i32>().ok()?),
+            None => (text, 0),
+        };
+        let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let mut exp = exp.checked_sub(i32::try_from(frac.len()).ok()?)?;
+        let all: String = format!("{int}{frac}");
+        let all = all.trim_start_matches('0');
+        let trimmed = all.trim_end_matches('0');
+        exp = exp.checked_add(i32::try_from(all.len() - trimmed.len()).ok()?)?;
+        let kept = trimmed.get(..trimmed.len().min(19))?;
+        exp = exp.checked_add(i32::try_from(trimmed.len() - kept.len()).ok()?)?;
+        let digits: u64 = kept.parse().ok()?;
+        Some(Number::Huge {
+            digits,
+            exp,
+            negative,
+        })
     }
 
     /// An integer, in its narrowest representation.
@@ -103,6 +144,13 @@ impl Number {
             Number::Int(i) => i as f64,
             Number::Big(i) => i as f64,
             Number::Float(f) => f,
+            Number::Huge { negative, .. } => {
+                if negative {
+                    f64::NEG_INFINITY
+                } else {
+                    f64::INFINITY
+                }
+            }
         }
     }
 
@@ -111,7 +159,7 @@ impl Number {
     pub fn as_i64(self) -> Option<i64> {
         match self {
             Number::Int(i) => Some(i),
-            Number::Big(_) | Number::Float(_) => None,
+            Number::Big(_) | Number::Float(_) | Number::Huge { .. } => None,
         }
     }
 
@@ -121,7 +169,7 @@ impl Number {
         match self {
             Number::Int(i) => Some(i128::from(i)),
             Number::Big(i) => Some(i),
-            Number::Float(_) => None,
+            Number::Float(_) | Number::Huge { .. } => None,
         }
     }
 
@@ -131,6 +179,7 @@ impl Number {
         match self {
             Number::Int(_) | Number::Big(_) => true,
             Number::Float(f) => f.fract() == 0.0,
+            Number::Huge { exp, .. } => exp >= 0,
         }
     }
 
@@ -141,6 +190,7 @@ impl Number {
             Number::Int(i) => i < 0,
             Number::Big(i) => i < 0,
             Number::Float(f) => f < 0.0,
+            Number::Huge { negative, .. } => negative,
         }
     }
 
@@ -149,7 +199,7 @@ impl Number {
     pub fn is_zero(self) -> bool {
         match self {
             Number::Int(i) => i == 0,
-            Number::Big(_) => false,
+            Number::Big(_) | Number::Huge { .. } => false,
             Number::Float(f) => f == 0.0,
         }
     }
@@ -223,6 +273,15 @@ impl Number {
                 .checked_neg()
                 .map_or(Number::Float(-self.as_f64()), Number::from_i128),
             Number::Float(f) => Number::Float(-f),
+            Number::Huge {
+                digits,
+                exp,
+                negative,
+            } => Number::Huge {
+                digits,
+                exp,
+                negative: !negative,
+            },
         }
     }
 
@@ -239,7 +298,7 @@ impl Number {
     fn map_float(self, f: fn(f64) -> f64) -> Number {
         match self {
             Number::Float(x) => Number::from_f64(f(x)).unwrap_or(self),
-            Number::Int(_) | Number::Big(_) => self,
+            Number::Int(_) | Number::Big(_) | Number::Huge { .. } => self,
         }
     }
 
@@ -278,11 +337,47 @@ impl PartialOrd for Number {
 
 impl Ord for Number {
     fn cmp(&self, other: &Self) -> Ordering {
-        match (self.as_i128(), other.as_i128()) {
-            (Some(a), Some(b)) => a.cmp(&b),
-            _ => self.as_f64().total_cmp(&other.as_f64()),
+        match (*self, *other) {
+            (
+                Number::Huge {
+                    digits: da,
+                    exp: ea,
+                    negative: na,
+                },
+                Number::Huge {
+                    digits: db,
+                    exp: eb,
+                    negative: nb,
+                },
+            ) => match (na, nb) {
+                (true, false) => Ordering::Less,
+                (false, true) => Ordering::Greater,
+                (negative, _) => {
+                    let magnitude = huge_magnitude_cmp(da, ea, db, eb);
+                    if negative {
+                        magnitude.reverse()
+                    } else {
+                        magnitude
+                    }
+                }
+            },
+            _ => match (self.as_i128(), other.as_i128()) {
+                (Some(a), Some(b)) => a.cmp(&b),
+                _ => self.as_f64().total_cmp(&other.as_f64()),
+            },
         }
     }
+}
+
+/// Compares `da × 10^ea` with `db × 10^eb` (both positive).
+fn huge_magnitude_cmp(da: u64, ea: i32, db: u64, eb: i32) -> Ordering {
+    let (sa, sb) = (da.to_string(), db.to_string());
+    // Order of magnitude of the leading digit first.
+    let lead = |s: &str, e: i32| i64::from(e) + i64::try_from(s.len()).unwrap_or(0);
+    lead(&sa, ea).cmp(&lead(&sb, eb)).then_with(|| {
+        let width = sa.len().max(sb.len());
+        format!("{sa:0<width$}").cmp(&format!("{sb:0<width$}"))
+    })
 }
 
 impl std::fmt::Display for Number {
@@ -296,6 +391,21 @@ impl std::fmt::Display for Number {
                 // serde_json prints the shortest representation that round-trips.
                 let json = serde_json::Number::from_f64(*x).map(|n| n.to_string());
                 f.write_str(json.as_deref().unwrap_or("0"))
+            }
+            Number::Huge {
+                digits,
+                exp,
+                negative,
+            } => {
+                let text = digits.to_string();
+                let sign = if *negative { "-" } else { "" };
+                let (first, rest) = text.split_at(1.min(text.len()));
+                let power = i64::from(*exp) + i64::try_from(rest.len()).unwrap_or(0);
+                if rest.is_empty() {
+                    write!(f, "{sign}{first}e{power}")
+                } else {
+                    write!(f, "{sign}{first}.{rest}e{power}")
+                }
             }
         }
     }
@@ -371,6 +481,19 @@ mod tests {
             n("-9223372036854775808").abs().to_string(),
             "9223372036854775808"
         );
+    }
+
+    #[test]
+    fn literals_beyond_doubles_print_and_compare_exactly() {
+        assert_eq!(n("2e308").to_string(), "2e308");
+        assert_eq!(n("-15e399").to_string(), "-1.5e400");
+        assert_eq!(n("1.50e400").to_string(), "1.5e400");
+        assert!(n("2e308") > n("1e308"));
+        assert!(n("2e308") < n("3e308"));
+        assert!(n("2e308") < n("1.1e309"));
+        assert!(n("-2e308") < n("-1e308"));
+        assert_eq!(n("20e307"), n("2e308"));
+        assert_eq!(n("2e308").checked_add(n("1")), Err(ArithError::OutOfRange));
     }
 
     #[test]

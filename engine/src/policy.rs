@@ -21,6 +21,7 @@ pub(crate) struct PolicyInner {
     pub(crate) tree: Tree,
     pub(crate) symbols: Symbols,
     pub(crate) files: Vec<SourceFile>,
+    pub(crate) options: CompileOptions,
 }
 
 /// A compiled set of modules. Cheap to clone; `Send + Sync`.
@@ -48,20 +49,18 @@ impl Policy {
     /// # Errors
     /// Query compile errors ([`EvalError::Query`]) and evaluation errors.
     pub fn eval_query(&self, query: &str, options: &EvalOptions) -> Result<QueryOutput, EvalError> {
-        let (body, slots, vars) =
-            compile_query(query, &self.inner.symbols, CompileOptions::default()).map_err(
-                |diags| {
-                    EvalError::Query(
-                        diags
-                            .into_iter()
-                            .map(|diagnostic| FileDiagnostic {
-                                file: Arc::from(""),
-                                diagnostic,
-                            })
-                            .collect(),
-                    )
-                },
-            )?;
+        let (body, slots, vars) = compile_query(query, &self.inner.symbols, self.inner.options)
+            .map_err(|diags| {
+                EvalError::Query(
+                    diags
+                        .into_iter()
+                        .map(|diagnostic| FileDiagnostic {
+                            file: Arc::from(""),
+                            diagnostic,
+                        })
+                        .collect(),
+                )
+            })?;
         let mut evaluator = Evaluator::new(&self.inner, options, query);
         evaluator.run_query(&body, slots, &vars)
     }

@@ -170,6 +170,11 @@ impl Value {
                     serde_json::Value::from,
                 ),
                 Number::Float(f) => json_float(*f),
+                // Beyond doubles, JSON without arbitrary precision can only
+                // saturate.
+                Number::Huge { negative, .. } => {
+                    json_float(if *negative { f64::MIN } else { f64::MAX })
+                }
             },
             Value::String(s) => serde_json::Value::String(s.to_string()),
             Value::Array(items) => items.iter().map(Value::to_json).collect(),

@@ -20,13 +20,33 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/conformance")
 }
 
+/// This binary is one test, `opa_conformance`. Test runners list tests
+/// before running them (`--list`, as libtest and cargo-nextest do), so
+/// answer that protocol; ignored-only listings are empty.
+fn listing_requested() -> bool {
+    let args: Vec<String> = std::env::args().collect();
+    if args.iter().any(|a| a == "--list") {
+        if !args.iter().any(|a| a == "--ignored") {
+            println!("opa_conformance: test");
+        }
+        return true;
+    }
+    false
+}
+
 fn main() {
+    if listing_requested() {
+        return;
+    }
     let filter = std::env::var("RISKGATE_CONFORMANCE_FILTER").ok();
     let verbose = filter.is_some() || std::env::var("RISKGATE_CONFORMANCE_VERBOSE").is_ok();
     let cases = load_suite(&root().join("opa-v1")).expect("conformance suite");
     let start = Instant::now();
     let report = run_suite(&Riskgate, &cases, filter.as_deref());
     if verbose {
+        for (note, want) in &report.message_mismatches {
+            println!("MESSAGE {note}: want {want:?}");
+        }
         for (note, why) in report.folders.values().flat_map(|f| &f.failures) {
             println!("FAIL {note}: {why}");
         }

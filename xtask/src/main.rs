@@ -4,21 +4,27 @@
 //!   and regorus and writes `docs/conformance.md`.
 //! - `cargo xtask bench`: runs the criterion benchmarks (release) and writes
 //!   `docs/benchmarks.md`.
+//! - `cargo xtask stdlib-gen` / `stdlib-check` / `docs-catalogue`: the
+//!   standard policy library against the controls catalogue.
+
 mod bench;
 mod conformance;
+mod stdlib;
 
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
+use anyhow::Result;
 use clap::{Parser, Subcommand};
 
-#[derive(Parser)]
+#[derive(Debug, Parser)]
 #[command(name = "xtask", about = "riskgate project automation")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
-#[derive(Subcommand)]
+#[derive(Debug, Subcommand)]
 enum Command {
     /// Run the OPA conformance suite with riskgate and regorus, write docs/conformance.md.
     Conformance {
@@ -35,6 +41,23 @@ enum Command {
         #[arg(long)]
         no_run: bool,
     },
+    /// Generate stdlib-policies/policies/ from the controls catalogue (once).
+    StdlibGen {
+        /// The catalogue to read (default: the vendored copy).
+        #[arg(long)]
+        catalogue: Option<PathBuf>,
+        /// Overwrite existing policy files.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check the stdlib policies against the controls catalogue.
+    StdlibCheck,
+    /// Regenerate docs/catalogue.md from the stdlib policies.
+    DocsCatalogue {
+        /// Fail if docs/catalogue.md is stale instead of writing it.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 /// The workspace root.
@@ -44,11 +67,63 @@ fn workspace_root() -> PathBuf {
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
-fn main() -> anyhow::Result<()> {
-    match Cli::parse().command {
-        Command::Conformance { filter, failures } => {
-            conformance::run(&workspace_root(), filter.as_deref(), failures)
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
         }
-        Command::Bench { no_run } => bench::run(&workspace_root(), !no_run),
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Conformance { filter, failures } => {
+            conformance::run(&workspace_root(), filter.as_deref(), failures)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench { no_run } => {
+            bench::run(&workspace_root(), !no_run)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::StdlibGen { catalogue, force } => {
+            let path = catalogue.unwrap_or_else(stdlib::catalogue_path);
+            let catalogue = stdlib::catalogue::Catalogue::load(&path)?;
+            let written = stdlib::generate::generate(&catalogue, &stdlib::policies_dir(), force)?;
+            for name in written {
+                println!("wrote stdlib-policies/policies/{name}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::StdlibCheck => {
+            let problems = stdlib::check::run()?;
+            if problems.is_empty() {
+                println!("stdlib agrees with the catalogue");
+                Ok(ExitCode::SUCCESS)
+            } else {
+                for p in &problems {
+                    eprintln!("{p}");
+                }
+                eprintln!("{} disagreement(s) with the catalogue", problems.len());
+                Ok(ExitCode::FAILURE)
+            }
+        }
+        Command::DocsCatalogue { check } => {
+            let text = stdlib::docs::render()?;
+            let path = stdlib::catalogue_doc_path();
+            if check {
+                let current = std::fs::read_to_string(&path).unwrap_or_default();
+                if current != text {
+                    eprintln!("docs/catalogue.md is stale: run `cargo xtask docs-catalogue`");
+                    return Ok(ExitCode::FAILURE);
+                }
+                Ok(ExitCode::SUCCESS)
+            } else {
+                std::fs::write(&path, text)?;
+                println!("wrote docs/catalogue.md");
+                Ok(ExitCode::SUCCESS)
+            }
+        }
     }
 }

@@ -19,6 +19,9 @@ use crate::span::Span;
 
 type P<'i> = Pair<'i, Rule>;
 
+/// Most operators (and unary minus signs) one expression may chain.
+const MAX_CHAIN: usize = 1000;
+
 /// Converts pairs of one parsed chunk into AST nodes.
 pub(super) struct Builder<'s> {
     source: &'s str,
@@ -600,7 +603,25 @@ impl<'s> Builder<'s> {
     }
 
     /// Operands and infix operators, combined by precedence climbing.
+    ///
+    /// Chains are bounded: a left-nested tree thousands deep would overflow
+    /// the stack of every recursive consumer (and of `Drop`).
     fn rel_expr(&mut self, pair: P<'_>) -> Option<Expr> {
+        let span = self.span(&pair);
+        if pair.clone().into_inner().count() > 2 * MAX_CHAIN {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    &codes::NESTING_TOO_DEEP,
+                    format!("expression has more than {MAX_CHAIN} operators"),
+                )
+                .with_primary(Span::new(span.start, span.start), "expression starts here")
+                .with_help("split it into helper rules"),
+            );
+            return Some(Expr {
+                span,
+                kind: ExprKind::Null,
+            });
+        }
         let mut operands: Vec<Expr> = Vec::new();
         let mut operators: Vec<BinOp> = Vec::new();
         let mut negations: Vec<Span> = Vec::new();

@@ -175,3 +175,25 @@ fn spans_exclude_trailing_comments_with_blanks() {
     let literal = &rule.body.as_ref().unwrap().literals[0];
     assert_eq!(literal.span.text(source), "input.b");
 }
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    let deep = format!(
+        "package a\nx := {}1{}\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let parsed = parse_module(&deep, ParseOptions::new(Dialect::Rego));
+    assert_eq!(parsed.diagnostics[0].code().id, "E0034");
+    let long = format!("package a\nx := 1{}\n", " + 1".repeat(5_000));
+    let parsed = parse_module(&long, ParseOptions::new(Dialect::Rego));
+    assert_eq!(parsed.diagnostics[0].code().id, "E0034");
+    let negs = format!("package a\nx := {}1\n", "-".repeat(5_000));
+    assert!(parse_module(&negs, ParseOptions::new(Dialect::Rego)).has_errors());
+    let templates = format!(
+        "package a\nx := {}1{}\n",
+        "$\"{".repeat(10_000),
+        "}\"".repeat(10_000)
+    );
+    assert!(parse_module(&templates, ParseOptions::new(Dialect::Rego)).has_errors());
+}

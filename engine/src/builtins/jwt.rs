@@ -1,12 +1,14 @@
-//! `io.jwt.decode` and the HMAC verifiers `io.jwt.verify_hs256/384/512`.
-//!
-//! Signing, `decode_verify` and the RSA/ECDSA/EdDSA verifiers are not
-//! provided yet.
+//! `io.jwt.*`: decoding, the HMAC verifiers, and (with the `opa-extras`
+//! feature) the RSA/ECDSA/EdDSA verifiers, `decode_verify` and signing.
 
 use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::Hmac;
 use sha2::{Sha256, Sha384, Sha512};
+
+#[cfg(feature = "opa-extras")]
+mod asym;
+#[cfg(feature = "opa-extras")]
+mod keys;
 
 use crate::builtins::crypto::{constant_time_eq, hmac_bytes};
 use crate::builtins::ext_args::{self as a, array, failed, hex_lower};
@@ -41,6 +43,89 @@ pub(crate) const BUILTINS: &[Builtin] = &[
     ),
 ];
 
+/// The `tokens` builtins that need asymmetric crypto.
+#[cfg(feature = "opa-extras")]
+pub(crate) const ASYMMETRIC_BUILTINS: &[Builtin] = &[
+    b(
+        "io.jwt.verify_rs256",
+        2,
+        asym::verify_rs256,
+        "Verifies an RS256 JWT signature with a PEM certificate, public key or JWK(S).",
+    ),
+    b(
+        "io.jwt.verify_rs384",
+        2,
+        asym::verify_rs384,
+        "Verifies an RS384 JWT signature with a PEM certificate, public key or JWK(S).",
+    ),
+    b(
+        "io.jwt.verify_rs512",
+        2,
+        asym::verify_rs512,
+        "Verifies an RS512 JWT signature with a PEM certificate, public key or JWK(S).",
+    ),
+    b(
+        "io.jwt.verify_ps256",
+        2,
+        asym::verify_ps256,
+        "Verifies a PS256 JWT signature with a PEM certificate, public key or JWK(S).",
+    ),
+    b(
+        "io.jwt.verify_ps384",
+        2,
+        asym::verify_ps384,
+        "Verifies a PS384 JWT signature with a PEM certificate, public key or JWK(S).",
+    ),
+    b(
+        "io.jwt.verify_ps512",
+        2,
+        asym::verify_ps512,
+        "Verifies a PS512 JWT signature with a PEM certificate, public key or JWK(S).",
+    ),
+    b(
+        "io.jwt.verify_es256",
+        2,
+        asym::verify_es256,
+        "Verifies an ES256 JWT signature with a PEM certificate, public key or JWK(S).",
+    ),
+    b(
+        "io.jwt.verify_es384",
+        2,
+        asym::verify_es384,
+        "Verifies an ES384 JWT signature with a PEM certificate, public key or JWK(S).",
+    ),
+    b(
+        "io.jwt.verify_es512",
+        2,
+        asym::verify_es512,
+        "Verifies an ES512 JWT signature with a PEM certificate, public key or JWK(S).",
+    ),
+    b(
+        "io.jwt.verify_eddsa",
+        2,
+        asym::verify_eddsa,
+        "Verifies an EdDSA (Ed25519) JWT signature with a PEM certificate, public key or JWK(S).",
+    ),
+    b(
+        "io.jwt.decode_verify",
+        2,
+        asym::decode_verify,
+        "Verifies a JWT's signature and claims against constraints; returns `[valid, header, payload]`.",
+    ),
+    b(
+        "io.jwt.encode_sign",
+        3,
+        asym::encode_sign,
+        "Signs a JWT from header and payload objects with a JWK.",
+    ),
+    b(
+        "io.jwt.encode_sign_raw",
+        3,
+        asym::encode_sign_raw,
+        "Signs a JWT from header and payload JSON texts with a JWK.",
+    ),
+];
+
 const fn b(
     name: &'static str,
     arity: usize,
@@ -71,8 +156,16 @@ fn sections(token: &str) -> Result<[&str; 3], String> {
     }
 }
 
+/// Go's `RawURLEncoding`, which ignores non-zero trailing bits.
+const LENIENT_URL: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+    &base64::alphabet::URL_SAFE,
+    base64::engine::GeneralPurposeConfig::new()
+        .with_decode_allow_trailing_bits(true)
+        .with_decode_padding_mode(base64::engine::DecodePaddingMode::RequireNone),
+);
+
 fn base64url(what: &str, text: &str) -> Result<Vec<u8>, String> {
-    URL_SAFE_NO_PAD
+    LENIENT_URL
         .decode(text.trim_end_matches('='))
         .map_err(|err| {
             let offset = match err {

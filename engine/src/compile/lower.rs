@@ -14,8 +14,12 @@ use riskgate_dsl::ast::{self, ExprKind, LiteralKind as AstLit};
 use riskgate_dsl::diagnostics::codes;
 use riskgate_dsl::{Diagnostic, Span};
 
+mod mocks;
 mod rule;
 mod vars;
+
+pub(crate) use mocks::MockUse;
+use mocks::unsupported_arity;
 
 use rule::lower_rule;
 use vars::{collect_vars, constants, flat_path, is_assignable, literal_vars};
@@ -61,6 +65,7 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) names: Vec<String>,
     scopes: Vec<Scope>,
     pub(crate) errors: Vec<Diagnostic>,
+    pub(crate) mocks: MockUse,
 }
 
 /// The key of a statically known ref segment (`.a` or `["a"]`).
@@ -80,6 +85,7 @@ pub(crate) fn lower_module(
     symbols: &Symbols,
     tree: &mut Tree,
     errors: &mut Vec<Diagnostic>,
+    mocks: &mut MockUse,
 ) {
     let Some(package) = &module.package else {
         errors.push(
@@ -128,7 +134,7 @@ pub(crate) fn lower_module(
     };
     for item in &module.items {
         if let ast::Item::Rule(rule) = item {
-            lower_rule(&ctx, rule, tree, errors);
+            lower_rule(&ctx, rule, tree, errors, mocks);
         }
     }
 }
@@ -153,6 +159,8 @@ pub(crate) fn lower_query(
         .unwrap_or_default();
     let literals = lw.lower_literals(&body.literals);
     let locals = lw.close_scope();
+    let unmocked = lw.mocks.errors(&lw.mocks.mocked);
+    lw.errors.extend(unmocked);
     let mut out = Body {
         literals,
         locals,
@@ -186,6 +194,7 @@ impl<'a> Lowerer<'a> {
             names: Vec::new(),
             scopes: Vec::new(),
             errors: Vec::new(),
+            mocks: MockUse::default(),
         }
     }
 
@@ -275,15 +284,40 @@ impl<'a> Lowerer<'a> {
 
     fn lower_literals(&mut self, lits: &[ast::Literal]) -> Vec<Literal> {
         let mut assigned: BTreeSet<String> = BTreeSet::new();
+        // Names used by earlier statements of this body: `:=` may not
+        // declare them afterwards (OPA: `var x referenced above`).
+        let mut referenced: BTreeSet<String> = BTreeSet::new();
         lits.iter()
             .map(|lit| {
                 let mut declared = Vec::new();
-                literal_vars(lit, &mut declared, &mut Vec::new());
+                let mut mentioned = Vec::new();
+                literal_vars(lit, &mut declared, &mut mentioned);
                 if let Some(scope) = self.scopes.last_mut() {
                     for name in &declared {
                         scope.pending.remove(name);
                     }
                 }
+                if let ast::LiteralKind::Expr(e) = &lit.kind {
+                    if let ExprKind::Assign {
+                        op: ast::AssignOp::Assign,
+                        lhs,
+                        ..
+                    } = &e.kind
+                    {
+                        for name in &declared {
+                            if referenced.contains(name) && !assigned.contains(name) {
+                                self.errors.push(
+                                    Diagnostic::new(
+                                        &codes::VAR_REDECLARED,
+                                        format!("var {name} referenced above"),
+                                    )
+                                    .with_primary(lhs.span, "used before this declaration"),
+                                );
+                            }
+                        }
+                    }
+                }
+                referenced.extend(mentioned);
                 self.lower_literal(lit, &mut assigned)
             })
             .collect()
@@ -406,7 +440,15 @@ impl<'a> Lowerer<'a> {
             }
         } else {
             match self.resolve_function(&path) {
-                Some((name, _)) => WithTarget::Function(name),
+                Some((name, _)) => {
+                    self.mocks.mocked.insert(name.to_string());
+                    WithTarget::Function(name)
+                }
+                None if builtins::unsupported_reason(&join(&path)).is_some() => {
+                    let name = join(&path);
+                    self.mocks.mocked.insert(name.clone());
+                    WithTarget::Function(Arc::from(name))
+                }
                 None => {
                     self.errors.push(
                         Diagnostic::new(
@@ -481,8 +523,10 @@ impl<'a> Lowerer<'a> {
                 Intrinsic::Walk => "walk",
                 Intrinsic::Member2 => "internal.member_2",
                 Intrinsic::Member3 => "internal.member_3",
+                Intrinsic::OpaRuntime => "opa.runtime",
             })
             .and_then(|(_, a)| a),
+            Callee::Unsupported { name, .. } => unsupported_arity(name),
         }
     }
 
@@ -500,19 +544,19 @@ impl<'a> Lowerer<'a> {
                 loc,
             };
         }
-        let Some((name, target)) = self.resolve_function(path) else {
-            let diag = if let Some(reason) = builtins::unsupported_reason(&shown) {
-                Diagnostic::new(
-                    &codes::UNSUPPORTED_BUILTIN,
-                    format!("builtin {shown} is not supported: {reason}"),
-                )
-            } else {
+        let resolved = self.resolve_function(path).or_else(|| {
+            let (name, reason) = builtins::unsupported(&shown)?;
+            self.mocks.calls.push((name, reason, span));
+            Some((Arc::from(name), Callee::Unsupported { name, reason }))
+        });
+        let Some((name, target)) = resolved else {
+            self.errors.push(
                 Diagnostic::new(
                     &codes::UNDEFINED_FUNCTION,
                     format!("undefined function {shown}"),
                 )
-            };
-            self.errors.push(diag.with_primary(span, ""));
+                .with_primary(span, ""),
+            );
             return Term {
                 kind: TermKind::Value(Value::Null),
                 loc,
@@ -692,8 +736,10 @@ impl<'a> Lowerer<'a> {
                     .iter()
                     .map(|p| match p {
                         ast::TemplatePart::Text(s) => TemplatePart::Text(Arc::from(s.as_str())),
-                        ast::TemplatePart::Expr { expr: x, .. } => {
-                            TemplatePart::Expr(self.lower_expr(x))
+                        ast::TemplatePart::Expr { expr: x, with } => {
+                            let term = self.lower_expr(x);
+                            let with = with.iter().filter_map(|w| self.lower_with(w)).collect();
+                            TemplatePart::Expr(term, with)
                         }
                     })
                     .collect(),

@@ -217,8 +217,13 @@ fn term_deps(tree: &Tree, term: &Term, out: &mut BTreeSet<NodeId>) {
         }
         TermKind::Template(parts) => {
             for p in parts {
-                if let TemplatePart::Expr(t) = p {
+                if let TemplatePart::Expr(t, with) = p {
                     term_deps(tree, t, out);
+                    for w in with {
+                        if let WithValue::Term(v) = &w.value {
+                            term_deps(tree, v, out);
+                        }
+                    }
                 }
             }
         }

@@ -28,6 +28,14 @@ enum Ctx {
 
 type Vars = BTreeSet<Slot>;
 
+/// Variables a term needs bound even where it is matched as a pattern
+/// (empty for plain patterns such as `x`, `[a, "b"]` or constants).
+pub(crate) fn pattern_needs(term: &Term) -> Vars {
+    let mut needs = Vars::new();
+    analyze(term, Ctx::Pattern, &mut needs, &mut Vars::new());
+    needs
+}
+
 /// Variables at pattern positions of a term (those unification can bind).
 pub(crate) fn pattern_vars(term: &Term, out: &mut Vars) {
     let mut needs = Vars::new();
@@ -79,8 +87,13 @@ fn analyze(term: &Term, ctx: Ctx, needs: &mut Vars, outs: &mut Vars) {
         TermKind::ObjectCompr(k, v, body) => closure_needs(&[k, v], body, needs),
         TermKind::Template(parts) => {
             for part in parts {
-                if let TemplatePart::Expr(t) = part {
+                if let TemplatePart::Expr(t, with) = part {
                     analyze(t, Ctx::Value, needs, outs);
+                    for w in with {
+                        if let WithValue::Term(v) = &w.value {
+                            analyze(v, Ctx::Value, needs, outs);
+                        }
+                    }
                 }
             }
         }
@@ -181,8 +194,13 @@ fn deep_vars_term(term: &Term, out: &mut Vars) {
         }
         TermKind::Template(parts) => {
             for part in parts {
-                if let TemplatePart::Expr(t) = part {
+                if let TemplatePart::Expr(t, with) = part {
                     deep_vars_term(t, out);
+                    for w in with {
+                        if let WithValue::Term(v) = &w.value {
+                            deep_vars_term(v, out);
+                        }
+                    }
                 }
             }
         }
@@ -428,7 +446,13 @@ fn order_closures_term(term: &mut Term, bound: &Vars, names: &[String]) -> Resul
             order_closures_term(v, &inner, names)
         }
         TermKind::Template(parts) => parts.iter_mut().try_for_each(|p| match p {
-            TemplatePart::Expr(t) => order_closures_term(t, bound, names),
+            TemplatePart::Expr(t, with) => {
+                order_closures_term(t, bound, names)?;
+                with.iter_mut().try_for_each(|w| match &mut w.value {
+                    WithValue::Term(v) => order_closures_term(v, bound, names),
+                    WithValue::Function(_) => Ok(()),
+                })
+            }
             TemplatePart::Text(_) => Ok(()),
         }),
     }

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use super::{EvalError, Evaluator, R};
+use super::{EvalError, Evaluator, R, TraceOp};
 use crate::compile::join_path as join;
 use crate::ir::{Loc, NodeId, RuleDef, RuleGroup, RuleKind, Term, TermKind};
 use crate::value::Value;
@@ -114,7 +114,7 @@ impl<'p> Evaluator<'p> {
                     _ => None,
                 })
             }) {
-                Some(v) => self.walk_value(v.clone(), rest, loc, k),
+                Some(v) => self.walk_base(v.clone(), rest, loc, k),
                 None => Ok(false),
             },
         }
@@ -153,9 +153,12 @@ impl<'p> Evaluator<'p> {
             return Ok(None);
         };
         let base = self.base_at(&n.path);
+        // Key paths where the group's rules put values: child rules may not
+        // write below them.
+        let mut leaves = (!n.children.is_empty()).then(BTreeSet::new);
         let mut result = match &n.group {
             Some(group) => {
-                let v = self.deeper(loc, |ev| ev.eval_group(group))?;
+                let v = self.deeper(loc, |ev| ev.eval_group(group, leaves.as_mut()))?;
                 match v {
                     Some(Value::Object(_)) | None => v,
                     Some(other) => {
@@ -200,16 +203,22 @@ impl<'p> Evaluator<'p> {
             if let Some(v) = value {
                 let key = Value::String(key.clone());
                 let merged = match map.get(&key) {
-                    Some(existing) if rule_keys.contains(&key) => match merge(existing, &v) {
-                        Some(m) => m,
-                        None => {
-                            return Err(self.conflict(
-                                format!("object keys must be unique (data.{})", join(&n.path)),
-                                loc,
-                            ));
+                    Some(existing) if rule_keys.contains(&key) => {
+                        let mut at = vec![key.clone()];
+                        let empty = BTreeSet::new();
+                        match merge(existing, &v, &mut at, leaves.as_ref().unwrap_or(&empty)) {
+                            Some(m) => m,
+                            None => {
+                                return Err(self.conflict(
+                                    format!("object keys must be unique (data.{})", join(&n.path)),
+                                    loc,
+                                ));
+                            }
                         }
-                    },
-                    _ => v,
+                    }
+                    // Base documents win over rules below them, as in OPA.
+                    Some(existing) => merge_base(existing, &v),
+                    None => v,
                 };
                 map.insert(key, merged);
             }
@@ -224,12 +233,16 @@ impl<'p> Evaluator<'p> {
     }
 
     /// Evaluates the rules of a group (not a function).
-    fn eval_group(&mut self, group: &RuleGroup) -> Result<Option<Value>, EvalError> {
+    fn eval_group(
+        &mut self,
+        group: &RuleGroup,
+        leaves: Option<&mut BTreeSet<Vec<Value>>>,
+    ) -> Result<Option<Value>, EvalError> {
         let Some(first) = group.defs.first().or(group.default.as_ref()) else {
             return Ok(None);
         };
         if !first.keys.is_empty() {
-            return self.eval_object_group(group).map(Some);
+            return self.eval_object_group(group, leaves).map(Some);
         }
         if first.kind == RuleKind::SetElement {
             let mut set = BTreeSet::new();
@@ -269,11 +282,18 @@ impl<'p> Evaluator<'p> {
         Ok(value)
     }
 
-    fn eval_object_group(&mut self, group: &RuleGroup) -> Result<Value, EvalError> {
+    fn eval_object_group(
+        &mut self,
+        group: &RuleGroup,
+        mut leaves: Option<&mut BTreeSet<Vec<Value>>>,
+    ) -> Result<Value, EvalError> {
         let mut root = Value::empty_object();
         for def in &group.defs {
             let mut err = None;
             self.def_solutions(def, None, &mut |_, keys, v| {
+                if let (Some(leaves), RuleKind::Value) = (leaves.as_deref_mut(), def.kind) {
+                    leaves.insert(keys.to_vec());
+                }
                 match insert_at(&mut root, keys, v, def.kind == RuleKind::SetElement) {
                     Ok(()) => {}
                     Err(()) => {
@@ -301,28 +321,55 @@ impl<'p> Evaluator<'p> {
         args: Option<&[Value]>,
         k: &mut dyn FnMut(&mut Self, &[Value], Value) -> R,
     ) -> R {
-        self.in_frame(def.slots, |ev| {
-            let args = args.unwrap_or(&[]);
-            ev.bind_args(&def.args, args, &mut |ev| {
-                let mut found = false;
-                let stop = ev.eval_body(&def.body.literals, 0, &mut |ev| {
+        if let Some(tracer) = &mut self.tracer {
+            tracer.names.push(def.names.clone());
+            let mut found = false;
+            let r = self.in_frame(def.slots, |ev| {
+                ev.trace(TraceOp::Enter, def.loc, None);
+                let r = ev.def_solutions_inner(def, args, &mut |ev, keys, v| {
                     found = true;
-                    ev.emit_head(&def.keys, &def.value, k)
+                    ev.trace(TraceOp::Exit, def.loc, Some(v.clone()));
+                    k(ev, keys, v)
+                });
+                if !found {
+                    ev.trace(TraceOp::Fail, def.loc, None);
+                }
+                r
+            });
+            if let Some(tracer) = &mut self.tracer {
+                tracer.names.pop();
+            }
+            return r;
+        }
+        self.in_frame(def.slots, |ev| ev.def_solutions_inner(def, args, k))
+    }
+
+    fn def_solutions_inner(
+        &mut self,
+        def: &RuleDef,
+        args: Option<&[Value]>,
+        k: &mut dyn FnMut(&mut Self, &[Value], Value) -> R,
+    ) -> R {
+        let args = args.unwrap_or(&[]);
+        self.bind_args(&def.args, args, &mut |ev| {
+            let mut found = false;
+            let stop = ev.eval_body(&def.body.literals, 0, &mut |ev| {
+                found = true;
+                ev.emit_head(&def.keys, &def.value, k)
+            })?;
+            if found || stop {
+                return Ok(stop);
+            }
+            for (value, body) in &def.else_chain {
+                let stop = ev.eval_body(&body.literals, 0, &mut |ev| {
+                    found = true;
+                    ev.emit_head(&[], value, k)
                 })?;
                 if found || stop {
                     return Ok(stop);
                 }
-                for (value, body) in &def.else_chain {
-                    let stop = ev.eval_body(&body.literals, 0, &mut |ev| {
-                        found = true;
-                        ev.emit_head(&[], value, k)
-                    })?;
-                    if found || stop {
-                        return Ok(stop);
-                    }
-                }
-                Ok(false)
-            })
+            }
+            Ok(false)
         })
     }
 
@@ -444,14 +491,29 @@ fn insert_at(root: &mut Value, keys: &[Value], value: Value, set: bool) -> Resul
     }
 }
 
-/// Deep merge of two rule-produced values; `None` on conflict.
-fn merge(a: &Value, b: &Value) -> Option<Value> {
+/// Deep merge of two rule-produced values; `None` on conflict, including
+/// a value written below a key path where a rule put its own value
+/// (`leaves`, relative to the merged object; `at` is the current path).
+fn merge(
+    a: &Value,
+    b: &Value,
+    at: &mut Vec<Value>,
+    leaves: &BTreeSet<Vec<Value>>,
+) -> Option<Value> {
+    if leaves.contains(at) {
+        return (a == b).then(|| a.clone());
+    }
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
             let mut out = (**x).clone();
             for (k, v) in y.iter() {
                 let merged = match out.get(k) {
-                    Some(existing) => merge(existing, v)?,
+                    Some(existing) => {
+                        at.push(k.clone());
+                        let m = merge(existing, v, at, leaves);
+                        at.pop();
+                        m?
+                    }
                     None => v.clone(),
                 };
                 out.insert(k.clone(), merged);
@@ -461,5 +523,24 @@ fn merge(a: &Value, b: &Value) -> Option<Value> {
         (Value::Set(x), Value::Set(y)) => Some(Value::Set(Arc::new(x.union(y).cloned().collect()))),
         _ if a == b => Some(a.clone()),
         _ => None,
+    }
+}
+
+/// Merges a base document with rule values below it: objects merge key by
+/// key, and for anything else the base document wins (OPA's behaviour).
+fn merge_base(base: &Value, virtual_doc: &Value) -> Value {
+    match (base, virtual_doc) {
+        (Value::Object(x), Value::Object(y)) => {
+            let mut out = (**x).clone();
+            for (k, v) in y.iter() {
+                let merged = match out.get(k) {
+                    Some(existing) => merge_base(existing, v),
+                    None => v.clone(),
+                };
+                out.insert(k.clone(), merged);
+            }
+            Value::Object(Arc::new(out))
+        }
+        _ => base.clone(),
     }
 }

@@ -23,6 +23,7 @@ impl Evaluator<'_> {
                 results.push(Value::Bool(true));
             }
             Intrinsic::Trace => results.push(Value::Bool(true)),
+            Intrinsic::OpaRuntime => results.push(Value::empty_object()),
             Intrinsic::Member2 => {
                 let (Some(x), Some(coll)) = (args.first(), args.get(1)) else {
                     return Ok(());

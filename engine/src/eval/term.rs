@@ -136,12 +136,22 @@ impl<'p> Evaluator<'p> {
                 for part in parts {
                     match part {
                         TemplatePart::Text(s) => text.push_str(s),
-                        TemplatePart::Expr(t) => {
+                        TemplatePart::Expr(t, with) => {
                             let mut vals = Vec::new();
-                            self.eval_term(t, &mut |_, v| {
-                                vals.push(v);
-                                Ok(false)
-                            })?;
+                            let mut collect = |ev: &mut Self| {
+                                ev.eval_term(t, &mut |_, v| {
+                                    vals.push(v);
+                                    Ok(false)
+                                })
+                            };
+                            if with.is_empty() {
+                                collect(self)?;
+                            } else if let Some(mut inner) = self.with_env(with)? {
+                                std::mem::swap(&mut self.env, &mut inner);
+                                let r = collect(self);
+                                std::mem::swap(&mut self.env, &mut inner);
+                                r?;
+                            }
                             match vals.as_slice() {
                                 [] => text.push_str("<undefined>"),
                                 [v] => text.push_str(&display_plain(v)),
@@ -212,6 +222,30 @@ impl<'p> Evaluator<'p> {
         loc: Loc,
         k: &mut TermK<'_, 'p>,
     ) -> R {
+        self.walk_in(value, path, loc, false, k)
+    }
+
+    /// Walks `path` into a base document under `data`, where object keys
+    /// are strings and a number key finds its decimal text (`data.x[2]`
+    /// reads `{"2": ...}`), as OPA's storage paths do.
+    pub(crate) fn walk_base(
+        &mut self,
+        value: Value,
+        path: &[Term],
+        loc: Loc,
+        k: &mut TermK<'_, 'p>,
+    ) -> R {
+        self.walk_in(value, path, loc, true, k)
+    }
+
+    fn walk_in(
+        &mut self,
+        value: Value,
+        path: &[Term],
+        loc: Loc,
+        base: bool,
+        k: &mut TermK<'_, 'p>,
+    ) -> R {
         let Some((seg, rest)) = path.split_first() else {
             return k(self, value);
         };
@@ -220,7 +254,7 @@ impl<'p> Evaluator<'p> {
                 for (key, child) in entries(&value) {
                     self.charge(1, loc)?;
                     self.bind(slot, key);
-                    let r = self.walk_value(child, rest, loc, k);
+                    let r = self.walk_in(child, rest, loc, base, k);
                     self.unbind(slot);
                     if r? {
                         return Ok(true);
@@ -233,7 +267,7 @@ impl<'p> Evaluator<'p> {
             for (key, child) in entries(&value) {
                 self.charge(1, loc)?;
                 let stop = self.unify_value(seg, &key, &mut |ev| {
-                    ev.walk_value(child.clone(), rest, loc, k)
+                    ev.walk_in(child.clone(), rest, loc, base, k)
                 })?;
                 if stop {
                     return Ok(true);
@@ -241,9 +275,17 @@ impl<'p> Evaluator<'p> {
             }
             return Ok(false);
         }
-        self.eval_term(seg, &mut |ev, key| match value.get(&key) {
-            Some(child) => ev.walk_value(child.clone(), rest, loc, k),
-            None => Ok(false),
+        self.eval_term(seg, &mut |ev, key| {
+            let found = match (&value, &key) {
+                (Value::Object(map), Value::Number(n)) if base && !map.contains_key(&key) => {
+                    map.get(&Value::string(&n.to_string()))
+                }
+                _ => value.get(&key),
+            };
+            match found {
+                Some(child) => ev.walk_in(child.clone(), rest, loc, base, k),
+                None => Ok(false),
+            }
         })
     }
 
@@ -449,6 +491,13 @@ impl<'p> Evaluator<'p> {
                 }
             }
             Callee::Intrinsic(i) => self.call_intrinsic(*i, args, loc, results)?,
+            Callee::Unsupported { name, reason } => {
+                return Err(EvalError::Builtin {
+                    code: "eval_builtin_error",
+                    message: format!("{name}: builtin is not supported: {reason}"),
+                    location: self.location(loc),
+                });
+            }
         }
         let _ = name;
         Ok(())

@@ -76,6 +76,9 @@ fn run_line(file: &str, line_no: usize, line: &str) -> Result<String, String> {
     Ok(name.to_string())
 }
 
+/// Case files whose builtins exist only with the `opa-extras` feature.
+const FEATURE_FILES: &[&str] = &["jwt_asym.txt"];
+
 #[test]
 fn builtin_cases() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/builtins/cases");
@@ -89,6 +92,9 @@ fn builtin_cases() {
     let mut count = 0;
     for path in files {
         let file = path.file_name().unwrap().to_string_lossy().to_string();
+        if !cfg!(feature = "opa-extras") && FEATURE_FILES.contains(&file.as_str()) {
+            continue;
+        }
         let text = std::fs::read_to_string(&path).unwrap();
         for (index, line) in text.lines().enumerate() {
             let line = line.trim();

@@ -60,6 +60,7 @@ impl Engine for Riskgate {
                 ..EvalLimits::default()
             },
             strict_builtin_errors: case.strict_error,
+            ..EvalOptions::default()
         };
         match policy.eval_query(&case.query, &options) {
             Err(e) => Run::Error {

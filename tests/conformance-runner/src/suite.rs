@@ -31,6 +31,8 @@ pub struct Report {
     pub messages_checked: usize,
     /// ... and whose message contained it.
     pub messages_matched: usize,
+    /// Passing error cases whose message lacks `want_error`: (note, want).
+    pub message_mismatches: Vec<(String, String)>,
 }
 
 /// Runs every case whose note contains `filter` (all when `None`). A panic
@@ -63,6 +65,10 @@ pub fn run_suite(engine: &dyn Engine, cases: &[Case], filter: Option<&str>) -> R
                 if let Some(matched) = message_matched {
                     report.messages_checked += 1;
                     report.messages_matched += usize::from(matched);
+                    if !matched {
+                        let want = case.want_error.clone().unwrap_or_default();
+                        report.message_mismatches.push((case.note.clone(), want));
+                    }
                 }
             }
             Outcome::Fail(why) => stats.failures.push((case.note.clone(), why)),

@@ -11,7 +11,7 @@ use riskgate_dsl::diagnostics::codes;
 use super::vars::collect_vars;
 use super::{Ctx, Lowerer, Scope, join, static_segment};
 use crate::compile::safety;
-use crate::ir::{Body, RuleDef, RuleGroup, RuleKind, Term, Tree};
+use crate::ir::{Body, Literal, LiteralKind, RuleDef, RuleGroup, RuleKind, Term, TermKind, Tree};
 use crate::value::Value;
 
 pub(super) fn lower_rule(
@@ -19,6 +19,7 @@ pub(super) fn lower_rule(
     rule: &ast::Rule,
     tree: &mut Tree,
     errors: &mut Vec<Diagnostic>,
+    mocks: &mut super::MockUse,
 ) {
     let head = &rule.head;
     let mut path = ctx.package.clone();
@@ -34,8 +35,22 @@ pub(super) fn lower_rule(
     // Scope of the function arguments.
     let arg_exprs: Vec<&ast::Expr> = head.args.iter().flatten().collect();
     let mut arg_names = Vec::new();
+    let mut computed_names = Vec::new();
     for arg in &arg_exprs {
-        collect_vars(arg, &mut arg_names);
+        // Names inside computed arguments (`$"{input.x}"`) may be globals;
+        // plain pattern variables always shadow them.
+        let computed = matches!(
+            arg.kind,
+            ast::ExprKind::Template(_) | ast::ExprKind::Call { .. } | ast::ExprKind::Binary { .. }
+        );
+        collect_vars(
+            arg,
+            if computed {
+                &mut computed_names
+            } else {
+                &mut arg_names
+            },
+        );
     }
     lw.scopes.push(Scope {
         vars: HashMap::new(),
@@ -47,7 +62,31 @@ pub(super) fn lower_rule(
             lw.new_named(&name);
         }
     }
-    let args: Vec<Term> = arg_exprs.iter().map(|a| lw.lower_expr(a)).collect();
+    for name in computed_names {
+        if !lw.lookup_local(&name) && !lw.resolves_globally(&name) {
+            lw.new_named(&name);
+        }
+    }
+    let mut args: Vec<Term> = arg_exprs.iter().map(|a| lw.lower_expr(a)).collect();
+    // Arguments that are not patterns (template strings, calls) become a
+    // fresh variable plus a body statement comparing it, like OPA does.
+    let mut arg_checks: Vec<Literal> = Vec::new();
+    for arg in &mut args {
+        if safety::pattern_needs(arg).is_empty() {
+            continue;
+        }
+        let slot = lw.new_slot("__arg");
+        let var = Term {
+            kind: TermKind::Var(slot),
+            loc: arg.loc,
+        };
+        let original = std::mem::replace(arg, var.clone());
+        arg_checks.push(Literal {
+            loc: original.loc,
+            kind: LiteralKind::Unify(var, original),
+            with: Vec::new(),
+        });
+    }
     let mut arg_bound = BTreeSet::new();
     for arg in &args {
         safety::pattern_vars(arg, &mut arg_bound);
@@ -69,7 +108,8 @@ pub(super) fn lower_rule(
     let empty = Vec::new();
     let body_lits = rule.body.as_ref().map_or(&empty, |b| &b.literals);
     lw.open_scope(body_lits, &extra, &[]);
-    let literals = lw.lower_literals(body_lits);
+    let mut literals = lw.lower_literals(body_lits);
+    literals.extend(arg_checks.iter().cloned());
     let keys: Vec<Term> = dynamic
         .iter()
         .map(|arg| match arg {
@@ -107,7 +147,8 @@ pub(super) fn lower_rule(
         let lits = clause.body.as_ref().map_or(&empty, |b| &b.literals);
         let extra: Vec<&ast::Expr> = clause.value.iter().map(|v| &v.value).collect();
         lw.open_scope(lits, &extra, &[]);
-        let literals = lw.lower_literals(lits);
+        let mut literals = lw.lower_literals(lits);
+        literals.extend(arg_checks.iter().cloned());
         let value = match &clause.value {
             Some(v) => lw.lower_expr(&v.value),
             None => lw.constant(Value::Bool(true), clause.span),
@@ -139,8 +180,10 @@ pub(super) fn lower_rule(
         body,
         else_chain,
         loc: lw.loc(rule.span),
+        names: Arc::from(lw.names.clone()),
     };
     errors.append(&mut lw.errors);
+    mocks.append(&mut lw.mocks);
     let node = tree.ensure(&path);
     let Some(group) = tree.nodes.get_mut(node) else {
         return;

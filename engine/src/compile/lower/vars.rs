@@ -51,8 +51,9 @@ pub(super) fn collect_vars(expr: &ast::Expr, out: &mut Vec<String>) {
         }
         ExprKind::Template(t) => {
             for part in &t.parts {
-                if let ast::TemplatePart::Expr { expr: e, .. } = part {
+                if let ast::TemplatePart::Expr { expr: e, with } = part {
                     collect_vars(e, out);
+                    with.iter().for_each(|w| with_vars(w, out));
                 }
             }
         }
@@ -106,16 +107,22 @@ pub(super) fn literal_vars(
         AstLit::Every { domain, .. } => collect_vars(domain, mentioned),
     }
     for with in &lit.with {
-        let replaces_document = matches!(
-            &with.target.kind,
-            ExprKind::Var(n) if n == "input" || n == "data"
-        ) || matches!(
-            &with.target.kind,
-            ExprKind::Ref { head, .. } if matches!(&head.kind, ExprKind::Var(n) if n == "input" || n == "data")
-        );
-        if replaces_document || flat_path(&with.value).is_none() {
-            collect_vars(&with.value, mentioned);
-        }
+        with_vars(with, mentioned);
+    }
+}
+
+/// Variables a `with` replacement value mentions (a dotted name replacing
+/// a function names a function, not a variable).
+fn with_vars(with: &ast::WithModifier, mentioned: &mut Vec<String>) {
+    let replaces_document = matches!(
+        &with.target.kind,
+        ExprKind::Var(n) if n == "input" || n == "data"
+    ) || matches!(
+        &with.target.kind,
+        ExprKind::Ref { head, .. } if matches!(&head.kind, ExprKind::Var(n) if n == "input" || n == "data")
+    );
+    if replaces_document || flat_path(&with.value).is_none() {
+        collect_vars(&with.value, mentioned);
     }
 }
 

@@ -1,0 +1,476 @@
+//! `riskgate check`: evaluate release manifests and report the decision.
+//!
+//! The command does the I/O around one engine call (see [`seam`]): it
+//! discovers and reads manifests, policies and the overlay, fixes the
+//! evaluation clock, calls [`seam::evaluate`], renders the trace in the
+//! chosen format and maps it to an exit code with [`exit_code`].
+
+mod discover;
+pub mod seam;
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+use anyhow::Context;
+use riskgate_engine::trace::{Decision, EnforcementPoint, Trace};
+
+use crate::Outcome;
+use crate::policy_files;
+use crate::render::ColorChoice;
+use crate::report::{Explain, Format, ReportOptions};
+
+use discover::{Filters, Input};
+use seam::{ControlSummary, EvaluationRequest, ManifestInput, OverlayInput};
+
+/// Evaluate release manifests against risk controls.
+///
+/// Exits 0 when every manifest passes (warnings allowed unless --strict),
+/// 1 when any is denied, 2 on usage, load or evaluation errors. Manifests
+/// that load are evaluated and reported even when others fail to load.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Manifest files, directories (searched for .yaml, .yml and .json) or
+    /// glob patterns; `-` reads stdin.
+    #[arg(value_name = "PATHS", required_unless_present_any = ["list_controls", "replay_trace"])]
+    pub paths: Vec<String>,
+    /// Policy directory replacing the embedded standard library
+    /// (repeatable).
+    #[arg(long, value_name = "DIR")]
+    pub policy: Vec<PathBuf>,
+    /// Organisation overlay (YAML or JSON): thresholds, disabled or added
+    /// controls.
+    #[arg(long, value_name = "FILE")]
+    pub overlay: Option<PathBuf>,
+    /// The enforcement point to decide for.
+    #[arg(long, value_enum, default_value_t = ContextArg::Ci)]
+    pub context: ContextArg,
+    /// The evaluation clock (RFC 3339, e.g. 2026-03-01T12:00:00Z); defaults
+    /// to the current time, read once per run.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
+    pub now: Option<String>,
+    /// Output format. `pretty` unless told otherwise, also when not on a
+    /// terminal (then without colours): machine formats are always asked
+    /// for explicitly.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Pretty)]
+    pub format: Format,
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Treat warnings as denials (exit 1 when any manifest warns).
+    #[arg(long)]
+    pub strict: bool,
+    /// How much to explain: `short` shows what fails and how to fix it,
+    /// `full` every control, requirement and piece of evidence.
+    #[arg(long, value_enum, default_value_t = Explain::Short)]
+    pub explain: Explain,
+    /// Omit actual values and evidence values from the report.
+    #[arg(long)]
+    pub redact: bool,
+    /// Only check files in directories that match GLOB (repeatable).
+    #[arg(long, value_name = "GLOB", value_parser = parse_glob)]
+    pub include: Vec<glob::Pattern>,
+    /// Skip files in directories that match GLOB (repeatable).
+    #[arg(long, value_name = "GLOB", value_parser = parse_glob)]
+    pub exclude: Vec<glob::Pattern>,
+    /// List the controls of the policy set and their action at --context,
+    /// then exit.
+    #[arg(long)]
+    pub list_controls: bool,
+    /// Render a trace saved with `--format json` instead of evaluating.
+    /// Internal: used by tests until the engine is wired in.
+    #[arg(
+        long,
+        value_name = "FILE",
+        hide = true,
+        conflicts_with = "list_controls"
+    )]
+    pub replay_trace: Option<PathBuf>,
+}
+
+/// `--context` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ContextArg {
+    /// A CI check before release.
+    Ci,
+    /// Kubernetes admission.
+    Admission,
+    /// Periodic audit of what is deployed.
+    Audit,
+}
+
+impl From<ContextArg> for EnforcementPoint {
+    fn from(context: ContextArg) -> Self {
+        match context {
+            ContextArg::Ci => Self::Ci,
+            ContextArg::Admission => Self::Admission,
+            ContextArg::Audit => Self::Audit,
+        }
+    }
+}
+
+/// Parses `--now` and normalises it to UTC (`...Z`).
+fn parse_now(text: &str) -> Result<String, String> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| {
+            t.with_timezone(&chrono::Utc)
+                .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+        })
+        .map_err(|e| format!("not an RFC 3339 timestamp ({e}); example: 2026-03-01T12:00:00Z"))
+}
+
+fn parse_glob(text: &str) -> Result<glob::Pattern, String> {
+    glob::Pattern::new(text).map_err(|e| e.to_string())
+}
+
+/// The wall clock, read once per run.
+fn wall_clock() -> String {
+    chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now())
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// The exit outcome of a checked trace: [`Outcome::Error`] when any
+/// manifest could not be decided (an incomplete run never looks like a
+/// plain denial), else [`Outcome::Findings`] when any is denied (or warns
+/// under `strict`), else [`Outcome::Success`].
+pub fn exit_code(trace: &Trace, strict: bool) -> Outcome {
+    let any = |decision: Decision| trace.manifests.iter().any(|m| m.decision == decision);
+    if any(Decision::Error) {
+        Outcome::Error
+    } else if any(Decision::Deny) || (strict && any(Decision::Warn)) {
+        Outcome::Findings
+    } else {
+        Outcome::Success
+    }
+}
+
+/// Runs `riskgate check`.
+pub fn run(args: &CheckArgs, color: ColorChoice) -> Outcome {
+    match check(args, color) {
+        Ok(outcome) => outcome,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            Outcome::Error
+        }
+    }
+}
+
+fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
+    let now = args.now.clone().unwrap_or_else(wall_clock);
+    let mut input_errors = false;
+    let mut manifests = Vec::new();
+
+    let trace = if let Some(path) = &args.replay_trace {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("{}: cannot read", path.display()))?;
+        serde_json::from_str::<Trace>(&text)
+            .with_context(|| format!("{}: not a riskgate trace", path.display()))?
+    } else {
+        let policies = read_policies(&args.policy)?;
+        let overlay = args.overlay.as_deref().map(read_overlay).transpose()?;
+        if !args.list_controls {
+            let filters = Filters {
+                include: args.include.clone(),
+                exclude: args.exclude.clone(),
+            };
+            let (inputs, errors) = discover::discover(&args.paths, &filters);
+            for error in &errors {
+                eprintln!("error: {error}");
+            }
+            input_errors = !errors.is_empty();
+            for input in inputs {
+                match read_manifest(&input) {
+                    Ok(manifest) => manifests.push(manifest),
+                    Err(error) => {
+                        eprintln!("error: {error:#}");
+                        input_errors = true;
+                    }
+                }
+            }
+            if manifests.is_empty() {
+                anyhow::bail!(
+                    "no manifests found in {} (looked for .yaml, .yml and .json files)",
+                    args.paths.join(", ")
+                );
+            }
+        }
+        let request = EvaluationRequest {
+            manifests: &manifests,
+            policies: &policies,
+            policy_dirs: &args.policy,
+            overlay: overlay.as_ref(),
+            context: args.context.into(),
+            now: &now,
+            explain: args.explain,
+        };
+        if args.list_controls {
+            let controls = seam::list_controls(&request)?;
+            let text = if args.format == Format::Json {
+                controls_json(&controls)
+            } else {
+                controls_table(&controls, args.context.into())
+            };
+            write_report(args.output.as_deref(), &text)?;
+            return Ok(Outcome::Success);
+        }
+        // INTERNAL SEAM: the one call into the engine.
+        seam::evaluate(&request)?
+    };
+
+    let sources = if args.format == Format::Pretty {
+        snippet_sources(&trace, &manifests)
+    } else {
+        BTreeMap::new()
+    };
+    let options = ReportOptions {
+        color: args.format == Format::Pretty
+            && use_color(
+                color,
+                args.output.is_none() && std::io::stdout().is_terminal(),
+            ),
+        explain: args.explain,
+        redact: args.redact,
+        width: terminal_width(),
+        sources: Some(&sources),
+    };
+    write_report(
+        args.output.as_deref(),
+        &args.format.render(&trace, &options),
+    )?;
+    let outcome = exit_code(&trace, args.strict);
+    Ok(if input_errors {
+        Outcome::Error
+    } else {
+        outcome
+    })
+}
+
+fn use_color(choice: ColorChoice, terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
+/// `COLUMNS` when the shell exports it, else 100.
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse().ok())
+        .filter(|&c: &usize| c >= 40)
+        .unwrap_or(100)
+}
+
+fn read_policies(dirs: &[PathBuf]) -> anyhow::Result<Vec<policy_files::PolicySource>> {
+    let mut policies = Vec::new();
+    for dir in dirs {
+        if !dir.is_dir() {
+            anyhow::bail!("--policy {}: not a directory", dir.display());
+        }
+        for path in policy_files::collect(std::slice::from_ref(dir)) {
+            policies.push(policy_files::read(&path?)?);
+        }
+    }
+    Ok(policies)
+}
+
+fn read_overlay(path: &std::path::Path) -> anyhow::Result<OverlayInput> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("--overlay {}: cannot read", path.display()))?;
+    Ok(OverlayInput {
+        name: path.display().to_string(),
+        text,
+    })
+}
+
+fn read_manifest(input: &Input) -> anyhow::Result<ManifestInput> {
+    match input {
+        Input::Stdin => {
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .context("reading a manifest from stdin")?;
+            Ok(ManifestInput {
+                name: "-".to_owned(),
+                bytes,
+            })
+        }
+        Input::File(path) => Ok(ManifestInput {
+            name: path.display().to_string(),
+            bytes: std::fs::read(path)
+                .with_context(|| format!("{}: cannot read", path.display()))?,
+        }),
+    }
+}
+
+/// The text of every manifest file named in the trace, for snippets: from
+/// what was read for evaluation, else from disk (replayed traces).
+fn snippet_sources(trace: &Trace, manifests: &[ManifestInput]) -> BTreeMap<String, String> {
+    const MAX_SNIPPET_FILE: u64 = 16 * 1024 * 1024;
+    let mut sources = BTreeMap::new();
+    for manifest in &trace.manifests {
+        if sources.contains_key(&manifest.file) {
+            continue;
+        }
+        let text = match manifests.iter().find(|m| m.name == manifest.file) {
+            Some(input) => String::from_utf8(input.bytes.clone()).ok(),
+            None if manifest.file != "-" => std::fs::metadata(&manifest.file)
+                .ok()
+                .filter(|m| m.is_file() && m.len() <= MAX_SNIPPET_FILE)
+                .and_then(|_| std::fs::read_to_string(&manifest.file).ok()),
+            None => None,
+        };
+        if let Some(text) = text {
+            sources.insert(manifest.file.clone(), text);
+        }
+    }
+    sources
+}
+
+fn write_report(output: Option<&std::path::Path>, text: &str) -> anyhow::Result<()> {
+    match output {
+        Some(path) => std::fs::write(path, text)
+            .with_context(|| format!("{}: cannot write the report", path.display())),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth reporting.
+            match stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    Err(e).context("writing the report to stdout")
+                }
+                _ => Ok(()),
+            }
+        }
+    }
+}
+
+/// `--list-controls` as an aligned table.
+fn controls_table(controls: &[ControlSummary], context: EnforcementPoint) -> String {
+    let id_width = controls
+        .iter()
+        .map(|c| c.id.len())
+        .max()
+        .unwrap_or(2)
+        .max(2);
+    let mut out = format!(
+        "{:id_width$}  {:8}  {:8}  TITLE\n",
+        "ID",
+        context.as_str().to_ascii_uppercase(),
+        "SEVERITY"
+    );
+    for control in controls {
+        out.push_str(&format!(
+            "{:id_width$}  {:8}  {:8}  {}\n",
+            control.id, control.action, control.severity, control.title
+        ));
+    }
+    out.push_str(&format!("{} controls\n", controls.len()));
+    out
+}
+
+/// `--list-controls --format json`.
+fn controls_json(controls: &[ControlSummary]) -> String {
+    let list: Vec<serde_json::Value> = controls
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "id": c.id,
+                "title": c.title,
+                "severity": c.severity,
+                "action": c.action,
+                "risks": c.risks,
+                "policy": c.policy,
+            })
+        })
+        .collect();
+    crate::report::json::to_pretty_json(&list)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{controls_table, exit_code, parse_now};
+    use crate::Outcome;
+    use crate::report::fixtures;
+    use riskgate_engine::trace::{EnforcementPoint, Location};
+
+    #[test]
+    fn exit_codes_follow_the_worst_decision() {
+        let cases = [
+            ("passing", fixtures::passing(), false, Outcome::Success),
+            (
+                "passing strict",
+                fixtures::passing(),
+                true,
+                Outcome::Success,
+            ),
+            ("warning", fixtures::warning(), false, Outcome::Success),
+            (
+                "warning strict",
+                fixtures::warning(),
+                true,
+                Outcome::Findings,
+            ),
+            ("denied", fixtures::denied(), false, Outcome::Findings),
+            ("load error", fixtures::load_error(), false, Outcome::Error),
+            (
+                "error beats deny",
+                fixtures::everything(),
+                false,
+                Outcome::Error,
+            ),
+            (
+                "empty",
+                fixtures::trace_of(Vec::new()),
+                true,
+                Outcome::Success,
+            ),
+        ];
+        for (name, trace, strict, expected) in cases {
+            assert_eq!(exit_code(&trace, strict), expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn now_is_normalised_to_utc() {
+        assert_eq!(
+            parse_now("2026-03-01T13:30:00+01:30").unwrap(),
+            "2026-03-01T12:00:00Z"
+        );
+        assert_eq!(
+            parse_now("2026-03-01T12:00:00.250Z").unwrap(),
+            "2026-03-01T12:00:00.250Z"
+        );
+        assert!(parse_now("2026-03-01").is_err());
+    }
+
+    #[test]
+    fn control_list_is_an_aligned_table() {
+        let control = |id: &str, action: &str| super::ControlSummary {
+            id: id.into(),
+            title: format!("{id} title"),
+            severity: "high".into(),
+            action: action.into(),
+            risks: vec![],
+            policy: Location {
+                file: "<stdlib>/x.gate".into(),
+                line: 1,
+                col: 1,
+            },
+        };
+        let table = controls_table(
+            &[control("C-FAIR-01", "deny"), control("C-MON-1", "record")],
+            EnforcementPoint::Audit,
+        );
+        assert_eq!(
+            table,
+            "ID         AUDIT     SEVERITY  TITLE\n\
+             C-FAIR-01  deny      high      C-FAIR-01 title\n\
+             C-MON-1    record    high      C-MON-1 title\n\
+             2 controls\n"
+        );
+    }
+}

@@ -1,0 +1,225 @@
+//! `riskgate eval`: evaluate a Rego query against policies, data and input,
+//! with the output formats of `opa eval`.
+
+mod load;
+mod output;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use riskgate_dsl::LineIndex;
+use riskgate_engine::eval::{EvalError, EvalLimits, EvalOptions};
+use riskgate_engine::{CompileOptions, FileDiagnostic, Value};
+
+use crate::Outcome;
+use crate::render::Renderer;
+use output::{Explain, Format};
+
+/// Evaluate a Rego query.
+///
+/// Loads policies (`.rego`, `.gate`) and data documents (`.json`, `.yaml`)
+/// named by `--data`, reads `--input`, and prints every solution of the
+/// query. Exits 0 on success, 1 when `--fail`/`--fail-defined` trigger, and
+/// 2 on errors (syntax, compile, evaluation, limits).
+#[derive(Debug, clap::Args)]
+pub struct EvalArgs {
+    /// The query, e.g. `data.release.allow` or `x := data.release.deny[_]`.
+    pub query: String,
+    /// Policy or data file, or a directory of them (repeatable). Data files
+    /// merge into `data`; inside directories under their sub-directory path.
+    #[arg(short = 'd', long = "data", value_name = "PATH")]
+    pub data: Vec<PathBuf>,
+    /// The input document: a JSON or YAML file, or `-` for stdin.
+    #[arg(short = 'i', long = "input", value_name = "PATH")]
+    pub input: Option<PathBuf>,
+    /// Output format.
+    #[arg(short = 'f', long, value_enum, default_value_t = Format::Json)]
+    pub format: Format,
+    /// Accept Rego v0 syntax.
+    #[arg(long)]
+    pub v0_compatible: bool,
+    /// The time `time.now_ns()` returns, as RFC 3339 (default: now, fixed
+    /// for the whole evaluation).
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
+    /// Make builtin errors (e.g. `to_number("x")`) stop evaluation instead
+    /// of making the expression undefined.
+    #[arg(long)]
+    pub strict_builtin_errors: bool,
+    /// Exit 1 when the result is undefined (no solutions).
+    #[arg(long, conflicts_with = "fail_defined")]
+    pub fail: bool,
+    /// Exit 1 when the result is defined (at least one solution).
+    #[arg(long)]
+    pub fail_defined: bool,
+    /// Print a trace of the evaluation: only failures, or everything.
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub explain: Option<Explain>,
+    /// Stop with an error after this many evaluation steps.
+    #[arg(long, value_name = "N")]
+    pub max_steps: Option<u64>,
+    /// Stop with an error after this long (`500ms`, `2s`, `1m`).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+}
+
+/// Parses `500ms`, `2s`, `1.5s`, `1m`, `1h` or plain seconds.
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: f64 = number
+        .parse()
+        .map_err(|_| format!("invalid duration `{text}` (try 500ms, 2s, 1m)"))?;
+    let seconds = match unit {
+        "ms" => number / 1000.0,
+        "" | "s" => number,
+        "m" => number * 60.0,
+        "h" => number * 3600.0,
+        _ => {
+            return Err(format!(
+                "invalid duration unit `{unit}` (use ms, s, m or h)"
+            ));
+        }
+    };
+    Duration::try_from_secs_f64(seconds).map_err(|e| format!("invalid duration `{text}`: {e}"))
+}
+
+/// Nanoseconds since the Unix epoch for `--now`, or the wall clock.
+fn now_ns(now: Option<&str>) -> anyhow::Result<i64> {
+    match now {
+        Some(text) => chrono::DateTime::parse_from_rfc3339(text)
+            .map_err(|e| anyhow::anyhow!("--now: `{text}` is not an RFC 3339 time: {e}"))?
+            .timestamp_nanos_opt()
+            .ok_or_else(|| anyhow::anyhow!("--now: `{text}` is out of range")),
+        None => {
+            // The only wall-clock read of an evaluation.
+            let since = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default();
+            Ok(i64::try_from(since.as_nanos()).unwrap_or(i64::MAX))
+        }
+    }
+}
+
+pub fn run(args: &EvalArgs, renderer: &Renderer) -> Outcome {
+    let started = Instant::now();
+    let now = match now_ns(args.now.as_deref()) {
+        Ok(now) => now,
+        Err(error) => return usage_error(&error),
+    };
+    let options = CompileOptions {
+        v0_compatible: args.v0_compatible,
+        ..CompileOptions::default()
+    };
+    let loaded = match load::load(&args.data, options) {
+        Ok(loaded) => loaded,
+        Err(error) => return usage_error(&error),
+    };
+    let input = match &args.input {
+        Some(path) => match load::input(path) {
+            Ok(json) => Some(Value::from_json(&json)),
+            Err(error) => return usage_error(&error),
+        },
+        None => None,
+    };
+    let errors = Errors {
+        format: args.format,
+        renderer,
+        sources: &loaded.sources,
+        query: &args.query,
+    };
+    if !loaded.errors.is_empty() {
+        return errors.report(&loaded.errors, None);
+    }
+    let policy = match loaded.compiler.compile() {
+        Ok(policy) => policy,
+        Err(diagnostics) => return errors.report(&diagnostics, None),
+    };
+    let defaults = EvalLimits::default();
+    let options = EvalOptions {
+        input,
+        data: Some(Value::from_json(&loaded.data)),
+        now_ns: now,
+        limits: EvalLimits {
+            max_steps: args.max_steps.unwrap_or(defaults.max_steps),
+            deadline: args.timeout.map(|t| started + t),
+            ..defaults
+        },
+        strict_builtin_errors: args.strict_builtin_errors,
+        trace: args.explain.is_some(),
+    };
+    let out = match policy.eval_query(&args.query, &options) {
+        Ok(out) => out,
+        Err(error) => {
+            let code = (!matches!(error, EvalError::Query(_))).then(|| error.opa_code());
+            return errors.report(&error.diagnostics(), code);
+        }
+    };
+    for line in &out.prints {
+        eprintln!("{line}");
+    }
+    print!("{}", output::render(&out, args.format, args.explain));
+    let defined = !out.results.is_empty();
+    if (args.fail && !defined) || (args.fail_defined && defined) {
+        Outcome::Findings
+    } else {
+        Outcome::Success
+    }
+}
+
+fn usage_error(error: &anyhow::Error) -> Outcome {
+    eprintln!("error: {error:#}");
+    Outcome::Error
+}
+
+/// Reports compile and evaluation errors: OPA-shaped JSON on stdout with
+/// `--format json`, rendered diagnostics on stderr otherwise.
+struct Errors<'a> {
+    format: Format,
+    renderer: &'a Renderer,
+    sources: &'a std::collections::BTreeMap<Arc<str>, Arc<str>>,
+    query: &'a str,
+}
+
+impl Errors<'_> {
+    fn source(&self, file: &str) -> (String, Arc<str>) {
+        match self.sources.get(file) {
+            Some(text) => (file.to_owned(), text.clone()),
+            None => ("query".to_owned(), Arc::from(self.query)),
+        }
+    }
+
+    /// `code` overrides the OPA code of runtime errors (`eval_*_error`).
+    fn report(&self, diagnostics: &[FileDiagnostic], code: Option<&str>) -> Outcome {
+        if self.format == Format::Json {
+            let errors: Vec<serde_json::Value> = diagnostics
+                .iter()
+                .map(|d| {
+                    let (_, text) = self.source(&d.file);
+                    let at =
+                        LineIndex::new(&text).line_col(&text, d.diagnostic.primary_span().start);
+                    serde_json::json!({
+                        "code": code.unwrap_or_else(|| d.opa_code()),
+                        "message": d.diagnostic.message(),
+                        "location": {"file": &*d.file, "row": at.line, "col": at.col},
+                    })
+                })
+                .collect();
+            let json = serde_json::json!({ "errors": errors });
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            );
+        } else {
+            for d in diagnostics {
+                let (name, text) = self.source(&d.file);
+                self.renderer.emit(&name, &text, vec![d.diagnostic.clone()]);
+            }
+        }
+        Outcome::Error
+    }
+}

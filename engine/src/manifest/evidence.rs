@@ -1,0 +1,259 @@
+//! Evidence sections of the manifest: evaluations, validation, monitors,
+//! approvals, documents and waivers.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::model::{DatasetRef, Person, RiskLevel};
+use super::timestamp::Timestamp;
+
+/// One test run and the metrics it produced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Evaluation {
+    /// Id of the run, e.g. `fairness-2026q3`.
+    pub id: String,
+    /// Test suite, e.g. `performance`, `fairness`, `red_team`.
+    pub suite: Option<String>,
+    /// The dataset the run used.
+    pub dataset: Option<DatasetRef>,
+    /// When the run finished.
+    pub run_at: Option<Timestamp>,
+    /// Digest of the artifact that was tested; must equal
+    /// `identity.artifact.digest`.
+    pub artifact_digest: Option<String>,
+    /// Reference to the full report.
+    pub report_ref: Option<String>,
+    /// The metrics reported.
+    #[serde(default)]
+    pub metrics: Vec<Metric>,
+}
+
+/// A reported metric, overall and per slice (cohort).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Metric {
+    /// Metric name as the catalogue spells it, e.g. `adverse_impact_ratio`.
+    pub name: String,
+    /// The overall (un-sliced) value.
+    pub value: MetricValue,
+    /// Number of observations behind the overall value.
+    pub n: Option<u64>,
+    /// Values per slice.
+    #[serde(default)]
+    pub slices: Vec<Slice>,
+}
+
+/// A metric value for one slice.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Slice {
+    /// Slice name, `attribute=value` (e.g. `sex=female`).
+    pub name: String,
+    /// The value for the slice.
+    pub value: MetricValue,
+    /// Number of observations in the slice; below a test's `min_n` the
+    /// slice is `insufficient_data`.
+    pub n: Option<u64>,
+}
+
+/// A metric value: a number, a boolean, a string or a list of strings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum MetricValue {
+    /// A boolean (e.g. `uncertainty_or_limitations_shown_in_ui`).
+    Bool(bool),
+    /// A number.
+    Number(f64),
+    /// A string (e.g. a rating).
+    Text(String),
+    /// A list of strings (e.g. covered scopes).
+    List(Vec<String>),
+}
+
+/// Independent validation (C-GOV-04, C-GOV-05).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct Validation {
+    /// Who validated.
+    pub validator: Option<Person>,
+    /// What the validation covered, e.g. `conceptual_soundness`,
+    /// `ongoing_monitoring_plan`, `outcomes_analysis`.
+    #[serde(default)]
+    pub scope: Vec<String>,
+    /// Reference to the validation report.
+    pub report_ref: Option<String>,
+    /// Findings raised by validation or audit.
+    #[serde(default)]
+    pub findings: Vec<Finding>,
+    /// Overall rating, e.g. `satisfactory`, `satisfactory_with_findings`,
+    /// `unsatisfactory`.
+    pub rating: Option<String>,
+    /// When the validation was completed.
+    pub completed_at: Option<Timestamp>,
+    /// Digest of the artifact that was validated.
+    pub artifact_digest: Option<String>,
+}
+
+/// A validation or audit finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Finding {
+    /// Finding id.
+    pub id: String,
+    /// Short description.
+    pub title: Option<String>,
+    /// Severity.
+    pub severity: Option<RiskLevel>,
+    /// Status.
+    pub status: Option<FindingStatus>,
+    /// Remediation deadline.
+    pub due_at: Option<Timestamp>,
+    /// Reference to the remediation plan.
+    pub remediation_ref: Option<String>,
+}
+
+/// Status of a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingStatus {
+    /// Raised, no remediation under way.
+    Open,
+    /// Remediation under way; still counts as open.
+    Remediating,
+    /// Closed.
+    Closed,
+}
+
+/// A production monitor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Monitor {
+    /// Monitor id.
+    pub id: String,
+    /// Catalogue signal it implements, e.g. `score_drift`.
+    pub signal: Option<String>,
+    /// Metric it watches, e.g. `psi_score`.
+    pub metric: Option<String>,
+    /// Alert comparison, e.g. `>=`, `<`, `outside_band`.
+    pub alert_op: Option<String>,
+    /// Alert threshold.
+    pub alert_threshold: Option<MetricValue>,
+    /// How often it runs: `1m`, `hourly`, `daily`, `weekly`, `monthly`, `quarterly`.
+    pub cadence: Option<String>,
+    /// Who responds to alerts.
+    pub owner: Option<String>,
+    /// Where alerts go.
+    pub channel: Option<String>,
+    /// Last successful run (heartbeat).
+    pub last_run_at: Option<Timestamp>,
+}
+
+/// A role-bound release decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Approval {
+    /// Role from the catalogue vocabulary (`model_owner`, `model_validator`,
+    /// `risk_officer`, ...); organisations may add their own.
+    pub role: String,
+    /// Who decided.
+    pub by: Option<Person>,
+    /// When.
+    pub at: Option<Timestamp>,
+    /// The decision.
+    pub decision: Decision,
+    /// Digest of the artifact approved; must equal `identity.artifact.digest`.
+    pub artifact_digest: Option<String>,
+    /// Comment.
+    pub comment: Option<String>,
+    /// Reference to the signed approval record.
+    pub signature_ref: Option<String>,
+}
+
+/// An approval decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// Approve the release.
+    Approve,
+    /// Reject the release.
+    Reject,
+}
+
+/// A versioned document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Document {
+    /// Document type from the catalogue vocabulary (`model_card`,
+    /// `validation_report`, ...); organisations may add their own.
+    pub kind: String,
+    /// Where it is.
+    pub uri: Option<String>,
+    /// Content digest.
+    pub digest: Option<String>,
+    /// Document version.
+    pub version: Option<String>,
+    /// When it was approved.
+    pub approved_at: Option<Timestamp>,
+}
+
+/// A time-bound exception to one or more controls.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Waiver {
+    /// Waiver id.
+    pub id: String,
+    /// Control ids it covers, e.g. `C-SEC-01`.
+    #[serde(default)]
+    pub controls: Vec<String>,
+    /// Requirement ids it narrows to (all requirements when empty).
+    #[serde(default)]
+    pub requirements: Vec<String>,
+    /// Where it applies.
+    pub scope: Option<WaiverScope>,
+    /// Why the exception is needed.
+    pub justification: Option<String>,
+    /// Reference to the signed risk acceptance.
+    pub risk_acceptance: Option<String>,
+    /// Residual risk; decides the approver roles and maximum duration.
+    pub residual_risk: Option<RiskLevel>,
+    /// Machine-checkable mitigations: control ids or monitor ids that are
+    /// re-evaluated; if one fails the waiver is void.
+    #[serde(default)]
+    pub compensating_controls: Vec<String>,
+    /// Conditions attached to the waiver.
+    #[serde(default)]
+    pub conditions: Vec<String>,
+    /// Who asked for it.
+    pub requested_by: Option<Person>,
+    /// Who approved it, in which role.
+    #[serde(default)]
+    pub approved_by: Vec<WaiverApprover>,
+    /// When it was issued.
+    pub issued_at: Option<Timestamp>,
+    /// When it expires; waivers must expire.
+    pub expires_at: Option<Timestamp>,
+    /// Reference to the remediation plan.
+    pub remediation_ref: Option<String>,
+    /// Id of the waiver this one renews, if any.
+    pub renewal_of: Option<String>,
+}
+
+/// Where a waiver applies (catalogue `waiver_policy.scope_fields`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct WaiverScope {
+    /// Model id or release name.
+    pub model: Option<String>,
+    /// Version range (e.g. `>=2.0.0 <2.1.0`) or artifact digest.
+    pub version_range_or_digest: Option<String>,
+    /// Environments, e.g. `production`.
+    #[serde(default)]
+    pub environments: Vec<String>,
+    /// Cohorts (slices), e.g. `language=fr`.
+    #[serde(default)]
+    pub cohorts: Vec<String>,
+}
+
+/// An approver of a waiver.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct WaiverApprover {
+    /// Display name.
+    pub name: Option<String>,
+    /// E-mail address; identifies the principal.
+    pub email: Option<String>,
+    /// Role in which they approved, e.g. `risk_officer`.
+    pub role: String,
+    /// When.
+    pub at: Option<Timestamp>,
+}
