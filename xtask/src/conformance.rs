@@ -155,7 +155,8 @@ fn summary(riskgate: &Report, regorus: &Report) -> String {
     let _ = writeln!(
         out,
         "\n## Passed by regorus, failed by riskgate\n\nLeads for the evaluator \
-         ({only_regorus} cases):\n"
+         ({only_regorus} cases). Error cases here are often the code asymmetry: \
+         regorus passes on any error, riskgate must give the expected code.\n"
     );
     for (note, why) in riskgate.folders.values().flat_map(|f| &f.failures) {
         if regorus.passed.contains(note) {
