@@ -12,6 +12,7 @@
 mod bench;
 mod conformance;
 mod docs_site;
+mod licenses;
 mod stdlib;
 
 use std::path::{Path, PathBuf};
@@ -67,6 +68,8 @@ enum Command {
         #[arg(long, default_value = "target/man")]
         out: PathBuf,
     },
+    /// Check every dependency's licence against deny.toml (offline).
+    Licenses,
     /// Regenerate docs/cli-reference.md from the command-line definition.
     CliReference {
         /// Fail if it is stale instead of writing it.
@@ -134,6 +137,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Man { out } => {
             docs_site::man(&out)?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Licenses => {
+            let bad = licenses::violations()?;
+            for (package, licence) in &bad {
+                eprintln!("{package}: {licence} is not allowed by deny.toml");
+            }
+            if bad.is_empty() {
+                println!("every dependency's licence is allowed by deny.toml");
+            }
+            Ok(exit(bad.is_empty()))
         }
         Command::CliReference { check } => Ok(exit(docs_site::cli_reference(check)?)),
         Command::DocsSite { check } => Ok(exit(docs_site::docs_site(check)?)),
