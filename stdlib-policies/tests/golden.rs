@@ -17,7 +17,9 @@ use riskgate_engine::trace::{Decision, ManifestTrace, Status};
 
 /// Per example: the decision, and every control that is neither `pass` nor
 /// `not_applicable`, with its status (the story each example tells).
-const EXPECTED: &[(&str, Decision, &[(&str, Status)])] = &[
+type Expectation = (&'static str, Decision, &'static [(&'static str, Status)]);
+
+const EXPECTED: &[Expectation] = &[
     ("credit-scorer-pass.yaml", Decision::Pass, &[]),
     (
         "support-chatbot-fail.yaml",
@@ -67,11 +69,12 @@ fn notable(trace: &ManifestTrace) -> BTreeMap<String, Status> {
 
 #[test]
 fn every_example_is_in_the_decision_table() {
-    let mut on_disk: Vec<String> = std::fs::read_dir(support::repo_root().join("examples/manifests"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".yaml"))
-        .collect();
+    let mut on_disk: Vec<String> =
+        std::fs::read_dir(support::repo_root().join("examples/manifests"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".yaml"))
+            .collect();
     on_disk.sort();
     let mut listed: Vec<String> = EXPECTED.iter().map(|(f, _, _)| (*f).to_owned()).collect();
     listed.sort();
@@ -89,7 +92,11 @@ fn examples_have_their_documented_decisions() {
             .map(|(id, status)| ((*id).to_owned(), *status))
             .collect();
         assert_eq!(notable(&trace), expected, "{file}: controls not passing");
-        assert_eq!(trace.controls.len(), 56, "{file}: every stdlib control is reported");
+        assert_eq!(
+            trace.controls.len(),
+            56,
+            "{file}: every stdlib control is reported"
+        );
     }
 }
 
@@ -97,7 +104,11 @@ fn examples_have_their_documented_decisions() {
 fn the_fraud_release_is_denied_for_segregation_of_duties() {
     let trace = trace("fraud-sod-violation.yaml");
     let gov03 = trace.controls.iter().find(|c| c.id == "C-GOV-03").unwrap();
-    let sod = gov03.requirements.iter().find(|r| r.id == "sod_violations").unwrap();
+    let sod = gov03
+        .requirements
+        .iter()
+        .find(|r| r.id == "sod_violations")
+        .unwrap();
     assert_eq!(sod.status, Status::Fail);
     assert_eq!(sod.actual, Some(serde_json::json!(1)));
     assert!(gov03.requirements.iter().all(|r| r.waiver.is_none()));
@@ -107,20 +118,39 @@ fn the_fraud_release_is_denied_for_segregation_of_duties() {
 fn the_valid_waiver_is_cited_and_the_expired_one_is_a_finding() {
     let waived = trace("agent-with-waiver.yaml");
     let sec01 = waived.controls.iter().find(|c| c.id == "C-SEC-01").unwrap();
-    let req = sec01.requirements.iter().find(|r| r.id == "indirect_injection_asr").unwrap();
+    let req = sec01
+        .requirements
+        .iter()
+        .find(|r| r.id == "indirect_injection_asr")
+        .unwrap();
     assert_eq!(req.status, Status::Waived);
     assert_eq!(req.waiver.as_ref().unwrap().id, "WVR-2026-019");
-    assert_eq!(req.actual, Some(serde_json::json!(0.045)), "the failing value is kept");
+    assert_eq!(
+        req.actual,
+        Some(serde_json::json!(0.045)),
+        "the failing value is kept"
+    );
     assert!(waived.findings.is_empty(), "{:?}", waived.findings);
 
     let expired = trace("agent-expired-waiver.yaml");
     let codes: Vec<&str> = expired.findings.iter().map(|f| f.code.as_str()).collect();
     assert_eq!(codes, ["W3001"]);
-    let sec01 = expired.controls.iter().find(|c| c.id == "C-SEC-01").unwrap();
-    let req = sec01.requirements.iter().find(|r| r.id == "indirect_injection_asr").unwrap();
+    let sec01 = expired
+        .controls
+        .iter()
+        .find(|c| c.id == "C-SEC-01")
+        .unwrap();
+    let req = sec01
+        .requirements
+        .iter()
+        .find(|r| r.id == "indirect_injection_asr")
+        .unwrap();
     assert_eq!(req.status, Status::Fail);
     assert!(
-        req.to_pass.as_deref().unwrap_or_default().contains("WVR-2026-019"),
+        req.to_pass
+            .as_deref()
+            .unwrap_or_default()
+            .contains("WVR-2026-019"),
         "the hint names the ignored waiver: {:?}",
         req.to_pass
     );
