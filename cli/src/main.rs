@@ -16,7 +16,12 @@ use clap::{Parser, Subcommand};
 /// Rego v1 plus `risk`/`control` declarations (.gate files) and explains
 /// every decision.
 #[derive(Debug, Parser)]
-#[command(name = "riskgate", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "riskgate",
+    version,
+    about = "Policy-as-code for model risk management: check model releases against risk controls and explain every decision",
+    propagate_version = true
+)]
 struct Cli {
     /// When to use colours in diagnostics.
     #[arg(long, global = true, value_enum, default_value_t = render::ColorChoice::Auto)]
@@ -28,6 +33,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Check release manifests against risk controls and explain the decision.
+    Check(commands::check::CheckArgs),
     /// Format .rego and .gate policy files in the canonical style.
     Fmt(commands::fmt::FmtArgs),
     /// Parse policy files and report syntax errors.
@@ -38,10 +45,6 @@ enum Command {
     Explain(commands::explain::ExplainArgs),
     /// Print the JSON Schema of ModelRelease manifests.
     Schema(commands::schema::SchemaArgs),
-    /// Evaluate release manifests against risk controls.
-    // Hidden until the engine is wired behind `commands::check::seam`.
-    #[command(hide = true)]
-    Check(commands::check::CheckArgs),
 }
 
 /// Exit codes shared by every command.

@@ -150,21 +150,125 @@ fn redact_removes_values_from_every_format() {
     }
 }
 
-#[test]
-fn evaluation_is_not_wired_yet_and_says_so() {
+const POLICY: &str = "package demo\n\nrisk \"ops.rollback\" {\n\ttitle: \"No rollback\"\n\tfamily: \"operational\"\n}\n\ncontrol \"C-DEMO-01\" {\n\ttitle: \"Rollback procedure is referenced\"\n\tmitigates: [\"ops.rollback\"]\n\n\trequire field \"rollback_procedure\" {\n\t\tpath: \"spec.rollback.procedure_ref\"\n\t}\n}\n";
+
+const GOOD: &str = "apiVersion: riskgate.dev/v1alpha1\nkind: ModelRelease\nmetadata:\n  name: good\nspec:\n  rollback:\n    procedure_ref: runbooks/rollback.md\n";
+
+const BAD: &str = "apiVersion: riskgate.dev/v1alpha1\nkind: ModelRelease\nmetadata:\n  name: bad\nspec:\n  rollback:\n    previous_version: \"1.0\"\n";
+
+fn policy_dir(manifests: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("release.yaml"), "kind: ModelRelease\n").unwrap();
-    let output = riskgate(dir.path())
-        .args(["check", "release.yaml", "--now", "2026-03-01T12:00:00Z"])
+    std::fs::create_dir(dir.path().join("policy")).unwrap();
+    std::fs::write(dir.path().join("policy/demo.gate"), POLICY).unwrap();
+    std::fs::create_dir(dir.path().join("releases")).unwrap();
+    for (name, text) in manifests {
+        std::fs::write(dir.path().join("releases").join(name), text).unwrap();
+    }
+    dir
+}
+
+fn check_releases(dir: &Path, extra: &[&str]) -> std::process::Output {
+    riskgate(dir)
+        .args([
+            "check",
+            "releases",
+            "--policy",
+            "policy",
+            "--now",
+            "2026-03-01T12:00:00Z",
+        ])
+        .args(extra)
         .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("cannot evaluate manifests yet"),
-        "{}",
+        .unwrap()
+}
+
+#[test]
+fn a_failing_release_denies_with_location_and_hint() {
+    let dir = policy_dir(&[("bad.yaml", BAD)]);
+    let output = check_releases(dir.path(), &[]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let text = stdout(&output);
+    for expected in [
+        "DENY",
+        "C-DEMO-01",
+        "rollback_procedure",
+        "policy/demo.gate:12:2",
+        "spec.rollback.procedure_ref",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn a_passing_release_exits_0() {
+    let dir = policy_dir(&[("good.yaml", GOOD)]);
+    let output = check_releases(dir.path(), &[]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&output),
         stderr(&output)
     );
-    assert!(output.stdout.is_empty());
+    assert!(stdout(&output).contains("PASS"));
+}
+
+#[test]
+fn a_malformed_manifest_is_an_error_but_the_others_are_still_reported() {
+    let dir = policy_dir(&[
+        ("a-good.yaml", GOOD),
+        (
+            "b-broken.yaml",
+            "apiVersion: riskgate.dev/v1alpha1\nkind: ModelRelease\nspec:\n  rollback: [\n",
+        ),
+        ("c-bad.yaml", BAD),
+    ]);
+    let output = check_releases(dir.path(), &["--format", "json"]);
+    assert_eq!(output.status.code(), Some(2));
+    let trace: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let decisions: Vec<(&str, &str)> = trace["manifests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["file"].as_str().unwrap(), m["decision"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        decisions,
+        [
+            ("releases/a-good.yaml", "pass"),
+            ("releases/b-broken.yaml", "error"),
+            ("releases/c-bad.yaml", "deny"),
+        ]
+    );
+    let problem = &trace["manifests"][1]["problems"][0];
+    assert_eq!(problem["location"]["file"], "releases/b-broken.yaml");
+}
+
+#[test]
+fn traces_are_byte_identical_across_runs() {
+    let dir = policy_dir(&[("good.yaml", GOOD), ("bad.yaml", BAD)]);
+    let first = check_releases(dir.path(), &["--format", "json"]);
+    let second = check_releases(dir.path(), &["--format", "json"]);
+    assert_eq!(first.stdout, second.stdout);
+    assert!(!first.stdout.is_empty());
+}
+
+#[test]
+fn policy_compile_errors_are_rendered_and_exit_2() {
+    let dir = policy_dir(&[("good.yaml", GOOD)]);
+    std::fs::write(
+        dir.path().join("policy/demo.gate"),
+        POLICY.replace(
+            "mitigates: [\"ops.rollback\"]",
+            "mitigates: [\"ops.unknown\"]",
+        ),
+    )
+    .unwrap();
+    let output = check_releases(dir.path(), &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains("ops.unknown"), "{err}");
+    assert!(err.contains("policies did not compile"), "{err}");
 }
 
 #[test]
@@ -217,9 +321,9 @@ fn policy_must_be_a_directory() {
 }
 
 #[test]
-fn check_stays_hidden_until_the_engine_is_wired() {
+fn check_is_documented_in_help() {
     let output = riskgate(Path::new(".")).arg("--help").output().unwrap();
-    assert!(!stdout(&output).contains("check"));
+    assert!(stdout(&output).contains("check"));
     let output = riskgate(Path::new("."))
         .args(["check", "--help"])
         .output()
@@ -242,5 +346,5 @@ fn check_stays_hidden_until_the_engine_is_wired() {
     ] {
         assert!(help.contains(flag), "check --help lacks {flag}");
     }
-    assert!(!help.contains("--replay-trace"));
+    assert!(help.contains("--replay-trace"));
 }

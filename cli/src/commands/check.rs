@@ -77,14 +77,9 @@ pub struct CheckArgs {
     /// then exit.
     #[arg(long)]
     pub list_controls: bool,
-    /// Render a trace saved with `--format json` instead of evaluating.
-    /// Internal: used by tests until the engine is wired in.
-    #[arg(
-        long,
-        value_name = "FILE",
-        hide = true,
-        conflicts_with = "list_controls"
-    )]
+    /// Render a trace saved with `--format json` instead of evaluating
+    /// (evaluate once, then produce SARIF, JUnit, Markdown... from it).
+    #[arg(long, value_name = "FILE", conflicts_with = "list_controls")]
     pub replay_trace: Option<PathBuf>,
 }
 
@@ -201,7 +196,6 @@ fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
             overlay: overlay.as_ref(),
             context: args.context.into(),
             now: &now,
-            explain: args.explain,
         };
         if args.list_controls {
             let controls = seam::list_controls(&request)?;

@@ -14,7 +14,6 @@ use riskgate_engine::{FileDiagnostic, Value, manifest};
 
 use crate::policy_files::PolicySource;
 use crate::render::{ColorChoice, Renderer};
-use crate::report::Explain;
 
 /// A manifest file to evaluate, read but not parsed.
 #[derive(Debug, Clone)]
@@ -48,8 +47,6 @@ pub struct EvaluationRequest<'a> {
     pub context: EnforcementPoint,
     /// The evaluation clock (RFC 3339, UTC), fixed for the run.
     pub now: &'a str,
-    /// `--explain`: `full` may ask the evaluator for more detail.
-    pub explain: Explain,
 }
 
 /// One control of the policy set, for `--list-controls`.
