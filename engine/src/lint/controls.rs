@@ -117,6 +117,12 @@ fn domain(metric: &str) -> Option<Domain> {
     ];
     const COUNT: &[&str] = &["count", "days", "_ms", "latency", "items", "_n", "age"];
     let words: Vec<&str> = metric.split('_').collect();
+    // Differences between two metrics (`auc_oot_minus_auc_test`) may be
+    // negative or exceed the metrics' own range.
+    const DIFFERENCE: &[&str] = &["minus", "delta", "diff", "difference", "drop", "gap", "change"];
+    if words.iter().any(|w| DIFFERENCE.contains(w)) {
+        return None;
+    }
     if words.iter().any(|w| UNIT.contains(w)) {
         Some(Domain::Unit)
     } else if COUNT
@@ -152,9 +158,6 @@ fn thresholds(index: usize, control: &riskgate_dsl::ast::ControlDecl, out: &mut 
         }) else {
             continue;
         };
-        // A ratio that compares two rates (`x_ratio`) may exceed 1 only when
-        // it is not a plain score; flag values above 1 for ratios too, as
-        // the lint docs say.
         let Some(domain) = domain(&metric) else {
             continue;
         };
