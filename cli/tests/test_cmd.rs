@@ -34,7 +34,8 @@ const NOW: [&str; 2] = ["--now", "2026-11-26T00:00:00Z"];
 
 #[test]
 fn example_policies_pass_with_full_coverage() {
-    let (code, stdout, stderr) = riskgate(&["test", "examples/policies", "--coverage", NOW[0], NOW[1]]);
+    let (code, stdout, stderr) =
+        riskgate(&["test", "examples/policies", "--coverage", NOW[0], NOW[1]]);
     assert_eq!(code, 0, "{stderr}");
     insta::assert_snapshot!(stdout);
 }
@@ -52,7 +53,10 @@ fn json_reports_tests_golden_cases_and_coverage() {
     // Test files are not measured.
     assert_eq!(
         names,
-        ["examples/policies/admission.rego", "examples/policies/rollback.gate"]
+        [
+            "examples/policies/admission.rego",
+            "examples/policies/rollback.gate"
+        ]
     );
     assert_eq!(json["coverage"]["coverage"], 100.0);
     let first = &json["tests"][0];
@@ -65,7 +69,12 @@ fn json_reports_tests_golden_cases_and_coverage() {
 
 #[test]
 fn failures_exit_1_with_locations_prints_and_traces() {
-    let (code, stdout, _) = riskgate(&["test", "cli/tests/fixtures/test/failing", "-v", "--coverage"]);
+    let (code, stdout, _) = riskgate(&[
+        "test",
+        "cli/tests/fixtures/test/failing",
+        "-v",
+        "--coverage",
+    ]);
     assert_eq!(code, 1);
     insta::assert_snapshot!(stdout);
 }
@@ -78,14 +87,26 @@ fn without_verbose_only_failures_are_listed() {
     assert!(stdout.contains(
         "FAIL data.fixtures.limits_test.test_big_model_is_flagged (cli/tests/fixtures/test/failing/limits_test.rego:9:1)"
     ));
-    assert!(stdout.contains("4 tests: 1 passed, 2 failed, 1 errors"), "{stdout}");
+    assert!(
+        stdout.contains("4 tests: 1 passed, 2 failed, 1 errors"),
+        "{stdout}"
+    );
 }
 
 #[test]
 fn run_selects_tests_by_regex() {
-    let (code, stdout, _) = riskgate(&["test", "cli/tests/fixtures/test/failing", "--run", "small_model", "-v"]);
+    let (code, stdout, _) = riskgate(&[
+        "test",
+        "cli/tests/fixtures/test/failing",
+        "--run",
+        "small_model",
+        "-v",
+    ]);
     assert_eq!(code, 0, "{stdout}");
-    assert!(stdout.contains("1 tests: 1 passed, 0 failed, 0 errors"), "{stdout}");
+    assert!(
+        stdout.contains("1 tests: 1 passed, 0 failed, 0 errors"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -102,12 +123,23 @@ fn junit_lists_failures_and_errors() {
         .filter(|n| n.has_tag_name("failure"))
         .filter_map(|n| n.parent().and_then(|p| p.attribute("name")))
         .collect();
-    assert_eq!(failed, ["test_big_model_is_flagged", "test_value_is_not_true"]);
+    assert_eq!(
+        failed,
+        ["test_big_model_is_flagged", "test_value_is_not_true"]
+    );
 }
 
 #[test]
 fn bench_times_passing_tests() {
-    let (code, stdout, _) = riskgate(&["test", "examples/policies", "--bench", "--run", "rollback_test", "-f", "json"]);
+    let (code, stdout, _) = riskgate(&[
+        "test",
+        "examples/policies",
+        "--bench",
+        "--run",
+        "rollback_test",
+        "-f",
+        "json",
+    ]);
     assert_eq!(code, 0);
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     for test in json["tests"].as_array().unwrap() {
@@ -139,7 +171,10 @@ fn golden_cases_fail_on_drift_and_update_rewrites_them() {
 
     let (code, stdout, _) = riskgate_in(dir.path(), &["test", "policies"]);
     assert_eq!(code, 1, "{stdout}");
-    assert!(stdout.contains("FAIL golden policies/golden/credit-scorer"), "{stdout}");
+    assert!(
+        stdout.contains("FAIL golden policies/golden/credit-scorer"),
+        "{stdout}"
+    );
     let changed = |sign: &str, text: &str| {
         stdout
             .lines()
@@ -150,11 +185,15 @@ fn golden_cases_fail_on_drift_and_update_rewrites_them() {
 
     let (code, stdout, _) = riskgate_in(dir.path(), &["test", "policies", "--update"]);
     assert_eq!(code, 0, "{stdout}");
-    assert!(stdout.contains("UPDATED golden policies/golden/credit-scorer"), "{stdout}");
+    assert!(
+        stdout.contains("UPDATED golden policies/golden/credit-scorer"),
+        "{stdout}"
+    );
     let (code, _, _) = riskgate_in(dir.path(), &["test", "policies"]);
     assert_eq!(code, 0);
     // The clock of the case is kept.
-    let expected = std::fs::read_to_string(policies.join("golden/credit-scorer/expected.trace.json")).unwrap();
+    let expected =
+        std::fs::read_to_string(policies.join("golden/credit-scorer/expected.trace.json")).unwrap();
     assert!(expected.contains("\"evaluated_at\": \"2026-11-26T00:00:00Z\""));
 }
 
@@ -182,7 +221,11 @@ fn a_golden_case_without_expected_trace_is_an_error() {
 #[test]
 fn compile_errors_exit_2() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("bad.rego"), "package p\n\ntest_x if undefined_fn(1)\n").unwrap();
+    std::fs::write(
+        dir.path().join("bad.rego"),
+        "package p\n\ntest_x if undefined_fn(1)\n",
+    )
+    .unwrap();
     let (code, _, stderr) = riskgate_in(dir.path(), &["test", "."]);
     assert_eq!(code, 2);
     assert!(stderr.contains("did not compile"), "{stderr}");

@@ -107,7 +107,9 @@ pub fn diff(old: &Trace, new: &Trace) -> TraceDiff {
             result.unchanged += 1;
             continue;
         }
-        let Some(any) = after.or(before) else { continue };
+        let Some(any) = after.or(before) else {
+            continue;
+        };
         result.changed.push(ManifestChange {
             file: any.file.clone(),
             document: any.document,

@@ -121,13 +121,7 @@ impl PolicyGraph {
         graph
     }
 
-    fn node(
-        &mut self,
-        kind: NodeKind,
-        id: &str,
-        label: &str,
-        family: Option<&str>,
-    ) -> NodeIndex {
+    fn node(&mut self, kind: NodeKind, id: &str, label: &str, family: Option<&str>) -> NodeIndex {
         if let Some(index) = self.ids.get(&(kind, id.to_owned())) {
             return *index;
         }
@@ -215,7 +209,8 @@ impl PolicyGraph {
     /// Graphviz DOT.
     #[must_use]
     pub fn to_dot(&self) -> String {
-        let mut out = String::from("digraph riskgate {\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];\n");
+        let mut out =
+            String::from("digraph riskgate {\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];\n");
         let names = self.short_names();
         for node in self.nodes() {
             let shape = match node.kind {
@@ -231,14 +226,20 @@ impl PolicyGraph {
             };
             out.push_str(&format!(
                 "  {} [label=\"{label}\", {shape}];\n",
-                names.get(&(node.kind, node.id.clone())).map_or("", String::as_str)
+                names
+                    .get(&(node.kind, node.id.clone()))
+                    .map_or("", String::as_str)
             ));
         }
         for (a, b) in self.edges() {
             out.push_str(&format!(
                 "  {} -> {};\n",
-                names.get(&(a.kind, a.id.clone())).map_or("", String::as_str),
-                names.get(&(b.kind, b.id.clone())).map_or("", String::as_str)
+                names
+                    .get(&(a.kind, a.id.clone()))
+                    .map_or("", String::as_str),
+                names
+                    .get(&(b.kind, b.id.clone()))
+                    .map_or("", String::as_str)
             ));
         }
         out.push_str("}\n");
@@ -256,7 +257,11 @@ impl PolicyGraph {
                 .map_or("", String::as_str);
             let label = match node.kind {
                 NodeKind::Risk | NodeKind::Control if node.label != node.id => {
-                    format!("{}<br/>{}", mermaid_escape(&node.id), mermaid_escape(&node.label))
+                    format!(
+                        "{}<br/>{}",
+                        mermaid_escape(&node.id),
+                        mermaid_escape(&node.label)
+                    )
                 }
                 _ => mermaid_escape(&node.label),
             };
@@ -271,8 +276,12 @@ impl PolicyGraph {
         for (a, b) in self.edges() {
             out.push_str(&format!(
                 "  {} --> {}\n",
-                names.get(&(a.kind, a.id.clone())).map_or("", String::as_str),
-                names.get(&(b.kind, b.id.clone())).map_or("", String::as_str)
+                names
+                    .get(&(a.kind, a.id.clone()))
+                    .map_or("", String::as_str),
+                names
+                    .get(&(b.kind, b.id.clone()))
+                    .map_or("", String::as_str)
             ));
         }
         out.push_str("  classDef risk fill:#fde2e2,stroke:#c0392b\n  classDef control fill:#e2ecfd,stroke:#2c3e90\n");

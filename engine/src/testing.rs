@@ -157,7 +157,11 @@ pub fn run(policy: &Policy, test: &TestRule, options: &EvalOptions) -> TestResul
             };
             (outcome, out.prints, out.trace)
         }
-        Err(error) => (TestOutcome::Error(error_text(&error)), Vec::new(), Vec::new()),
+        Err(error) => (
+            TestOutcome::Error(error_text(&error)),
+            Vec::new(),
+            Vec::new(),
+        ),
     };
     TestResult {
         test: test.clone(),

@@ -16,9 +16,9 @@ use anyhow::Context as _;
 use riskgate_engine::diff::{ManifestChange, TraceDiff};
 
 use crate::Outcome;
+use crate::commands::check::ContextArg;
 use crate::commands::check::discover::{self, Filters, Input};
 use crate::commands::check::seam::{self, EvaluationRequest, ManifestInput};
-use crate::commands::check::ContextArg;
 use crate::policy_files::{self, PolicySource};
 use crate::report::json::to_pretty_json;
 
@@ -171,7 +171,15 @@ fn read_git(spec: &str, rest: &str) -> anyhow::Result<Vec<PolicySource>> {
         anyhow::bail!("{spec}: expected git:REF:PATH, e.g. git:main:policies");
     };
     let path = path.trim_end_matches('/');
-    let listing = git(&["ls-tree", "-r", "--name-only", "--full-tree", reference, "--", path])?;
+    let listing = git(&[
+        "ls-tree",
+        "-r",
+        "--name-only",
+        "--full-tree",
+        reference,
+        "--",
+        path,
+    ])?;
     let mut sources = Vec::new();
     for file in listing.lines() {
         if !policy_files::is_policy_file(std::path::Path::new(file)) {
@@ -208,7 +216,11 @@ fn label(change: &ManifestChange) -> String {
 
 fn pretty(result: &TraceDiff, old: &str, new: &str) -> String {
     let total = result.changed.len() + result.unchanged;
-    let decisions = result.changed.iter().filter(|c| c.decision_changed()).count();
+    let decisions = result
+        .changed
+        .iter()
+        .filter(|c| c.decision_changed())
+        .count();
     let mut out = format!(
         "{old} → {new}: {total} manifest{}, {} changed ({decisions} decision{}), {} unchanged\n",
         if total == 1 { "" } else { "s" },
@@ -263,7 +275,14 @@ fn markdown(result: &TraceDiff, old: &str, new: &str) -> String {
         let controls: Vec<String> = change
             .controls
             .iter()
-            .map(|c| format!("`{}` {} → {}", c.id, status(c.old_status), status(c.new_status)))
+            .map(|c| {
+                format!(
+                    "`{}` {} → {}",
+                    c.id,
+                    status(c.old_status),
+                    status(c.new_status)
+                )
+            })
             .collect();
         let _ = writeln!(
             out,
@@ -275,7 +294,11 @@ fn markdown(result: &TraceDiff, old: &str, new: &str) -> String {
         );
     }
     for change in &result.changed {
-        if change.controls.iter().all(|c| c.old_lines.is_empty() && c.new_lines.is_empty()) {
+        if change
+            .controls
+            .iter()
+            .all(|c| c.old_lines.is_empty() && c.new_lines.is_empty())
+        {
             continue;
         }
         let _ = write!(

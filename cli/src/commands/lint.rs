@@ -94,8 +94,8 @@ pub fn load_config(
     if let Some(path) = path {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("{}: cannot read", path.display()))?;
-        let file: ConfigFile =
-            toml::from_str(&text).with_context(|| format!("{}: invalid configuration", path.display()))?;
+        let file: ConfigFile = toml::from_str(&text)
+            .with_context(|| format!("{}: invalid configuration", path.display()))?;
         config.select = file.lint.select;
         config.ignore = file.lint.ignore;
         for (code, level) in file.lint.severity {
@@ -114,10 +114,16 @@ pub fn load_config(
             config.max_line_length = max;
         }
     }
-    for pattern in config.select.iter().chain(&config.ignore).chain(select).chain(ignore) {
-        let known = riskgate_dsl::diagnostics::codes::ALL.iter().any(|c| {
-            c.id.starts_with(&pattern.to_ascii_uppercase()) || c.name == pattern.as_str()
-        });
+    for pattern in config
+        .select
+        .iter()
+        .chain(&config.ignore)
+        .chain(select)
+        .chain(ignore)
+    {
+        let known = riskgate_dsl::diagnostics::codes::ALL
+            .iter()
+            .any(|c| c.id.starts_with(&pattern.to_ascii_uppercase()) || c.name == pattern.as_str());
         if !known {
             anyhow::bail!("unknown lint `{pattern}` (see docs/diagnostics.md)");
         }
@@ -149,7 +155,8 @@ fn lint(args: &LintArgs, renderer: &Renderer) -> anyhow::Result<Outcome> {
     let mut syntax_errors = false;
     let mut parsed = Vec::new();
     for source in &sources {
-        let result = riskgate_dsl::parse_module(&source.text, source.parse_options(args.v0_compatible));
+        let result =
+            riskgate_dsl::parse_module(&source.text, source.parse_options(args.v0_compatible));
         if result.has_errors() {
             syntax_errors = true;
             renderer.emit(&source.name, &source.text, result.diagnostics);
@@ -166,11 +173,14 @@ fn lint(args: &LintArgs, renderer: &Renderer) -> anyhow::Result<Outcome> {
         })
         .collect();
     let findings = riskgate_engine::lint::lint(&files, &config);
-    let texts: BTreeMap<&str, &Arc<str>> = sources.iter().map(|s| (s.name.as_str(), &s.text)).collect();
+    let texts: BTreeMap<&str, &Arc<str>> =
+        sources.iter().map(|s| (s.name.as_str(), &s.text)).collect();
     let output = match args.format {
         LintFormat::Pretty => {
             for finding in &findings {
-                let text = texts.get(&*finding.file).map_or_else(|| Arc::from(""), |t| Arc::clone(t));
+                let text = texts
+                    .get(&*finding.file)
+                    .map_or_else(|| Arc::from(""), |t| Arc::clone(t));
                 renderer.emit(&finding.file, &text, vec![finding.diagnostic.clone()]);
             }
             summary(&findings, files.len())
@@ -182,7 +192,10 @@ fn lint(args: &LintArgs, renderer: &Renderer) -> anyhow::Result<Outcome> {
     print!("{output}");
     Ok(if syntax_errors {
         Outcome::Error
-    } else if findings.iter().any(|f| f.diagnostic.severity() != Severity::Hint) {
+    } else if findings
+        .iter()
+        .any(|f| f.diagnostic.severity() != Severity::Hint)
+    {
         Outcome::Findings
     } else {
         Outcome::Success

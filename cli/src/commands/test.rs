@@ -192,7 +192,12 @@ fn test(args: &TestArgs, renderer: &Renderer) -> anyhow::Result<Outcome> {
             if !selected(&case.name) {
                 continue;
             }
-            golden_results.push(golden::run(&golden_set, &case, args.update, args.now.as_deref()));
+            golden_results.push(golden::run(
+                &golden_set,
+                &case,
+                args.update,
+                args.now.as_deref(),
+            ));
         }
     }
 
@@ -219,11 +224,7 @@ fn test(args: &TestArgs, renderer: &Renderer) -> anyhow::Result<Outcome> {
 
 /// Runs a passing test repeatedly: at least 10 times and until 200 ms
 /// have passed (at most 100 000 runs).
-fn bench(
-    policy: &riskgate_engine::Policy,
-    test: &testing::TestRule,
-    now: i64,
-) -> (u64, u128) {
+fn bench(policy: &riskgate_engine::Policy, test: &testing::TestRule, now: i64) -> (u64, u128) {
     let options = EvalOptions {
         now_ns: now,
         ..EvalOptions::default()
@@ -249,6 +250,8 @@ pub(crate) fn relative(file: &Path, roots: &[PathBuf]) -> String {
             }
         }
     }
-    file.file_name()
-        .map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned())
+    file.file_name().map_or_else(
+        || file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }

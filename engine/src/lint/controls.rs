@@ -119,7 +119,15 @@ fn domain(metric: &str) -> Option<Domain> {
     let words: Vec<&str> = metric.split('_').collect();
     // Differences between two metrics (`auc_oot_minus_auc_test`) may be
     // negative or exceed the metrics' own range.
-    const DIFFERENCE: &[&str] = &["minus", "delta", "diff", "difference", "drop", "gap", "change"];
+    const DIFFERENCE: &[&str] = &[
+        "minus",
+        "delta",
+        "diff",
+        "difference",
+        "drop",
+        "gap",
+        "change",
+    ];
     if words.iter().any(|w| DIFFERENCE.contains(w)) {
         return None;
     }
@@ -186,11 +194,13 @@ fn thresholds(index: usize, control: &riskgate_dsl::ast::ControlDecl, out: &mut 
                         format!("threshold {n} is outside the domain of metric `{metric}`"),
                     )
                     .with_primary(value.span, format!("`{metric}` is {range}"))
-                    .with_help(if domain == Domain::Unit && n > 1.0 && n <= 100.0 {
-                        format!("write the threshold as a fraction: {}", n / 100.0)
-                    } else {
-                        format!("use a threshold {range}")
-                    }),
+                    .with_help(
+                        if domain == Domain::Unit && n > 1.0 && n <= 100.0 {
+                            format!("write the threshold as a fraction: {}", n / 100.0)
+                        } else {
+                            format!("use a threshold {range}")
+                        },
+                    ),
                 });
             }
         }

@@ -17,7 +17,10 @@ const NON_DETERMINISTIC: &[(&str, &str)] = &[
     ("rand.intn", "derive the value from the release"),
     ("uuid.rfc4122", "use an id from the release"),
     ("http.send", "put the fact in the manifest or in data"),
-    ("net.lookup_ip_addr", "put the fact in the manifest or in data"),
+    (
+        "net.lookup_ip_addr",
+        "put the fact in the manifest or in data",
+    ),
     ("opa.runtime", "put configuration in data"),
 ];
 
@@ -57,7 +60,13 @@ fn always_holds(body: Option<&Body>) -> bool {
     body.is_none_or(|b| {
         b.literals.iter().all(|l| {
             l.with.is_empty()
-                && matches!(&l.kind, LiteralKind::Expr(Expr { kind: ExprKind::Bool(true), .. }))
+                && matches!(
+                    &l.kind,
+                    LiteralKind::Expr(Expr {
+                        kind: ExprKind::Bool(true),
+                        ..
+                    })
+                )
         })
     })
 }
@@ -76,7 +85,9 @@ fn unreachable_else(index: usize, rule: &Rule, out: &mut Vec<Finding>) {
                     ),
                 )
                 .with_primary(clause.span, "unreachable")
-                .with_help("the clause before it always holds; reorder the chain or give it a condition"),
+                .with_help(
+                    "the clause before it always holds; reorder the chain or give it a condition",
+                ),
             });
             return;
         }

@@ -59,7 +59,9 @@ pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                             file: index,
                             diagnostic: Diagnostic::new(
                                 &codes::SHADOWED_BUILTIN,
-                                format!("variable `{local}` has the name of a builtin or root document"),
+                                format!(
+                                    "variable `{local}` has the name of a builtin or root document"
+                                ),
                             )
                             .with_primary(span, "hides the builtin inside this rule")
                             .with_help("rename the variable"),

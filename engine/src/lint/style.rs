@@ -93,10 +93,7 @@ fn long_lines(cx: &Context<'_>, index: usize, source: &str, out: &mut Vec<Findin
                 continue;
             }
         }
-        let Some(start) = u32::try_from(n + 1)
-            .ok()
-            .and_then(|l| lines.line_start(l))
-        else {
+        let Some(start) = u32::try_from(n + 1).ok().and_then(|l| lines.line_start(l)) else {
             continue;
         };
         let end = start.saturating_add(u32::try_from(line.len()).unwrap_or(u32::MAX));

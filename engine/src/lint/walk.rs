@@ -103,7 +103,9 @@ pub fn body(b: &Body, f: &mut dyn FnMut(&Expr)) {
                 expr(value, f);
                 expr(collection, f);
             }
-            LiteralKind::Every { domain, body: b, .. } => {
+            LiteralKind::Every {
+                domain, body: b, ..
+            } => {
                 expr(domain, f);
                 body(b, f);
             }

@@ -70,14 +70,16 @@ pub fn discover(roots: &[PathBuf]) -> Vec<GoldenCase> {
         for entry in walkdir::WalkDir::new(root)
             .sort_by_file_name()
             .into_iter()
-            .filter_entry(|e| {
-                e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
-            })
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
             .filter_map(Result::ok)
         {
             let name = entry.file_name().to_string_lossy();
             if entry.file_type().is_file() && MANIFEST_NAMES.contains(&name.as_ref()) {
-                let dir = entry.path().parent().map(Path::to_path_buf).unwrap_or_default();
+                let dir = entry
+                    .path()
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default();
                 cases.push(GoldenCase {
                     name: dir.display().to_string(),
                     manifest: entry.path().to_path_buf(),
@@ -123,9 +125,10 @@ fn run_case(
     now: Option<&str>,
 ) -> anyhow::Result<GoldenStatus> {
     let expected: Option<serde_json::Value> = match std::fs::read_to_string(&case.expected) {
-        Ok(text) => Some(serde_json::from_str(&text).map_err(|e| {
-            anyhow::anyhow!("{}: not valid JSON: {e}", case.expected.display())
-        })?),
+        Ok(text) => Some(
+            serde_json::from_str(&text)
+                .map_err(|e| anyhow::anyhow!("{}: not valid JSON: {e}", case.expected.display()))?,
+        ),
         Err(_) if update => None,
         Err(_) => anyhow::bail!(
             "{} is missing (run `riskgate test --update` to create it)",
@@ -185,9 +188,10 @@ fn evaluate(
     let now_ns = super::now_ns(now)?;
     let bytes = std::fs::read(manifest_path)
         .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", manifest_path.display()))?;
-    let name = manifest_path
-        .file_name()
-        .map_or_else(|| "manifest.yaml".to_owned(), |n| n.to_string_lossy().into_owned());
+    let name = manifest_path.file_name().map_or_else(
+        || "manifest.yaml".to_owned(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let text = String::from_utf8_lossy(&bytes);
     let options = CheckOptions::new(point, now_ns);
     let traces = manifest::load_manifests_from_bytes(&name, &bytes)

@@ -58,7 +58,13 @@ fn ranges(lines: &BTreeSet<u32>) -> Vec<(u32, u32)> {
 fn ranges_text(lines: &BTreeSet<u32>) -> String {
     ranges(lines)
         .into_iter()
-        .map(|(a, b)| if a == b { a.to_string() } else { format!("{a}-{b}") })
+        .map(|(a, b)| {
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a}-{b}")
+            }
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -72,7 +78,13 @@ pub fn pretty(report: &Report, verbose: bool) -> String {
         if passed && !verbose && run.bench.is_none() {
             continue;
         }
-        let _ = write!(out, "{} {} ({})", status(run), run.result.test.full_name(), location(run));
+        let _ = write!(
+            out,
+            "{} {} ({})",
+            status(run),
+            run.result.test.full_name(),
+            location(run)
+        );
         if let Some((iterations, ns)) = run.bench {
             let _ = write!(out, "  {iterations} runs, {} per run", duration(ns));
         }
@@ -102,7 +114,12 @@ pub fn pretty(report: &Report, verbose: bool) -> String {
         if result.status == GoldenStatus::Pass && !verbose {
             continue;
         }
-        let _ = writeln!(out, "{} golden {}", golden_label(&result.status), result.case.name);
+        let _ = writeln!(
+            out,
+            "{} golden {}",
+            golden_label(&result.status),
+            result.case.name
+        );
         match &result.status {
             GoldenStatus::Fail(diff) => {
                 for line in diff.lines() {
@@ -117,7 +134,9 @@ pub fn pretty(report: &Report, verbose: bool) -> String {
     }
     let counts = Counts::of(report);
     if !out.is_empty() {
-        out.push_str("--------------------------------------------------------------------------------\n");
+        out.push_str(
+            "--------------------------------------------------------------------------------\n",
+        );
     }
     let _ = writeln!(
         out,
