@@ -2,9 +2,13 @@
 
 pub mod check;
 pub mod completions;
+pub mod diff;
 pub mod eval;
 pub mod explain;
 pub mod fmt;
 pub mod generate;
+pub mod graph;
+pub mod lint;
 pub mod parse;
 pub mod schema;
+pub mod test;

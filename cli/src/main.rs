@@ -5,6 +5,7 @@ mod commands;
 mod config;
 mod global;
 mod policy_files;
+mod policy_set;
 mod render;
 mod report;
 
@@ -58,6 +59,14 @@ enum Command {
     Explain(commands::explain::ExplainArgs),
     /// Print the JSON Schema of ModelRelease manifests.
     Schema(commands::schema::SchemaArgs),
+    /// Run policy tests (`test_*` rules) and golden trace cases.
+    Test(commands::test::TestArgs),
+    /// Lint policies: unused code, shadowing, unknown manifest fields, untested controls, ...
+    Lint(commands::lint::LintArgs),
+    /// Draw the risk → control → requirement → manifest-field graph.
+    Graph(commands::graph::GraphArgs),
+    /// Compare the decisions of two policy versions over a manifest corpus.
+    Diff(commands::diff::DiffArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(commands::completions::CompletionsArgs),
     /// Generate man pages or the markdown CLI reference (for packagers).
@@ -114,6 +123,10 @@ fn main() -> ExitCode {
         },
         Command::Completions(args) => commands::completions::run(&args, Cli::command()),
         Command::Generate(args) => commands::generate::run(&args, Cli::command()),
+        Command::Test(args) => commands::test::run(&args, &renderer),
+        Command::Lint(args) => commands::lint::run(&args, &renderer),
+        Command::Graph(args) => commands::graph::run(&args, &renderer),
+        Command::Diff(args) => commands::diff::run(&args),
     };
     outcome.into()
 }
