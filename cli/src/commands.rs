@@ -4,5 +4,6 @@ pub mod check;
 pub mod eval;
 pub mod explain;
 pub mod fmt;
+pub mod lsp;
 pub mod parse;
 pub mod schema;

@@ -45,6 +45,8 @@ enum Command {
     Explain(commands::explain::ExplainArgs),
     /// Print the JSON Schema of ModelRelease manifests.
     Schema(commands::schema::SchemaArgs),
+    /// Start the language server (stdio) for editors.
+    Lsp(commands::lsp::LspArgs),
 }
 
 /// Exit codes shared by every command.
@@ -87,6 +89,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => commands::explain::run(&args),
         Command::Schema(args) => commands::schema::run(&args),
         Command::Check(args) => commands::check::run(&args, cli.color),
+        Command::Lsp(args) => commands::lsp::run(&args),
     };
     outcome.into()
 }
