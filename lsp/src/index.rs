@@ -416,7 +416,9 @@ impl Walker {
                         })
                         .collect();
                     if name == "input" && !self.locals.contains("input") {
-                        self.out.occurrences.push(Occurrence::Input { segments: dots });
+                        self.out
+                            .occurrences
+                            .push(Occurrence::Input { segments: dots });
                     } else if let Some(mut segments) = self.head_segments(name, head.span) {
                         segments.extend(dots.into_iter().map(|(name, span)| Segment {
                             name,
@@ -505,9 +507,7 @@ impl Walker {
             .map(|n| n.text.as_str())
             .collect::<Vec<_>>()
             .join(".");
-        let name_span = func
-            .last()
-            .map_or(span, |last| first.span.cover(last.span));
+        let name_span = func.last().map_or(span, |last| first.span.cover(last.span));
         let expand = first.text == "data" || self.imports.contains_key(&first.text);
         if rest.is_empty() || expand {
             if let Some(mut segments) = self.head_segments(&first.text, first.span) {

@@ -108,7 +108,10 @@ mod tests {
         // `a := "` is 6 units, the emoji 2.
         assert_eq!(lines.position(after), Position::new(0, 8));
         assert_eq!(lines.offset(Position::new(0, 8)), after);
-        assert_eq!(lines.position(text.find('b').unwrap() as u32), Position::new(1, 0));
+        assert_eq!(
+            lines.position(text.find('b').unwrap() as u32),
+            Position::new(1, 0)
+        );
         let utf8 = Lines::new(text, &index, Encoding::Utf8);
         assert_eq!(utf8.position(after), Position::new(0, 10));
         assert_eq!(utf8.offset(Position::new(0, 10)), after);

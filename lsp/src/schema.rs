@@ -198,7 +198,10 @@ mod tests {
             .into_iter()
             .map(|f| f.name)
             .collect();
-        assert!(metric_fields.contains(&"value".to_owned()), "{metric_fields:?}");
+        assert!(
+            metric_fields.contains(&"value".to_owned()),
+            "{metric_fields:?}"
+        );
         assert!(field(&["spec", "nope"]).is_none());
     }
 }

@@ -93,14 +93,16 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
             Encoding::Utf8 => PositionEncodingKind::UTF8,
             Encoding::Utf16 => PositionEncodingKind::UTF16,
         }),
-        text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
-            open_close: Some(true),
-            change: Some(TextDocumentSyncKind::INCREMENTAL),
-            save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions {
-                include_text: Some(true),
-            })),
-            ..TextDocumentSyncOptions::default()
-        })),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
+                save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions {
+                    include_text: Some(true),
+                })),
+                ..TextDocumentSyncOptions::default()
+            },
+        )),
         hover_provider: Some(lsp_types::HoverProviderCapability::Simple(true)),
         definition_provider: Some(OneOf::Left(true)),
         references_provider: Some(OneOf::Left(true)),
@@ -250,8 +252,9 @@ impl Server<'_> {
                     for change in params.content_changes {
                         match change.range {
                             Some(range) => {
-                                let span = crate::position::Lines::new(&doc.text, &doc.index, encoding)
-                                    .span(range);
+                                let span =
+                                    crate::position::Lines::new(&doc.text, &doc.index, encoding)
+                                        .span(range);
                                 let (start, end) = (span.start as usize, span.end as usize);
                                 if doc.text.is_char_boundary(start)
                                     && doc.text.is_char_boundary(end)
@@ -288,7 +291,10 @@ impl Server<'_> {
                 let params: lsp_types::DidCloseTextDocumentParams =
                     serde_json::from_value(notification.params)?;
                 let uri = params.text_document.uri;
-                let manifest = world.docs.get(&uri).is_some_and(|d| d.kind == DocKind::Manifest);
+                let manifest = world
+                    .docs
+                    .get(&uri)
+                    .is_some_and(|d| d.kind == DocKind::Manifest);
                 if let Some(doc) = world.docs.get_mut(&uri) {
                     doc.open = false;
                     doc.version = None;

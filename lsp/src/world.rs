@@ -98,7 +98,9 @@ impl Document {
 
     /// Parse diagnostics (empty for manifests).
     pub fn parse_diagnostics(&self) -> &[Diagnostic] {
-        self.parsed.as_ref().map_or(&[], |p| p.diagnostics.as_slice())
+        self.parsed
+            .as_ref()
+            .map_or(&[], |p| p.diagnostics.as_slice())
     }
 }
 

@@ -27,7 +27,9 @@ pub fn completion(world: &mut World, params: CompletionParams) -> Option<Complet
     let DocKind::Policy(dialect) = doc.kind else {
         return None;
     };
-    let offset = doc.lines(world.encoding).offset(params.text_document_position.position) as usize;
+    let offset = doc
+        .lines(world.encoding)
+        .offset(params.text_document_position.position) as usize;
     let before = doc.text.get(..offset).unwrap_or_default().to_owned();
     let chain = trailing_chain(&before);
     if let Some(path) = chain.strip_prefix("input.") {
@@ -41,7 +43,11 @@ pub fn completion(world: &mut World, params: CompletionParams) -> Option<Complet
             let items = values
                 .into_iter()
                 .map(|(label, detail)| CompletionItem {
-                    insert_text: Some(if in_string { label.clone() } else { format!("\"{label}\"") }),
+                    insert_text: Some(if in_string {
+                        label.clone()
+                    } else {
+                        format!("\"{label}\"")
+                    }),
                     label,
                     detail,
                     kind: Some(CompletionItemKind::ENUM_MEMBER),
@@ -59,11 +65,14 @@ pub fn completion(world: &mut World, params: CompletionParams) -> Option<Complet
         items.extend(package_rules(world, &uri, alias));
         return Some(CompletionResponse::Array(items));
     }
-    for keyword in KEYWORDS.iter().chain(if dialect == riskgate_dsl::Dialect::Gate {
-        DECLARATION_KEYWORDS.iter()
-    } else {
-        [].iter()
-    }) {
+    for keyword in KEYWORDS
+        .iter()
+        .chain(if dialect == riskgate_dsl::Dialect::Gate {
+            DECLARATION_KEYWORDS.iter()
+        } else {
+            [].iter()
+        })
+    {
         items.push(CompletionItem {
             label: (*keyword).to_owned(),
             kind: Some(CompletionItemKind::KEYWORD),
@@ -72,7 +81,9 @@ pub fn completion(world: &mut World, params: CompletionParams) -> Option<Complet
     }
     items.extend(rule_names(world, &uri));
     for builtin in riskgate_engine::builtins::all() {
-        let args: Vec<String> = (1..=builtin.arity).map(|i| format!("${{{i}:x{i}}}")).collect();
+        let args: Vec<String> = (1..=builtin.arity)
+            .map(|i| format!("${{{i}:x{i}}}"))
+            .collect();
         items.push(CompletionItem {
             label: builtin.name.to_owned(),
             kind: Some(CompletionItemKind::FUNCTION),
@@ -107,7 +118,10 @@ fn input_fields(path: &str) -> Vec<CompletionItem> {
                 if !name.is_empty() {
                     segments.push(name);
                 }
-                segments.extend(std::iter::repeat_n(schema::ANY_INDEX, part.matches('[').count()));
+                segments.extend(std::iter::repeat_n(
+                    schema::ANY_INDEX,
+                    part.matches('[').count(),
+                ));
             }
             None => segments.push(part),
         }
@@ -131,7 +145,9 @@ fn input_fields(path: &str) -> Vec<CompletionItem> {
 /// `roles`, ...), looking back a few lines for multi-line lists.
 fn open_field(before: &str) -> Option<String> {
     let window_start = before.len().saturating_sub(800);
-    let window = before.get(window_start..).or_else(|| before.get(before.len()..))?;
+    let window = before
+        .get(window_start..)
+        .or_else(|| before.get(before.len()..))?;
     let bytes = window.as_bytes();
     let mut i = bytes.len();
     while i > 0 {
@@ -186,7 +202,12 @@ fn field_values(world: &mut World, field: &str) -> Option<Vec<(String, Option<St
                 .chain(riskgate_engine::manifest::ROLES.iter())
                 .copied()
                 .collect();
-            Some(roles.into_iter().map(|r| (r.to_owned(), Some("role".to_owned()))).collect())
+            Some(
+                roles
+                    .into_iter()
+                    .map(|r| (r.to_owned(), Some("role".to_owned())))
+                    .collect(),
+            )
         }
         "metric" => {
             let mut metrics = BTreeSet::new();
@@ -205,7 +226,12 @@ fn field_values(world: &mut World, field: &str) -> Option<Vec<(String, Option<St
             if metrics.is_empty() {
                 metrics.extend(stdlib_metric_names());
             }
-            Some(metrics.into_iter().map(|m| (m, Some("metric".to_owned()))).collect())
+            Some(
+                metrics
+                    .into_iter()
+                    .map(|m| (m, Some("metric".to_owned())))
+                    .collect(),
+            )
         }
         _ => None,
     }
@@ -218,7 +244,9 @@ fn stdlib_risk_ids() -> Vec<String> {
 
 /// Metric names used by the embedded standard library.
 fn stdlib_metric_names() -> BTreeSet<String> {
-    stdlib_strings(|text| text.strip_prefix("metric: \"")).into_iter().collect()
+    stdlib_strings(|text| text.strip_prefix("metric: \""))
+        .into_iter()
+        .collect()
 }
 
 fn stdlib_strings(prefix: impl Fn(&str) -> Option<&str>) -> Vec<String> {
@@ -236,7 +264,12 @@ fn stdlib_strings(prefix: impl Fn(&str) -> Option<&str>) -> Vec<String> {
 }
 
 fn import_aliases(world: &World, uri: &lsp_types::Url) -> Vec<(String, String)> {
-    let Some(module) = world.docs.get(uri).and_then(|d| d.parsed.as_ref()).map(|p| &p.module) else {
+    let Some(module) = world
+        .docs
+        .get(uri)
+        .and_then(|d| d.parsed.as_ref())
+        .map(|p| &p.module)
+    else {
         return Vec::new();
     };
     module
@@ -245,7 +278,12 @@ fn import_aliases(world: &World, uri: &lsp_types::Url) -> Vec<(String, String)> 
         .filter(|i| i.path.first().is_some_and(|r| r.text == "data"))
         .filter_map(|import| {
             let alias = import.alias.as_ref().or(import.path.last())?.text.clone();
-            let path: Vec<&str> = import.path.iter().skip(1).map(|n| n.text.as_str()).collect();
+            let path: Vec<&str> = import
+                .path
+                .iter()
+                .skip(1)
+                .map(|n| n.text.as_str())
+                .collect();
             Some((alias, path.join(".")))
         })
         .collect()
@@ -267,7 +305,11 @@ fn rule_items(world: &mut World, package: &str) -> Vec<CompletionItem> {
 }
 
 fn rule_names(world: &mut World, uri: &lsp_types::Url) -> Vec<CompletionItem> {
-    let package = world.docs.get(uri).map(|d| d.symbols.package.clone()).unwrap_or_default();
+    let package = world
+        .docs
+        .get(uri)
+        .map(|d| d.symbols.package.clone())
+        .unwrap_or_default();
     let mut items = rule_items(world, &package);
     for (alias, path) in import_aliases(world, uri) {
         items.push(CompletionItem {

@@ -8,7 +8,10 @@ use crate::index::Target;
 use crate::world::World;
 
 /// Handles `textDocument/definition`.
-pub fn definition(world: &mut World, params: GotoDefinitionParams) -> Option<GotoDefinitionResponse> {
+pub fn definition(
+    world: &mut World,
+    params: GotoDefinitionParams,
+) -> Option<GotoDefinitionResponse> {
     let uri = params.text_document_position_params.text_document.uri;
     let position = params.text_document_position_params.position;
     let (Target::Symbol(key), _) = target_at(world, &uri, position)? else {
@@ -17,7 +20,10 @@ pub fn definition(world: &mut World, params: GotoDefinitionParams) -> Option<Got
     let locations = definitions(world, &key);
     match locations.len() {
         0 => None,
-        1 => locations.into_iter().next().map(GotoDefinitionResponse::Scalar),
+        1 => locations
+            .into_iter()
+            .next()
+            .map(GotoDefinitionResponse::Scalar),
         _ => Some(GotoDefinitionResponse::Array(locations)),
     }
 }

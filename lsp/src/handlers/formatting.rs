@@ -12,7 +12,8 @@ pub fn format(world: &mut World, params: DocumentFormattingParams) -> Option<Vec
     let DocKind::Policy(dialect) = doc.kind else {
         return None;
     };
-    let formatted = riskgate_dsl::format::format_source(&doc.text, ParseOptions::new(dialect)).ok()?;
+    let formatted =
+        riskgate_dsl::format::format_source(&doc.text, ParseOptions::new(dialect)).ok()?;
     if formatted == doc.text {
         return Some(Vec::new());
     }

@@ -32,7 +32,10 @@ pub fn hover(world: &mut World, params: HoverParams) -> Option<Hover> {
         }
         Target::Symbol(key) => symbol_markdown(world, &key)?,
     };
-    let range = world.docs.get(&uri).map(|d| d.lines(world.encoding).range(span));
+    let range = world
+        .docs
+        .get(&uri)
+        .map(|d| d.lines(world.encoding).range(span));
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,

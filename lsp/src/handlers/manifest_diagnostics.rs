@@ -45,7 +45,12 @@ pub fn policy_set(world: &mut World) -> Option<PolicySet> {
 /// Checks every `ModelRelease` document of a manifest file; `None` when
 /// the document is not a release manifest.
 pub fn traces(world: &mut World, uri: &Url) -> Option<Vec<(LoadedManifest, ManifestTrace)>> {
-    let text = world.docs.get(uri).filter(|d| d.is_release_manifest())?.text.clone();
+    let text = world
+        .docs
+        .get(uri)
+        .filter(|d| d.is_release_manifest())?
+        .text
+        .clone();
     let set = policy_set(world)?;
     let options = CheckOptions::new(EnforcementPoint::Ci, world.now_ns());
     Some(
@@ -66,23 +71,30 @@ pub fn check(world: &mut World, uri: &Url) -> Option<PublishDiagnosticsParams> {
     let lines = doc.lines(world.encoding);
     let mut out = Vec::new();
     for (loaded, trace) in &checked {
-        out.extend(loaded.diagnostics.iter().map(|d| diagnostics::to_lsp(d, uri, &lines)));
+        out.extend(
+            loaded
+                .diagnostics
+                .iter()
+                .map(|d| diagnostics::to_lsp(d, uri, &lines)),
+        );
         let fallback = loaded
             .positions
             .get("/spec")
             .and_then(|p| p.key_span)
             .unwrap_or(Span::new(loaded.span.start, loaded.span.start));
         for control in &trace.controls {
-            for requirement in control.requirements.iter().filter(|r| r.status.is_failing()) {
+            for requirement in control
+                .requirements
+                .iter()
+                .filter(|r| r.status.is_failing())
+            {
                 let span = requirement
                     .evidence
                     .iter()
                     .find_map(|e| pointer_span(&loaded.positions, &e.pointer))
                     .unwrap_or(fallback);
-                let mut message = format!(
-                    "{} {}: {}",
-                    control.id, requirement.id, requirement.message
-                );
+                let mut message =
+                    format!("{} {}: {}", control.id, requirement.id, requirement.message);
                 if let Some(hint) = &requirement.to_pass {
                     message.push_str(&format!("\nto pass: {hint}"));
                 }
@@ -140,7 +152,10 @@ fn line_range(lines: &Lines<'_>, text: &str, span: Span) -> lsp_types::Range {
 
 /// Hover on a key of a manifest: the field's schema documentation.
 pub fn hover(world: &mut World, uri: &Url, position: Position) -> Option<Hover> {
-    let doc = world.docs.get(uri).filter(|d| d.kind == DocKind::Manifest)?;
+    let doc = world
+        .docs
+        .get(uri)
+        .filter(|d| d.kind == DocKind::Manifest)?;
     let lines = doc.lines(world.encoding);
     let offset = lines.offset(position);
     for loaded in load_manifests(uri.as_str(), &doc.text) {
@@ -152,7 +167,13 @@ pub fn hover(world: &mut World, uri: &Url, position: Position) -> Option<Hover> 
             let path: Vec<&str> = pointer
                 .split('/')
                 .skip(1)
-                .map(|s| if s.parse::<usize>().is_ok() { schema::ANY_INDEX } else { s })
+                .map(|s| {
+                    if s.parse::<usize>().is_ok() {
+                        schema::ANY_INDEX
+                    } else {
+                        s
+                    }
+                })
                 .collect();
             let field = schema::field(&path)?;
             return Some(Hover {

@@ -3,14 +3,19 @@
 
 use std::collections::HashMap;
 
-use lsp_types::{PrepareRenameResponse, RenameParams, TextDocumentPositionParams, TextEdit, WorkspaceEdit};
+use lsp_types::{
+    PrepareRenameResponse, RenameParams, TextDocumentPositionParams, TextEdit, WorkspaceEdit,
+};
 
 use crate::handlers::target_at;
 use crate::index::{Key, Target};
 use crate::world::World;
 
 /// Handles `textDocument/prepareRename`: only rule names can be renamed.
-pub fn prepare(world: &mut World, params: TextDocumentPositionParams) -> Option<PrepareRenameResponse> {
+pub fn prepare(
+    world: &mut World,
+    params: TextDocumentPositionParams,
+) -> Option<PrepareRenameResponse> {
     let (target, span) = target_at(world, &params.text_document.uri, params.position)?;
     if !matches!(target, Target::Symbol(Key::Rule { .. })) {
         return None;
@@ -38,13 +43,18 @@ pub enum RenameError {
 ///
 /// # Errors
 /// When the new name is not an identifier or the cursor is not on a rule.
-pub fn rename(world: &mut World, params: RenameParams) -> Result<Option<WorkspaceEdit>, RenameError> {
+pub fn rename(
+    world: &mut World,
+    params: RenameParams,
+) -> Result<Option<WorkspaceEdit>, RenameError> {
     let new_name = params.new_name;
     let valid = new_name
         .chars()
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && new_name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        && new_name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_');
     if !valid {
         return Err(RenameError::InvalidName(new_name));
     }

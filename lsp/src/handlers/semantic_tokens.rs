@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use lsp_types::{
-    SemanticToken, SemanticTokenModifier, SemanticTokenType, SemanticTokens,
-    SemanticTokensLegend, SemanticTokensParams, SemanticTokensResult,
+    SemanticToken, SemanticTokenModifier, SemanticTokenType, SemanticTokens, SemanticTokensLegend,
+    SemanticTokensParams, SemanticTokensResult,
 };
 use riskgate_dsl::Span;
 use riskgate_dsl::ast::{ControlMember, Item, Rule};
@@ -72,11 +72,6 @@ fn classified(doc: &Document) -> BTreeMap<u32, (u32, u32, u32)> {
     let mut put = |span: Span, kind: u32, modifiers: u32| {
         map.insert(span.start, (span.len(), kind, modifiers));
     };
-    if let Some(package) = &parsed.module.package {
-        for name in &package.path {
-            put(name.span, NAMESPACE, 0);
-        }
-    }
     for occurrence in &doc.symbols.occurrences {
         match occurrence {
             Occurrence::Path {
@@ -85,12 +80,17 @@ fn classified(doc: &Document) -> BTreeMap<u32, (u32, u32, u32)> {
                 let last = segments.len().saturating_sub(1);
                 for (i, segment) in segments.iter().enumerate() {
                     if let Some(span) = segment.span {
-                        let kind = match (i == last, builtin.is_some()) {
-                            (true, true) => FUNCTION,
-                            (true, false) => VARIABLE,
-                            (false, _) => NAMESPACE,
+                        let (kind, modifiers) = match (i == last, builtin) {
+                            (true, Some(name))
+                                if riskgate_engine::builtins::lookup(name).is_some() =>
+                            {
+                                (FUNCTION, DEFAULT_LIBRARY)
+                            }
+                            (true, Some(_)) => (FUNCTION, 0),
+                            (true, None) => (VARIABLE, 0),
+                            (false, _) => (NAMESPACE, 0),
                         };
-                        put(span, kind, 0);
+                        put(span, kind, modifiers);
                     }
                 }
             }
@@ -103,9 +103,28 @@ fn classified(doc: &Document) -> BTreeMap<u32, (u32, u32, u32)> {
             Occurrence::Risk { .. } | Occurrence::Control { .. } => {}
         }
     }
+    let paths = parsed
+        .module
+        .package
+        .iter()
+        .flat_map(|p| p.path.iter())
+        .chain(
+            parsed
+                .module
+                .imports
+                .iter()
+                .flat_map(|i| i.path.iter().skip(1)),
+        );
+    for name in paths {
+        put(name.span, NAMESPACE, 0);
+    }
     let mut rule = |rule: &Rule| {
         let name = &rule.head.reference.name;
-        let kind = if rule.head.args.is_some() { FUNCTION } else { VARIABLE };
+        let kind = if rule.head.args.is_some() {
+            FUNCTION
+        } else {
+            VARIABLE
+        };
         put(name.span, kind, DECLARATION);
     };
     for item in &parsed.module.items {
@@ -170,8 +189,14 @@ fn tokens(doc: &Document, lines: &Lines<'_>) -> Vec<SemanticToken> {
             let word = doc.text.get(start..i).unwrap_or_default();
             let after_dot = start > 0 && at(start - 1) == b'.';
             let before_dot = at(i) == b'.' && at(i + 1) != b'.';
-            let line_start = doc.text.get(..start).map_or(0, |t| t.rfind('\n').map_or(0, |n| n + 1));
-            let first_on_line = doc.text.get(line_start..start).is_some_and(|t| t.trim().is_empty());
+            let line_start = doc
+                .text
+                .get(..start)
+                .map_or(0, |t| t.rfind('\n').map_or(0, |n| n + 1));
+            let first_on_line = doc
+                .text
+                .get(line_start..start)
+                .is_some_and(|t| t.trim().is_empty());
             let prev_word = doc
                 .text
                 .get(line_start..start)
@@ -211,7 +236,9 @@ fn encode(text: &str, lines: &Lines<'_>, raw: &[(u32, u32, u32, u32)]) -> Vec<Se
     for &(start, end, kind, modifiers) in raw {
         let mut piece_start = start;
         while piece_start < end {
-            let rest = text.get(piece_start as usize..end as usize).unwrap_or_default();
+            let rest = text
+                .get(piece_start as usize..end as usize)
+                .unwrap_or_default();
             let piece_end = rest.find('\n').map_or(end, |n| piece_start + n as u32);
             let from = lines.position(piece_start);
             let to = lines.position(piece_end);

@@ -22,14 +22,30 @@ pub fn document_symbols(
     let mut out = Vec::new();
     if let Some(package) = &module.package {
         let name: Vec<&str> = package.path.iter().map(|n| n.text.as_str()).collect();
-        out.push(symbol(&lines, name.join("."), None, SymbolKind::NAMESPACE, package.span, package.span, None));
+        out.push(symbol(
+            &lines,
+            name.join("."),
+            None,
+            SymbolKind::NAMESPACE,
+            package.span,
+            package.span,
+            None,
+        ));
     }
     for item in &module.items {
         match item {
             Item::Rule(rule) => out.push(rule_symbol(&lines, rule)),
             Item::Risk(risk) => {
                 let title = field_string(&risk.fields, "title");
-                out.push(symbol(&lines, risk.id.text.clone(), title, SymbolKind::CONSTANT, risk.span, risk.id.span, None));
+                out.push(symbol(
+                    &lines,
+                    risk.id.text.clone(),
+                    title,
+                    SymbolKind::CONSTANT,
+                    risk.span,
+                    risk.id.span,
+                    None,
+                ));
             }
             Item::Control(control) => {
                 let mut children = Vec::new();
@@ -61,7 +77,15 @@ pub fn document_symbols(
                         ControlMember::Field(_) => {}
                     }
                 }
-                out.push(symbol(&lines, control.id.text.clone(), title, SymbolKind::CLASS, control.span, control.id.span, Some(children)));
+                out.push(symbol(
+                    &lines,
+                    control.id.text.clone(),
+                    title,
+                    SymbolKind::CLASS,
+                    control.span,
+                    control.id.span,
+                    Some(children),
+                ));
             }
         }
     }
@@ -69,10 +93,13 @@ pub fn document_symbols(
 }
 
 fn field_string(fields: &[riskgate_dsl::ast::Field], name: &str) -> Option<String> {
-    fields.iter().find(|f| f.name.text == name).and_then(|f| match &f.value.kind {
-        riskgate_dsl::ast::ExprKind::String(s) => Some(s.value.clone()),
-        _ => None,
-    })
+    fields
+        .iter()
+        .find(|f| f.name.text == name)
+        .and_then(|f| match &f.value.kind {
+            riskgate_dsl::ast::ExprKind::String(s) => Some(s.value.clone()),
+            _ => None,
+        })
 }
 
 fn rule_symbol(lines: &Lines<'_>, rule: &Rule) -> DocumentSymbol {
@@ -83,10 +110,21 @@ fn rule_symbol(lines: &Lines<'_>, rule: &Rule) -> DocumentSymbol {
         SymbolKind::VARIABLE
     };
     let detail = rule.is_default.then(|| "default".to_owned());
-    symbol(lines, name.text.clone(), detail, kind, rule.span, name.span, None)
+    symbol(
+        lines,
+        name.text.clone(),
+        detail,
+        kind,
+        rule.span,
+        name.span,
+        None,
+    )
 }
 
-#[expect(deprecated, reason = "DocumentSymbol::deprecated must still be initialised")]
+#[expect(
+    deprecated,
+    reason = "DocumentSymbol::deprecated must still be initialised"
+)]
 fn symbol(
     lines: &Lines<'_>,
     name: String,
@@ -128,17 +166,25 @@ pub fn workspace_symbols(
                 DefKind::Risk => SymbolKind::CONSTANT,
                 DefKind::Control => SymbolKind::CLASS,
             };
-            #[expect(deprecated, reason = "SymbolInformation::deprecated must still be initialised")]
+            #[expect(
+                deprecated,
+                reason = "SymbolInformation::deprecated must still be initialised"
+            )]
             out.push(SymbolInformation {
                 name: def.name.clone(),
                 kind,
                 tags: None,
                 deprecated: None,
                 location: Location::new(uri.clone(), lines.range(def.name_span)),
-                container_name: (!doc.symbols.package.is_empty()).then(|| doc.symbols.package.clone()),
+                container_name: (!doc.symbols.package.is_empty())
+                    .then(|| doc.symbols.package.clone()),
             });
         }
     }
-    out.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.location.uri.cmp(&b.location.uri)));
+    out.sort_by(|a, b| {
+        a.name
+            .cmp(&b.name)
+            .then_with(|| a.location.uri.cmp(&b.location.uri))
+    });
     Some(out)
 }
