@@ -109,7 +109,8 @@ impl Document {
 pub struct Analysis {
     /// The policy set, when every parsed file compiled.
     pub set: Option<PolicySet>,
-    /// Compile diagnostics by file name (a document URI or `stdlib/…`).
+    /// Compile diagnostics and lint findings by file name (a document URI
+    /// or `stdlib/…`).
     pub diagnostics: BTreeMap<String, Vec<Diagnostic>>,
     /// Whether the embedded standard library is part of the set.
     pub with_stdlib: bool,
@@ -295,6 +296,25 @@ fn compile(docs: &BTreeMap<Url, Document>) -> Analysis {
     };
     if files.is_empty() {
         return analysis;
+    }
+    let modules: Vec<riskgate_engine::lint::LintFile<'_>> = policies
+        .iter()
+        .filter_map(|(uri, d)| {
+            let parsed = d.parsed.as_ref().filter(|p| !p.has_errors())?;
+            Some(riskgate_engine::lint::LintFile {
+                name: uri.as_str(),
+                source: &d.text,
+                module: &parsed.module,
+            })
+        })
+        .collect();
+    let lint_config = riskgate_engine::lint::LintConfig::default();
+    for finding in riskgate_engine::lint::lint(&modules, &lint_config) {
+        analysis
+            .diagnostics
+            .entry(finding.file.to_string())
+            .or_default()
+            .push(finding.diagnostic);
     }
     match PolicySet::compile(&files, &ControlsOptions::default()) {
         Ok(set) => analysis.set = Some(set),

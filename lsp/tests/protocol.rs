@@ -529,3 +529,19 @@ fn utf8_positions_are_negotiated() {
         json!({ "start": { "line": 3, "character": 13 }, "end": { "line": 3, "character": 18 } })
     );
 }
+
+#[test]
+fn lint_findings_are_published_with_their_codes() {
+    let ws = workspace();
+    let mut client = Client::start(ws.path());
+    let source =
+        "package acme.lint\n\nallow if input.spec.no_such_field == 1\n\nf(x, unused) := x\n";
+    let uri = client.open("policies/lint.rego", Some(source));
+    let published = client.diagnostics(&uri);
+    let found: Vec<_> = published
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.clone(), d.range.start.line, d.severity))
+        .collect();
+    insta::assert_json_snapshot!(found);
+}
