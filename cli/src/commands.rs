@@ -9,6 +9,7 @@ pub mod fmt;
 pub mod generate;
 pub mod graph;
 pub mod lint;
+pub mod lsp;
 pub mod parse;
 pub mod schema;
 pub mod test;

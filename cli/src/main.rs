@@ -59,6 +59,8 @@ enum Command {
     Explain(commands::explain::ExplainArgs),
     /// Print the JSON Schema of ModelRelease manifests.
     Schema(commands::schema::SchemaArgs),
+    /// Start the language server (stdio) for editors.
+    Lsp(commands::lsp::LspArgs),
     /// Run policy tests (`test_*` rules) and golden trace cases.
     Test(commands::test::TestArgs),
     /// Lint policies: unused code, shadowing, unknown manifest fields, untested controls, ...
@@ -123,6 +125,7 @@ fn main() -> ExitCode {
         },
         Command::Completions(args) => commands::completions::run(&args, Cli::command()),
         Command::Generate(args) => commands::generate::run(&args, Cli::command()),
+        Command::Lsp(args) => commands::lsp::run(&args),
         Command::Test(args) => commands::test::run(&args, &renderer),
         Command::Lint(args) => commands::lint::run(&args, &renderer),
         Command::Graph(args) => commands::graph::run(&args, &renderer),

@@ -1,0 +1,332 @@
+//! The server's state: every known document (open in the editor or read
+//! from the workspace), its parse and index, and the compiled policy set,
+//! recomputed lazily after changes.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use lsp_types::Url;
+use riskgate_dsl::{Diagnostic, Dialect, LineIndex, ParseOptions, ParsedModule};
+use riskgate_engine::controls::{ControlSet, ControlsOptions, PolicySet};
+
+use crate::index::{FileIndex, Occurrence, Symbols, index_module};
+use crate::position::{Encoding, Lines};
+
+/// Largest file the server reads from disk while scanning the workspace.
+const MAX_SCAN_BYTES: u64 = 4 * 1024 * 1024;
+
+/// What a document is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocKind {
+    /// A `.rego` or `.gate` policy.
+    Policy(Dialect),
+    /// A YAML or JSON file (a release manifest when it says `ModelRelease`).
+    Manifest,
+}
+
+impl DocKind {
+    /// The kind of a file, by extension; `None` for files the server ignores.
+    #[must_use]
+    pub fn for_path(path: &str) -> Option<Self> {
+        let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+        match ext.as_deref() {
+            Some("rego") => Some(DocKind::Policy(Dialect::Rego)),
+            Some("gate") => Some(DocKind::Policy(Dialect::Gate)),
+            Some("yaml" | "yml" | "json") => Some(DocKind::Manifest),
+            _ => None,
+        }
+    }
+}
+
+/// One document with everything derived from its text.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The text.
+    pub text: String,
+    /// The editor's version, when open.
+    pub version: Option<i32>,
+    /// Whether the editor has it open.
+    pub open: bool,
+    /// Policy or manifest.
+    pub kind: DocKind,
+    /// Line starts of `text`.
+    pub index: LineIndex,
+    /// The parse, for policies.
+    pub parsed: Option<ParsedModule>,
+    /// Definitions and references, for policies.
+    pub symbols: FileIndex,
+}
+
+impl Document {
+    /// A document of `kind` with `text`, parsed and indexed.
+    #[must_use]
+    pub fn new(kind: DocKind, text: String, version: Option<i32>, open: bool) -> Self {
+        let mut doc = Document {
+            index: LineIndex::new(&text),
+            text,
+            version,
+            open,
+            kind,
+            parsed: None,
+            symbols: FileIndex::default(),
+        };
+        doc.reparse();
+        doc
+    }
+
+    /// Recomputes the line index, parse and symbols after a text change.
+    pub fn reparse(&mut self) {
+        self.index = LineIndex::new(&self.text);
+        if let DocKind::Policy(dialect) = self.kind {
+            let parsed = riskgate_dsl::parse_module(&self.text, ParseOptions::new(dialect));
+            self.symbols = index_module(&parsed.module);
+            self.parsed = Some(parsed);
+        }
+    }
+
+    /// Position conversions for this document.
+    #[must_use]
+    pub fn lines(&self, encoding: Encoding) -> Lines<'_> {
+        Lines::new(&self.text, &self.index, encoding)
+    }
+
+    /// Whether this is a `ModelRelease` manifest.
+    #[must_use]
+    pub fn is_release_manifest(&self) -> bool {
+        self.kind == DocKind::Manifest && self.text.contains("ModelRelease")
+    }
+
+    /// Parse diagnostics (empty for manifests).
+    pub fn parse_diagnostics(&self) -> &[Diagnostic] {
+        self.parsed
+            .as_ref()
+            .map_or(&[], |p| p.diagnostics.as_slice())
+    }
+}
+
+/// The compiled workspace.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    /// The policy set, when every parsed file compiled.
+    pub set: Option<PolicySet>,
+    /// Compile diagnostics and lint findings by file name (a document URI
+    /// or `stdlib/…`).
+    pub diagnostics: BTreeMap<String, Vec<Diagnostic>>,
+    /// Whether the embedded standard library is part of the set.
+    pub with_stdlib: bool,
+}
+
+impl Analysis {
+    /// The declared risks and controls (empty when compilation failed).
+    #[must_use]
+    pub fn controls(&self) -> Option<&ControlSet> {
+        self.set.as_ref().map(PolicySet::controls)
+    }
+}
+
+/// All state of a running server.
+#[derive(Debug, Default)]
+pub struct World {
+    /// How positions are counted.
+    pub encoding: Encoding,
+    /// The workspace folder, when the client gave one.
+    pub root: Option<PathBuf>,
+    /// Every known document by URI.
+    pub docs: BTreeMap<Url, Document>,
+    /// URIs whose last published diagnostics were not empty.
+    pub published: BTreeSet<Url>,
+    /// A fixed evaluation clock (nanoseconds since the epoch) for manifest
+    /// checks; the system clock when `None`.
+    pub fixed_now_ns: Option<i64>,
+    analysis: Option<Analysis>,
+    symbols: Option<Symbols>,
+}
+
+impl World {
+    /// An empty world.
+    #[must_use]
+    pub fn new(encoding: Encoding, root: Option<PathBuf>) -> Self {
+        Self {
+            encoding,
+            root,
+            ..Self::default()
+        }
+    }
+
+    /// The evaluation clock for manifest checks.
+    #[must_use]
+    pub fn now_ns(&self) -> i64 {
+        self.fixed_now_ns.unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+        })
+    }
+
+    /// Reads every policy and manifest file under the root (once, at start).
+    pub fn scan_workspace(&mut self) {
+        let Some(root) = self.root.clone() else {
+            return;
+        };
+        let walker = walkdir::WalkDir::new(&root)
+            .follow_links(false)
+            .into_iter()
+            .filter_entry(|entry| {
+                let name = entry.file_name().to_string_lossy();
+                entry.depth() == 0
+                    || !(name.starts_with('.') || name == "target" || name == "node_modules")
+            });
+        for entry in walker.flatten() {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            self.load_from_disk(entry.path());
+        }
+    }
+
+    /// Reads one file from disk unless it is open; ignores files of other
+    /// kinds, large files and manifests that are not `ModelRelease`s.
+    pub fn load_from_disk(&mut self, path: &Path) {
+        let Some(kind) = DocKind::for_path(&path.to_string_lossy()) else {
+            return;
+        };
+        let Ok(uri) = Url::from_file_path(path) else {
+            return;
+        };
+        if self.docs.get(&uri).is_some_and(|d| d.open) {
+            return;
+        }
+        let small = std::fs::metadata(path).is_ok_and(|m| m.len() <= MAX_SCAN_BYTES);
+        let text = small.then(|| std::fs::read_to_string(path).ok()).flatten();
+        match text {
+            Some(text) if kind != DocKind::Manifest || text.contains("ModelRelease") => {
+                self.docs
+                    .insert(uri, Document::new(kind, text, None, false));
+            }
+            _ => {
+                self.docs.remove(&uri);
+            }
+        }
+        self.invalidate();
+    }
+
+    /// Forgets a file deleted on disk (unless open).
+    pub fn remove(&mut self, uri: &Url) {
+        if self.docs.get(uri).is_some_and(|d| !d.open) {
+            self.docs.remove(uri);
+            self.invalidate();
+        }
+    }
+
+    /// Marks derived state stale after a change.
+    pub fn invalidate(&mut self) {
+        self.analysis = None;
+        self.symbols = None;
+    }
+
+    /// Whether the compiled state is stale.
+    #[must_use]
+    pub fn is_stale(&self) -> bool {
+        self.analysis.is_none()
+    }
+
+    /// The resolution table over all policy files.
+    pub fn symbols(&mut self) -> &Symbols {
+        self.symbols
+            .get_or_insert_with(|| Symbols::build(self.docs.values().map(|d| &d.symbols)))
+    }
+
+    /// The compiled workspace, compiling when stale.
+    pub fn analysis(&mut self) -> &Analysis {
+        if self.analysis.is_none() {
+            self.analysis = Some(compile(&self.docs));
+        }
+        self.analysis.get_or_insert_with(Analysis::default)
+    }
+
+    /// The compiled workspace if it is up to date.
+    #[must_use]
+    pub fn cached_analysis(&self) -> Option<&Analysis> {
+        self.analysis.as_ref()
+    }
+
+    /// A policy document and the symbol table, together.
+    pub fn doc_and_symbols(&mut self, uri: &Url) -> Option<(&Document, &Symbols)> {
+        self.symbols();
+        let symbols = self.symbols.as_ref()?;
+        Some((self.docs.get(uri)?, symbols))
+    }
+}
+
+/// Compiles every policy document that parsed cleanly, plus the embedded
+/// standard library when the workspace uses it and does not define it.
+fn compile(docs: &BTreeMap<Url, Document>) -> Analysis {
+    let policies: Vec<(&Url, &Document)> = docs
+        .iter()
+        .filter(|(_, d)| matches!(d.kind, DocKind::Policy(_)))
+        .collect();
+    let defines_stdlib = policies
+        .iter()
+        .any(|(_, d)| d.symbols.package == "stdlib" || d.symbols.package.starts_with("stdlib."));
+    let uses_stdlib = policies.iter().any(|(_, d)| {
+        d.symbols.occurrences.iter().any(|o| match o {
+            Occurrence::Path { segments, .. } => {
+                segments.first().is_some_and(|s| s.name == "stdlib")
+            }
+            Occurrence::Control { .. } => true,
+            _ => false,
+        })
+    });
+    let with_stdlib = uses_stdlib && !defines_stdlib;
+    let mut files: Vec<(&str, &str)> = policies
+        .iter()
+        .filter(|(_, d)| d.parsed.as_ref().is_some_and(|p| !p.has_errors()))
+        .map(|(uri, d)| (uri.as_str(), d.text.as_str()))
+        .collect();
+    if with_stdlib {
+        files.extend(
+            riskgate_stdlib_policies::POLICY_FILES
+                .iter()
+                .map(|f| (f.path, f.source)),
+        );
+    }
+    let mut analysis = Analysis {
+        with_stdlib,
+        ..Analysis::default()
+    };
+    if files.is_empty() {
+        return analysis;
+    }
+    let modules: Vec<riskgate_engine::lint::LintFile<'_>> = policies
+        .iter()
+        .filter_map(|(uri, d)| {
+            let parsed = d.parsed.as_ref().filter(|p| !p.has_errors())?;
+            Some(riskgate_engine::lint::LintFile {
+                name: uri.as_str(),
+                source: &d.text,
+                module: &parsed.module,
+            })
+        })
+        .collect();
+    let lint_config = riskgate_engine::lint::LintConfig::default();
+    for finding in riskgate_engine::lint::lint(&modules, &lint_config) {
+        analysis
+            .diagnostics
+            .entry(finding.file.to_string())
+            .or_default()
+            .push(finding.diagnostic);
+    }
+    match PolicySet::compile(&files, &ControlsOptions::default()) {
+        Ok(set) => analysis.set = Some(set),
+        Err(diagnostics) => {
+            for d in diagnostics {
+                analysis
+                    .diagnostics
+                    .entry(d.file.to_string())
+                    .or_default()
+                    .push(d.diagnostic);
+            }
+        }
+    }
+    analysis
+}

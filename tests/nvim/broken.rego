@@ -1,0 +1,5 @@
+package smoke
+
+allow if {
+	input.user ==
+}
