@@ -3,6 +3,7 @@
 
 mod commands;
 mod policy_files;
+mod policy_set;
 mod render;
 mod report;
 
