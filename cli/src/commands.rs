@@ -6,3 +6,4 @@ pub mod explain;
 pub mod fmt;
 pub mod parse;
 pub mod schema;
+pub mod serve;

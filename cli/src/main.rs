@@ -6,6 +6,7 @@ mod policy_files;
 mod policy_set;
 mod render;
 mod report;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -46,6 +47,8 @@ enum Command {
     Explain(commands::explain::ExplainArgs),
     /// Print the JSON Schema of ModelRelease manifests.
     Schema(commands::schema::SchemaArgs),
+    /// Serve the Kubernetes validating admission webhook.
+    Serve(commands::serve::ServeArgs),
 }
 
 /// Exit codes shared by every command.
@@ -88,6 +91,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => commands::explain::run(&args),
         Command::Schema(args) => commands::schema::run(&args),
         Command::Check(args) => commands::check::run(&args, cli.color),
+        Command::Serve(args) => commands::serve::run(&args),
     };
     outcome.into()
 }
