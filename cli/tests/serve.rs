@@ -562,3 +562,87 @@ fn shutdown_drains_in_flight_requests() {
     assert!(exit.success());
     assert!(server.logs().contains("draining in-flight requests"));
 }
+
+/// A TLS GET of `/healthz` trusting the test CA; returns the status and
+/// the certificate the server presented.
+fn tls_get(addr: SocketAddr) -> (u16, Vec<u8>) {
+    use tokio_rustls::rustls;
+    use tokio_rustls::rustls::pki_types::CertificateDer;
+    use tokio_rustls::rustls::pki_types::pem::PemObject as _;
+
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(CertificateDer::from_pem_file(data("tls/ca.pem")).unwrap())
+        .unwrap();
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let connection =
+        rustls::ClientConnection::new(Arc::new(config), "localhost".try_into().unwrap()).unwrap();
+    let tcp = TcpStream::connect(addr).unwrap();
+    tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut tls = rustls::StreamOwned::new(connection, tcp);
+    tls.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut raw = Vec::new();
+    let _ = tls.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw);
+    let code = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let presented = tls.conn.peer_certificates().unwrap()[0].to_vec();
+    (code, presented)
+}
+
+fn pem_der(path: &Path) -> Vec<u8> {
+    use tokio_rustls::rustls::pki_types::CertificateDer;
+    use tokio_rustls::rustls::pki_types::pem::PemObject as _;
+    CertificateDer::from_pem_file(path).unwrap().to_vec()
+}
+
+#[test]
+fn tls_serves_and_reloads_the_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = (dir.path().join("tls.crt"), dir.path().join("tls.key"));
+    std::fs::copy(data("tls/cert1.pem"), &cert).unwrap();
+    std::fs::copy(data("tls/key1.pem"), &key).unwrap();
+    let server = Server::start_raw(&[
+        "--policy",
+        &policy_a(),
+        "--tls-cert",
+        &cert.display().to_string(),
+        "--tls-key",
+        &key.display().to_string(),
+        "--reload-interval",
+        "0.05",
+    ]);
+    let (code, presented) = tls_get(server.addr);
+    assert_eq!(code, 200);
+    assert_eq!(presented, pem_der(&data("tls/cert1.pem")));
+    // Plain HTTP on the TLS port gets nothing useful.
+    assert_eq!(server.get("/healthz").0, 0);
+
+    // A mismatched pair (new cert, old key) is refused; cert 1 keeps serving.
+    std::fs::copy(data("tls/cert2.pem"), &cert).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !server.logs().contains("certificate reload failed") && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(server.logs().contains("certificate reload failed"), "{}", server.logs());
+    assert_eq!(tls_get(server.addr).1, pem_der(&data("tls/cert1.pem")));
+
+    // The matching key arrives: new handshakes get cert 2.
+    std::fs::copy(data("tls/key2.pem"), &key).unwrap();
+    let expected = pem_der(&data("tls/cert2.pem"));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while tls_get(server.addr).1 != expected {
+        assert!(Instant::now() < deadline, "certificate 2 never served");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
