@@ -634,7 +634,11 @@ fn tls_serves_and_reloads_the_certificate() {
     while !server.logs().contains("certificate reload failed") && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(20));
     }
-    assert!(server.logs().contains("certificate reload failed"), "{}", server.logs());
+    assert!(
+        server.logs().contains("certificate reload failed"),
+        "{}",
+        server.logs()
+    );
     assert_eq!(tls_get(server.addr).1, pem_der(&data("tls/cert1.pem")));
 
     // The matching key arrives: new handshakes get cert 2.

@@ -1,5 +1,8 @@
 //! Project automation (`cargo xtask ...`).
 
+mod bench_webhook;
+mod crd;
+mod deploy;
 mod stdlib;
 
 use std::path::PathBuf;
@@ -34,6 +37,17 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Regenerate deploy/crd.yaml (the ModelRelease CRD) from the manifest schema.
+    Crd {
+        /// Fail if deploy/crd.yaml is stale instead of writing it.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Check the deploy/ manifests (parse, required fields, structural CRD).
+    DeployCheck,
+    /// Load-test `riskgate serve` (release build) on loopback and print
+    /// req/s and p50/p99 latency.
+    BenchWebhook(bench_webhook::Args),
 }
 
 fn main() -> ExitCode {
@@ -70,6 +84,33 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 Ok(ExitCode::FAILURE)
             }
         }
+        Command::Crd { check } => {
+            let text = crd::render()?;
+            let path = crd::path();
+            if check {
+                if std::fs::read_to_string(&path).unwrap_or_default() != text {
+                    eprintln!("deploy/crd.yaml is stale: run `cargo xtask crd`");
+                    return Ok(ExitCode::FAILURE);
+                }
+            } else {
+                std::fs::write(&path, text)?;
+                println!("wrote deploy/crd.yaml");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::DeployCheck => {
+            let problems = deploy::check(&deploy::dir())?;
+            for p in &problems {
+                eprintln!("{p}");
+            }
+            if problems.is_empty() {
+                println!("deploy/ is valid");
+                Ok(ExitCode::SUCCESS)
+            } else {
+                Ok(ExitCode::FAILURE)
+            }
+        }
+        Command::BenchWebhook(args) => bench_webhook::run(&args),
         Command::DocsCatalogue { check } => {
             let text = stdlib::docs::render()?;
             let path = stdlib::catalogue_doc_path();
