@@ -123,6 +123,26 @@ pub struct Builtin {
     pub summary: &'static str,
 }
 
+impl Builtin {
+    /// A table entry; category modules list their builtins with this.
+    #[must_use]
+    pub const fn new(
+        category: &'static str,
+        name: &'static str,
+        arity: usize,
+        func: BuiltinFn,
+        summary: &'static str,
+    ) -> Self {
+        Self {
+            name,
+            arity,
+            func,
+            category,
+            summary,
+        }
+    }
+}
+
 /// Finds a builtin by its OPA name.
 #[must_use]
 pub fn lookup(name: &str) -> Option<&'static Builtin> {

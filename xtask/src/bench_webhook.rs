@@ -16,6 +16,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
+/// The heading of the webhook section of `docs/benchmarks.md`, which
+/// `cargo xtask bench` keeps when it rewrites the file.
+pub const SECTION: &str = "## Admission webhook";
+
 /// Options of `cargo xtask bench-webhook`.
 #[derive(Debug, clap::Args)]
 pub struct Args {

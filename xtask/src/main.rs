@@ -1,11 +1,20 @@
 //! Project automation (`cargo xtask ...`).
+//!
+//! - `cargo xtask conformance`: runs OPA's v1 conformance cases with riskgate
+//!   and regorus and writes `docs/conformance.md`.
+//! - `cargo xtask bench`: runs the criterion benchmarks (release) and writes
+//!   `docs/benchmarks.md`.
+//! - `cargo xtask stdlib-gen` / `stdlib-check` / `docs-catalogue`: the
+//!   standard policy library against the controls catalogue.
 
 mod bench_webhook;
 mod crd;
 mod deploy;
+mod bench;
+mod conformance;
 mod stdlib;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -20,6 +29,21 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the OPA conformance suite with riskgate and regorus, write docs/conformance.md.
+    Conformance {
+        /// Only cases whose note contains this text (the doc is not written).
+        #[arg(long)]
+        filter: Option<String>,
+        /// Print every failure of both engines with its reason.
+        #[arg(long)]
+        failures: bool,
+    },
+    /// Run the benchmarks (release) and write docs/benchmarks.md.
+    Bench {
+        /// Do not run cargo bench; only rebuild the doc from target/criterion.
+        #[arg(long)]
+        no_run: bool,
+    },
     /// Generate stdlib-policies/policies/ from the controls catalogue (once).
     StdlibGen {
         /// The catalogue to read (default: the vendored copy).
@@ -50,6 +74,13 @@ enum Command {
     BenchWebhook(bench_webhook::Args),
 }
 
+/// The workspace root.
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
 fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(code) => code,
@@ -62,6 +93,14 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
+        Command::Conformance { filter, failures } => {
+            conformance::run(&workspace_root(), filter.as_deref(), failures)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench { no_run } => {
+            bench::run(&workspace_root(), !no_run)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::StdlibGen { catalogue, force } => {
             let path = catalogue.unwrap_or_else(stdlib::catalogue_path);
             let catalogue = stdlib::catalogue::Catalogue::load(&path)?;

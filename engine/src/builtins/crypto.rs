@@ -9,72 +9,67 @@ use crate::builtins::ext_args::{self as a, hex_lower};
 use crate::builtins::{Builtin, BuiltinContext, BuiltinError};
 use crate::value::Value;
 
+const CATEGORY: &str = "crypto";
+
 /// The `crypto` category (digests and HMACs).
 pub(crate) const BUILTINS: &[Builtin] = &[
-    b(
+    Builtin::new(
+        CATEGORY,
         "crypto.md5",
         1,
         md5,
         "Returns the hex MD5 digest of a string.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "crypto.sha1",
         1,
         sha1,
         "Returns the hex SHA-1 digest of a string.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "crypto.sha256",
         1,
         sha256,
         "Returns the hex SHA-256 digest of a string.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "crypto.hmac.md5",
         2,
         hmac_md5,
         "Returns the hex HMAC-MD5 of a message with a key.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "crypto.hmac.sha1",
         2,
         hmac_sha1,
         "Returns the hex HMAC-SHA1 of a message with a key.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "crypto.hmac.sha256",
         2,
         hmac_sha256,
         "Returns the hex HMAC-SHA256 of a message with a key.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "crypto.hmac.sha512",
         2,
         hmac_sha512,
         "Returns the hex HMAC-SHA512 of a message with a key.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "crypto.hmac.equal",
         2,
         hmac_equal,
         "Compares two MACs in constant time.",
     ),
 ];
-
-const fn b(
-    name: &'static str,
-    arity: usize,
-    func: crate::builtins::BuiltinFn,
-    summary: &'static str,
-) -> Builtin {
-    Builtin {
-        name,
-        arity,
-        func,
-        category: "crypto",
-        summary,
-    }
-}
 
 fn digest<D: Digest>(name: &str, args: &[Value]) -> Result<Value, BuiltinError> {
     let text = a::string(name, args, 0)?;

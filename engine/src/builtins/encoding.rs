@@ -15,91 +15,89 @@ use crate::value::Value;
 
 pub(crate) use serial::BUILTINS as SERIAL_BUILTINS;
 
+const CATEGORY: &str = "encoding";
+
 /// The `encoding` category (base64, hex, urlquery).
 pub(crate) const BUILTINS: &[Builtin] = &[
-    b(
+    Builtin::new(
+        CATEGORY,
         "base64.encode",
         1,
         base64_encode,
         "Encodes a string as standard base64 with padding.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "base64.decode",
         1,
         base64_decode,
         "Decodes standard base64.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "base64.is_valid",
         1,
         base64_is_valid,
         "Reports whether a string is valid standard base64.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "base64url.encode",
         1,
         base64url_encode,
         "Encodes a string as URL-safe base64 with padding.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "base64url.encode_no_pad",
         1,
         base64url_encode_no_pad,
         "Encodes a string as URL-safe base64 without padding.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "base64url.decode",
         1,
         base64url_decode,
         "Decodes URL-safe base64, padded or not.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "hex.encode",
         1,
         hex_encode,
         "Encodes a string as lower-case hex.",
     ),
-    b("hex.decode", 1, hex_decode, "Decodes hex."),
-    b(
+    Builtin::new(CATEGORY, "hex.decode", 1, hex_decode, "Decodes hex."),
+    Builtin::new(
+        CATEGORY,
         "urlquery.encode",
         1,
         urlquery_encode,
         "Escapes a string for use in a URL query.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "urlquery.decode",
         1,
         urlquery_decode,
         "Unescapes a URL query string.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "urlquery.encode_object",
         1,
         urlquery_encode_object,
         "Encodes an object of strings, arrays or sets of strings as a URL query.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "urlquery.decode_object",
         1,
         urlquery_decode_object,
         "Decodes a URL query into an object of arrays of strings.",
     ),
 ];
-
-const fn b(
-    name: &'static str,
-    arity: usize,
-    func: crate::builtins::BuiltinFn,
-    summary: &'static str,
-) -> Builtin {
-    Builtin {
-        name,
-        arity,
-        func,
-        category: "encoding",
-        summary,
-    }
-}
 
 fn bytes_to_value(bytes: &[u8]) -> Value {
     Value::string(&String::from_utf8_lossy(bytes))

@@ -20,60 +20,53 @@ use crate::builtins::operands::{arg, failed, type_error};
 use crate::builtins::{Builtin, BuiltinContext, BuiltinError};
 use crate::value::Value;
 
+const CATEGORY: &str = "graphql";
+
 /// The `graphql` category.
 pub(crate) const BUILTINS: &[Builtin] = &[
-    b(
+    Builtin::new(
+        CATEGORY,
         "graphql.is_valid",
         2,
         is_valid,
         "Checks that a GraphQL query is valid against a schema (strings or AST objects).",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "graphql.parse",
         2,
         parse,
         "Parses and validates a GraphQL query against a schema, returning both ASTs.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "graphql.parse_and_verify",
         2,
         parse_and_verify,
         "Returns `[valid, query_ast, schema_ast]` for a GraphQL query and schema.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "graphql.parse_query",
         1,
         parse_query,
         "Parses a GraphQL query into an AST object.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "graphql.parse_schema",
         1,
         parse_schema,
         "Parses a GraphQL schema into an AST object.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "graphql.schema_is_valid",
         1,
         schema_is_valid,
         "Checks that a GraphQL schema (string or AST object) is valid.",
     ),
 ];
-
-const fn b(
-    name: &'static str,
-    arity: usize,
-    func: crate::builtins::BuiltinFn,
-    summary: &'static str,
-) -> Builtin {
-    Builtin {
-        name,
-        arity,
-        func,
-        category: "graphql",
-        summary,
-    }
-}
 
 /// `msg in GraphQL string at location L:C`, as OPA words parse errors.
 fn located(error: &GqlError) -> String {

@@ -15,27 +15,33 @@ use crate::builtins::ext_args::{self as a, array, failed, hex_lower};
 use crate::builtins::{Builtin, BuiltinContext, BuiltinError};
 use crate::value::Value;
 
+const CATEGORY: &str = "tokens";
+
 /// The `tokens` category.
 pub(crate) const BUILTINS: &[Builtin] = &[
-    b(
+    Builtin::new(
+        CATEGORY,
         "io.jwt.decode",
         1,
         decode,
         "Decodes a JWT into `[header, payload, signature_hex]` without verifying it.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "io.jwt.verify_hs256",
         2,
         verify_hs256,
         "Verifies an HS256 JWT signature with a shared secret.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "io.jwt.verify_hs384",
         2,
         verify_hs384,
         "Verifies an HS384 JWT signature with a shared secret.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "io.jwt.verify_hs512",
         2,
         verify_hs512,
@@ -46,100 +52,98 @@ pub(crate) const BUILTINS: &[Builtin] = &[
 /// The `tokens` builtins that need asymmetric crypto.
 #[cfg(feature = "opa-extras")]
 pub(crate) const ASYMMETRIC_BUILTINS: &[Builtin] = &[
-    b(
+    Builtin::new(
+        CATEGORY,
         "io.jwt.verify_rs256",
         2,
         asym::verify_rs256,
         "Verifies an RS256 JWT signature with a PEM certificate, public key or JWK(S).",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "io.jwt.verify_rs384",
         2,
         asym::verify_rs384,
         "Verifies an RS384 JWT signature with a PEM certificate, public key or JWK(S).",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "io.jwt.verify_rs512",
         2,
         asym::verify_rs512,
         "Verifies an RS512 JWT signature with a PEM certificate, public key or JWK(S).",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "io.jwt.verify_ps256",
         2,
         asym::verify_ps256,
         "Verifies a PS256 JWT signature with a PEM certificate, public key or JWK(S).",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "io.jwt.verify_ps384",
         2,
         asym::verify_ps384,
         "Verifies a PS384 JWT signature with a PEM certificate, public key or JWK(S).",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "io.jwt.verify_ps512",
         2,
         asym::verify_ps512,
         "Verifies a PS512 JWT signature with a PEM certificate, public key or JWK(S).",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "io.jwt.verify_es256",
         2,
         asym::verify_es256,
         "Verifies an ES256 JWT signature with a PEM certificate, public key or JWK(S).",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "io.jwt.verify_es384",
         2,
         asym::verify_es384,
         "Verifies an ES384 JWT signature with a PEM certificate, public key or JWK(S).",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "io.jwt.verify_es512",
         2,
         asym::verify_es512,
         "Verifies an ES512 JWT signature with a PEM certificate, public key or JWK(S).",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "io.jwt.verify_eddsa",
         2,
         asym::verify_eddsa,
         "Verifies an EdDSA (Ed25519) JWT signature with a PEM certificate, public key or JWK(S).",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "io.jwt.decode_verify",
         2,
         asym::decode_verify,
         "Verifies a JWT's signature and claims against constraints; returns `[valid, header, payload]`.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "io.jwt.encode_sign",
         3,
         asym::encode_sign,
         "Signs a JWT from header and payload objects with a JWK.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "io.jwt.encode_sign_raw",
         3,
         asym::encode_sign_raw,
         "Signs a JWT from header and payload JSON texts with a JWK.",
     ),
 ];
-
-const fn b(
-    name: &'static str,
-    arity: usize,
-    func: crate::builtins::BuiltinFn,
-    summary: &'static str,
-) -> Builtin {
-    Builtin {
-        name,
-        arity,
-        func,
-        category: "tokens",
-        summary,
-    }
-}
 
 /// The three dot-separated sections of a compact JWS.
 fn sections(token: &str) -> Result<[&str; 3], String> {

@@ -8,60 +8,53 @@ use crate::builtins::ext_args::{self as a, failed, set};
 use crate::builtins::{Builtin, BuiltinContext, BuiltinError};
 use crate::value::Value;
 
+const CATEGORY: &str = "net";
+
 /// The `net` category.
 pub(crate) const BUILTINS: &[Builtin] = &[
-    b(
+    Builtin::new(
+        CATEGORY,
         "net.cidr_contains",
         2,
         cidr_contains,
         "Reports whether a CIDR contains an IP or another CIDR.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "net.cidr_intersects",
         2,
         cidr_intersects,
         "Reports whether two CIDRs overlap.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "net.cidr_is_valid",
         1,
         cidr_is_valid,
         "Reports whether a value is a valid CIDR.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "net.cidr_expand",
         1,
         cidr_expand,
         "Returns the set of every address in a CIDR.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "net.cidr_merge",
         1,
         cidr_merge,
         "Merges addresses and CIDRs into the smallest covering set of CIDRs.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "net.cidr_contains_matches",
         2,
         cidr_contains_matches,
         "Returns the pairs of keys whose CIDR contains the other IP or CIDR.",
     ),
 ];
-
-const fn b(
-    name: &'static str,
-    arity: usize,
-    func: crate::builtins::BuiltinFn,
-    summary: &'static str,
-) -> Builtin {
-    Builtin {
-        name,
-        arity,
-        func,
-        category: "net",
-        summary,
-    }
-}
 
 /// Beyond this many addresses `net.cidr_expand` refuses instead of
 /// exhausting memory.

@@ -12,78 +12,74 @@ use crate::builtins::ext_args::{self as a, array, failed, string_array};
 use crate::builtins::{Builtin, BuiltinContext, BuiltinError};
 use crate::value::Value;
 
+const CATEGORY: &str = "regex";
+
 /// The `regex` category.
 pub(crate) const BUILTINS: &[Builtin] = &[
-    b(
+    Builtin::new(
+        CATEGORY,
         "regex.match",
         2,
         regex_match,
         "Reports whether a string contains a match of a pattern.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "re_match",
         2,
         re_match,
         "Deprecated alias of `regex.match`.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "regex.is_valid",
         1,
         is_valid,
         "Reports whether a value is a valid RE2 pattern.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "regex.find_n",
         3,
         find_n,
         "Returns up to `n` matches (`-1`: all) of a pattern in a string.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "regex.find_all_string_submatch_n",
         3,
         find_all_submatch,
         "Returns up to `n` matches with their capture groups.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "regex.replace",
         3,
         replace,
         "Replaces every match of a pattern; `$1` expands capture groups.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "regex.split",
         2,
         split,
         "Splits a string at every match of a pattern.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "regex.template_match",
         4,
         template_match,
         "Matches a string against a template of literal text and delimited patterns.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "regex.globs_match",
         2,
         globs_match,
         "Reports whether two glob-like patterns can match a common string.",
     ),
 ];
-
-const fn b(
-    name: &'static str,
-    arity: usize,
-    func: crate::builtins::BuiltinFn,
-    summary: &'static str,
-) -> Builtin {
-    Builtin {
-        name,
-        arity,
-        func,
-        category: "regex",
-        summary,
-    }
-}
 
 const CACHE_LIMIT: usize = 100;
 

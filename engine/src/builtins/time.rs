@@ -16,84 +16,81 @@ use crate::value::Value;
 
 use civil::Broken;
 
+const CATEGORY: &str = "time";
+
 /// The `time` category.
 pub(crate) const BUILTINS: &[Builtin] = &[
-    b(
+    Builtin::new(
+        CATEGORY,
         "time.now_ns",
         0,
         now_ns,
         "Returns the evaluation clock in nanoseconds since the epoch.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "time.parse_ns",
         2,
         parse_ns,
         "Parses a time with a Go layout into nanoseconds since the epoch.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "time.parse_rfc3339_ns",
         1,
         parse_rfc3339_ns,
         "Parses an RFC 3339 time into nanoseconds since the epoch.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "time.parse_duration_ns",
         1,
         parse_duration_ns,
         "Parses a Go duration string (`1h30m`) into nanoseconds.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "time.date",
         1,
         date,
         "Returns `[year, month, day]` of an instant, optionally in a zone.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "time.clock",
         1,
         clock,
         "Returns `[hour, minute, second]` of an instant, optionally in a zone.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "time.weekday",
         1,
         weekday,
         "Returns the English day of the week of an instant.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "time.add_date",
         4,
         add_date,
         "Adds years, months and days to an instant, normalising like Go.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "time.diff",
         2,
         diff,
         "Returns `[years, months, days, hours, minutes, seconds]` between two instants.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "time.format",
         1,
         format,
         "Formats an instant, optionally with a zone and a Go layout.",
     ),
 ];
-
-const fn b(
-    name: &'static str,
-    arity: usize,
-    func: crate::builtins::BuiltinFn,
-    summary: &'static str,
-) -> Builtin {
-    Builtin {
-        name,
-        arity,
-        func,
-        category: "time",
-        summary,
-    }
-}
 
 const OUT_OF_RANGE: &str = "time outside of valid range";
 

@@ -10,66 +10,60 @@ use crate::builtins::{Builtin, BuiltinContext, BuiltinError};
 use crate::number::Number;
 use crate::value::Value;
 
+const CATEGORY: &str = "encoding";
+
 /// The JSON and YAML builtins (category `encoding`).
 pub(crate) const BUILTINS: &[Builtin] = &[
-    b(
+    Builtin::new(
+        CATEGORY,
         "json.marshal",
         1,
         json_marshal,
         "Serialises a value as compact JSON.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "json.marshal_with_options",
         2,
         json_marshal_with_options,
         "Serialises a value as JSON with `pretty`, `indent` and `prefix` options.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "json.unmarshal",
         1,
         json_unmarshal,
         "Parses JSON text into a value.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "json.is_valid",
         1,
         json_is_valid,
         "Reports whether a string is valid JSON.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "yaml.marshal",
         1,
         yaml_marshal,
         "Serialises a value as YAML.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "yaml.unmarshal",
         1,
         yaml_unmarshal,
         "Parses YAML text into a value.",
     ),
-    b(
+    Builtin::new(
+        CATEGORY,
         "yaml.is_valid",
         1,
         yaml_is_valid,
         "Reports whether a string is valid YAML.",
     ),
 ];
-
-const fn b(
-    name: &'static str,
-    arity: usize,
-    func: crate::builtins::BuiltinFn,
-    summary: &'static str,
-) -> Builtin {
-    Builtin {
-        name,
-        arity,
-        func,
-        category: "encoding",
-        summary,
-    }
-}
 
 /// Escapes what Go's encoder escapes beyond serde_json; these characters
 /// can only occur inside JSON strings, so a plain replacement is exact.
