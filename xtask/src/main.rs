@@ -7,11 +7,11 @@
 //! - `cargo xtask stdlib-gen` / `stdlib-check` / `docs-catalogue`: the
 //!   standard policy library against the controls catalogue.
 
+mod bench;
 mod bench_webhook;
+mod conformance;
 mod crd;
 mod deploy;
-mod bench;
-mod conformance;
 mod stdlib;
 
 use std::path::{Path, PathBuf};
