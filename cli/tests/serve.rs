@@ -650,3 +650,36 @@ fn tls_serves_and_reloads_the_certificate() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[test]
+fn the_deployment_manifest_arguments_start_a_server() {
+    let text = std::fs::read_to_string(repo("deploy/deployment.yaml")).unwrap();
+    let deployment: Value = serde_yaml_ng::from_str(&text).unwrap();
+    let args: Vec<String> = deployment
+        .pointer("/spec/template/spec/containers/0/args")
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(args[0], "serve");
+    let cert = data("tls/cert1.pem").display().to_string();
+    let key = data("tls/key1.pem").display().to_string();
+    let args: Vec<String> = args[1..]
+        .iter()
+        .filter(|a| !a.starts_with("--port="))
+        .map(|a| {
+            if a.starts_with("--tls-cert=") {
+                format!("--tls-cert={cert}")
+            } else if a.starts_with("--tls-key=") {
+                format!("--tls-key={key}")
+            } else {
+                a.clone()
+            }
+        })
+        .collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let server = Server::start_raw(&args);
+    assert_eq!(tls_get(server.addr).0, 200);
+}
