@@ -8,6 +8,7 @@
 //! runtime: listening, connections, reload polling and graceful shutdown.
 
 pub mod admission;
+mod cache;
 pub mod decide;
 mod http;
 mod metrics;
@@ -49,6 +50,9 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
         .transpose()?;
     if !(args.reload_interval >= 0.0 && args.reload_interval.is_finite()) {
         anyhow::bail!("--reload-interval must be a number of seconds >= 0");
+    }
+    if !(args.decision_cache_ttl >= 0.0 && args.decision_cache_ttl <= 3600.0) {
+        anyhow::bail!("--decision-cache-ttl must be between 0 and 3600 seconds");
     }
     let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -107,6 +111,7 @@ async fn serve(args: &ServeArgs, now_ns: Option<i64>) -> anyhow::Result<()> {
             eval_timeout: Duration::from_millis(args.eval_timeout_ms),
         },
         now_ns,
+        cache: cache::DecisionCache::new(Duration::from_secs_f64(args.decision_cache_ttl)),
         shutting_down: AtomicBool::new(false),
     });
 

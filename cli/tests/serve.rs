@@ -683,3 +683,21 @@ fn the_deployment_manifest_arguments_start_a_server() {
     let server = Server::start_raw(&args);
     assert_eq!(tls_get(server.addr).0, 200);
 }
+
+#[test]
+fn cached_decisions_keep_each_requests_uid_and_dry_run() {
+    let server = Server::start(&["--policy", &policy_a(), "--decision-cache-ttl", "60"]);
+    let first = server.review(&release_review("u-1", json!({})));
+    let mut review = release_review("u-2", json!({}));
+    review["request"]["dryRun"] = json!(true);
+    let second = server.review(&review);
+    assert_eq!(second["uid"], "u-2");
+    assert_eq!(second["auditAnnotations"]["dry-run"], "true");
+    assert!(first["auditAnnotations"].get("dry-run").is_none());
+    assert_eq!(first["status"], second["status"]);
+    // A different release is evaluated, not served from the cache.
+    assert_eq!(
+        server.review(&release_review("u-3", complete()))["allowed"],
+        true
+    );
+}

@@ -66,6 +66,11 @@ pub struct ServeArgs {
     /// On SIGTERM, how long to wait for in-flight requests, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 25)]
     pub shutdown_timeout: u64,
+    /// Reuse the decision for an identical release (same content and
+    /// policy version) for this many seconds; 0 (the default) evaluates
+    /// every request.
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.0)]
+    pub decision_cache_ttl: f64,
     /// Log level of the JSON logs on stderr.
     #[arg(long, value_enum, default_value_t = LogLevel::Info)]
     pub log_level: LogLevel,

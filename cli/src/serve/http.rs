@@ -13,6 +13,7 @@ use hyper::{Method, Request, Response, StatusCode};
 use tracing::{info, warn};
 
 use super::admission::{API_VERSION, AdmissionReview, AdmissionReviewResponse, KIND};
+use super::cache::DecisionCache;
 use super::decide::{self, Plan, Settings, Verdict};
 use super::metrics::Metrics;
 use super::store::PolicyStore;
@@ -45,6 +46,8 @@ pub struct State {
     pub limits: Limits,
     /// A fixed evaluation clock (`--now`).
     pub now_ns: Option<i64>,
+    /// Recent decisions (`--decision-cache-ttl`).
+    pub cache: DecisionCache,
     /// Set once shutdown starts: `/readyz` fails so no new traffic arrives.
     pub shutting_down: AtomicBool,
 }
@@ -174,6 +177,30 @@ async fn admit(review: AdmissionReview, state: &State, started: Instant) -> Repl
     );
     let verdict = match decide::plan(&request, &state.settings, &policies.version) {
         Plan::Done(verdict) => verdict,
+        Plan::Evaluate if state.cache.enabled() => {
+            let key = request
+                .object
+                .as_ref()
+                .map(|object| DecisionCache::key(&decide::release_text(object), &policies.version));
+            match key.and_then(|key| state.cache.get(&key, started)) {
+                Some(mut cached) => {
+                    cached.response.uid.clone_from(&request.uid);
+                    let audit = &mut cached.response.audit_annotations;
+                    audit.remove("dry-run");
+                    if dry_run {
+                        audit.insert("dry-run".to_owned(), "true".to_owned());
+                    }
+                    cached
+                }
+                None => {
+                    let verdict = evaluate(request, state, Arc::clone(&policies), started).await;
+                    if let Some(key) = key {
+                        state.cache.put(key, started, &verdict);
+                    }
+                    verdict
+                }
+            }
+        }
         Plan::Evaluate => evaluate(request, state, Arc::clone(&policies), started).await,
     };
     state.metrics.decision(kind, verdict.decision, dry_run);
