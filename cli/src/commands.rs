@@ -1,9 +1,13 @@
 //! One module per subcommand.
 
 pub mod check;
+pub mod diff;
 pub mod eval;
 pub mod explain;
 pub mod fmt;
+pub mod graph;
+pub mod lint;
 pub mod parse;
 pub mod schema;
 pub mod serve;
+pub mod test;

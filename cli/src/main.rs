@@ -49,6 +49,14 @@ enum Command {
     Schema(commands::schema::SchemaArgs),
     /// Serve the Kubernetes validating admission webhook.
     Serve(commands::serve::ServeArgs),
+    /// Run policy tests (`test_*` rules) and golden trace cases.
+    Test(commands::test::TestArgs),
+    /// Lint policies: unused code, shadowing, unknown manifest fields, untested controls, ...
+    Lint(commands::lint::LintArgs),
+    /// Draw the risk → control → requirement → manifest-field graph.
+    Graph(commands::graph::GraphArgs),
+    /// Compare the decisions of two policy versions over a manifest corpus.
+    Diff(commands::diff::DiffArgs),
 }
 
 /// Exit codes shared by every command.
@@ -92,6 +100,10 @@ fn main() -> ExitCode {
         Command::Schema(args) => commands::schema::run(&args),
         Command::Check(args) => commands::check::run(&args, cli.color),
         Command::Serve(args) => commands::serve::run(&args),
+        Command::Test(args) => commands::test::run(&args, &renderer),
+        Command::Lint(args) => commands::lint::run(&args, &renderer),
+        Command::Graph(args) => commands::graph::run(&args, &renderer),
+        Command::Diff(args) => commands::diff::run(&args),
     };
     outcome.into()
 }

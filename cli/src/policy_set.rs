@@ -1,6 +1,10 @@
-//! Reading and compiling the policy set shared by `riskgate check` and
-//! `riskgate serve`: the embedded standard library unless `--policy`
-//! directories are given, adjusted by an `--overlay` file.
+//! Reading and compiling policy sets.
+//!
+//! `check` and `serve` use the embedded standard library unless `--policy`
+//! directories are given, adjusted by an `--overlay` file
+//! ([`PolicyInputs`], [`compile_with_overlay`]); the authoring commands
+//! (`test`, `graph`, `diff`) compile policy files from disk, optionally with
+//! the standard library ([`read_all`], [`stdlib`], [`compile`]).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -12,6 +16,63 @@ use sha2::{Digest, Sha256};
 
 use crate::policy_files::{self, PolicySource};
 use crate::render::{ColorChoice, Renderer};
+
+/// Reads every policy file under `paths` (files or directories).
+pub fn read_all(paths: &[PathBuf]) -> anyhow::Result<Vec<PolicySource>> {
+    let mut sources = Vec::new();
+    for path in policy_files::collect(paths) {
+        sources.push(policy_files::read(&path?)?);
+    }
+    Ok(sources)
+}
+
+/// The embedded standard library as policy sources.
+pub fn stdlib() -> Vec<PolicySource> {
+    riskgate_stdlib_policies::POLICY_FILES
+        .iter()
+        .map(|file| PolicySource {
+            name: file.path.to_owned(),
+            path: None,
+            text: Arc::from(file.source),
+        })
+        .collect()
+}
+
+/// The policy set did not compile; its diagnostics were printed.
+#[derive(Debug)]
+pub struct CompileFailed(pub usize);
+
+impl std::fmt::Display for CompileFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the policies did not compile ({} error{})",
+            self.0,
+            if self.0 == 1 { "" } else { "s" }
+        )
+    }
+}
+
+impl std::error::Error for CompileFailed {}
+
+/// Compiles `sources` into a policy set, rendering compile errors.
+pub fn compile(sources: &[PolicySource], renderer: &Renderer) -> anyhow::Result<PolicySet> {
+    let files: Vec<(&str, &str)> = sources
+        .iter()
+        .map(|s| (s.name.as_str(), &*s.text))
+        .collect();
+    PolicySet::compile(&files, &ControlsOptions::default()).map_err(|diagnostics| {
+        let count = diagnostics.len();
+        for FileDiagnostic { file, diagnostic } in diagnostics {
+            let text = sources
+                .iter()
+                .find(|s| *s.name == *file)
+                .map_or_else(|| Arc::from(""), |s| Arc::clone(&s.text));
+            renderer.emit(&file, &text, vec![diagnostic]);
+        }
+        CompileFailed(count).into()
+    })
+}
 
 /// An overlay file (org data: thresholds, disabled or added controls).
 #[derive(Debug, Clone)]
@@ -103,7 +164,7 @@ impl std::error::Error for PolicyErrors {}
 /// Compiles the policy files (the embedded stdlib when `policies` is
 /// empty) with the overlay as compile-time data. Diagnostics are rendered
 /// into the returned [`PolicyErrors`] with `color`.
-pub fn compile(
+pub fn compile_with_overlay(
     policies: &[PolicySource],
     overlay: Option<Value>,
     color: ColorChoice,

@@ -21,6 +21,7 @@ mod compare;
 mod decision;
 mod evaluate;
 mod lower;
+mod overlay;
 mod requirements;
 mod schema;
 pub mod spec;

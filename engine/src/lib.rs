@@ -15,11 +15,15 @@
 pub mod builtins;
 pub mod compile;
 pub mod controls;
+pub mod diff;
 pub mod eval;
+pub mod graph;
 pub mod ir;
+pub mod lint;
 pub mod manifest;
 pub mod number;
 pub mod policy;
+pub mod testing;
 pub mod trace;
 pub mod value;
 

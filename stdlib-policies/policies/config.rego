@@ -1,9 +1,11 @@
-# Organisation-level settings the standard library reads, as data. An org
-# overlay may replace any of them.
+# Organisation-level settings the standard library reads, as data: the
+# built-in defaults. The controls read them as `lib.config`, which merges an
+# overlay's `riskgate.config` over these (objects key by key), so an org
+# overlay may change any of them.
 #
 # Generated once from the controls catalogue by `cargo xtask stdlib-gen`,
 # then maintained as code; `cargo xtask stdlib-check` reports drift.
-package riskgate.config
+package stdlib.config
 
 # Risk tiers, lowest first.
 tiers := ["low", "medium", "high", "critical"]

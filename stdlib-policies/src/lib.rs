@@ -5,7 +5,8 @@
 //! (`taxonomy.gate`, 10 families and 42 risks), one file of controls per
 //! family (56 controls in all), the helper rules that compute derived
 //! metrics (`lib.gate`), and organisation-level settings as data
-//! (`config.rego`, package `riskgate.config`). They were generated once from
+//! (`config.rego`, package `stdlib.config`, read as `lib.config` with an
+//! overlay's `riskgate.config` merged over it). They were generated once from
 //! the controls catalogue (`cargo xtask stdlib-gen`) and are maintained as
 //! code; `cargo xtask stdlib-check` keeps them consistent with the catalogue.
 

@@ -238,7 +238,7 @@ fn every_helper_and_setting_the_controls_use_is_defined() {
                 );
             }
         }
-        for name in references(file.source, "data.riskgate.config.") {
+        for name in references(file.source, "lib.config.") {
             assert!(
                 settings.contains(&name),
                 "{} uses undefined setting {name}",

@@ -5,7 +5,7 @@
 //! evaluation clock, calls [`seam::evaluate`], renders the trace in the
 //! chosen format and maps it to an exit code with [`exit_code`].
 
-mod discover;
+pub(crate) mod discover;
 pub mod seam;
 
 use std::collections::BTreeMap;

@@ -2,7 +2,7 @@
 //! with the output formats of `opa eval`.
 
 mod load;
-mod output;
+pub(crate) mod output;
 
 use std::path::PathBuf;
 use std::sync::Arc;

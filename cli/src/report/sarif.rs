@@ -313,7 +313,7 @@ fn physical_location(location: &Location) -> Value {
 }
 
 /// A relative URI for a file as named on the command line.
-fn artifact_location(file: &str) -> Value {
+pub(crate) fn artifact_location(file: &str) -> Value {
     if let Some(rest) = file.strip_prefix(STDLIB_PREFIX) {
         return json!({ "uri": encode_uri(rest), "uriBaseId": STDLIB_BASE_ID });
     }

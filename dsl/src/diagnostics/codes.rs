@@ -319,6 +319,51 @@ codes! {
     WAIVER_UNKNOWN_TARGET = "W3007", "waiver-unknown-target", Warning,
         "a waiver names a control or requirement that the policy does not declare",
         "## Why\nA waiver for an unknown id covers nothing, which usually means a typo or a control that was renamed.\n\n## Example\n```yaml\ncontrols: [C-FAIR-1]   # the control is C-FAIR-01\n```\n\n## Fix\nUse the control and requirement ids shown in the report.\n";
+    UNUSED_RULE = "L0001", "unused-rule", Warning,
+        "a function or private rule is never referenced",
+        "## Why\nA function, or a rule whose name starts with `_` (private by convention), that nothing in the linted files refers to is dead code: it costs review time and may hide a typo in the name of the rule that was meant to use it.\n\n## Example\n```rego\npackage p\n\n_is_admin(user) if user.role == \"admin\"\n\nallow if input.user.role == \"admin\"\n```\n\n## Fix\nUse it (here `allow if _is_admin(input.user)`) or delete it.\n";
+    UNUSED_IMPORT = "L0002", "unused-import", Warning,
+        "an import is never used in its file",
+        "## Why\nImports only create a local name; an import nobody uses misleads readers about what the file depends on.\n\n## Example\n```rego\npackage p\n\nimport data.lib.scope\n\nallow if input.ok\n```\n\n## Fix\nRemove the import, or use its name.\n";
+    UNUSED_ARGUMENT = "L0003", "unused-argument", Warning,
+        "a function argument is never used in the function",
+        "## Why\nAn argument the function ignores usually means the body tests the wrong thing (a global instead of the argument), or that callers pass a value for nothing.\n\n## Example\n```rego\npackage p\n\nis_high(tier, release) if tier == \"high\"\n```\n\n## Fix\nUse the argument, drop it from the function and its callers, or name it `_` (or `_release`) to say it is ignored on purpose.\n";
+    UNUSED_VARIABLE = "L0004", "unused-variable", Warning,
+        "a local variable is assigned with `:=` and never read",
+        "## Why\nAn assignment whose result is never read has no effect except making the rule undefined when the right-hand side is; that is rarely intended and often a leftover.\n\n## Example\n```rego\npackage p\n\nallow if {\n	limit := 10\n	input.count < 5\n}\n```\n\n## Fix\nUse the variable (here `input.count < limit`) or remove the assignment.\n";
+    SHADOWED_BUILTIN = "L0005", "shadowed-builtin", Warning,
+        "a rule, function or local variable has the name of a builtin function or root document",
+        "## Why\nA rule or variable called `count`, `max` or `input` hides the builtin or document of that name in the places it is visible, so later calls or references silently mean something else.\n\n## Example\n```rego\npackage p\n\ncount := 3\n\nallow if {\n	input := {\"a\": 1}\n	input.a == 1\n}\n```\n\n## Fix\nRename the rule or variable, e.g. `max_items`, `release`.\n";
+    SHADOWED_VARIABLE = "L0006", "shadowed-variable", Warning,
+        "a local variable hides a rule of its package or an import",
+        "## Why\nInside the rule, the name now means the local value; a reader (or a later edit) expecting the rule or import of that name gets something else.\n\n## Example\n```rego\npackage p\n\nthreshold := 0.8\n\nallow if {\n	threshold := input.spec.threshold\n	input.score >= threshold\n}\n```\n\n## Fix\nGive the local variable its own name.\n";
+    UNKNOWN_INPUT_FIELD = "L0007", "unknown-input-field", Warning,
+        "an `input` reference names a field that the ModelRelease schema does not define",
+        "## Why\nPolicies evaluate `kind: ModelRelease` manifests. A reference to a field the schema does not have is always undefined, so the expression around it never holds (or, under `not`, always does); usually it is a typo.\n\n## Example\n```rego\npackage p\n\nhigh_risk if input.spec.classification.risk_teir == \"high\"\n```\n\n## Fix\nUse the field name from the manifest reference (`riskgate schema` prints the schema): here `risk_tier`. Ignore the lint for policies that evaluate other kinds of input.\n";
+    CONTROL_WITHOUT_TESTS = "L0008", "control-without-tests", Warning,
+        "a control is not exercised by any test rule",
+        "## Why\nControls decide releases; a control no `test_*` rule mentions can break silently when the policy or the manifest format changes. A test mentions a control when its name contains the control id in snake case (`test_c_fair_01_...`) or its body contains the id as a string.\n\n## Example\n```rego\ncontrol \"C-EX-01\" {\n	title: \"Rollback is documented\"\n	mitigates: [\"operational.unrecoverable_release\"]\n	require field \"rollback\" { path: \"spec.rollback.procedure_ref\" }\n}\n```\n\n## Fix\nAdd a test, e.g. `test_c_ex_01_denies_without_rollback if { ... }`, or a golden trace case that covers the control, and run it with `riskgate test`.\n";
+    RISK_WITHOUT_CONTROL = "L0009", "risk-without-control", Warning,
+        "a declared risk is mitigated by no control",
+        "## Why\nA risk that no control lists in `mitigates` is a gap in the taxonomy coverage: releases are never checked against it.\n\n## Example\n```rego\nrisk \"privacy.membership_inference\" {\n	title: \"Training membership can be inferred\"\n	family: \"privacy\"\n}\n```\n\n## Fix\nAdd a control that mitigates the risk, or remove the risk if it does not apply (`riskgate graph --coverage` lists every gap).\n";
+    CONTROL_WITHOUT_RISK = "L0010", "control-without-risk", Warning,
+        "a control mitigates no risk",
+        "## Why\nEvery control should trace back to a risk it reduces; without `mitigates` the control does not appear in the risk graph or in coverage reports, and nobody can tell why it exists.\n\n## Example\n```rego\ncontrol \"C-EX-02\" {\n	title: \"Model card exists\"\n	require document \"model_card\" {}\n}\n```\n\n## Fix\nAdd `mitigates: [\"family.risk\"]` naming the risks the control addresses.\n";
+    THRESHOLD_OUT_OF_DOMAIN = "L0011", "threshold-out-of-domain", Warning,
+        "a test threshold lies outside the domain of its metric",
+        "## Why\nRates, ratios and scores such as accuracy, AUC or a false-positive rate lie between 0 and 1; counts, ages and latencies are never negative. A threshold outside the metric's domain makes the requirement always pass or always fail, which usually means a percentage was written instead of a fraction.\n\n## Example\n```rego\nrequire test \"accuracy\" {\n	metric: \"accuracy\"\n	op: \">=\"\n	threshold: 95\n}\n```\n\n## Fix\nWrite the threshold in the metric's unit (`0.95`).\n";
+    UNREACHABLE_ELSE = "L0012", "unreachable-else", Warning,
+        "an `else` clause can never be chosen",
+        "## Why\n`else` is tried only when the clauses before it are undefined. After a clause whose body always holds (no body, or just `true`), the rest of the chain is dead.\n\n## Example\n```rego\npackage p\n\nlevel := \"low\" if {\n	true\n} else := \"high\" if {\n	input.score > 0.9\n}\n```\n\n## Fix\nPut the unconditional clause last, or give it a real condition.\n";
+    NON_DETERMINISTIC_BUILTIN = "L0013", "non-deterministic-builtin", Warning,
+        "a policy calls a builtin whose result does not follow from the release and data",
+        "## Why\nRelease decisions must be reproducible: the same manifest and policy give the same decision and trace. `time.now_ns()`, `rand.intn`, `uuid.rfc4122`, `http.send`, `net.lookup_ip_addr` and `opa.runtime()` depend on when or where the policy runs.\n\n## Example\n```rego\npackage p\n\nstale if time.now_ns() - time.parse_rfc3339_ns(input.spec.evaluated_at) > 86400000000000\n```\n\n## Fix\nUse the evaluation clock `data.riskgate.context.now_ns` (set by `riskgate check --now`), and put external facts in the manifest or in data.\n";
+    NAMING_STYLE = "L0014", "naming-style", Warning,
+        "a rule, function or variable name is not snake_case",
+        "## Why\nRego and riskgate policies name rules, functions and variables in `snake_case`; mixed styles make references harder to guess and search for.\n\n## Example\n```rego\npackage p\n\nisHighRisk if input.spec.classification.risk_tier == \"high\"\n```\n\n## Fix\nRename to snake_case: `is_high_risk`.\n";
+    LINE_TOO_LONG = "L0015", "line-too-long", Warning,
+        "a line is longer than the configured maximum",
+        "## Why\nLong lines are hard to read in reviews and terminals. The maximum is 120 characters unless `max-line-length` in the `[lint]` section of `riskgate.toml` says otherwise; comments count, the long string literals of descriptions do not.\n\n## Example\n```rego\npackage p\n\nallow if { input.spec.classification.risk_tier == \"low\"; input.spec.deployment.environment == \"staging\"; count(input.spec.approvals) > 2 }\n```\n\n## Fix\nBreak the line, e.g. one statement per line in a braced body.\n";
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use riskgate_dsl::ast::RequirementKind;
 
+use super::overlay::{self, ControlOverlay};
 use super::schema::{Ty, check_value, requirement_fields};
 use super::spec::{ControlSpec, FieldValue, RequirementSpec};
 use super::view::{self, Release};
@@ -186,11 +187,17 @@ pub(crate) fn check_manifest(
             waivers::WaiverPolicy::from_overlay(&v)
         });
     let disabled = config(&ctx, "disabled_controls", &mut findings);
+    let overlays = config(&ctx, "controls", &mut findings);
+    let overlays = overlay::read(overlays.as_ref(), &set.controls, &mut findings);
+    let none = ControlOverlay::default();
     let mut controls: Vec<ControlTrace> = set
         .controls
         .controls
         .iter()
-        .map(|control| run_control(&ctx, control, disabled.as_ref(), options))
+        .map(|control| {
+            let overlay = overlays.get(&control.id).unwrap_or(&none);
+            run_control(&ctx, control, disabled.as_ref(), overlay, options)
+        })
         .collect();
     findings.extend(waivers::apply(&ctx, &policy, &mut controls));
     let decision = super::decision::finish(&mut controls, options);
@@ -247,6 +254,7 @@ fn run_control(
     ctx: &Ctx<'_>,
     control: &ControlSpec,
     disabled: Option<&Value>,
+    overlay: &ControlOverlay,
     options: &CheckOptions,
 ) -> ControlTrace {
     let mut trace = ControlTrace {
@@ -255,7 +263,7 @@ fn run_control(
         risks: control.mitigates.clone(),
         severity: control.severity.as_str().to_owned(),
         status: Status::NotApplicable,
-        action: control.action(options.point),
+        action: overlay.action(control, options.point),
         policy: control.location.clone(),
         disabled: disabled_reason(disabled, &control.id),
         requirements: Vec::new(),
@@ -300,7 +308,7 @@ fn run_control(
     trace.requirements = control
         .requirements
         .iter()
-        .map(|r| to_trace(r, run_requirement(ctx, r)))
+        .map(|r| to_trace(r, run_requirement(ctx, r, overlay.fields(&r.id))))
         .collect();
     trace
         .requirements
@@ -353,7 +361,13 @@ pub(crate) fn to_trace(requirement: &RequirementSpec, outcome: Outcome) -> Requi
     }
 }
 
-fn run_requirement(ctx: &Ctx<'_>, requirement: &RequirementSpec) -> Outcome {
+/// Checks one requirement; `replaced` are the overlay's field values, which
+/// take the place of the policy's.
+fn run_requirement(
+    ctx: &Ctx<'_>,
+    requirement: &RequirementSpec,
+    replaced: Option<&BTreeMap<String, Value>>,
+) -> Outcome {
     match requirement.fields.get("when").map(|f| &f.value) {
         Some(FieldValue::Const(value)) if *value == Value::Bool(false) || *value == Value::Null => {
             return Outcome::new(Status::NotApplicable, "`when` is false");
@@ -372,14 +386,25 @@ fn run_requirement(ctx: &Ctx<'_>, requirement: &RequirementSpec) -> Outcome {
     }
     let defs = requirement_fields(requirement.kind);
     let mut fields = BTreeMap::new();
-    for (name, field) in &requirement.fields {
+    let names: std::collections::BTreeSet<&String> = requirement
+        .fields
+        .keys()
+        .chain(replaced.into_iter().flat_map(BTreeMap::keys))
+        .collect();
+    for name in names {
         let Some(def) = defs.iter().find(|d| d.name == name) else {
             continue;
         };
         if def.ty == Ty::Cond {
             continue;
         }
-        let value = match &field.value {
+        let from_overlay = replaced.and_then(|r| r.get(name));
+        let source = from_overlay.map_or_else(
+            || requirement.fields.get(name).map(|f| f.value.clone()),
+            |v| Some(FieldValue::Const(v.clone())),
+        );
+        let Some(source) = source else { continue };
+        let value = match &source {
             FieldValue::Const(value) => value.clone(),
             FieldValue::Rule(rule) => match ctx.rule(rule) {
                 Ok(Some(value)) => value,
@@ -396,7 +421,12 @@ fn run_requirement(ctx: &Ctx<'_>, requirement: &RequirementSpec) -> Outcome {
                 super::schema::TypeError::Invalid(message, _) => message,
                 super::schema::TypeError::UnknownRole(role) => format!("unknown role `{role}`"),
             };
-            return Outcome::error(format!("`{name}` is invalid: {message}"));
+            let origin = if from_overlay.is_some() {
+                " (set by the overlay)"
+            } else {
+                ""
+            };
+            return Outcome::error(format!("`{name}`{origin} is invalid: {message}"));
         }
         fields.insert(name.clone(), value);
     }

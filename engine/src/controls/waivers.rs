@@ -87,7 +87,8 @@ fn strings(value: &Value) -> Option<Vec<String>> {
 }
 
 impl WaiverPolicy {
-    /// The defaults with every key present in `overlay` replaced.
+    /// The defaults with the keys present in `overlay` replaced (lists) or
+    /// merged entry by entry (the tables keyed by residual risk).
     #[must_use]
     pub fn from_overlay(overlay: &Value) -> Self {
         let mut policy = Self::default();
@@ -100,17 +101,19 @@ impl WaiverPolicy {
         if let Some(Value::Object(entries)) =
             view::get(overlay, "max_duration_days_by_residual_risk")
         {
-            policy.max_duration_days_by_residual_risk = entries
-                .iter()
-                .filter_map(|(k, v)| Some((k.as_str()?.to_owned(), v.as_number()?.as_f64())))
-                .collect();
+            policy.max_duration_days_by_residual_risk.extend(
+                entries
+                    .iter()
+                    .filter_map(|(k, v)| Some((k.as_str()?.to_owned(), v.as_number()?.as_f64()))),
+            );
         }
         if let Some(Value::Object(entries)) = view::get(overlay, "approver_roles_by_residual_risk")
         {
-            policy.approver_roles_by_residual_risk = entries
-                .iter()
-                .filter_map(|(k, v)| Some((k.as_str()?.to_owned(), strings(v)?)))
-                .collect();
+            policy.approver_roles_by_residual_risk.extend(
+                entries
+                    .iter()
+                    .filter_map(|(k, v)| Some((k.as_str()?.to_owned(), strings(v)?))),
+            );
         }
         policy
     }

@@ -62,9 +62,9 @@ pub fn contains_source(metric: &str) -> Option<&'static str> {
 pub fn threshold_override(control: &str, metric: &str) -> Option<&'static str> {
     Some(match (control, metric) {
         ("C-REL-04", "load_test_p95_latency_ms") => "lib.field(\"deployment.slos.p95_latency_ms\")",
-        ("C-PRIV-02", "dp_epsilon") => "data.riskgate.config.declared_limits.dp_epsilon",
+        ("C-PRIV-02", "dp_epsilon") => "lib.config.declared_limits.dp_epsilon",
         ("C-SAFE-04", "dangerous_capability_uplift_level") => {
-            "data.riskgate.config.declared_limits.dangerous_capability_uplift_level"
+            "lib.config.declared_limits.dangerous_capability_uplift_level"
         }
         _ => return None,
     })

@@ -102,10 +102,12 @@ pub fn list_controls(request: &EvaluationRequest<'_>) -> anyhow::Result<Vec<Cont
 }
 
 fn compile(request: &EvaluationRequest<'_>, overlay: Option<Value>) -> anyhow::Result<PolicySet> {
-    policy_set::compile(request.policies, overlay, ColorChoice::Auto).map_err(|errors| {
-        eprint!("{}", errors.rendered);
-        errors.into()
-    })
+    policy_set::compile_with_overlay(request.policies, overlay, ColorChoice::Auto).map_err(
+        |errors| {
+            eprint!("{}", errors.rendered);
+            errors.into()
+        },
+    )
 }
 
 fn now_ns(now: &str) -> anyhow::Result<i64> {

@@ -1,4 +1,5 @@
-//! `config.rego`: organisation-level settings as data (`data.riskgate.config`).
+//! `config.rego`: organisation-level settings as data (`data.stdlib.config`,
+//! read through `lib.config` with the overlay's `riskgate.config` merged over it).
 
 use std::fmt::Write as _;
 
@@ -12,8 +13,8 @@ pub(super) fn config(catalogue: &Catalogue) -> String {
     let mut out = String::new();
     header(
         &mut out,
-        "riskgate.config",
-        "Organisation-level settings the standard library reads, as data. An org\n# overlay may replace any of them.",
+        "stdlib.config",
+        "Organisation-level settings the standard library reads, as data: the\n# built-in defaults. The controls read them as `lib.config`, which merges an\n# overlay's `riskgate.config` over these (objects key by key), so an org\n# overlay may change any of them.",
     );
     let defaults = &catalogue.defaults;
     let entry = |out: &mut String, comment: &str, name: &str, value: &Value| {

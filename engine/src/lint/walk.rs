@@ -1,0 +1,202 @@
+//! Read-only walks over the syntax tree shared by the lints and test
+//! discovery: every expression of a rule, body or declaration, outermost
+//! first.
+
+use riskgate_dsl::ast::{
+    Body, ControlMember, Expr, ExprKind, Item, LiteralKind, RefArg, Rule, TemplatePart,
+    WithModifier,
+};
+
+/// Calls `f` on `expr` and every expression inside it.
+pub fn expr(e: &Expr, f: &mut dyn FnMut(&Expr)) {
+    f(e);
+    match &e.kind {
+        ExprKind::Null
+        | ExprKind::Bool(_)
+        | ExprKind::Number(_)
+        | ExprKind::String(_)
+        | ExprKind::Var(_) => {}
+        ExprKind::Template(template) => {
+            for part in &template.parts {
+                if let TemplatePart::Expr { expr: inner, with } = part {
+                    expr(inner, f);
+                    withs(with, f);
+                }
+            }
+        }
+        ExprKind::Ref { head, path } => {
+            expr(head, f);
+            ref_args(path, f);
+        }
+        ExprKind::Call { args, .. } | ExprKind::Array(args) | ExprKind::Set(args) => {
+            for arg in args {
+                expr(arg, f);
+            }
+        }
+        ExprKind::Object(pairs) => {
+            for (key, value) in pairs {
+                expr(key, f);
+                expr(value, f);
+            }
+        }
+        ExprKind::ArrayCompr { term, body: b } | ExprKind::SetCompr { term, body: b } => {
+            expr(term, f);
+            body(b, f);
+        }
+        ExprKind::ObjectCompr {
+            key,
+            value,
+            body: b,
+        } => {
+            expr(key, f);
+            expr(value, f);
+            body(b, f);
+        }
+        ExprKind::Paren(inner) | ExprKind::Neg(inner) => expr(inner, f),
+        ExprKind::Binary { lhs, rhs, .. } | ExprKind::Assign { lhs, rhs, .. } => {
+            expr(lhs, f);
+            expr(rhs, f);
+        }
+        ExprKind::Membership {
+            key,
+            value,
+            collection,
+        } => {
+            if let Some(key) = key {
+                expr(key, f);
+            }
+            expr(value, f);
+            expr(collection, f);
+        }
+    }
+}
+
+fn ref_args(path: &[RefArg], f: &mut dyn FnMut(&Expr)) {
+    for arg in path {
+        if let RefArg::Bracket(inner) = arg {
+            expr(inner, f);
+        }
+    }
+}
+
+fn withs(with: &[WithModifier], f: &mut dyn FnMut(&Expr)) {
+    for modifier in with {
+        expr(&modifier.target, f);
+        expr(&modifier.value, f);
+    }
+}
+
+/// Calls `f` on every expression of a body, nested bodies included.
+pub fn body(b: &Body, f: &mut dyn FnMut(&Expr)) {
+    for literal in &b.literals {
+        match &literal.kind {
+            LiteralKind::Expr(e) | LiteralKind::Not(e) => expr(e, f),
+            LiteralKind::SomeVars(_) => {}
+            LiteralKind::SomeIn {
+                key,
+                value,
+                collection,
+            } => {
+                if let Some(key) = key {
+                    expr(key, f);
+                }
+                expr(value, f);
+                expr(collection, f);
+            }
+            LiteralKind::Every {
+                domain, body: b, ..
+            } => {
+                expr(domain, f);
+                body(b, f);
+            }
+        }
+        withs(&literal.with, f);
+    }
+}
+
+/// Calls `f` on every expression of a rule: head reference, arguments,
+/// value, `contains` term, body and `else` chain.
+pub fn rule(r: &Rule, f: &mut dyn FnMut(&Expr)) {
+    ref_args(&r.head.reference.path, f);
+    for arg in r.head.args.iter().flatten() {
+        expr(arg, f);
+    }
+    if let Some(value) = &r.head.value {
+        expr(&value.value, f);
+    }
+    if let Some(term) = &r.head.contains {
+        expr(term, f);
+    }
+    if let Some(b) = &r.body {
+        body(b, f);
+    }
+    for clause in &r.else_chain {
+        if let Some(value) = &clause.value {
+            expr(&value.value, f);
+        }
+        if let Some(b) = &clause.body {
+            body(b, f);
+        }
+    }
+}
+
+/// Calls `f` on every expression of an item (rules, and every field,
+/// `applies` block, requirement and rule of declarations).
+pub fn item(i: &Item, f: &mut dyn FnMut(&Expr)) {
+    match i {
+        Item::Rule(r) => rule(r, f),
+        Item::Risk(risk) => {
+            for field in &risk.fields {
+                expr(&field.value, f);
+            }
+        }
+        Item::Control(control) => {
+            for member in &control.members {
+                match member {
+                    ControlMember::Field(field) => expr(&field.value, f),
+                    ControlMember::Applies(applies) => body(&applies.body, f),
+                    ControlMember::Require(requirement) => {
+                        for field in &requirement.fields {
+                            expr(&field.value, f);
+                        }
+                    }
+                    ControlMember::Rule(r) => rule(r, f),
+                }
+            }
+        }
+    }
+}
+
+/// Every rule of an item: the item itself, or the rules inside a control.
+pub fn rules_of(i: &Item) -> Vec<&Rule> {
+    match i {
+        Item::Rule(r) => vec![r],
+        Item::Risk(_) => Vec::new(),
+        Item::Control(control) => control
+            .members
+            .iter()
+            .filter_map(|m| match m {
+                ControlMember::Rule(r) => Some(r),
+                _ => None,
+            })
+            .collect(),
+    }
+}
+
+/// Every body of an item, top-level bodies only (rule bodies, `else`
+/// bodies, `applies` blocks).
+pub fn bodies_of(i: &Item) -> Vec<&Body> {
+    let mut out = Vec::new();
+    for r in rules_of(i) {
+        out.extend(r.body.iter());
+        out.extend(r.else_chain.iter().filter_map(|c| c.body.as_ref()));
+    }
+    if let Item::Control(control) = i {
+        for member in &control.members {
+            if let ControlMember::Applies(applies) = member {
+                out.push(&applies.body);
+            }
+        }
+    }
+    out
+}
