@@ -101,6 +101,19 @@ impl Server {
     fn logs(&self) -> String {
         self.logs.lock().unwrap().join("\n")
     }
+
+    /// Whether a log line containing `needle` arrives within 10 s (log
+    /// lines are read by another thread, after the response).
+    fn logged(&self, needle: &str) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if self.logs().contains(needle) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        false
+    }
 }
 
 impl Drop for Server {
@@ -436,7 +449,7 @@ fn health_readiness_and_metrics() {
     ] {
         assert!(metrics.contains(needle), "missing {needle}:\n{metrics}");
     }
-    assert!(server.logs().contains("\"message\":\"admission decision\""));
+    assert!(server.logged("\"message\":\"admission decision\""));
 }
 
 #[test]
@@ -560,7 +573,7 @@ fn shutdown_drains_in_flight_requests() {
         std::thread::sleep(Duration::from_millis(20));
     };
     assert!(exit.success());
-    assert!(server.logs().contains("draining in-flight requests"));
+    assert!(server.logged("draining in-flight requests"));
 }
 
 /// A TLS GET of `/healthz` trusting the test CA; returns the status and
