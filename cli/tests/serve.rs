@@ -714,3 +714,38 @@ fn cached_decisions_keep_each_requests_uid_and_dry_run() {
         true
     );
 }
+
+/// A ConfigMap volume: files are links into a hidden `..data` directory
+/// that the kubelet swaps atomically on update.
+#[cfg(unix)]
+#[test]
+fn policies_load_and_reload_from_a_configmap_style_volume() {
+    let dir = tempfile::tempdir().unwrap();
+    let version = |name: &str, source: &str| {
+        let target = dir.path().join(name);
+        std::fs::create_dir(&target).unwrap();
+        std::fs::copy(data(source), target.join("release.gate")).unwrap();
+        let tmp = dir.path().join("..data_tmp");
+        std::os::unix::fs::symlink(name, &tmp).unwrap();
+        std::fs::rename(&tmp, dir.path().join("..data")).unwrap();
+    };
+    version("..2026_11_26_a", "policy-a/release.gate");
+    std::os::unix::fs::symlink("..data/release.gate", dir.path().join("release.gate")).unwrap();
+    let server = Server::start(&[
+        "--policy",
+        &dir.path().display().to_string(),
+        "--reload-interval",
+        "0.05",
+    ]);
+    let review = release_review("u", json!({"procedure_ref": "r", "last_drill_at": NOW}));
+    assert_eq!(server.review(&review)["allowed"], true);
+    version("..2026_11_26_b", "policy-b/release.gate");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while server.review(&review)["allowed"] != false {
+        assert!(
+            Instant::now() < deadline,
+            "the swapped ConfigMap was not picked up"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
