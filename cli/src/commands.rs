@@ -12,4 +12,5 @@ pub mod lint;
 pub mod lsp;
 pub mod parse;
 pub mod schema;
+pub mod serve;
 pub mod test;

@@ -8,6 +8,7 @@ mod policy_files;
 mod policy_set;
 mod render;
 mod report;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -61,6 +62,8 @@ enum Command {
     Schema(commands::schema::SchemaArgs),
     /// Start the language server (stdio) for editors.
     Lsp(commands::lsp::LspArgs),
+    /// Serve the Kubernetes validating admission webhook.
+    Serve(commands::serve::ServeArgs),
     /// Run policy tests (`test_*` rules) and golden trace cases.
     Test(commands::test::TestArgs),
     /// Lint policies: unused code, shadowing, unknown manifest fields, untested controls, ...
@@ -126,6 +129,7 @@ fn main() -> ExitCode {
         Command::Completions(args) => commands::completions::run(&args, Cli::command()),
         Command::Generate(args) => commands::generate::run(&args, Cli::command()),
         Command::Lsp(args) => commands::lsp::run(&args),
+        Command::Serve(args) => commands::serve::run(&args),
         Command::Test(args) => commands::test::run(&args, &renderer),
         Command::Lint(args) => commands::lint::run(&args, &renderer),
         Command::Graph(args) => commands::graph::run(&args, &renderer),

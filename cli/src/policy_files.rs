@@ -39,7 +39,10 @@ pub fn collect(paths: &[PathBuf]) -> Vec<anyhow::Result<PathBuf>> {
         if path.as_os_str() == "-" || path.is_file() {
             found.push(Ok(path.clone()));
         } else if path.is_dir() {
+            // Symbolic links are followed: a Kubernetes ConfigMap volume
+            // holds links to files in a hidden `..data` directory.
             let mut files: Vec<PathBuf> = walkdir::WalkDir::new(path)
+                .follow_links(true)
                 .sort_by_file_name()
                 .into_iter()
                 .filter_entry(|entry| !is_hidden(entry.path()) || entry.depth() == 0)

@@ -1,15 +1,21 @@
-//! Compiling a policy set for the authoring commands (`test`, `graph`,
-//! `diff`): policy files from disk, optionally with the embedded standard
-//! library, compile errors rendered on stderr.
+//! Reading and compiling policy sets.
+//!
+//! `check` and `serve` use the embedded standard library unless `--policy`
+//! directories are given, adjusted by an `--overlay` file
+//! ([`PolicyInputs`], [`compile_with_overlay`]); the authoring commands
+//! (`test`, `graph`, `diff`) compile policy files from disk, optionally with
+//! the standard library ([`read_all`], [`stdlib`], [`compile`]).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use riskgate_engine::FileDiagnostic;
+use anyhow::Context as _;
 use riskgate_engine::controls::{ControlsOptions, PolicySet};
+use riskgate_engine::{FileDiagnostic, Value};
+use sha2::{Digest, Sha256};
 
 use crate::policy_files::{self, PolicySource};
-use crate::render::Renderer;
+use crate::render::{ColorChoice, Renderer};
 
 /// Reads every policy file under `paths` (files or directories).
 pub fn read_all(paths: &[PathBuf]) -> anyhow::Result<Vec<PolicySource>> {
@@ -65,5 +71,182 @@ pub fn compile(sources: &[PolicySource], renderer: &Renderer) -> anyhow::Result<
             renderer.emit(&file, &text, vec![diagnostic]);
         }
         CompileFailed(count).into()
+    })
+}
+
+/// An overlay file (org data: thresholds, disabled or added controls).
+#[derive(Debug, Clone)]
+pub struct OverlayInput {
+    /// The path as given.
+    pub name: String,
+    /// The file's text.
+    pub text: String,
+}
+
+/// The policy files and overlay of a run, read but not compiled.
+pub struct PolicyInputs {
+    /// Policy files from `--policy`; empty means the embedded stdlib.
+    pub policies: Vec<PolicySource>,
+    /// The `--policy` directories as given.
+    pub dirs: Vec<PathBuf>,
+    /// The `--overlay` file.
+    pub overlay: Option<OverlayInput>,
+}
+
+impl PolicyInputs {
+    /// Reads every policy file under `dirs` and the overlay.
+    pub fn read(dirs: &[PathBuf], overlay: Option<&Path>) -> anyhow::Result<Self> {
+        Ok(Self {
+            policies: read_policies(dirs)?,
+            dirs: dirs.to_vec(),
+            overlay: overlay.map(read_overlay).transpose()?,
+        })
+    }
+
+    /// Where the policies come from: `embedded stdlib` or the directories.
+    pub fn source(&self) -> String {
+        policy_source(&self.dirs)
+    }
+
+    /// A short content hash of the policy files and the overlay, so a
+    /// running webhook can say which policy version decided.
+    pub fn version(&self) -> String {
+        let mut hash = Sha256::new();
+        let mut add = |name: &str, text: &str| {
+            for part in [name, text] {
+                hash.update((part.len() as u64).to_le_bytes());
+                hash.update(part.as_bytes());
+            }
+        };
+        if self.policies.is_empty() {
+            for file in riskgate_stdlib_policies::POLICY_FILES {
+                add(file.path, file.source);
+            }
+        } else {
+            for source in &self.policies {
+                add(&source.name, &source.text);
+            }
+        }
+        if let Some(overlay) = &self.overlay {
+            add("overlay", &overlay.text);
+        }
+        hash.finalize()
+            .iter()
+            .take(6)
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+}
+
+/// The policy set did not compile; the diagnostics are rendered in
+/// `rendered`.
+#[derive(Debug)]
+pub struct PolicyErrors {
+    /// How many diagnostics.
+    pub count: usize,
+    /// The diagnostics, rendered for a terminal or a log.
+    pub rendered: String,
+}
+
+impl std::fmt::Display for PolicyErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the policies did not compile ({} error{})",
+            self.count,
+            if self.count == 1 { "" } else { "s" }
+        )
+    }
+}
+
+impl std::error::Error for PolicyErrors {}
+
+/// Compiles the policy files (the embedded stdlib when `policies` is
+/// empty) with the overlay as compile-time data. Diagnostics are rendered
+/// into the returned [`PolicyErrors`] with `color`.
+pub fn compile_with_overlay(
+    policies: &[PolicySource],
+    overlay: Option<Value>,
+    color: ColorChoice,
+) -> Result<PolicySet, PolicyErrors> {
+    let files: Vec<(&str, &str)> = if policies.is_empty() {
+        riskgate_stdlib_policies::POLICY_FILES
+            .iter()
+            .map(|file| (file.path, file.source))
+            .collect()
+    } else {
+        policies
+            .iter()
+            .map(|source| (source.name.as_str(), &*source.text))
+            .collect()
+    };
+    let options = ControlsOptions {
+        data: overlay,
+        ..ControlsOptions::default()
+    };
+    PolicySet::compile(&files, &options).map_err(|diagnostics| {
+        let count = diagnostics.len();
+        let renderer = Renderer::new(color);
+        let mut rendered = String::new();
+        for FileDiagnostic { file, diagnostic } in diagnostics {
+            let source = files
+                .iter()
+                .find(|(name, _)| *name == &*file)
+                .map_or_else(|| Arc::from(""), |(_, text)| Arc::from(*text));
+            rendered.push_str(&renderer.render(&file, &source, vec![diagnostic]));
+        }
+        PolicyErrors { count, rendered }
+    })
+}
+
+/// The overlay as data merged under `data` (YAML or JSON).
+pub fn overlay_data(overlay: Option<&OverlayInput>) -> anyhow::Result<Option<Value>> {
+    let Some(overlay) = overlay else {
+        return Ok(None);
+    };
+    let json: serde_json::Value = serde_yaml_ng::from_str(&overlay.text)
+        .with_context(|| format!("--overlay {}: not valid YAML or JSON", overlay.name))?;
+    if !json.is_object() {
+        anyhow::bail!(
+            "--overlay {}: must be a mapping (e.g. `riskgate: {{config: ...}}`)",
+            overlay.name
+        );
+    }
+    Ok(Some(Value::from_json(&json)))
+}
+
+/// `embedded stdlib`, or the `--policy` directories joined.
+pub fn policy_source(dirs: &[PathBuf]) -> String {
+    if dirs.is_empty() {
+        "embedded stdlib".to_string()
+    } else {
+        dirs.iter()
+            .map(|dir| dir.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Reads every policy file (`.rego`, `.gate`) under the directories.
+pub fn read_policies(dirs: &[PathBuf]) -> anyhow::Result<Vec<PolicySource>> {
+    let mut policies = Vec::new();
+    for dir in dirs {
+        if !dir.is_dir() {
+            anyhow::bail!("--policy {}: not a directory", dir.display());
+        }
+        for path in policy_files::collect(std::slice::from_ref(dir)) {
+            policies.push(policy_files::read(&path?)?);
+        }
+    }
+    Ok(policies)
+}
+
+/// Reads the `--overlay` file.
+pub fn read_overlay(path: &Path) -> anyhow::Result<OverlayInput> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("--overlay {}: cannot read", path.display()))?;
+    Ok(OverlayInput {
+        name: path.display().to_string(),
+        text,
     })
 }

@@ -192,9 +192,16 @@ pub fn run(root: &Path, run: bool) -> Result<()> {
     if found.is_empty() {
         bail!("no criterion results under {}", target.display());
     }
-    let doc = document(&found);
+    let mut doc = document(&found);
     println!("{doc}");
     let path = root.join("docs/benchmarks.md");
+    // Sections written by other benchmarks (`cargo xtask bench-webhook`)
+    // start at a `## Admission webhook` heading and are kept.
+    let previous = std::fs::read_to_string(&path).unwrap_or_default();
+    if let Some(at) = previous.find(crate::bench_webhook::SECTION) {
+        doc.push('\n');
+        doc.push_str(previous.get(at..).unwrap_or_default());
+    }
     std::fs::write(&path, doc).with_context(|| format!("writing {}", path.display()))?;
     println!("wrote {}", path.display());
     Ok(())

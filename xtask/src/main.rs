@@ -10,7 +10,10 @@
 //!   generated CLI reference and the documentation book.
 
 mod bench;
+mod bench_webhook;
 mod conformance;
+mod crd;
+mod deploy;
 mod docs_site;
 mod licenses;
 mod stdlib;
@@ -83,6 +86,17 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Regenerate deploy/crd.yaml (the ModelRelease CRD) from the manifest schema.
+    Crd {
+        /// Fail if deploy/crd.yaml is stale instead of writing it.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Check the deploy/ manifests (parse, required fields, structural CRD).
+    DeployCheck,
+    /// Load-test `riskgate serve` (release build) on loopback and print
+    /// req/s and p50/p99 latency.
+    BenchWebhook(bench_webhook::Args),
 }
 
 /// The workspace root.
@@ -150,6 +164,33 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::CliReference { check } => Ok(exit(docs_site::cli_reference(check)?)),
         Command::DocsSite { check } => Ok(exit(docs_site::docs_site(check)?)),
+        Command::Crd { check } => {
+            let text = crd::render()?;
+            let path = crd::path();
+            if check {
+                if std::fs::read_to_string(&path).unwrap_or_default() != text {
+                    eprintln!("deploy/crd.yaml is stale: run `cargo xtask crd`");
+                    return Ok(ExitCode::FAILURE);
+                }
+            } else {
+                std::fs::write(&path, text)?;
+                println!("wrote deploy/crd.yaml");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::DeployCheck => {
+            let problems = deploy::check(&deploy::dir())?;
+            for p in &problems {
+                eprintln!("{p}");
+            }
+            if problems.is_empty() {
+                println!("deploy/ is valid");
+                Ok(ExitCode::SUCCESS)
+            } else {
+                Ok(ExitCode::FAILURE)
+            }
+        }
+        Command::BenchWebhook(args) => bench_webhook::run(&args),
         Command::DocsCatalogue { check } => {
             let text = stdlib::docs::render()?;
             let path = stdlib::catalogue_doc_path();

@@ -17,12 +17,12 @@ use riskgate_engine::trace::{Decision, EnforcementPoint, Trace};
 
 use crate::Outcome;
 use crate::global::info;
-use crate::policy_files;
+use crate::policy_set;
 use crate::render::ColorChoice;
 use crate::report::{Explain, Format, ReportOptions};
 
 use discover::{Filters, Input};
-use seam::{ControlSummary, EvaluationRequest, ManifestInput, OverlayInput};
+use seam::{ControlSummary, EvaluationRequest, ManifestInput};
 
 /// Evaluate release manifests against risk controls.
 ///
@@ -167,8 +167,12 @@ fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
         serde_json::from_str::<Trace>(&text)
             .with_context(|| format!("{}: not a riskgate trace", path.display()))?
     } else {
-        let policies = read_policies(&args.policy)?;
-        let overlay = args.overlay.as_deref().map(read_overlay).transpose()?;
+        let policies = policy_set::read_policies(&args.policy)?;
+        let overlay = args
+            .overlay
+            .as_deref()
+            .map(policy_set::read_overlay)
+            .transpose()?;
         if !args.list_controls {
             let filters = Filters {
                 include: args.include.clone(),
@@ -260,28 +264,6 @@ fn terminal_width() -> usize {
         .and_then(|c| c.trim().parse().ok())
         .filter(|&c: &usize| c >= 40)
         .unwrap_or(100)
-}
-
-fn read_policies(dirs: &[PathBuf]) -> anyhow::Result<Vec<policy_files::PolicySource>> {
-    let mut policies = Vec::new();
-    for dir in dirs {
-        if !dir.is_dir() {
-            anyhow::bail!("--policy {}: not a directory", dir.display());
-        }
-        for path in policy_files::collect(std::slice::from_ref(dir)) {
-            policies.push(policy_files::read(&path?)?);
-        }
-    }
-    Ok(policies)
-}
-
-fn read_overlay(path: &std::path::Path) -> anyhow::Result<OverlayInput> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("--overlay {}: cannot read", path.display()))?;
-    Ok(OverlayInput {
-        name: path.display().to_string(),
-        text,
-    })
 }
 
 fn read_manifest(input: &Input) -> anyhow::Result<ManifestInput> {

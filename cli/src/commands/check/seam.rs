@@ -5,15 +5,16 @@
 //! codes) is I/O and presentation in the command itself.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use anyhow::Context as _;
-use riskgate_engine::controls::{self, CheckOptions, ControlsOptions, PolicySet};
+use riskgate_engine::controls::{self, CheckOptions, PolicySet};
 use riskgate_engine::trace::{EnforcementPoint, Location, Trace};
-use riskgate_engine::{FileDiagnostic, Value, manifest};
+use riskgate_engine::{Value, manifest};
 
 use crate::policy_files::PolicySource;
-use crate::render::{ColorChoice, Renderer};
+pub use crate::policy_set::OverlayInput;
+use crate::policy_set::{self, overlay_data};
+use crate::render::ColorChoice;
 
 /// A manifest file to evaluate, read but not parsed.
 #[derive(Debug, Clone)]
@@ -22,15 +23,6 @@ pub struct ManifestInput {
     pub name: String,
     /// The file's bytes (the loader reports invalid UTF-8 itself).
     pub bytes: Vec<u8>,
-}
-
-/// An overlay file (org data: thresholds, disabled or added controls).
-#[derive(Debug, Clone)]
-pub struct OverlayInput {
-    /// The path as given.
-    pub name: String,
-    /// The file's text.
-    pub text: String,
 }
 
 /// Everything one evaluation needs; all I/O has already happened.
@@ -65,25 +57,6 @@ pub struct ControlSummary {
     /// Where it is declared.
     pub policy: Location,
 }
-
-/// The policy set did not compile; its diagnostics were printed.
-#[derive(Debug)]
-pub struct PolicyErrors {
-    count: usize,
-}
-
-impl std::fmt::Display for PolicyErrors {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "the policies did not compile ({} error{})",
-            self.count,
-            if self.count == 1 { "" } else { "s" }
-        )
-    }
-}
-
-impl std::error::Error for PolicyErrors {}
 
 /// Evaluates the manifests and returns the decision trace.
 ///
@@ -129,50 +102,12 @@ pub fn list_controls(request: &EvaluationRequest<'_>) -> anyhow::Result<Vec<Cont
 }
 
 fn compile(request: &EvaluationRequest<'_>, overlay: Option<Value>) -> anyhow::Result<PolicySet> {
-    let files: Vec<(&str, &str)> = if request.policies.is_empty() {
-        riskgate_stdlib_policies::POLICY_FILES
-            .iter()
-            .map(|file| (file.path, file.source))
-            .collect()
-    } else {
-        request
-            .policies
-            .iter()
-            .map(|source| (source.name.as_str(), &*source.text))
-            .collect()
-    };
-    let options = ControlsOptions {
-        data: overlay,
-        ..ControlsOptions::default()
-    };
-    PolicySet::compile(&files, &options).map_err(|diagnostics| {
-        let count = diagnostics.len();
-        let renderer = Renderer::new(ColorChoice::Auto);
-        for FileDiagnostic { file, diagnostic } in diagnostics {
-            let source = files
-                .iter()
-                .find(|(name, _)| *name == &*file)
-                .map_or_else(|| Arc::from(""), |(_, text)| Arc::from(*text));
-            renderer.emit(&file, &source, vec![diagnostic]);
-        }
-        PolicyErrors { count }.into()
-    })
-}
-
-/// The overlay as data merged under `data` (YAML or JSON).
-fn overlay_data(overlay: Option<&OverlayInput>) -> anyhow::Result<Option<Value>> {
-    let Some(overlay) = overlay else {
-        return Ok(None);
-    };
-    let json: serde_json::Value = serde_yaml_ng::from_str(&overlay.text)
-        .with_context(|| format!("--overlay {}: not valid YAML or JSON", overlay.name))?;
-    if !json.is_object() {
-        anyhow::bail!(
-            "--overlay {}: must be a mapping (e.g. `riskgate: {{config: ...}}`)",
-            overlay.name
-        );
-    }
-    Ok(Some(Value::from_json(&json)))
+    policy_set::compile_with_overlay(request.policies, overlay, ColorChoice::Auto).map_err(
+        |errors| {
+            eprint!("{}", errors.rendered);
+            errors.into()
+        },
+    )
 }
 
 fn now_ns(now: &str) -> anyhow::Result<i64> {
@@ -183,14 +118,5 @@ fn now_ns(now: &str) -> anyhow::Result<i64> {
 }
 
 fn policy_source(request: &EvaluationRequest<'_>) -> String {
-    if request.policy_dirs.is_empty() {
-        "embedded stdlib".to_string()
-    } else {
-        request
-            .policy_dirs
-            .iter()
-            .map(|dir| dir.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
+    policy_set::policy_source(request.policy_dirs)
 }

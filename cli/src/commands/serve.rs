@@ -1,0 +1,105 @@
+//! `riskgate serve`: the Kubernetes validating admission webhook.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use crate::Outcome;
+use crate::serve::decide::{FailureMode, UnknownKinds};
+
+/// Serve the validating admission webhook (`POST /validate`).
+///
+/// Checks `ModelRelease` objects at the `admission` enforcement point and
+/// answers allowed or denied with the failing controls and how to pass.
+/// Also serves /healthz, /readyz and /metrics (Prometheus).
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "0.0.0.0", value_name = "IP")]
+    pub address: IpAddr,
+    /// Port to listen on (0 picks a free port; the log says which).
+    #[arg(long, default_value_t = 8443)]
+    pub port: u16,
+    /// Serving certificate chain (PEM); reloaded when the file changes.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "tls_key",
+        required_unless_present = "insecure_http"
+    )]
+    pub tls_cert: Option<PathBuf>,
+    /// Private key of the serving certificate (PEM); reloaded when the file
+    /// changes.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Serve plain HTTP, for local testing only (the API server requires
+    /// HTTPS).
+    #[arg(long, conflicts_with_all = ["tls_cert", "tls_key"])]
+    pub insecure_http: bool,
+    /// Policy directory replacing the embedded standard library
+    /// (repeatable); reloaded when a file changes.
+    #[arg(long, value_name = "DIR")]
+    pub policy: Vec<PathBuf>,
+    /// Organisation overlay (YAML or JSON); reloaded when it changes.
+    #[arg(long, value_name = "FILE")]
+    pub overlay: Option<PathBuf>,
+    /// Seconds between checks of the policy, overlay and certificate files
+    /// for changes; 0 reloads only on SIGHUP.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub reload_interval: f64,
+    /// What an evaluation error does: `closed` denies, `open` allows with
+    /// a warning.
+    #[arg(long, value_enum, default_value_t = FailureMode::Closed)]
+    pub failure_mode: FailureMode,
+    /// What happens to objects of kinds riskgate does not check.
+    #[arg(long, value_enum, default_value_t = UnknownKinds::Allow)]
+    pub unknown_kinds: UnknownKinds,
+    /// Largest request body accepted (larger: HTTP 413).
+    #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
+    pub max_body_bytes: usize,
+    /// Evaluation deadline per request, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 2000)]
+    pub eval_timeout_ms: u64,
+    /// Time allowed to read a request's headers, and then its body, in
+    /// milliseconds (slow clients are cut off).
+    #[arg(long, value_name = "MS", default_value_t = 10_000)]
+    pub read_timeout_ms: u64,
+    /// On SIGTERM, how long to wait for in-flight requests, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 25)]
+    pub shutdown_timeout: u64,
+    /// Reuse the decision for an identical release (same content and
+    /// policy version) for this many seconds; 0 (the default) evaluates
+    /// every request.
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.0)]
+    pub decision_cache_ttl: f64,
+    /// Log level of the JSON logs on stderr.
+    #[arg(long, value_enum, default_value_t = LogLevel::Info)]
+    pub log_level: LogLevel,
+    /// Fixed evaluation clock (RFC 3339), for tests and reproducing a
+    /// decision; by default the wall clock at each request.
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
+}
+
+/// `--log-level` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogLevel {
+    /// Errors only.
+    Error,
+    /// Errors and warnings.
+    Warn,
+    /// Also one line per admission decision.
+    Info,
+    /// Also connection-level events.
+    Debug,
+}
+
+/// Runs `riskgate serve` until SIGTERM or SIGINT.
+pub fn run(args: &ServeArgs) -> Outcome {
+    match crate::serve::run(args) {
+        Ok(()) => Outcome::Success,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            Outcome::Error
+        }
+    }
+}

@@ -1,0 +1,305 @@
+//! The admission webhook server behind `riskgate serve`: hyper (HTTP/1.1)
+//! on tokio, rustls for TLS, a policy store swapped on reload, hand-written
+//! Prometheus metrics and JSON logs.
+//!
+//! Layout: [`admission`] (wire types), [`decide`] (request → verdict, pure),
+//! [`http`] (routing, body limits, deadlines), [`store`] (policy hot
+//! reload), [`tls`] (certificate reload), [`metrics`]. This file owns the
+//! runtime: listening, connections, reload polling and graceful shutdown.
+
+pub mod admission;
+mod cache;
+pub mod decide;
+mod http;
+mod metrics;
+mod store;
+mod tls;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::TcpListener;
+use tracing::{debug, error, info, warn};
+
+use crate::commands::serve::{LogLevel, ServeArgs};
+use http::{Limits, State};
+use metrics::Metrics;
+use store::{PolicyStore, Reload};
+use tls::CertStore;
+
+/// Time allowed for a TLS handshake.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Starts the server and blocks until it has shut down.
+pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
+    init_logging(args.log_level);
+    let now_ns = args
+        .now
+        .as_deref()
+        .map(|now| {
+            chrono::DateTime::parse_from_rfc3339(now)
+                .ok()
+                .and_then(|t| t.timestamp_nanos_opt())
+                .with_context(|| format!("--now {now}: not an RFC 3339 time"))
+        })
+        .transpose()?;
+    if !(args.reload_interval >= 0.0 && args.reload_interval.is_finite()) {
+        anyhow::bail!("--reload-interval must be a number of seconds >= 0");
+    }
+    if !(args.decision_cache_ttl >= 0.0 && args.decision_cache_ttl <= 3600.0) {
+        anyhow::bail!("--decision-cache-ttl must be between 0 and 3600 seconds");
+    }
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads((cores * 4).max(8))
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(serve(args, now_ns))
+}
+
+fn init_logging(level: LogLevel) {
+    let level = match level {
+        LogLevel::Error => tracing::Level::ERROR,
+        LogLevel::Warn => tracing::Level::WARN,
+        LogLevel::Info => tracing::Level::INFO,
+        LogLevel::Debug => tracing::Level::DEBUG,
+    };
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .flatten_event(true)
+        .with_current_span(false)
+        .with_span_list(false)
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+async fn serve(args: &ServeArgs, now_ns: Option<i64>) -> anyhow::Result<()> {
+    let (dirs, overlay) = (args.policy.clone(), args.overlay.clone());
+    let store = tokio::task::spawn_blocking(move || PolicyStore::open(dirs, overlay))
+        .await
+        .context("loading the policies")??;
+    let certs = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(Arc::new(CertStore::open(cert.clone(), key.clone())?)),
+        _ => None,
+    };
+    let acceptor = match &certs {
+        Some(certs) => Some(tokio_rustls::TlsAcceptor::from(Arc::new(
+            certs.server_config()?,
+        ))),
+        None => None,
+    };
+    let metrics = Metrics::default();
+    let policies = store.current();
+    metrics.set_policy(&policies.version, &policies.source);
+    let state = Arc::new(State {
+        store,
+        metrics,
+        settings: decide::Settings {
+            failure_mode: args.failure_mode,
+            unknown_kinds: args.unknown_kinds,
+        },
+        limits: Limits {
+            max_body: args.max_body_bytes,
+            read_timeout: Duration::from_millis(args.read_timeout_ms),
+            eval_timeout: Duration::from_millis(args.eval_timeout_ms),
+        },
+        now_ns,
+        cache: cache::DecisionCache::new(Duration::from_secs_f64(args.decision_cache_ttl)),
+        shutting_down: AtomicBool::new(false),
+    });
+
+    let listener = TcpListener::bind((args.address, args.port))
+        .await
+        .with_context(|| format!("cannot listen on {}:{}", args.address, args.port))?;
+    let address = listener.local_addr()?;
+    info!(
+        address = %address,
+        tls = acceptor.is_some(),
+        policy_version = %policies.version,
+        policy_source = %policies.source,
+        failure_mode = ?args.failure_mode,
+        "listening"
+    );
+    if acceptor.is_none() {
+        warn!("serving plain HTTP (--insecure-http): for local testing only");
+    }
+    drop(policies);
+
+    tokio::spawn(reload_loop(
+        Arc::clone(&state),
+        certs.clone(),
+        Duration::from_secs_f64(args.reload_interval),
+    ));
+
+    let graceful = GracefulShutdown::new();
+    let shutdown = shutdown_signal();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let (stream, peer) = match accepted {
+                    Ok(accepted) => accepted,
+                    Err(e) => {
+                        warn!(error = %e, "accept failed");
+                        tokio::time::sleep(Duration::from_millis(10)).await;
+                        continue;
+                    }
+                };
+                let _ = stream.set_nodelay(true);
+                let state = Arc::clone(&state);
+                let mut builder = http1::Builder::new();
+                builder
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(state.limits.read_timeout)
+                    .keep_alive(true);
+                let service = hyper::service::service_fn(move |request| {
+                    http::handle(request, Arc::clone(&state))
+                });
+                let watcher = graceful.watcher();
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move {
+                    let result = match acceptor {
+                        None => {
+                            watcher
+                                .watch(builder.serve_connection(TokioIo::new(stream), service))
+                                .await
+                        }
+                        Some(acceptor) => {
+                            let tls = match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
+                                Ok(Ok(tls)) => tls,
+                                Ok(Err(e)) => {
+                                    debug!(peer = %peer, error = %e, "TLS handshake failed");
+                                    return;
+                                }
+                                Err(_) => {
+                                    debug!(peer = %peer, "TLS handshake timed out");
+                                    return;
+                                }
+                            };
+                            watcher
+                                .watch(builder.serve_connection(TokioIo::new(tls), service))
+                                .await
+                        }
+                    };
+                    if let Err(e) = result {
+                        debug!(peer = %peer, error = %e, "connection ended with an error");
+                    }
+                });
+            }
+            () = &mut shutdown => break,
+        }
+    }
+
+    state.shutting_down.store(true, Ordering::SeqCst);
+    drop(listener);
+    info!("shutting down: draining in-flight requests");
+    tokio::select! {
+        () = graceful.shutdown() => info!("all connections closed"),
+        () = tokio::time::sleep(Duration::from_secs(args.shutdown_timeout)) => {
+            warn!("shutdown timeout reached with connections still open");
+        }
+    }
+    Ok(())
+}
+
+/// Polls the policy, overlay and certificate files, and reloads on SIGHUP.
+async fn reload_loop(state: Arc<State>, certs: Option<Arc<CertStore>>, interval: Duration) {
+    #[cfg(unix)]
+    let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
+    #[cfg(not(unix))]
+    let mut hangup: Option<()> = None;
+    loop {
+        let force = tokio::select! {
+            () = sleep_or_never(interval) => false,
+            () = hangup_received(&mut hangup) => true,
+        };
+        let store_state = Arc::clone(&state);
+        let reload = tokio::task::spawn_blocking(move || store_state.store.reload(force)).await;
+        match reload {
+            Ok(Reload::Unchanged) => {}
+            Ok(Reload::Swapped(version)) => {
+                state.metrics.policy_reload("success");
+                let policies = state.store.current();
+                state
+                    .metrics
+                    .set_policy(&policies.version, &policies.source);
+                info!(policy_version = %version, "policy reloaded");
+            }
+            Ok(Reload::Failed(e)) => {
+                state.metrics.policy_reload("error");
+                error!(
+                    error = %format!("{e:#}"),
+                    policy_version = %state.store.current().version,
+                    "policy reload failed; still serving the previous policy"
+                );
+            }
+            Err(e) => error!(error = %e, "policy reload task failed"),
+        }
+        if let Some(certs) = &certs {
+            match certs.reload() {
+                Ok(false) => {}
+                Ok(true) => {
+                    state.metrics.tls_reload("success");
+                    info!("certificate reloaded");
+                }
+                Err(e) => {
+                    state.metrics.tls_reload("error");
+                    error!(error = %format!("{e:#}"), "certificate reload failed; still serving the previous certificate");
+                }
+            }
+        }
+    }
+}
+
+async fn sleep_or_never(interval: Duration) {
+    if interval.is_zero() {
+        std::future::pending::<()>().await;
+    } else {
+        tokio::time::sleep(interval).await;
+    }
+}
+
+#[cfg(unix)]
+async fn hangup_received(hangup: &mut Option<tokio::signal::unix::Signal>) {
+    match hangup {
+        Some(signal) => {
+            signal.recv().await;
+        }
+        None => std::future::pending::<()>().await,
+    }
+}
+
+#[cfg(not(unix))]
+async fn hangup_received(_: &mut Option<()>) {
+    std::future::pending::<()>().await;
+}
+
+/// Resolves on SIGTERM (Kubernetes) or SIGINT (Ctrl-C).
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

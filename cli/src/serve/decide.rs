@@ -1,0 +1,498 @@
+//! From an admission request to a verdict: which objects are checked, how
+//! the trace becomes `allowed`, a short message, warnings and audit
+//! annotations, and what evaluation errors do under each failure mode.
+//!
+//! Pure: no I/O; the clock and deadline are inputs.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use riskgate_engine::controls::CheckOptions;
+use riskgate_engine::manifest;
+use riskgate_engine::trace::{Action, ControlTrace, Decision, EnforcementPoint, ManifestTrace};
+
+use super::admission::{AdmissionRequest, AdmissionResponse, ResponseStatus};
+use super::store::Policies;
+
+/// What evaluation errors do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailureMode {
+    /// Allow, with a warning naming what could not be evaluated.
+    Open,
+    /// Deny (the safe default).
+    Closed,
+}
+
+/// What happens to objects of kinds riskgate does not check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum UnknownKinds {
+    /// Allow them unchanged.
+    Allow,
+    /// Deny them.
+    Deny,
+}
+
+/// Decision settings of a running webhook.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// What evaluation errors do.
+    pub failure_mode: FailureMode,
+    /// What happens to kinds riskgate does not check.
+    pub unknown_kinds: UnknownKinds,
+}
+
+/// Longest `status.message`.
+const MAX_MESSAGE: usize = 1500;
+/// The API server truncates longer warnings.
+const MAX_WARNING: usize = 256;
+/// At most this many warnings per response.
+const MAX_WARNINGS: usize = 10;
+/// Failing controls named in a denial message.
+const TOP_CONTROLS: usize = 3;
+
+/// The outcome of one admission request, with its labels for metrics.
+#[derive(Debug, Clone)]
+pub struct Verdict {
+    /// The response to send.
+    pub response: AdmissionResponse,
+    /// `allow`, `warn`, `deny`, `error` (evaluation error), `invalid`
+    /// (the release could not be read), `pass_through` (unchecked kind).
+    pub decision: &'static str,
+}
+
+/// What to do with a request, before any evaluation.
+#[derive(Debug)]
+pub enum Plan {
+    /// Evaluate `request.object` as a `ModelRelease`.
+    Evaluate,
+    /// Answer now.
+    Done(Verdict),
+}
+
+/// The `kind` label of a request for metrics: `ModelRelease` or `other`.
+pub fn kind_label(request: &AdmissionRequest) -> &'static str {
+    if is_release(request) {
+        "ModelRelease"
+    } else {
+        "other"
+    }
+}
+
+fn is_release(request: &AdmissionRequest) -> bool {
+    request.kind.group == "riskgate.dev" && request.kind.kind == "ModelRelease"
+}
+
+/// Decides whether a request needs an evaluation.
+pub fn plan(request: &AdmissionRequest, settings: &Settings, version: &str) -> Plan {
+    if !is_release(request) {
+        let kind = format!("{}/{}", request.kind.group, request.kind.kind);
+        return Plan::Done(match settings.unknown_kinds {
+            UnknownKinds::Allow => verdict(request, true, None, "pass_through", version),
+            UnknownKinds::Deny => verdict(
+                request,
+                false,
+                Some(status(
+                    403,
+                    format!(
+                        "riskgate does not check objects of kind {kind} (--unknown-kinds deny)"
+                    ),
+                )),
+                "pass_through",
+                version,
+            ),
+        });
+    }
+    if request.operation == "DELETE" || request.sub_resource.is_some() {
+        // Deleting a release, or writing its status, needs no evidence.
+        return Plan::Done(verdict(request, true, None, "pass_through", version));
+    }
+    match &request.object {
+        Some(object) if object.is_object() => Plan::Evaluate,
+        _ => Plan::Done(verdict(
+            request,
+            false,
+            Some(status(
+                400,
+                "riskgate: the admission request carries no object to check".to_owned(),
+            )),
+            "invalid",
+            version,
+        )),
+    }
+}
+
+/// Evaluates the request's `ModelRelease` object and builds the verdict.
+pub fn evaluate(
+    request: &AdmissionRequest,
+    policies: &Policies,
+    settings: &Settings,
+    now_ns: i64,
+    deadline: Option<Instant>,
+    cancel: Option<Arc<AtomicBool>>,
+) -> Verdict {
+    let Some(object) = &request.object else {
+        return failure(
+            request,
+            settings,
+            "the request has no object",
+            &policies.version,
+        );
+    };
+    let name = display_name(request, object);
+    let text = release_text(object);
+    let file = format!("admission:{name}");
+    let Some(loaded) = manifest::load_manifests(&file, &text).into_iter().next() else {
+        return failure(
+            request,
+            settings,
+            "the object could not be read",
+            &policies.version,
+        );
+    };
+    let mut options = CheckOptions::new(EnforcementPoint::Admission, now_ns);
+    options.data = policies.overlay.clone();
+    options.limits.deadline = deadline;
+    options.limits.cancel = cancel;
+    let trace = policies.set.check_loaded(&loaded, &text, &options);
+    from_trace(request, &name, &trace, settings, &policies.version)
+}
+
+/// The verdict for an evaluation error, by failure mode.
+pub fn failure(
+    request: &AdmissionRequest,
+    settings: &Settings,
+    why: &str,
+    version: &str,
+) -> Verdict {
+    let text = format!("riskgate could not evaluate {}: {why}", what(request));
+    let mut v = match settings.failure_mode {
+        FailureMode::Closed => verdict(
+            request,
+            false,
+            Some(ResponseStatus {
+                code: 500,
+                reason: "InternalError",
+                message: format!("{text} (failure mode closed: denied)"),
+            }),
+            "error",
+            version,
+        ),
+        FailureMode::Open => {
+            let mut v = verdict(request, true, None, "error", version);
+            v.response.warnings.push(truncate(
+                &format!("{text} (failure mode open: allowed)"),
+                MAX_WARNING,
+            ));
+            v
+        }
+    };
+    v.response
+        .audit_annotations
+        .insert("evaluation-error".to_owned(), truncate(why, 256));
+    v
+}
+
+fn from_trace(
+    request: &AdmissionRequest,
+    name: &str,
+    trace: &ManifestTrace,
+    settings: &Settings,
+    version: &str,
+) -> Verdict {
+    let invalid: Vec<&str> = trace
+        .problems
+        .iter()
+        .filter(|p| p.severity == "error")
+        .map(|p| p.message.as_str())
+        .collect();
+    if trace.decision == Decision::Error || !invalid.is_empty() {
+        let mut message = format!("riskgate denied ModelRelease {name}: the release is invalid");
+        for problem in invalid.iter().take(TOP_CONTROLS) {
+            message.push_str("; ");
+            message.push_str(problem);
+        }
+        return verdict(
+            request,
+            false,
+            Some(status(400, truncate(&message, MAX_MESSAGE))),
+            "invalid",
+            version,
+        );
+    }
+    let failing = |action: Action| -> Vec<&ControlTrace> {
+        let mut controls: Vec<&ControlTrace> = trace
+            .controls
+            .iter()
+            .filter(|c| c.action == action && c.status.is_failing())
+            .filter(|c| {
+                settings.failure_mode == FailureMode::Closed
+                    || c.status != riskgate_engine::trace::Status::Error
+            })
+            .collect();
+        controls.sort_by_key(|c| (severity_rank(&c.severity), c.id.as_str()));
+        controls
+    };
+    let denying = failing(Action::Deny);
+    let warning = failing(Action::Warn);
+    let errored: Vec<&ControlTrace> = trace
+        .controls
+        .iter()
+        .filter(|c| c.action != Action::Record)
+        .filter(|c| c.status == riskgate_engine::trace::Status::Error)
+        .collect();
+
+    let allowed = denying.is_empty();
+    let decision = if !allowed {
+        "deny"
+    } else if settings.failure_mode == FailureMode::Open && !errored.is_empty() {
+        "error"
+    } else if !warning.is_empty() {
+        "warn"
+    } else {
+        "allow"
+    };
+    let status = (!allowed).then(|| status(403, deny_message(name, &denying, version)));
+    let mut v = verdict(request, allowed, status, decision, version);
+    for control in &warning {
+        v.response.warnings.push(truncate(
+            &format!("riskgate {}: {}", control.id, hint(control)),
+            MAX_WARNING,
+        ));
+    }
+    if settings.failure_mode == FailureMode::Open && !errored.is_empty() {
+        let ids: Vec<&str> = errored.iter().map(|c| c.id.as_str()).collect();
+        v.response.warnings.push(truncate(
+            &format!(
+                "riskgate could not evaluate {} (failure mode open: allowed): {}",
+                plural(ids.len(), "control"),
+                ids.join(", ")
+            ),
+            MAX_WARNING,
+        ));
+    }
+    v.response.warnings.truncate(MAX_WARNINGS);
+    let audit = &mut v.response.audit_annotations;
+    if !denying.is_empty() {
+        audit.insert("denied-by".to_owned(), id_list(&denying));
+    }
+    if !warning.is_empty() {
+        audit.insert("warned-by".to_owned(), id_list(&warning));
+    }
+    if !errored.is_empty() {
+        audit.insert("evaluation-errors".to_owned(), id_list(&errored));
+    }
+    v
+}
+
+/// `riskgate denied ModelRelease ns/name at admission: 2 controls fail: ...`
+fn deny_message(name: &str, denying: &[&ControlTrace], version: &str) -> String {
+    let mut message = format!(
+        "riskgate denied ModelRelease {name} at admission: {} {}",
+        plural(denying.len(), "control"),
+        if denying.len() == 1 { "fails" } else { "fail" }
+    );
+    for (i, control) in denying.iter().take(TOP_CONTROLS).enumerate() {
+        message.push_str(if i == 0 { ": " } else { "; " });
+        message.push_str(&format!(
+            "{} ({}): {}",
+            control.id,
+            control.title,
+            hint(control)
+        ));
+    }
+    if denying.len() > TOP_CONTROLS {
+        message.push_str(&format!("; and {} more", denying.len() - TOP_CONTROLS));
+    }
+    let footer = format!(
+        ". Policy {version}; run `riskgate check --context admission` on the manifest for the full trace"
+    );
+    let mut message = truncate(&message, MAX_MESSAGE.saturating_sub(footer.len()));
+    message.push_str(&footer);
+    message
+}
+
+/// The first failing requirement's "to pass" hint, else its message.
+fn hint(control: &ControlTrace) -> String {
+    let Some(requirement) = control.requirements.iter().find(|r| r.status.is_failing()) else {
+        return control.title.clone();
+    };
+    let more = control
+        .requirements
+        .iter()
+        .filter(|r| r.status.is_failing())
+        .count()
+        .saturating_sub(1);
+    let text = match &requirement.to_pass {
+        Some(to_pass) => format!("to pass, {to_pass}"),
+        None => requirement.message.clone(),
+    };
+    if more > 0 {
+        format!("{text} (+{more} more)")
+    } else {
+        text
+    }
+}
+
+fn severity_rank(severity: &str) -> u8 {
+    match severity {
+        "critical" => 0,
+        "high" => 1,
+        "medium" => 2,
+        "low" => 3,
+        _ => 4,
+    }
+}
+
+fn id_list(controls: &[&ControlTrace]) -> String {
+    let ids: Vec<&str> = controls.iter().map(|c| c.id.as_str()).collect();
+    truncate(&ids.join(","), 1000)
+}
+
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+fn status(code: u16, message: String) -> ResponseStatus {
+    ResponseStatus {
+        code,
+        reason: if code == 403 {
+            "Forbidden"
+        } else {
+            "BadRequest"
+        },
+        message,
+    }
+}
+
+/// A verdict with the common audit annotations.
+fn verdict(
+    request: &AdmissionRequest,
+    allowed: bool,
+    status: Option<ResponseStatus>,
+    decision: &'static str,
+    version: &str,
+) -> Verdict {
+    let mut audit = BTreeMap::new();
+    audit.insert("decision".to_owned(), decision.replace('_', "-"));
+    audit.insert("policy-version".to_owned(), version.to_owned());
+    if request.dry_run == Some(true) {
+        audit.insert("dry-run".to_owned(), "true".to_owned());
+    }
+    Verdict {
+        response: AdmissionResponse {
+            uid: request.uid.clone(),
+            allowed,
+            status,
+            warnings: Vec::new(),
+            audit_annotations: audit,
+        },
+        decision,
+    }
+}
+
+/// `namespace/name` of the object (the request's when the object has none).
+fn display_name(request: &AdmissionRequest, object: &serde_json::Value) -> String {
+    let metadata = object.get("metadata");
+    let field = |key: &str| metadata.and_then(|m| m.get(key)).and_then(|v| v.as_str());
+    let name = field("name")
+        .filter(|n| !n.is_empty())
+        .or(request.name.as_deref())
+        .or_else(|| field("generateName"))
+        .unwrap_or("<unnamed>");
+    match field("namespace").or(request.namespace.as_deref()) {
+        Some(namespace) if !namespace.is_empty() => format!("{namespace}/{name}"),
+        _ => name.to_owned(),
+    }
+}
+
+fn what(request: &AdmissionRequest) -> String {
+    let name = request.name.as_deref().unwrap_or("<unnamed>");
+    match request.namespace.as_deref() {
+        Some(ns) if !ns.is_empty() => format!("{} {ns}/{name}", request.kind.kind),
+        _ => format!("{} {name}", request.kind.kind),
+    }
+}
+
+/// The release as the manifest loader reads it: `apiVersion`, `kind`,
+/// `spec` and the user-written part of `metadata` (server-populated fields
+/// such as `uid`, `managedFields` and `resourceVersion` are dropped).
+pub fn release_text(object: &serde_json::Value) -> String {
+    let mut release = serde_json::Map::new();
+    for key in ["apiVersion", "kind"] {
+        if let Some(value) = object.get(key) {
+            release.insert(key.to_owned(), value.clone());
+        }
+    }
+    if let Some(metadata) = object.get("metadata").and_then(|m| m.as_object()) {
+        let mut kept = serde_json::Map::new();
+        for key in ["name", "namespace", "labels", "annotations"] {
+            if let Some(value) = metadata.get(key) {
+                kept.insert(key.to_owned(), value.clone());
+            }
+        }
+        if !kept.contains_key("name")
+            && let Some(generate) = metadata.get("generateName")
+        {
+            kept.insert("name".to_owned(), generate.clone());
+        }
+        release.insert("metadata".to_owned(), serde_json::Value::Object(kept));
+    }
+    if let Some(spec) = object.get("spec") {
+        release.insert("spec".to_owned(), spec.clone());
+    }
+    serde_json::Value::Object(release).to_string()
+}
+
+/// Cuts `text` to at most `max` bytes on a character boundary, marking the
+/// cut with `…`.
+pub fn truncate(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_owned();
+    }
+    let mut end = max.saturating_sub('…'.len_utf8());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", text.get(..end).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncation_respects_char_boundaries() {
+        assert_eq!(truncate("abc", 3), "abc");
+        assert_eq!(truncate("abcdef", 5), "ab…");
+        assert_eq!(truncate("ééé", 5), "é…");
+        assert!(truncate(&"x".repeat(1000), 256).len() <= 256);
+    }
+
+    #[test]
+    fn server_populated_metadata_is_dropped() {
+        let object = serde_json::json!({
+            "apiVersion": "riskgate.dev/v1alpha1",
+            "kind": "ModelRelease",
+            "metadata": {"name": "m", "namespace": "n", "uid": "x", "resourceVersion": "1",
+                         "managedFields": [{}], "labels": {"a": "b"}},
+            "spec": {"identity": {}},
+            "status": {"phase": "x"}
+        });
+        let text: serde_json::Value = serde_json::from_str(&release_text(&object)).unwrap();
+        assert_eq!(
+            text,
+            serde_json::json!({
+                "apiVersion": "riskgate.dev/v1alpha1",
+                "kind": "ModelRelease",
+                "metadata": {"name": "m", "namespace": "n", "labels": {"a": "b"}},
+                "spec": {"identity": {}}
+            })
+        );
+    }
+}

@@ -1,0 +1,299 @@
+//! Routing and the `/validate` handler: body limits, read timeouts, the
+//! AdmissionReview envelope, the evaluation deadline and logging.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use http_body_util::{BodyExt as _, Full, LengthLimitError, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
+use tracing::{info, warn};
+
+use super::admission::{API_VERSION, AdmissionReview, AdmissionReviewResponse, KIND};
+use super::cache::DecisionCache;
+use super::decide::{self, Plan, Settings, Verdict};
+use super::metrics::Metrics;
+use super::store::PolicyStore;
+
+/// Extra time past the evaluation deadline before a request is answered
+/// without waiting for the evaluator.
+const DEADLINE_GRACE: Duration = Duration::from_millis(100);
+
+/// Request limits.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest body accepted.
+    pub max_body: usize,
+    /// Time to read the body.
+    pub read_timeout: Duration,
+    /// Evaluation deadline.
+    pub eval_timeout: Duration,
+}
+
+/// Everything a request handler needs.
+#[derive(Debug)]
+pub struct State {
+    /// The policy set in use.
+    pub store: PolicyStore,
+    /// Counters and histograms.
+    pub metrics: Metrics,
+    /// Decision settings.
+    pub settings: Settings,
+    /// Request limits.
+    pub limits: Limits,
+    /// A fixed evaluation clock (`--now`).
+    pub now_ns: Option<i64>,
+    /// Recent decisions (`--decision-cache-ttl`).
+    pub cache: DecisionCache,
+    /// Set once shutdown starts: `/readyz` fails so no new traffic arrives.
+    pub shutting_down: AtomicBool,
+}
+
+type Reply = Response<Full<Bytes>>;
+
+/// Routes one request.
+pub async fn handle(request: Request<Incoming>, state: Arc<State>) -> Result<Reply, Infallible> {
+    let (label, reply) = match (request.method(), request.uri().path()) {
+        (&Method::POST, "/validate") => ("/validate", validate(request, &state).await),
+        (&Method::GET, "/healthz") => ("/healthz", text(StatusCode::OK, "ok\n")),
+        (&Method::GET, "/readyz") => (
+            "/readyz",
+            if state.shutting_down.load(Ordering::SeqCst) {
+                text(StatusCode::SERVICE_UNAVAILABLE, "shutting down\n")
+            } else {
+                text(StatusCode::OK, "ready\n")
+            },
+        ),
+        (&Method::GET, "/metrics") => {
+            let mut reply = Response::new(Full::new(Bytes::from(state.metrics.render())));
+            reply.headers_mut().insert(
+                CONTENT_TYPE,
+                HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+            );
+            ("/metrics", reply)
+        }
+        (_, "/validate" | "/healthz" | "/readyz" | "/metrics") => (
+            "other",
+            text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n"),
+        ),
+        _ => ("other", text(StatusCode::NOT_FOUND, "not found\n")),
+    };
+    state.metrics.request(label, reply.status().as_u16());
+    Ok(reply)
+}
+
+async fn validate(request: Request<Incoming>, state: &State) -> Reply {
+    let started = Instant::now();
+    let in_flight = state.metrics.start();
+    let reply = match read_review(request, state).await {
+        Ok(review) => admit(review, state, started).await,
+        Err(reply) => reply,
+    };
+    drop(in_flight);
+    state.metrics.observe(started.elapsed());
+    reply
+}
+
+/// Reads and checks the AdmissionReview envelope; `Err` is the reply for
+/// a request that cannot be reviewed.
+async fn read_review(request: Request<Incoming>, state: &State) -> Result<AdmissionReview, Reply> {
+    let max = state.limits.max_body;
+    let too_large = || {
+        text(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &format!("request body larger than {max} bytes (--max-body-bytes)\n"),
+        )
+    };
+    let declared = request
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > max as u64) {
+        return Err(too_large());
+    }
+    let body = Limited::new(request.into_body(), max);
+    let bytes = match tokio::time::timeout(state.limits.read_timeout, body.collect()).await {
+        Err(_) => {
+            warn!("timed out reading a request body");
+            return Err(text(
+                StatusCode::REQUEST_TIMEOUT,
+                "timed out reading the request body\n",
+            ));
+        }
+        Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => return Err(too_large()),
+        Ok(Err(e)) => {
+            return Err(text(
+                StatusCode::BAD_REQUEST,
+                &format!("cannot read the request body: {e}\n"),
+            ));
+        }
+        Ok(Ok(collected)) => collected.to_bytes(),
+    };
+    let review: AdmissionReview = serde_json::from_slice(&bytes).map_err(|e| {
+        text(
+            StatusCode::BAD_REQUEST,
+            &format!("malformed AdmissionReview JSON: {e}\n"),
+        )
+    })?;
+    if review.api_version != API_VERSION || review.kind != KIND {
+        return Err(text(
+            StatusCode::BAD_REQUEST,
+            &format!(
+                "unsupported review {}/{}: riskgate serves {API_VERSION} {KIND} only (set admissionReviewVersions: [\"v1\"])\n",
+                review.api_version, review.kind
+            ),
+        ));
+    }
+    if review.request.is_none() {
+        return Err(text(
+            StatusCode::BAD_REQUEST,
+            "the AdmissionReview has no request\n",
+        ));
+    }
+    Ok(review)
+}
+
+/// Decides an admission request and writes the AdmissionReview response.
+async fn admit(review: AdmissionReview, state: &State, started: Instant) -> Reply {
+    let Some(request) = review.request else {
+        return text(
+            StatusCode::BAD_REQUEST,
+            "the AdmissionReview has no request\n",
+        );
+    };
+    let policies = state.store.current();
+    let kind = decide::kind_label(&request);
+    let dry_run = request.dry_run == Some(true);
+    let (uid, operation) = (request.uid.clone(), request.operation.clone());
+    let user = request.user_info.username.clone().unwrap_or_default();
+    let resource = request.resource.resource.clone();
+    let (namespace, name) = (
+        request.namespace.clone().unwrap_or_default(),
+        request.name.clone().unwrap_or_default(),
+    );
+    let verdict = match decide::plan(&request, &state.settings, &policies.version) {
+        Plan::Done(verdict) => verdict,
+        Plan::Evaluate if state.cache.enabled() => {
+            let key = request
+                .object
+                .as_ref()
+                .map(|object| DecisionCache::key(&decide::release_text(object), &policies.version));
+            match key.and_then(|key| state.cache.get(&key, started)) {
+                Some(mut cached) => {
+                    cached.response.uid.clone_from(&request.uid);
+                    let audit = &mut cached.response.audit_annotations;
+                    audit.remove("dry-run");
+                    if dry_run {
+                        audit.insert("dry-run".to_owned(), "true".to_owned());
+                    }
+                    cached
+                }
+                None => {
+                    let verdict = evaluate(request, state, Arc::clone(&policies), started).await;
+                    if let Some(key) = key {
+                        state.cache.put(key, started, &verdict);
+                    }
+                    verdict
+                }
+            }
+        }
+        Plan::Evaluate => evaluate(request, state, Arc::clone(&policies), started).await,
+    };
+    state.metrics.decision(kind, verdict.decision, dry_run);
+    info!(
+        uid = %uid,
+        kind,
+        operation = %operation,
+        resource = %resource,
+        user = %user,
+        namespace = %namespace,
+        name = %name,
+        decision = verdict.decision,
+        allowed = verdict.response.allowed,
+        dry_run,
+        policy_version = %policies.version,
+        elapsed_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+        "admission decision"
+    );
+    let body = serde_json::to_vec(&AdmissionReviewResponse::new(verdict.response))
+        .unwrap_or_else(|_| b"{}".to_vec());
+    let mut reply = Response::new(Full::new(Bytes::from(body)));
+    reply
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    reply
+}
+
+/// Runs the evaluation on the blocking pool under the request deadline.
+async fn evaluate(
+    mut request: super::admission::AdmissionRequest,
+    state: &State,
+    policies: Arc<super::store::Policies>,
+    started: Instant,
+) -> Verdict {
+    let deadline = started + state.limits.eval_timeout;
+    let cancel = Arc::new(AtomicBool::new(false));
+    let now_ns = state.now_ns.unwrap_or_else(wall_clock_ns);
+    let settings = state.settings.clone();
+    // Keep the request's identity to answer if the evaluator overruns.
+    let object = request.object.take();
+    let envelope = request.clone();
+    request.object = object;
+    let version = policies.version.clone();
+    let task = {
+        let cancel = Arc::clone(&cancel);
+        tokio::task::spawn_blocking(move || {
+            decide::evaluate(
+                &request,
+                &policies,
+                &settings,
+                now_ns,
+                Some(deadline),
+                Some(cancel),
+            )
+        })
+    };
+    match tokio::time::timeout_at((deadline + DEADLINE_GRACE).into(), task).await {
+        Ok(Ok(verdict)) => verdict,
+        Ok(Err(_)) => decide::failure(
+            &envelope,
+            &state.settings,
+            "the evaluator stopped unexpectedly",
+            &version,
+        ),
+        Err(_) => {
+            cancel.store(true, Ordering::SeqCst);
+            decide::failure(
+                &envelope,
+                &state.settings,
+                &format!(
+                    "evaluation exceeded the {} ms deadline",
+                    state.limits.eval_timeout.as_millis()
+                ),
+                &version,
+            )
+        }
+    }
+}
+
+fn wall_clock_ns() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()
+        .and_then(|d| i64::try_from(d.as_nanos()).ok())
+        .unwrap_or(0)
+}
+
+fn text(status: StatusCode, body: &str) -> Reply {
+    let mut reply = Response::new(Full::new(Bytes::from(body.to_owned())));
+    *reply.status_mut() = status;
+    reply.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    reply
+}

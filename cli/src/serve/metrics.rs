@@ -1,0 +1,266 @@
+//! Prometheus metrics in the text exposition format, hand-written: a few
+//! counters, one gauge and one histogram do not need a metrics library.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::time::Duration;
+
+/// Upper bounds of the latency histogram, in seconds.
+const BUCKETS: [f64; 13] = [
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+];
+
+/// Every metric of the webhook.
+#[derive(Debug, Default)]
+pub struct Metrics {
+    /// HTTP requests by path and status code.
+    requests: Counter<(&'static str, u16)>,
+    /// Admission decisions by kind, decision and dry run.
+    decisions: Counter<(&'static str, &'static str, bool)>,
+    /// Policy reloads by result.
+    policy_reloads: Counter<&'static str>,
+    /// Certificate reloads by result.
+    tls_reloads: Counter<&'static str>,
+    /// `/validate` latency.
+    latency: Histogram,
+    /// Requests being served.
+    in_flight: AtomicI64,
+    /// The policy version in use and where it came from.
+    policy: Mutex<(String, String)>,
+}
+
+#[derive(Debug)]
+struct Counter<K>(Mutex<BTreeMap<K, u64>>);
+
+impl<K> Default for Counter<K> {
+    fn default() -> Self {
+        Self(Mutex::new(BTreeMap::new()))
+    }
+}
+
+impl<K: Ord + Clone> Counter<K> {
+    fn inc(&self, key: K) {
+        let mut map = match self.0.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *map.entry(key).or_insert(0) += 1;
+    }
+
+    fn snapshot(&self) -> Vec<(K, u64)> {
+        let map = match self.0.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        map.iter().map(|(k, v)| (k.clone(), *v)).collect()
+    }
+}
+
+#[derive(Debug, Default)]
+struct Histogram {
+    buckets: [AtomicU64; BUCKETS.len()],
+    count: AtomicU64,
+    /// Sum in microseconds.
+    sum_micros: AtomicU64,
+}
+
+impl Metrics {
+    /// Counts one HTTP response.
+    pub fn request(&self, path: &'static str, code: u16) {
+        self.requests.inc((path, code));
+    }
+
+    /// Counts one admission decision.
+    pub fn decision(&self, kind: &'static str, decision: &'static str, dry_run: bool) {
+        self.decisions.inc((kind, decision, dry_run));
+    }
+
+    /// Records the latency of one `/validate` request.
+    pub fn observe(&self, elapsed: Duration) {
+        let seconds = elapsed.as_secs_f64();
+        for (bound, bucket) in BUCKETS.iter().zip(&self.latency.buckets) {
+            if seconds <= *bound {
+                bucket.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        self.latency.count.fetch_add(1, Ordering::Relaxed);
+        let micros = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
+        self.latency.sum_micros.fetch_add(micros, Ordering::Relaxed);
+    }
+
+    /// Counts a policy reload (`success` or `error`).
+    pub fn policy_reload(&self, result: &'static str) {
+        self.policy_reloads.inc(result);
+    }
+
+    /// Counts a certificate reload (`success` or `error`).
+    pub fn tls_reload(&self, result: &'static str) {
+        self.tls_reloads.inc(result);
+    }
+
+    /// Sets the policy version in use.
+    pub fn set_policy(&self, version: &str, source: &str) {
+        let mut policy = match self.policy.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *policy = (version.to_owned(), source.to_owned());
+    }
+
+    /// A request started; the guard ends it.
+    pub fn start(&self) -> InFlight<'_> {
+        self.in_flight.fetch_add(1, Ordering::Relaxed);
+        InFlight(self)
+    }
+
+    /// The text exposition of every metric.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        header(
+            &mut out,
+            "riskgate_http_requests_total",
+            "counter",
+            "HTTP requests by path and status code.",
+        );
+        for ((path, code), n) in self.requests.snapshot() {
+            let _ = writeln!(
+                out,
+                "riskgate_http_requests_total{{path=\"{path}\",code=\"{code}\"}} {n}"
+            );
+        }
+        header(
+            &mut out,
+            "riskgate_admission_decisions_total",
+            "counter",
+            "Admission decisions by object kind, decision and dry run.",
+        );
+        for ((kind, decision, dry_run), n) in self.decisions.snapshot() {
+            let _ = writeln!(
+                out,
+                "riskgate_admission_decisions_total{{kind=\"{kind}\",decision=\"{decision}\",dry_run=\"{dry_run}\"}} {n}"
+            );
+        }
+        header(
+            &mut out,
+            "riskgate_admission_duration_seconds",
+            "histogram",
+            "Time to answer a /validate request, from the first byte read to the response.",
+        );
+        for (bound, bucket) in BUCKETS.iter().zip(&self.latency.buckets) {
+            let _ = writeln!(
+                out,
+                "riskgate_admission_duration_seconds_bucket{{le=\"{bound}\"}} {}",
+                bucket.load(Ordering::Relaxed)
+            );
+        }
+        let count = self.latency.count.load(Ordering::Relaxed);
+        let sum = self.latency.sum_micros.load(Ordering::Relaxed) as f64 / 1e6;
+        let _ = writeln!(
+            out,
+            "riskgate_admission_duration_seconds_bucket{{le=\"+Inf\"}} {count}"
+        );
+        let _ = writeln!(out, "riskgate_admission_duration_seconds_sum {sum}");
+        let _ = writeln!(out, "riskgate_admission_duration_seconds_count {count}");
+        header(
+            &mut out,
+            "riskgate_in_flight_requests",
+            "gauge",
+            "Requests being served.",
+        );
+        let _ = writeln!(
+            out,
+            "riskgate_in_flight_requests {}",
+            self.in_flight.load(Ordering::Relaxed)
+        );
+        header(
+            &mut out,
+            "riskgate_policy_info",
+            "gauge",
+            "The policy set in use: content hash and source.",
+        );
+        {
+            let policy = match self.policy.lock() {
+                Ok(guard) => guard,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            let _ = writeln!(
+                out,
+                "riskgate_policy_info{{version=\"{}\",source=\"{}\"}} 1",
+                escape(&policy.0),
+                escape(&policy.1)
+            );
+        }
+        for (name, help, counter) in [
+            (
+                "riskgate_policy_reloads_total",
+                "Policy reloads by result (error: the old policy kept serving).",
+                &self.policy_reloads,
+            ),
+            (
+                "riskgate_tls_reloads_total",
+                "Certificate reloads by result (error: the old certificate kept serving).",
+                &self.tls_reloads,
+            ),
+        ] {
+            header(&mut out, name, "counter", help);
+            for (result, n) in counter.snapshot() {
+                let _ = writeln!(out, "{name}{{result=\"{result}\"}} {n}");
+            }
+        }
+        out
+    }
+}
+
+/// Decrements the in-flight gauge when dropped.
+pub struct InFlight<'a>(&'a Metrics);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+fn header(out: &mut String, name: &str, kind: &str, help: &str) {
+    let _ = writeln!(out, "# HELP {name} {help}");
+    let _ = writeln!(out, "# TYPE {name} {kind}");
+}
+
+/// Escapes a label value.
+fn escape(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exposition_has_counters_histogram_and_policy() {
+        let metrics = Metrics::default();
+        metrics.request("/validate", 200);
+        metrics.request("/validate", 200);
+        metrics.decision("ModelRelease", "deny", false);
+        metrics.observe(Duration::from_micros(700));
+        metrics.set_policy("abc123", "embedded \"stdlib\"");
+        metrics.policy_reload("error");
+        let text = metrics.render();
+        for line in [
+            "riskgate_http_requests_total{path=\"/validate\",code=\"200\"} 2",
+            "riskgate_admission_decisions_total{kind=\"ModelRelease\",decision=\"deny\",dry_run=\"false\"} 1",
+            "riskgate_admission_duration_seconds_bucket{le=\"0.0005\"} 0",
+            "riskgate_admission_duration_seconds_bucket{le=\"0.001\"} 1",
+            "riskgate_admission_duration_seconds_bucket{le=\"+Inf\"} 1",
+            "riskgate_admission_duration_seconds_count 1",
+            "riskgate_policy_info{version=\"abc123\",source=\"embedded \\\"stdlib\\\"\"} 1",
+            "riskgate_policy_reloads_total{result=\"error\"} 1",
+            "riskgate_in_flight_requests 0",
+        ] {
+            assert!(text.lines().any(|l| l == line), "missing {line} in\n{text}");
+        }
+    }
+}
