@@ -1,10 +1,12 @@
 //! One module per subcommand.
 
 pub mod check;
+pub mod completions;
 pub mod diff;
 pub mod eval;
 pub mod explain;
 pub mod fmt;
+pub mod generate;
 pub mod graph;
 pub mod lint;
 pub mod parse;

@@ -2,6 +2,8 @@
 //! touches files, terminals and the wall clock.
 
 mod commands;
+mod config;
+mod global;
 mod policy_files;
 mod policy_set;
 mod render;
@@ -9,7 +11,15 @@ mod report;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
+
+/// `riskgate --version`: the release and the commit it was built from.
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("RISKGATE_GIT_HASH"),
+    ")"
+);
 
 /// Policy-as-code for model risk management.
 ///
@@ -19,7 +29,7 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(
     name = "riskgate",
-    version,
+    version = VERSION,
     about = "Policy-as-code for model risk management: check model releases against risk controls and explain every decision",
     propagate_version = true
 )]
@@ -27,6 +37,9 @@ struct Cli {
     /// When to use colours in diagnostics.
     #[arg(long, global = true, value_enum, default_value_t = render::ColorChoice::Auto)]
     color: render::ColorChoice,
+
+    #[command(flatten)]
+    global: global::GlobalArgs,
 
     #[command(subcommand)]
     command: Command,
@@ -54,6 +67,11 @@ enum Command {
     Graph(commands::graph::GraphArgs),
     /// Compare the decisions of two policy versions over a manifest corpus.
     Diff(commands::diff::DiffArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(commands::completions::CompletionsArgs),
+    /// Generate man pages or the markdown CLI reference (for packagers).
+    #[command(hide = true)]
+    Generate(commands::generate::GenerateArgs),
 }
 
 /// Exit codes shared by every command.
@@ -88,14 +106,23 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    global::set_verbosity(cli.global.verbosity());
     let renderer = render::Renderer::new(cli.color);
     let outcome = match cli.command {
-        Command::Fmt(args) => commands::fmt::run(&args, &renderer),
+        Command::Fmt(args) => match config::load(&cli.global) {
+            Ok(config) => commands::fmt::run(&config.fmt.apply(args), &renderer),
+            Err(outcome) => outcome,
+        },
         Command::Parse(args) => commands::parse::run(&args, &renderer),
         Command::Eval(args) => commands::eval::run(&args, &renderer),
         Command::Explain(args) => commands::explain::run(&args),
         Command::Schema(args) => commands::schema::run(&args),
-        Command::Check(args) => commands::check::run(&args, cli.color),
+        Command::Check(args) => match config::load(&cli.global) {
+            Ok(config) => commands::check::run(&config.check.apply(args), cli.color),
+            Err(outcome) => outcome,
+        },
+        Command::Completions(args) => commands::completions::run(&args, Cli::command()),
+        Command::Generate(args) => commands::generate::run(&args, Cli::command()),
         Command::Test(args) => commands::test::run(&args, &renderer),
         Command::Lint(args) => commands::lint::run(&args, &renderer),
         Command::Graph(args) => commands::graph::run(&args, &renderer),

@@ -6,9 +6,13 @@
 //!   `docs/benchmarks.md`.
 //! - `cargo xtask stdlib-gen` / `stdlib-check` / `docs-catalogue`: the
 //!   standard policy library against the controls catalogue.
+//! - `cargo xtask man` / `cli-reference` / `docs-site`: man pages, the
+//!   generated CLI reference and the documentation book.
 
 mod bench;
 mod conformance;
+mod docs_site;
+mod licenses;
 mod stdlib;
 
 use std::path::{Path, PathBuf};
@@ -55,6 +59,27 @@ enum Command {
     /// Regenerate docs/catalogue.md from the stdlib policies.
     DocsCatalogue {
         /// Fail if docs/catalogue.md is stale instead of writing it.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Write man pages for riskgate and each of its commands.
+    Man {
+        /// Where to write them.
+        #[arg(long, default_value = "target/man")]
+        out: PathBuf,
+    },
+    /// Check every dependency's licence against deny.toml (offline).
+    Licenses,
+    /// Regenerate docs/cli-reference.md from the command-line definition.
+    CliReference {
+        /// Fail if it is stale instead of writing it.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Regenerate the book's generated pages, check its structure and build
+    /// it with mdBook when installed.
+    DocsSite {
+        /// Only check; write and build nothing.
         #[arg(long)]
         check: bool,
     },
@@ -109,6 +134,22 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 Ok(ExitCode::FAILURE)
             }
         }
+        Command::Man { out } => {
+            docs_site::man(&out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Licenses => {
+            let bad = licenses::violations()?;
+            for (package, licence) in &bad {
+                eprintln!("{package}: {licence} is not allowed by deny.toml");
+            }
+            if bad.is_empty() {
+                println!("every dependency's licence is allowed by deny.toml");
+            }
+            Ok(exit(bad.is_empty()))
+        }
+        Command::CliReference { check } => Ok(exit(docs_site::cli_reference(check)?)),
+        Command::DocsSite { check } => Ok(exit(docs_site::docs_site(check)?)),
         Command::DocsCatalogue { check } => {
             let text = stdlib::docs::render()?;
             let path = stdlib::catalogue_doc_path();
@@ -125,5 +166,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 Ok(ExitCode::SUCCESS)
             }
         }
+    }
+}
+
+fn exit(ok: bool) -> ExitCode {
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }

@@ -16,6 +16,7 @@ use anyhow::Context;
 use riskgate_engine::trace::{Decision, EnforcementPoint, Trace};
 
 use crate::Outcome;
+use crate::global::info;
 use crate::policy_files;
 use crate::render::ColorChoice;
 use crate::report::{Explain, Format, ReportOptions};
@@ -28,7 +29,7 @@ use seam::{ControlSummary, EvaluationRequest, ManifestInput, OverlayInput};
 /// Exits 0 when every manifest passes (warnings allowed unless --strict),
 /// 1 when any is denied, 2 on usage, load or evaluation errors. Manifests
 /// that load are evaluated and reported even when others fail to load.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct CheckArgs {
     /// Manifest files, directories (searched for .yaml, .yml and .json) or
     /// glob patterns; `-` reads stdin.
@@ -42,24 +43,27 @@ pub struct CheckArgs {
     /// controls.
     #[arg(long, value_name = "FILE")]
     pub overlay: Option<PathBuf>,
-    /// The enforcement point to decide for.
-    #[arg(long, value_enum, default_value_t = ContextArg::Ci)]
-    pub context: ContextArg,
+    /// The enforcement point to decide for [default: ci].
+    #[arg(long, value_enum)]
+    pub context: Option<ContextArg>,
     /// The evaluation clock (RFC 3339, e.g. 2026-03-01T12:00:00Z); defaults
     /// to the current time, read once per run.
     #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
     pub now: Option<String>,
     /// Output format. `pretty` unless told otherwise, also when not on a
     /// terminal (then without colours): machine formats are always asked
-    /// for explicitly.
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Pretty)]
-    pub format: Format,
+    /// for explicitly [default: pretty].
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<Format>,
     /// Write the report to FILE instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Treat warnings as denials (exit 1 when any manifest warns).
-    #[arg(long)]
+    #[arg(long, overrides_with = "no_strict")]
     pub strict: bool,
+    /// Warnings do not deny, even if `riskgate.toml` sets `strict = true`.
+    #[arg(long, overrides_with = "strict")]
+    pub no_strict: bool,
     /// How much to explain: `short` shows what fails and how to fix it,
     /// `full` every control, requirement and piece of evidence.
     #[arg(long, value_enum, default_value_t = Explain::Short)]
@@ -151,6 +155,8 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> Outcome {
 }
 
 fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
+    let context = args.context.unwrap_or(ContextArg::Ci);
+    let format = args.format.unwrap_or(Format::Pretty);
     let now = args.now.clone().unwrap_or_else(wall_clock);
     let mut input_errors = false;
     let mut manifests = Vec::new();
@@ -175,7 +181,10 @@ fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
             input_errors = !errors.is_empty();
             for input in inputs {
                 match read_manifest(&input) {
-                    Ok(manifest) => manifests.push(manifest),
+                    Ok(manifest) => {
+                        info!("read manifest {}", manifest.name);
+                        manifests.push(manifest);
+                    }
                     Err(error) => {
                         eprintln!("error: {error:#}");
                         input_errors = true;
@@ -194,15 +203,15 @@ fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
             policies: &policies,
             policy_dirs: &args.policy,
             overlay: overlay.as_ref(),
-            context: args.context.into(),
+            context: context.into(),
             now: &now,
         };
         if args.list_controls {
             let controls = seam::list_controls(&request)?;
-            let text = if args.format == Format::Json {
+            let text = if format == Format::Json {
                 controls_json(&controls)
             } else {
-                controls_table(&controls, args.context.into())
+                controls_table(&controls, context.into())
             };
             write_report(args.output.as_deref(), &text)?;
             return Ok(Outcome::Success);
@@ -211,13 +220,13 @@ fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
         seam::evaluate(&request)?
     };
 
-    let sources = if args.format == Format::Pretty {
+    let sources = if format == Format::Pretty {
         snippet_sources(&trace, &manifests)
     } else {
         BTreeMap::new()
     };
     let options = ReportOptions {
-        color: args.format == Format::Pretty
+        color: format == Format::Pretty
             && use_color(
                 color,
                 args.output.is_none() && std::io::stdout().is_terminal(),
@@ -227,10 +236,7 @@ fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
         width: terminal_width(),
         sources: Some(&sources),
     };
-    write_report(
-        args.output.as_deref(),
-        &args.format.render(&trace, &options),
-    )?;
+    write_report(args.output.as_deref(), &format.render(&trace, &options))?;
     let outcome = exit_code(&trace, args.strict);
     Ok(if input_errors {
         Outcome::Error

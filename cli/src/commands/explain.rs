@@ -11,16 +11,8 @@ pub struct ExplainArgs {
 
 pub fn run(args: &ExplainArgs) -> Outcome {
     match riskgate_dsl::diagnostics::codes::lookup(&args.code) {
-        Some(code) => {
-            println!(
-                "# {} {}\n\n{}\n\n{}",
-                code.id,
-                code.name,
-                capitalised(code.summary),
-                code.docs
-            );
-            Outcome::Success
-        }
+        // The same text as the code's page in docs/diagnostics/.
+        Some(code) => crate::commands::generate::write_stdout(code.markdown_page().as_bytes()),
         None => {
             eprintln!(
                 "error: unknown code `{}`; codes look like E0013 (see docs/diagnostics/)",
@@ -29,12 +21,4 @@ pub fn run(args: &ExplainArgs) -> Outcome {
             Outcome::Error
         }
     }
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect::<String>() + ".")
-        .unwrap_or_default()
 }

@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use crate::Outcome;
+use crate::global::{info, status};
 use crate::policy_files;
 use crate::render::Renderer;
 
@@ -13,7 +14,7 @@ use crate::render::Renderer;
 /// `--write`, rewrites files in place; with `--check`, changes nothing and
 /// exits 1 (printing a diff) when a file is not formatted; with `--diff`,
 /// prints what would change.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct FmtArgs {
     /// Files or directories to format (`-` reads stdin). Defaults to the
     /// current directory.
@@ -45,6 +46,7 @@ pub fn run(args: &FmtArgs, renderer: &Renderer) -> Outcome {
                 continue;
             }
         };
+        info!("formatting {}", source.name);
         let options = source.parse_options(args.v0_compatible);
         let formatted = match riskgate_dsl::format::format_source(&source.text, options) {
             Ok(formatted) => formatted,
@@ -59,7 +61,7 @@ pub fn run(args: &FmtArgs, renderer: &Renderer) -> Outcome {
             if changed {
                 unformatted += 1;
                 if args.check {
-                    eprintln!("would reformat: {}", source.name);
+                    status!("would reformat: {}", source.name);
                 }
                 let _ = write!(
                     stdout,
@@ -75,7 +77,7 @@ pub fn run(args: &FmtArgs, renderer: &Renderer) -> Outcome {
                     eprintln!("error: {}: cannot write: {error}", source.name);
                     errors = true;
                 } else {
-                    eprintln!("reformatted: {}", source.name);
+                    status!("reformatted: {}", source.name);
                 }
             } else if source.path.is_none() {
                 let _ = write!(stdout, "{formatted}");
@@ -85,7 +87,7 @@ pub fn run(args: &FmtArgs, renderer: &Renderer) -> Outcome {
         let _ = write!(stdout, "{formatted}");
     }
     if args.check && unformatted > 0 {
-        eprintln!(
+        status!(
             "{unformatted} file{} would be reformatted; run `riskgate fmt --write` to fix",
             if unformatted == 1 { "" } else { "s" }
         );

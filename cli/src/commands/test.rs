@@ -36,10 +36,6 @@ pub struct TestArgs {
     /// Also load the embedded standard library (to test against it).
     #[arg(long)]
     pub stdlib: bool,
-    /// Print every test, and for failures their `print()` output and a
-    /// trace of what failed.
-    #[arg(long, short = 'v')]
-    pub verbose: bool,
     /// Only run tests whose full name (`data.pkg.test_x`) or golden case
     /// directory matches REGEX.
     #[arg(long, value_name = "REGEX")]
@@ -154,7 +150,7 @@ fn test(args: &TestArgs, renderer: &Renderer) -> anyhow::Result<Outcome> {
         let policy = set.policy();
         let options = EvalOptions {
             now_ns: now,
-            trace: args.coverage || args.verbose,
+            trace: args.coverage || verbose(),
             ..EvalOptions::default()
         };
         for test in testing::discover(policy) {
@@ -210,7 +206,7 @@ fn test(args: &TestArgs, renderer: &Renderer) -> anyhow::Result<Outcome> {
         coverage,
     };
     let text = match args.format {
-        TestFormat::Pretty => output::pretty(&report, args.verbose),
+        TestFormat::Pretty => output::pretty(&report, verbose()),
         TestFormat::Json => output::json(&report),
         TestFormat::Junit => output::junit(&report),
     };
@@ -254,4 +250,10 @@ pub(crate) fn relative(file: &Path, roots: &[PathBuf]) -> String {
         || file.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     )
+}
+
+/// `-v` (the global verbosity flag): print every test, and for failures
+/// their `print()` output and a trace of what failed.
+fn verbose() -> bool {
+    crate::global::verbosity() >= crate::global::Verbosity::Verbose
 }
