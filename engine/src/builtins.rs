@@ -22,6 +22,7 @@ mod glob;
 mod graph;
 mod graphql;
 mod jsonpatch;
+mod jsonschema;
 mod jwt;
 mod net;
 mod numbers;
@@ -221,6 +222,7 @@ const CATEGORIES: &[&[Builtin]] = &[
     net::BUILTINS,
     graph::BUILTINS,
     jsonpatch::BUILTINS,
+    jsonschema::BUILTINS,
     jwt::BUILTINS,
     graphql::BUILTINS,
     #[cfg(feature = "opa-extras")]
