@@ -9,6 +9,8 @@
 
 use crate::span::Span;
 
+pub mod walk;
+
 /// A parsed `.rego` or `.gate` file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Module {

@@ -14,7 +14,7 @@ mod schema;
 mod shadow;
 mod style;
 mod unused;
-pub mod walk;
+pub(crate) use riskgate_dsl::ast::walk;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;

@@ -1,8 +1,8 @@
-//! Read-only walks over the syntax tree shared by the lints and test
-//! discovery: every expression of a rule, body or declaration, outermost
-//! first.
+//! Read-only walks over the syntax tree, shared by the lints, test
+//! discovery and editor tooling: every expression of a rule, body or
+//! declaration, outermost first.
 
-use riskgate_dsl::ast::{
+use crate::ast::{
     Body, ControlMember, Expr, ExprKind, Item, LiteralKind, RefArg, Rule, TemplatePart,
     WithModifier,
 };
