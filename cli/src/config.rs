@@ -352,7 +352,7 @@ v0-compatible = true
 
     #[test]
     fn the_example_file_is_valid() {
-        let text = include_str!("../../examples/riskgate.toml");
+        let text = include_str!("../../examples/riskgate.example.toml");
         let config = parse(text, Path::new("examples")).unwrap();
         assert_eq!(config.check.policy, [PathBuf::from("examples/policies")]);
         assert_eq!(config.check.context, Some(ContextArg::Ci));

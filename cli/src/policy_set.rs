@@ -105,7 +105,7 @@ impl PolicyInputs {
 
     /// Where the policies come from: `embedded stdlib` or the directories.
     pub fn source(&self) -> String {
-        policy_source(&self.dirs)
+        policy_source(&self.dirs, false)
     }
 
     /// A short content hash of the policy files and the overlay, so a
@@ -166,20 +166,23 @@ impl std::error::Error for PolicyErrors {}
 /// into the returned [`PolicyErrors`] with `color`.
 pub fn compile_with_overlay(
     policies: &[PolicySource],
+    with_stdlib: bool,
     overlay: Option<Value>,
     color: ColorChoice,
 ) -> Result<PolicySet, PolicyErrors> {
-    let files: Vec<(&str, &str)> = if policies.is_empty() {
-        riskgate_stdlib_policies::POLICY_FILES
-            .iter()
-            .map(|file| (file.path, file.source))
-            .collect()
-    } else {
-        policies
-            .iter()
-            .map(|source| (source.name.as_str(), &*source.text))
-            .collect()
-    };
+    // The embedded stdlib is the default, and can be combined with
+    // `--policy` directories (`--with-stdlib`) to add custom controls.
+    let stdlib = policies.is_empty() || with_stdlib;
+    let files: Vec<(&str, &str)> = riskgate_stdlib_policies::POLICY_FILES
+        .iter()
+        .filter(|_| stdlib)
+        .map(|file| (file.path, file.source))
+        .chain(
+            policies
+                .iter()
+                .map(|source| (source.name.as_str(), &*source.text)),
+        )
+        .collect();
     let options = ControlsOptions {
         data: overlay,
         ..ControlsOptions::default()
@@ -216,14 +219,18 @@ pub fn overlay_data(overlay: Option<&OverlayInput>) -> anyhow::Result<Option<Val
 }
 
 /// `embedded stdlib`, or the `--policy` directories joined.
-pub fn policy_source(dirs: &[PathBuf]) -> String {
+pub fn policy_source(dirs: &[PathBuf], with_stdlib: bool) -> String {
+    let joined = dirs
+        .iter()
+        .map(|dir| dir.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
     if dirs.is_empty() {
         "embedded stdlib".to_string()
+    } else if with_stdlib {
+        format!("embedded stdlib + {joined}")
     } else {
-        dirs.iter()
-            .map(|dir| dir.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
+        joined
     }
 }
 

@@ -131,10 +131,25 @@ impl std::fmt::Debug for ReportOptions<'_> {
 }
 
 impl ReportOptions<'_> {
-    /// The trace to render: redacted when `--redact` is on.
+    /// The trace to render: redacted when `--redact` is on, and without
+    /// rule explanations unless `--explain full` (a replayed full trace
+    /// renders short like a fresh one). Rule explanations show manifest
+    /// values in bindings, so redaction drops them too.
     pub(crate) fn prepare<'t>(&self, trace: &'t Trace) -> Cow<'t, Trace> {
+        let explained = || {
+            trace
+                .manifests
+                .iter()
+                .flat_map(|m| &m.controls)
+                .flat_map(|c| &c.requirements)
+                .any(|r| !r.explanation.is_empty())
+        };
         if self.redact {
             Cow::Owned(redact::redact(trace))
+        } else if !self.full() && explained() {
+            let mut trace = trace.clone();
+            redact::drop_explanations(&mut trace);
+            Cow::Owned(trace)
         } else {
             Cow::Borrowed(trace)
         }

@@ -348,3 +348,299 @@ fn check_is_documented_in_help() {
     }
     assert!(help.contains("--replay-trace"));
 }
+
+// ---- Robustness: bad inputs are errors of their own file only ----
+
+fn examples_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/manifests")
+}
+
+fn example(name: &str) -> String {
+    std::fs::read_to_string(examples_dir().join(name)).unwrap()
+}
+
+const NOW: &str = "2026-10-01T00:00:00Z";
+
+fn decisions(trace: &serde_json::Value) -> Vec<(String, String)> {
+    trace["manifests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["file"].as_str().unwrap().to_owned(),
+                m["decision"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn broken_manifests_are_errors_and_the_others_are_still_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = example("credit-scorer-pass.yaml");
+    let files: [(&str, Vec<u8>); 5] = [
+        ("a-good.yaml", good.clone().into_bytes()),
+        (
+            "b-indentation.yaml",
+            b"apiVersion: riskgate.dev/v1alpha1\nkind: ModelRelease\nmetadata:\n  name: x\n   namespace: y\n"
+                .to_vec(),
+        ),
+        (
+            "c-wrong-types.yaml",
+            b"apiVersion: riskgate.dev/v1alpha1\nkind: ModelRelease\nmetadata: [1, 2]\nspec: 42\n"
+                .to_vec(),
+        ),
+        (
+            "d-binary.yaml",
+            (0u8..=255).cycle().take(4096).collect::<Vec<u8>>(),
+        ),
+        ("e-huge.yaml", {
+            let mut text = good.clone().into_bytes();
+            let padding = b"# padding padding padding padding padding padding padding\n";
+            while text.len() < 50 * 1024 * 1024 {
+                text.extend_from_slice(padding);
+            }
+            text
+        }),
+    ];
+    for (name, bytes) in &files {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    let mut args: Vec<&str> = vec!["check", "--now", NOW, "--format", "json"];
+    args.extend(files.iter().map(|(name, _)| *name));
+    args.push("f-missing.yaml");
+    let output = riskgate(dir.path()).args(&args).output().unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(err.contains("f-missing.yaml: no such file"), "{err}");
+    let trace: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        decisions(&trace),
+        [
+            ("a-good.yaml", "pass"),
+            ("b-indentation.yaml", "error"),
+            ("c-wrong-types.yaml", "error"),
+            ("d-binary.yaml", "error"),
+            ("e-huge.yaml", "error"),
+        ]
+        .map(|(f, d)| (f.to_owned(), d.to_owned()))
+    );
+    for manifest in trace["manifests"].as_array().unwrap().iter().skip(1) {
+        let problem = &manifest["problems"][0];
+        assert_eq!(problem["severity"], "error", "{manifest}");
+        assert!(
+            problem["code"].as_str().unwrap().starts_with('E'),
+            "{problem}"
+        );
+    }
+    let message = |i: usize| trace["manifests"][i]["problems"][0]["message"].to_string();
+    assert!(message(3).contains("UTF-8"), "{}", message(3));
+    assert!(message(4).contains("16 MiB"), "{}", message(4));
+
+    // The pretty report says the same, with the file named.
+    let mut args: Vec<&str> = vec!["check", "--now", NOW];
+    args.extend(files.iter().map(|(name, _)| *name));
+    let output = riskgate(dir.path()).args(&args).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let text = stdout(&output);
+    for name in ["b-indentation.yaml", "d-binary.yaml", "e-huge.yaml"] {
+        assert!(text.contains(name), "missing {name}:\n{text}");
+    }
+}
+
+// ---- Parallel checking keeps input order ----
+
+#[test]
+fn many_manifests_are_reported_in_input_order_without_a_progress_bar_when_piped() {
+    let dir = tempfile::tempdir().unwrap();
+    let names = [
+        "credit-scorer-pass.yaml",
+        "fraud-sod-violation.yaml",
+        "support-chatbot-fail.yaml",
+    ];
+    let mut expected = Vec::new();
+    for i in 0..60 {
+        let source = names[i % names.len()];
+        let file = format!("{i:03}-{source}");
+        std::fs::write(dir.path().join(&file), example(source)).unwrap();
+        expected.push(file);
+    }
+    let run = || {
+        riskgate(dir.path())
+            .args(["check", ".", "--now", NOW, "--format", "json"])
+            .output()
+            .unwrap()
+    };
+    let output = run();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(output.stderr.is_empty(), "{}", stderr(&output));
+    let trace: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let files: Vec<String> = decisions(&trace)
+        .into_iter()
+        .map(|(file, _)| file.trim_start_matches("./").to_owned())
+        .collect();
+    assert_eq!(files, expected);
+    let denied = trace["summary"]["deny"].as_u64().unwrap();
+    assert_eq!(denied, 40, "fraud and chatbot deny, credit passes");
+    assert_eq!(run().stdout, output.stdout, "deterministic");
+}
+
+// ---- --explain full: rule evaluation traces ----
+
+#[test]
+fn explain_full_adds_rule_traces_to_failing_derived_requirements() {
+    let run = |explain: &str, format: &str| {
+        riskgate(&examples_dir())
+            .args([
+                "check",
+                "fraud-sod-violation.yaml",
+                "--now",
+                NOW,
+                "--explain",
+                explain,
+                "--format",
+                format,
+            ])
+            .output()
+            .unwrap()
+    };
+    let short = stdout(&run("short", "json"));
+    assert!(!short.contains("\"explanation\""), "{short}");
+    let output = run("full", "json");
+    let trace: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let explained: Vec<&serde_json::Value> = trace["manifests"][0]["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["requirements"].as_array().unwrap())
+        .filter(|r| r.get("explanation").is_some())
+        .collect();
+    assert!(
+        !explained.is_empty(),
+        "no explanation in:\n{}",
+        stdout(&output)
+    );
+    for requirement in &explained {
+        assert_ne!(requirement["status"], "pass");
+        let lines: Vec<&str> = requirement["explanation"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap())
+            .collect();
+        assert!(lines[0].contains(" => "), "{lines:?}");
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("Enter") && l.contains("stdlib/")),
+            "{lines:?}"
+        );
+    }
+    let pretty = stdout(&run("full", "pretty"));
+    assert!(pretty.contains("rules evaluated:"), "{pretty}");
+    assert!(!stdout(&run("short", "pretty")).contains("rules evaluated:"));
+    let markdown = stdout(&run("full", "markdown"));
+    assert!(markdown.contains("Rules evaluated for"), "{markdown}");
+}
+
+// ---- Custom controls next to the standard library ----
+
+const CUSTOM: &str = "package org.custom\n\nimport data.stdlib.lib\n\ncontrol \"C-ORG-01\" {\n\ttitle: \"Ethics board review is referenced\"\n\tmitigates: [\"fairness.disparate_impact\"]\n\n\tapplies if {\n\t\tlib.tier_in({\"high\", \"critical\"})\n\t}\n\n\trequire field \"ethics_review\" {\n\t\tpath: \"spec.ethics.review_ref\"\n\t}\n}\n";
+
+#[test]
+fn with_stdlib_adds_custom_controls_to_the_standard_library() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("org")).unwrap();
+    std::fs::write(dir.path().join("org/custom.gate"), CUSTOM).unwrap();
+    let manifest = examples_dir().join("agent-with-waiver.yaml");
+    let check = |extra: &[&str]| {
+        riskgate(dir.path())
+            .arg("check")
+            .arg(&manifest)
+            .args(["--now", NOW, "--policy", "org", "--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    // Alone, the custom policy names a risk it does not declare.
+    let alone = check(&[]);
+    assert_eq!(alone.status.code(), Some(2));
+    assert!(stderr(&alone).contains("fairness.disparate_impact"));
+
+    let output = check(&["--with-stdlib"]);
+    let trace: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(trace["policy_source"], "embedded stdlib + org");
+    let controls = trace["manifests"][0]["controls"].as_array().unwrap();
+    assert_eq!(controls.len(), 57, "56 stdlib controls and the custom one");
+    let custom = controls.iter().find(|c| c["id"] == "C-ORG-01").unwrap();
+    assert_eq!(custom["status"], "fail", "{custom}");
+    assert_eq!(custom["risks"][0], "fairness.disparate_impact");
+    assert_eq!(custom["policy"]["file"], "org/custom.gate");
+    assert!(controls.iter().any(|c| c["id"] == "C-FAIR-01"));
+
+    let listed = riskgate(dir.path())
+        .args([
+            "check",
+            "--list-controls",
+            "--policy",
+            "org",
+            "--with-stdlib",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(listed.status.code(), Some(0));
+    assert!(stdout(&listed).contains("C-ORG-01"));
+    assert!(stdout(&listed).contains("57 controls"));
+
+    let usage = riskgate(dir.path())
+        .args(["check", "x.yaml", "--with-stdlib"])
+        .output()
+        .unwrap();
+    assert_eq!(usage.status.code(), Some(2));
+    assert!(stderr(&usage).contains("--policy"), "{}", stderr(&usage));
+}
+
+// ---- riskgate explain CONTROL|RISK ----
+
+#[test]
+fn explain_documents_stdlib_controls_and_risks() {
+    let dir = tempfile::tempdir().unwrap();
+    let explain = |key: &str| {
+        riskgate(dir.path())
+            .args(["explain", key])
+            .output()
+            .unwrap()
+    };
+    for key in ["C-FAIR-01", "c-fair-01", "adverse-impact-ratio"] {
+        let output = explain(key);
+        assert_eq!(output.status.code(), Some(0), "{key}");
+        let text = stdout(&output);
+        for expected in [
+            "# C-FAIR-01 Favourable-outcome rate",
+            "severity **medium**",
+            "**Mitigates:** `fairness.disparate_impact`",
+            "**Applies to:** tier medium, high, critical",
+            "**Enforcement:** ci deny · admission deny · audit record",
+            "29 CFR 1607.4(D) four-fifths rule",
+            "| test `adverse_impact_ratio` | `adverse_impact_ratio` | >= 0.8, min_over_slices, min_n 30, max age default 365 · high 180 · critical 180 days |",
+            "## Risks",
+            "Waivers:",
+        ] {
+            assert!(
+                text.contains(expected),
+                "{key}: missing {expected:?} in\n{text}"
+            );
+        }
+    }
+    let risk = stdout(&explain("fairness.disparate_impact"));
+    assert!(risk.starts_with("# fairness.disparate_impact "), "{risk}");
+    assert!(risk.contains("Family `fairness`"), "{risk}");
+    assert!(risk.contains("- `C-FAIR-01` "), "{risk}");
+    // Diagnostic codes still work, and unknown keys say what is accepted.
+    assert!(stdout(&explain("E0013")).starts_with("# E0013"));
+    let unknown = explain("C-NOPE-99");
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("controls like C-FAIR-01"));
+}

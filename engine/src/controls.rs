@@ -119,6 +119,10 @@ pub struct CheckOptions {
     pub data: Option<Value>,
     /// Warnings deny (`--strict`).
     pub strict: bool,
+    /// Explain failing requirements computed by policy rules with the
+    /// rules' evaluation traces ([`crate::trace::RequirementTrace::explanation`];
+    /// `--explain full`). Costs nothing when off.
+    pub explain: bool,
 }
 
 impl CheckOptions {
@@ -131,6 +135,7 @@ impl CheckOptions {
             limits: EvalLimits::default(),
             data: None,
             strict: false,
+            explain: false,
         }
     }
 }
@@ -211,14 +216,15 @@ impl PolicySet {
         text: &str,
         options: &CheckOptions,
     ) -> ManifestTrace {
-        let index = riskgate_dsl::LineIndex::new(text);
+        // Only problems need the line index; most manifests have none.
+        let index = (!loaded.diagnostics.is_empty()).then(|| riskgate_dsl::LineIndex::new(text));
         let location = |offset: u32| {
-            let lc = index.line_col(text, offset);
-            Location {
+            let lc = index.as_ref()?.line_col(text, offset);
+            Some(Location {
                 file: loaded.name.clone(),
                 line: lc.line,
                 col: lc.col,
-            }
+            })
         };
         let problems: Vec<crate::trace::Problem> = loaded
             .diagnostics
@@ -231,7 +237,7 @@ impl PolicySet {
                     .labels()
                     .iter()
                     .find(|l| l.primary)
-                    .map(|l| location(l.span.start)),
+                    .and_then(|l| location(l.span.start)),
                 pointer: None,
                 help: d.help().map(str::to_owned),
             })

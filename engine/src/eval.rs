@@ -374,6 +374,19 @@ impl<'p> Evaluator<'p> {
         }
     }
 
+    /// Starts the step count afresh (a new evaluation in a session).
+    pub(crate) fn reset_steps(&mut self) {
+        self.steps = 0;
+    }
+
+    /// The trace events recorded so far (empty when not tracing).
+    pub(crate) fn take_trace(&mut self) -> Vec<TraceEvent> {
+        self.tracer
+            .as_mut()
+            .map(|t| std::mem::take(&mut t.events))
+            .unwrap_or_default()
+    }
+
     /// Resolves a location to file name and row/column.
     pub(crate) fn location(&self, loc: Loc) -> ErrorLocation {
         let (file, text): (Arc<str>, &str) = match self.policy.files.get(loc.file as usize) {

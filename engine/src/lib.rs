@@ -30,5 +30,5 @@ pub mod value;
 pub use compile::{CompileOptions, Compiler, FileDiagnostic};
 pub use eval::{EvalError, EvalLimits, EvalOptions, ExpressionValue, QueryOutput, QueryResult};
 pub use number::Number;
-pub use policy::Policy;
+pub use policy::{Policy, Session};
 pub use value::Value;

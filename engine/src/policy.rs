@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::compile::{CompileOptions, FileDiagnostic, Symbols, compile_query};
-use crate::eval::{EvalError, EvalOptions, Evaluator, QueryOutput};
+use crate::eval::{EvalError, EvalOptions, Evaluator, QueryOutput, TraceEvent};
 use crate::ir::Tree;
 use crate::value::Value;
 
@@ -71,13 +71,70 @@ impl Policy {
     /// # Errors
     /// Evaluation errors.
     pub fn eval_rule(&self, path: &str, options: &EvalOptions) -> Result<Option<Value>, EvalError> {
-        let keys: Vec<Arc<str>> = path
-            .split('.')
-            .skip_while(|s| *s == "data")
-            .filter(|s| !s.is_empty())
-            .map(Arc::from)
-            .collect();
         let mut evaluator = Evaluator::new(&self.inner, options, "");
-        evaluator.value_at(&keys)
+        evaluator.value_at(&rule_path(path))
     }
+
+    /// Like [`Policy::eval_rule`], also returning the trace events of the
+    /// evaluation (whatever [`EvalOptions::trace`] says). The evaluation
+    /// starts with an empty memo, so every rule it depends on is traced.
+    ///
+    /// # Errors
+    /// Evaluation errors.
+    pub fn eval_rule_traced(
+        &self,
+        path: &str,
+        options: &EvalOptions,
+    ) -> Result<(Option<Value>, Vec<TraceEvent>), EvalError> {
+        let options = EvalOptions {
+            trace: true,
+            ..options.clone()
+        };
+        let mut evaluator = Evaluator::new(&self.inner, &options, "");
+        let value = evaluator.value_at(&rule_path(path))?;
+        Ok((value, evaluator.take_trace()))
+    }
+
+    /// A session evaluating several rules over the same `input` and
+    /// `data`: rule values computed for one are reused by the next (the
+    /// memo is shared), while the limits apply to each evaluation.
+    #[must_use]
+    pub fn session(&self, options: &EvalOptions) -> Session<'_> {
+        Session {
+            evaluator: Evaluator::new(&self.inner, options, ""),
+        }
+    }
+}
+
+/// Several rule evaluations over the same inputs, sharing rule values
+/// ([`Policy::session`]). Not `Sync`: one session per thread.
+pub struct Session<'p> {
+    evaluator: Evaluator<'p>,
+}
+
+impl Session<'_> {
+    /// The value of the document at a dotted `data` path, as
+    /// [`Policy::eval_rule`]; the step limit starts afresh for each call.
+    ///
+    /// # Errors
+    /// Evaluation errors.
+    pub fn eval_rule(&mut self, path: &str) -> Result<Option<Value>, EvalError> {
+        self.evaluator.reset_steps();
+        self.evaluator.value_at(&rule_path(path))
+    }
+}
+
+impl std::fmt::Debug for Session<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session").finish_non_exhaustive()
+    }
+}
+
+/// `data.a.b` → `["a", "b"]`.
+fn rule_path(path: &str) -> Vec<Arc<str>> {
+    path.split('.')
+        .skip_while(|s| *s == "data")
+        .filter(|s| !s.is_empty())
+        .map(Arc::from)
+        .collect()
 }

@@ -276,6 +276,12 @@ pub struct RequirementTrace {
     /// The minimal change that would make it pass.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to_pass: Option<String>,
+    /// With `--explain full`, for a failing requirement whose value comes
+    /// from policy rules (`applies`, `when`, a derived `value`, a dynamic
+    /// threshold, violations): how those rules evaluated, one line per
+    /// trace event. Empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub explanation: Vec<String>,
 }
 
 /// A required comparison.

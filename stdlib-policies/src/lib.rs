@@ -10,6 +10,8 @@
 //! the controls catalogue (`cargo xtask stdlib-gen`) and are maintained as
 //! code; `cargo xtask stdlib-check` keeps them consistent with the catalogue.
 
+pub mod catalogue;
+
 /// One embedded policy file: its path relative to `stdlib-policies/policies`
 /// and its source text.
 #[derive(Debug, Clone, Copy)]

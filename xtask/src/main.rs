@@ -47,6 +47,12 @@ enum Command {
         /// Do not run cargo bench; only rebuild the doc from target/criterion.
         #[arg(long)]
         no_run: bool,
+        /// Run only these benchmark suites (`eval`, `parse`, `check`;
+        /// repeatable). Sections of the other suites are kept from the
+        /// current docs/benchmarks.md when target/criterion has no results
+        /// for them.
+        #[arg(long, value_name = "SUITE")]
+        only: Vec<String>,
     },
     /// Generate stdlib-policies/policies/ from the controls catalogue (once).
     StdlibGen {
@@ -122,8 +128,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             conformance::run(&workspace_root(), filter.as_deref(), failures)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Bench { no_run } => {
-            bench::run(&workspace_root(), !no_run)?;
+        Command::Bench { no_run, only } => {
+            bench::run(&workspace_root(), !no_run, &only)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::StdlibGen { catalogue, force } => {

@@ -13,10 +13,10 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 
 use anyhow::Context;
+use rayon::prelude::*;
 use riskgate_engine::trace::{Decision, EnforcementPoint, Trace};
 
 use crate::Outcome;
-use crate::global::info;
 use crate::policy_set;
 use crate::render::ColorChoice;
 use crate::report::{Explain, Format, ReportOptions};
@@ -39,6 +39,11 @@ pub struct CheckArgs {
     /// (repeatable).
     #[arg(long, value_name = "DIR")]
     pub policy: Vec<PathBuf>,
+    /// Keep the embedded standard library and add the --policy
+    /// directories to it (custom controls may mitigate stdlib risks and
+    /// import data.stdlib.lib).
+    #[arg(long, requires = "policy")]
+    pub with_stdlib: bool,
     /// Organisation overlay (YAML or JSON): thresholds, disabled or added
     /// controls.
     #[arg(long, value_name = "FILE")]
@@ -183,12 +188,13 @@ fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
                 eprintln!("error: {error}");
             }
             input_errors = !errors.is_empty();
-            for input in inputs {
-                match read_manifest(&input) {
-                    Ok(manifest) => {
-                        info!("read manifest {}", manifest.name);
-                        manifests.push(manifest);
-                    }
+            // Read in parallel (large corpora are many small files); errors
+            // are reported in input order.
+            let read: Vec<anyhow::Result<ManifestInput>> =
+                inputs.par_iter().map(read_manifest).collect();
+            for result in read {
+                match result {
+                    Ok(manifest) => manifests.push(manifest),
                     Err(error) => {
                         eprintln!("error: {error:#}");
                         input_errors = true;
@@ -206,9 +212,12 @@ fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
             manifests: &manifests,
             policies: &policies,
             policy_dirs: &args.policy,
+            with_stdlib: args.with_stdlib,
             overlay: overlay.as_ref(),
             context: context.into(),
             now: &now,
+            explain: args.explain == Explain::Full,
+            progress: std::io::stderr().is_terminal(),
         };
         if args.list_controls {
             let controls = seam::list_controls(&request)?;

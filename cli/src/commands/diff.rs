@@ -103,9 +103,12 @@ fn diff(args: &DiffArgs) -> anyhow::Result<Outcome> {
             manifests: &manifests,
             policies,
             policy_dirs: &dirs,
+            with_stdlib: false,
             overlay: None,
             context: args.context.into(),
             now: &now,
+            explain: false,
+            progress: false,
         })
         .with_context(|| format!("evaluating {label}"))
     };

@@ -61,6 +61,7 @@ fn requirement(id: &str, kind: &str, status: Status, message: &str) -> Requireme
         policy: stdlib("controls.gate", 1),
         waiver: None,
         to_pass: None,
+        explanation: Vec::new(),
     }
 }
 
@@ -306,6 +307,12 @@ fn chatbot() -> ManifestTrace {
     }];
     filter.policy = stdlib("llm.gate", 60);
     filter.to_pass = Some("set spec.safety.output_filter to \"moderation\" or \"classifier\"\n(see docs: safety | filters)".into());
+    filter.explanation = vec![
+        "stdlib.controls.c_llm_02.applies => true".into(),
+        "  Enter applies if  (<stdlib>/llm.gate:56:3)".into(),
+        "  | Eval  lib.is_llm  (<stdlib>/llm.gate:57:4)".into(),
+        "  Exit  applies if  (<stdlib>/llm.gate:56:3) => true".into(),
+    ];
     let safety = control(
         "C-LLM-02",
         "Outputs <filtered> & logged \"always\"",

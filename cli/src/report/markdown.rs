@@ -137,6 +137,9 @@ fn section(out: &mut String, manifest: &ManifestTrace, full: bool) {
             );
         }
         out.push('\n');
+        if full {
+            explanations(out, &controls);
+        }
     }
     for finding in &manifest.findings {
         let mut line = format!("- {}: {}", code(&finding.code), text(&finding.message));
@@ -149,6 +152,36 @@ fn section(out: &mut String, manifest: &ManifestTrace, full: bool) {
         out.push('\n');
     }
     details(out, manifest, &controls, full);
+}
+
+/// With `--explain full`: per failing requirement computed by policy
+/// rules, a collapsed block with how the rules evaluated.
+fn explanations(out: &mut String, controls: &[&riskgate_engine::trace::ControlTrace]) {
+    for control in controls {
+        for requirement in &control.requirements {
+            if !requirement.status.is_failing() || requirement.explanation.is_empty() {
+                continue;
+            }
+            let longest_run = requirement
+                .explanation
+                .iter()
+                .flat_map(|line| line.split(|c| c != '`'))
+                .map(str::len)
+                .max()
+                .unwrap_or(0);
+            let fence = "`".repeat(longest_run.max(2) + 1);
+            let _ = writeln!(
+                out,
+                "<details>\n<summary>Rules evaluated for {} {}</summary>\n\n{fence}text",
+                code(&control.id),
+                code(&requirement.id)
+            );
+            for line in &requirement.explanation {
+                let _ = writeln!(out, "{line}");
+            }
+            let _ = writeln!(out, "{fence}\n\n</details>\n");
+        }
+    }
 }
 
 /// The collapsed list of controls that do not fail.

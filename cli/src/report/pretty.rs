@@ -278,6 +278,14 @@ impl Out<'_> {
                 self.wrapped(detail, &paint.style(GREEN, "to pass:"), hint);
             }
         }
+        if full && !requirement.explanation.is_empty() {
+            self.line(detail, "rules evaluated:");
+            for line in &requirement.explanation {
+                // Trace lines keep their own indentation and are not
+                // wrapped: their columns show the nesting.
+                self.line(detail + 2, &paint.style(DIM, line));
+            }
+        }
     }
 
     /// `at file:line:col`, then the source line with a caret when the

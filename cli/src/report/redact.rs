@@ -22,7 +22,20 @@ pub(crate) fn redact(trace: &Trace) -> Trace {
             }
         }
     }
+    drop_explanations(&mut trace);
     trace
+}
+
+/// Removes every requirement's rule explanation (`--explain full` only;
+/// its bindings quote manifest values, so `--redact` drops it too).
+pub(crate) fn drop_explanations(trace: &mut Trace) {
+    for manifest in &mut trace.manifests {
+        for control in &mut manifest.controls {
+            for requirement in &mut control.requirements {
+                requirement.explanation.clear();
+            }
+        }
+    }
 }
 
 fn redact_requirement(requirement: &mut RequirementTrace) {

@@ -110,10 +110,24 @@ fn pretty_wraps_to_the_terminal_width() {
 #[test]
 fn json_round_trips_to_the_same_trace() {
     let trace = fixtures::everything();
-    let text = super::json::render(&trace, &ReportOptions::default());
+    let text = super::json::render(&trace, &options(Explain::Full, false));
     assert!(text.ends_with("}\n"));
     let back: riskgate_engine::trace::Trace = serde_json::from_str(&text).unwrap();
     assert_eq!(back, trace);
+}
+
+#[test]
+fn rule_explanations_are_shown_only_with_explain_full() {
+    let trace = fixtures::everything();
+    let needle = "Enter applies if";
+    for format in [Format::Pretty, Format::Json, Format::Markdown] {
+        let full = format.render(&trace, &options(Explain::Full, false));
+        assert!(full.contains(needle), "{format:?} full:\n{full}");
+        let short = format.render(&trace, &options(Explain::Short, false));
+        assert!(!short.contains(needle), "{format:?} short:\n{short}");
+        let redacted = format.render(&trace, &options(Explain::Full, true));
+        assert!(!redacted.contains(needle), "{format:?} redacted");
+    }
 }
 
 #[test]

@@ -34,9 +34,13 @@ impl Policies {
     pub fn load(dirs: &[PathBuf], overlay: Option<&Path>) -> anyhow::Result<Self> {
         let inputs = PolicyInputs::read(dirs, overlay)?;
         let overlay = policy_set::overlay_data(inputs.overlay.as_ref())?;
-        let set =
-            policy_set::compile_with_overlay(&inputs.policies, overlay.clone(), ColorChoice::Never)
-                .map_err(|errors| anyhow::anyhow!("{errors}:\n{}", errors.rendered))?;
+        let set = policy_set::compile_with_overlay(
+            &inputs.policies,
+            false,
+            overlay.clone(),
+            ColorChoice::Never,
+        )
+        .map_err(|errors| anyhow::anyhow!("{errors}:\n{}", errors.rendered))?;
         Ok(Self {
             set,
             overlay,

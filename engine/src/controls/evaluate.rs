@@ -1,6 +1,7 @@
 //! Checking one manifest: applicability, requirements, violations, then
 //! waivers and the decision.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -12,6 +13,7 @@ use super::spec::{ControlSpec, FieldValue, RequirementSpec};
 use super::view::{self, Release};
 use super::{CheckOptions, ManifestInput, PolicySet, requirements, waivers};
 use crate::eval::EvalOptions;
+use crate::policy::Session;
 use crate::trace::{
     ControlTrace, Evidence, Expected, Finding, Location, ManifestTrace, RequirementTrace, Status,
 };
@@ -21,19 +23,54 @@ use crate::value::Value;
 pub(crate) struct Ctx<'a> {
     pub(crate) set: &'a PolicySet,
     pub(crate) eval: EvalOptions,
+    /// One evaluator session per manifest: generated rules share the
+    /// values of the helpers they call (`lib.*` metrics, config).
+    session: RefCell<Session<'a>>,
     pub(crate) input: &'a Value,
     pub(crate) now_ns: i64,
     pub(crate) locate: &'a dyn Fn(&str) -> Option<Location>,
     pub(crate) release: Release,
+    /// Attach rule traces to failing requirements.
+    pub(crate) explain: bool,
 }
 
 impl Ctx<'_> {
     /// Evaluates a generated rule; `Err` carries the evaluation error.
     pub(crate) fn rule(&self, path: &str) -> Result<Option<Value>, String> {
-        self.set
-            .policy
-            .eval_rule(path, &self.eval)
+        self.session
+            .borrow_mut()
+            .eval_rule(path)
             .map_err(|e| e.to_string())
+    }
+
+    /// The evaluation of generated rules as trace lines (`--explain full`),
+    /// each rule from an empty memo so every rule it calls is shown.
+    pub(crate) fn explain(&self, rules: &[&str]) -> Vec<String> {
+        let mut lines = Vec::new();
+        for rule in rules {
+            let shown = rule.strip_prefix("data.").unwrap_or(rule);
+            match self.set.policy.eval_rule_traced(rule, &self.eval) {
+                Ok((value, events)) => {
+                    let result = value.map_or_else(|| "undefined".to_owned(), |v| v.to_string());
+                    lines.push(format!("{shown} => {result}"));
+                    let total = events.len();
+                    lines.extend(
+                        events
+                            .iter()
+                            .take(MAX_EXPLANATION_LINES)
+                            .map(|e| shorten(&format!("  {}", e.line()))),
+                    );
+                    if total > MAX_EXPLANATION_LINES {
+                        lines.push(format!(
+                            "  … {} more events (`riskgate eval --explain full` shows them all)",
+                            total - MAX_EXPLANATION_LINES
+                        ));
+                    }
+                }
+                Err(error) => lines.push(format!("{shown} failed: {error}")),
+            }
+        }
+        lines
     }
 
     /// Evidence at a JSON pointer, with its value when it exists.
@@ -51,11 +88,29 @@ impl Ctx<'_> {
     }
 }
 
+/// Trace events shown per explained rule.
+const MAX_EXPLANATION_LINES: usize = 200;
+
+/// Characters kept of one explanation line (values and bindings can be
+/// whole manifest sections).
+const MAX_EXPLANATION_WIDTH: usize = 240;
+
+fn shorten(line: &str) -> String {
+    match line.char_indices().nth(MAX_EXPLANATION_WIDTH) {
+        Some((end, _)) => format!("{}…", line.get(..end).unwrap_or(line)),
+        None => line.to_owned(),
+    }
+}
+
 /// The value at a JSON pointer of the raw manifest.
 pub(crate) fn pointer_value<'v>(root: &'v Value, pointer: &str) -> Option<&'v Value> {
     let mut current = root;
     for token in pointer.split('/').skip(1) {
-        let token = token.replace("~1", "/").replace("~0", "~");
+        let token = if token.contains('~') {
+            std::borrow::Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+        } else {
+            std::borrow::Cow::Borrowed(token)
+        };
         current = match current {
             Value::Object(_) => view::get(current, &token)?,
             Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
@@ -166,20 +221,23 @@ pub(crate) fn check_manifest(
     options: &CheckOptions,
 ) -> ManifestTrace {
     let data = with_context(options.data.as_ref(), options);
+    let eval = EvalOptions {
+        input: Some(manifest.value.clone()),
+        data: Some(data),
+        now_ns: options.now_ns,
+        limits: options.limits.clone(),
+        strict_builtin_errors: false,
+        trace: false,
+    };
     let ctx = Ctx {
         set,
-        eval: EvalOptions {
-            input: Some(manifest.value.clone()),
-            data: Some(data),
-            now_ns: options.now_ns,
-            limits: options.limits.clone(),
-            strict_builtin_errors: false,
-            trace: false,
-        },
+        session: RefCell::new(set.policy.session(&eval)),
+        eval,
         input: manifest.value,
         now_ns: options.now_ns,
         locate: manifest.locate,
         release: Release::read(manifest.value),
+        explain: options.explain,
     };
     let mut findings = Vec::new();
     let policy = config(&ctx, "waiver_policy", &mut findings)
@@ -288,16 +346,23 @@ fn run_control(
             }
             Err(message) => {
                 trace.status = Status::Error;
+                let explanation = if ctx.explain {
+                    ctx.explain(&[rule.as_str()])
+                } else {
+                    Vec::new()
+                };
                 trace.requirements = control
                     .requirements
                     .iter()
                     .map(|r| {
-                        to_trace(
+                        let mut entry = to_trace(
                             r,
                             Outcome::error(format!(
                                 "the control's `applies` condition failed: {message}"
                             )),
-                        )
+                        );
+                        entry.explanation.clone_from(&explanation);
+                        entry
                     })
                     .collect();
                 return trace;
@@ -308,7 +373,22 @@ fn run_control(
     trace.requirements = control
         .requirements
         .iter()
-        .map(|r| to_trace(r, run_requirement(ctx, r, overlay.fields(&r.id))))
+        .map(|r| {
+            let mut entry = to_trace(r, run_requirement(ctx, r, overlay.fields(&r.id)));
+            if ctx.explain && entry.status.is_failing() {
+                let rules: Vec<&str> = control
+                    .applies_rule
+                    .iter()
+                    .map(String::as_str)
+                    .chain(r.fields.values().filter_map(|f| match &f.value {
+                        FieldValue::Rule(rule) => Some(rule.as_str()),
+                        FieldValue::Const(_) => None,
+                    }))
+                    .collect();
+                entry.explanation = ctx.explain(&rules);
+            }
+            entry
+        })
         .collect();
     trace
         .requirements
@@ -358,6 +438,7 @@ pub(crate) fn to_trace(requirement: &RequirementSpec, outcome: Outcome) -> Requi
         policy: requirement.location.clone(),
         waiver: None,
         to_pass,
+        explanation: Vec::new(),
     }
 }
 

@@ -93,8 +93,24 @@ pub(crate) fn violations(ctx: &Ctx<'_>, control: &ControlSpec) -> Vec<Requiremen
             policy: violation.location.clone(),
             waiver: None,
             to_pass,
+            explanation: Vec::new(),
         };
-        match ctx.rule(&violation.rule) {
+        let result = ctx.rule(&violation.rule);
+        let explanation = || {
+            if ctx.explain {
+                let rules: Vec<&str> = control
+                    .applies_rule
+                    .iter()
+                    .map(String::as_str)
+                    .chain([violation.rule.as_str()])
+                    .collect();
+                ctx.explain(&rules)
+            } else {
+                Vec::new()
+            }
+        };
+        let start = out.len();
+        match result {
             Ok(Some(Value::Set(messages))) => {
                 for message in messages.iter() {
                     let text = message
@@ -119,6 +135,12 @@ pub(crate) fn violations(ctx: &Ctx<'_>, control: &ControlSpec) -> Vec<Requiremen
                 Some("fix the policy or the manifest so the rule can be evaluated".to_owned()),
             )),
         }
+        if out.len() > start {
+            let lines = explanation();
+            for entry in out.iter_mut().skip(start) {
+                entry.explanation.clone_from(&lines);
+            }
+        }
     }
     if out.is_empty()
         && let Some(first) = control.violations.first()
@@ -134,6 +156,7 @@ pub(crate) fn violations(ctx: &Ctx<'_>, control: &ControlSpec) -> Vec<Requiremen
             policy: first.location.clone(),
             waiver: None,
             to_pass: None,
+            explanation: Vec::new(),
         });
     }
     out

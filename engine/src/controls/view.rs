@@ -6,10 +6,18 @@ use crate::value::Value;
 /// `value[key]` for objects.
 pub(crate) fn get<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
     match value {
+        // Manifest objects are small: a scan beats allocating a key.
+        Value::Object(map) if map.len() <= SCAN_KEYS => map
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .map(|(_, v)| v),
         Value::Object(_) => value.get(&Value::string(key)),
         _ => None,
     }
 }
+
+/// Objects up to this many keys are searched without allocating a key.
+const SCAN_KEYS: usize = 32;
 
 /// Follows a chain of object keys.
 pub(crate) fn at<'a>(value: &'a Value, keys: &[&str]) -> Option<&'a Value> {

@@ -25,6 +25,19 @@ pub enum TraceOp {
     Fail,
 }
 
+impl TraceOp {
+    /// `Enter`, `Eval`, `Exit` or `Fail`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TraceOp::Enter => "Enter",
+            TraceOp::Eval => "Eval",
+            TraceOp::Exit => "Exit",
+            TraceOp::Fail => "Fail",
+        }
+    }
+}
+
 /// One trace event.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TraceEvent {
@@ -40,6 +53,36 @@ pub struct TraceEvent {
     pub bindings: BTreeMap<String, Value>,
     /// The rule value (for [`TraceOp::Exit`]).
     pub value: Option<Value>,
+}
+
+impl TraceEvent {
+    /// The event as one line of text: `| ` per nesting level, the event,
+    /// the source's first line, its `file:row:col`, the value (`=> …`) and
+    /// the bound local variables (`{x: 1}`).
+    #[must_use]
+    pub fn line(&self) -> String {
+        use std::fmt::Write as _;
+        let mut text = "| ".repeat(self.depth as usize);
+        let _ = write!(
+            text,
+            "{:<5} {}  ({})",
+            self.op.as_str(),
+            self.text,
+            self.location
+        );
+        if let Some(value) = &self.value {
+            let _ = write!(text, " => {value}");
+        }
+        if !self.bindings.is_empty() {
+            let shown: Vec<String> = self
+                .bindings
+                .iter()
+                .map(|(k, v)| format!("{k}: {v}"))
+                .collect();
+            let _ = write!(text, "  {{{}}}", shown.join(", "));
+        }
+        text
+    }
 }
 
 /// Trace state of an evaluation.

@@ -7,8 +7,10 @@
 use std::path::PathBuf;
 
 use anyhow::Context as _;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
 use riskgate_engine::controls::{self, CheckOptions, PolicySet};
-use riskgate_engine::trace::{EnforcementPoint, Location, Trace};
+use riskgate_engine::trace::{EnforcementPoint, Location, ManifestTrace, Trace};
 use riskgate_engine::{Value, manifest};
 
 use crate::policy_files::PolicySource;
@@ -33,13 +35,25 @@ pub struct EvaluationRequest<'a> {
     pub policies: &'a [PolicySource],
     /// The `--policy` directories as given (for `Trace::policy_source`).
     pub policy_dirs: &'a [PathBuf],
+    /// `--with-stdlib`: compile the embedded standard library together
+    /// with `policies` instead of replacing it.
+    pub with_stdlib: bool,
     /// The `--overlay` file.
     pub overlay: Option<&'a OverlayInput>,
     /// `--context`.
     pub context: EnforcementPoint,
     /// The evaluation clock (RFC 3339, UTC), fixed for the run.
     pub now: &'a str,
+    /// `--explain full`: attach rule evaluation traces to failing
+    /// requirements computed by policy rules.
+    pub explain: bool,
+    /// Show a progress bar on stderr (the caller decides: a terminal and
+    /// enough manifests).
+    pub progress: bool,
 }
+
+/// Below this many manifest files no progress bar is shown.
+pub const PROGRESS_MIN_FILES: usize = 50;
 
 /// One control of the policy set, for `--list-controls`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,18 +83,48 @@ pub fn evaluate(request: &EvaluationRequest<'_>) -> anyhow::Result<Trace> {
     let set = compile(request, overlay.clone())?;
     let mut options = CheckOptions::new(request.context, now_ns(request.now)?);
     options.data = overlay;
-    let mut traces = Vec::new();
-    for input in request.manifests {
-        let text = String::from_utf8_lossy(&input.bytes);
-        for loaded in manifest::load_manifests_from_bytes(&input.name, &input.bytes) {
-            traces.push(set.check_loaded(&loaded, &text, &options));
-        }
-    }
+    options.explain = request.explain;
+    let progress = progress_bar(request);
+    // Files are checked in parallel; an indexed parallel iterator collects
+    // in input order, so the trace is the same as a sequential run's.
+    let per_file: Vec<Vec<ManifestTrace>> = request
+        .manifests
+        .par_iter()
+        .map(|input| {
+            let text = String::from_utf8_lossy(&input.bytes);
+            let traces = manifest::load_manifests_from_bytes(&input.name, &input.bytes)
+                .iter()
+                .map(|loaded| set.check_loaded(loaded, &text, &options))
+                .collect();
+            progress.inc(1);
+            traces
+        })
+        .collect();
+    progress.finish_and_clear();
+    let traces = per_file.into_iter().flatten().collect();
     Ok(controls::assemble_trace(
         traces,
         &options,
         &policy_source(request),
     ))
+}
+
+/// A bar counting checked files on stderr, or a hidden one.
+fn progress_bar(request: &EvaluationRequest<'_>) -> ProgressBar {
+    let files = request.manifests.len();
+    if !request.progress || files < PROGRESS_MIN_FILES {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(
+        Some(u64::try_from(files).unwrap_or(u64::MAX)),
+        ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) =
+        ProgressStyle::with_template("checking {bar:30} {pos}/{len} manifests ({eta} left)")
+    {
+        bar.set_style(style);
+    }
+    bar
 }
 
 /// Lists the controls of the policy set, ordered by id.
@@ -102,12 +146,16 @@ pub fn list_controls(request: &EvaluationRequest<'_>) -> anyhow::Result<Vec<Cont
 }
 
 fn compile(request: &EvaluationRequest<'_>, overlay: Option<Value>) -> anyhow::Result<PolicySet> {
-    policy_set::compile_with_overlay(request.policies, overlay, ColorChoice::Auto).map_err(
-        |errors| {
-            eprint!("{}", errors.rendered);
-            errors.into()
-        },
+    policy_set::compile_with_overlay(
+        request.policies,
+        request.with_stdlib,
+        overlay,
+        ColorChoice::Auto,
     )
+    .map_err(|errors| {
+        eprint!("{}", errors.rendered);
+        errors.into()
+    })
 }
 
 fn now_ns(now: &str) -> anyhow::Result<i64> {
@@ -118,5 +166,5 @@ fn now_ns(now: &str) -> anyhow::Result<i64> {
 }
 
 fn policy_source(request: &EvaluationRequest<'_>) -> String {
-    policy_set::policy_source(request.policy_dirs)
+    policy_set::policy_source(request.policy_dirs, request.with_stdlib)
 }

@@ -1,7 +1,5 @@
 //! Rendering query results in the `--format`s of `opa eval`.
 
-use std::fmt::Write as _;
-
 use riskgate_engine::eval::{TraceEvent, TraceOp};
 use riskgate_engine::{QueryOutput, Value};
 use serde_json::Value as Json;
@@ -188,18 +186,9 @@ fn trace_events(events: &[TraceEvent], mode: Explain) -> Vec<&TraceEvent> {
         .collect()
 }
 
-fn op_name(op: TraceOp) -> &'static str {
-    match op {
-        TraceOp::Enter => "Enter",
-        TraceOp::Eval => "Eval",
-        TraceOp::Exit => "Exit",
-        TraceOp::Fail => "Fail",
-    }
-}
-
 fn event_json(event: &TraceEvent) -> Json {
     let mut json = serde_json::json!({
-        "op": op_name(event.op),
+        "op": event.op.as_str(),
         "depth": event.depth,
         "node": event.text,
         "location": {
@@ -219,25 +208,7 @@ fn event_json(event: &TraceEvent) -> Json {
 pub fn trace_text(events: &[&TraceEvent]) -> String {
     let mut text = String::new();
     for event in events {
-        let indent = "| ".repeat(event.depth as usize);
-        let _ = write!(
-            text,
-            "{indent}{:<5} {}  ({})",
-            op_name(event.op),
-            event.text,
-            event.location
-        );
-        if let Some(value) = &event.value {
-            let _ = write!(text, " => {value}");
-        }
-        if !event.bindings.is_empty() {
-            let shown: Vec<String> = event
-                .bindings
-                .iter()
-                .map(|(k, v)| format!("{k}: {v}"))
-                .collect();
-            let _ = write!(text, "  {{{}}}", shown.join(", "));
-        }
+        text.push_str(&event.line());
         text.push('\n');
     }
     text
