@@ -491,18 +491,13 @@ fn many_manifests_are_reported_in_input_order_without_a_progress_bar_when_piped(
 
 #[test]
 fn explain_full_adds_rule_traces_to_failing_derived_requirements() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = examples_dir().join("fraud-sod-violation.yaml");
     let run = |explain: &str, format: &str| {
-        riskgate(&examples_dir())
-            .args([
-                "check",
-                "fraud-sod-violation.yaml",
-                "--now",
-                NOW,
-                "--explain",
-                explain,
-                "--format",
-                format,
-            ])
+        riskgate(dir.path())
+            .arg("check")
+            .arg(&manifest)
+            .args(["--now", NOW, "--explain", explain, "--format", format])
             .output()
             .unwrap()
     };
