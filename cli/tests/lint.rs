@@ -6,30 +6,11 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use assert_cmd::Command;
+mod support;
 
-const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+use support::{ROOT, riskgate, riskgate_in};
+
 const BAD: &str = "cli/tests/fixtures/lint/bad.gate";
-
-fn riskgate_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("riskgate")
-        .unwrap()
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(["--color", "never"])
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
-
-fn riskgate(args: &[&str]) -> (i32, String, String) {
-    riskgate_in(Path::new(ROOT), args)
-}
 
 fn codes(json: &str) -> Vec<(String, u64)> {
     let json: serde_json::Value = serde_json::from_str(json).unwrap();

@@ -5,30 +5,9 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
+mod support;
 
-const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-
-/// Runs `riskgate` in `dir`; returns exit code, stdout and stderr.
-fn riskgate_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("riskgate")
-        .unwrap()
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(["--color", "never"])
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
-
-fn riskgate(args: &[&str]) -> (i32, String, String) {
-    riskgate_in(Path::new(ROOT), args)
-}
+use support::{ROOT, riskgate, riskgate_in};
 
 const NOW: [&str; 2] = ["--now", "2026-11-26T00:00:00Z"];
 
