@@ -330,13 +330,44 @@ pub(crate) struct Env {
     /// `data` paths replaced by `with` (rules at or below are hidden).
     pub(crate) overridden: Vec<Vec<Arc<str>>>,
     pub(crate) mocks: Vec<(Arc<str>, Mock)>,
-    pub(crate) cache: HashMap<NodeId, Option<Value>>,
+    pub(crate) cache: NodeMemo,
+    /// Results of user function calls by function node and arguments, when
+    /// calls are memoised ([`Evaluator::memoise_calls`]); `None` in the
+    /// environments `with` installs.
+    pub(crate) calls: Option<CallMemo>,
 }
+
+/// Materialised values of rule-tree nodes (`None` inside: undefined), by
+/// node id: a vector, since ids are dense and lookups are on every rule
+/// reference.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct NodeMemo(Vec<Option<Option<Value>>>);
+
+impl NodeMemo {
+    pub(crate) fn get(&self, node: NodeId) -> Option<&Option<Value>> {
+        self.0.get(node)?.as_ref()
+    }
+
+    pub(crate) fn insert(&mut self, node: NodeId, value: Option<Value>) {
+        if self.0.len() <= node {
+            self.0.resize(node + 1, None);
+        }
+        if let Some(cell) = self.0.get_mut(node) {
+            *cell = Some(value);
+        }
+    }
+}
+
+/// Function results by function node, then by argument values.
+pub(crate) type CallMemo = HashMap<NodeId, BTreeMap<Vec<Value>, Option<Value>>>;
 
 pub(crate) struct Evaluator<'p> {
     pub(crate) policy: &'p PolicyInner,
     pub(crate) env: Env,
     pub(crate) frames: Vec<Vec<Option<Value>>>,
+    /// Emptied frames kept for reuse: a frame per rule and function
+    /// evaluation would otherwise be an allocation each.
+    spare_frames: Vec<Vec<Option<Value>>>,
     pub(crate) ctx: BuiltinContext,
     pub(crate) strict: bool,
     limits: EvalLimits,
@@ -357,9 +388,11 @@ impl<'p> Evaluator<'p> {
                 data: options.data.clone().unwrap_or_else(Value::empty_object),
                 overridden: Vec::new(),
                 mocks: Vec::new(),
-                cache: HashMap::new(),
+                cache: NodeMemo::default(),
+                calls: None,
             },
             frames: Vec::new(),
+            spare_frames: Vec::new(),
             ctx: BuiltinContext {
                 now_ns: options.now_ns,
             },
@@ -371,6 +404,17 @@ impl<'p> Evaluator<'p> {
             print_bytes: 0,
             query,
             tracer: options.trace.then(trace::Tracer::default),
+        }
+    }
+
+    /// Memoises user function calls in the base environment: a function
+    /// called again with the same arguments returns its first result
+    /// without evaluating its body. Only for sessions, which report no
+    /// `print` output (a memoised call would print once), and not when
+    /// tracing, where every call is shown.
+    pub(crate) fn memoise_calls(&mut self) {
+        if self.tracer.is_none() {
+            self.env.calls = Some(CallMemo::new());
         }
     }
 
@@ -505,9 +549,14 @@ impl<'p> Evaluator<'p> {
         slots: u32,
         f: impl FnOnce(&mut Self) -> Result<T, EvalError>,
     ) -> Result<T, EvalError> {
-        self.frames.push(vec![None; slots as usize]);
+        let mut frame = self.spare_frames.pop().unwrap_or_default();
+        frame.resize(slots as usize, None);
+        self.frames.push(frame);
         let result = f(self);
-        self.frames.pop();
+        if let Some(mut frame) = self.frames.pop() {
+            frame.clear();
+            self.spare_frames.push(frame);
+        }
         result
     }
 
@@ -775,7 +824,10 @@ impl<'p> Evaluator<'p> {
             data: self.env.data.clone(),
             overridden: self.env.overridden.clone(),
             mocks: self.env.mocks.clone(),
-            cache: HashMap::new(),
+            cache: NodeMemo::default(),
+            // Mocked functions change what calls return; the memo is only
+            // for the base environment.
+            calls: None,
         };
         for (with, value) in withs.iter().zip(values) {
             match (&with.target, value) {

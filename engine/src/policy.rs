@@ -97,12 +97,14 @@ impl Policy {
 
     /// A session evaluating several rules over the same `input` and
     /// `data`: rule values computed for one are reused by the next (the
-    /// memo is shared), while the limits apply to each evaluation.
+    /// memo is shared), and so are the results of function calls with the
+    /// same arguments, while the limits apply to each evaluation. A session
+    /// reports no `print` output.
     #[must_use]
     pub fn session(&self, options: &EvalOptions) -> Session<'_> {
-        Session {
-            evaluator: Evaluator::new(&self.inner, options, ""),
-        }
+        let mut evaluator = Evaluator::new(&self.inner, options, "");
+        evaluator.memoise_calls();
+        Session { evaluator }
     }
 }
 
@@ -120,7 +122,10 @@ impl Session<'_> {
     /// Evaluation errors.
     pub fn eval_rule(&mut self, path: &str) -> Result<Option<Value>, EvalError> {
         self.evaluator.reset_steps();
-        self.evaluator.value_at(&rule_path(path))
+        match self.evaluator.rule_node(path) {
+            Some(node) => self.evaluator.rule_value(node),
+            None => self.evaluator.value_at(&rule_path(path)),
+        }
     }
 }
 

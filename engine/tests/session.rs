@@ -103,3 +103,58 @@ fn a_traced_rule_shows_the_rules_it_depends_on() {
         "{line}"
     );
 }
+
+const CALLS: &str = "package q\n\ng(x) := x + input.k\n\nf(x) := g(x) * 2\n\nh(x) := x + 10\n\nplain := f(1)\n\nmocked := y if {\n\ty := f(1) with g as h\n}\n\nother_input := y if {\n\ty := f(1) with input.k as 5\n}\n\ntwice := [f(1), f(2), f(1)]\n";
+
+#[test]
+fn memoised_function_calls_never_leak_into_or_out_of_with() {
+    let mut compiler = Compiler::new(CompileOptions::default());
+    compiler.add_module("q.rego", CALLS).unwrap();
+    let policy = compiler.compile().unwrap();
+    let options = EvalOptions {
+        input: Some(Value::from_json(&serde_json::json!({"k": 1}))),
+        ..EvalOptions::default()
+    };
+    let mut session = policy.session(&options);
+    // `plain` first, so f(1) and g(1) are memoised before the `with`s run.
+    let expected = [
+        ("data.q.plain", serde_json::json!(4)),
+        ("data.q.mocked", serde_json::json!(22)),
+        ("data.q.other_input", serde_json::json!(12)),
+        ("data.q.twice", serde_json::json!([4, 6, 4])),
+        ("data.q.plain", serde_json::json!(4)),
+    ];
+    for (path, value) in expected {
+        let value = Some(Value::from_json(&value));
+        assert_eq!(
+            session.eval_rule(path).unwrap(),
+            value,
+            "{path} in the session"
+        );
+        assert_eq!(
+            policy.eval_rule(path, &options).unwrap(),
+            value,
+            "{path} alone"
+        );
+    }
+}
+
+#[test]
+fn a_session_reads_rules_below_packages_and_inside_rule_values() {
+    let policy = policy();
+    let options = options("[1, 2, 3, 4]");
+    let mut session = policy.session(&options);
+    for path in [
+        "data.p",
+        "data.p.items.0",
+        "data",
+        "p.total",
+        "data.p.total.x",
+    ] {
+        assert_eq!(
+            session.eval_rule(path).unwrap(),
+            policy.eval_rule(path, &options).unwrap(),
+            "{path}"
+        );
+    }
+}

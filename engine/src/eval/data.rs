@@ -40,6 +40,7 @@ impl<'p> Evaluator<'p> {
         k: &mut TermK<'_, 'p>,
     ) -> R {
         let policy = self.policy;
+        let (node, path) = self.descend_packages(node, path);
         let Some(n) = policy.tree.node(node) else {
             return Ok(false);
         };
@@ -86,6 +87,31 @@ impl<'p> Evaluator<'p> {
         self.eval_term(seg, &mut |ev, key| {
             ev.step_data(node, base.as_ref(), &key, rest, loc, k)
         })
+    }
+
+    /// Follows constant keys down interior nodes of the rule tree (no
+    /// rules of their own, nothing replaced by `with`): the general walk
+    /// would step into the same child without looking at base documents.
+    fn descend_packages<'t>(&self, mut node: NodeId, mut path: &'t [Term]) -> (NodeId, &'t [Term]) {
+        if !self.env.overridden.is_empty() {
+            return (node, path);
+        }
+        let tree = &self.policy.tree;
+        while let Some((seg, rest)) = path.split_first() {
+            let TermKind::Value(Value::String(key)) = &seg.kind else {
+                break;
+            };
+            let Some(child) = tree
+                .node(node)
+                .filter(|n| n.group.is_none())
+                .and_then(|n| n.children.get(key))
+            else {
+                break;
+            };
+            node = *child;
+            path = rest;
+        }
+        (node, path)
     }
 
     fn step_data(
@@ -139,13 +165,39 @@ impl<'p> Evaluator<'p> {
         Ok(out)
     }
 
+    /// The rule group node at a dotted `data` path (`data.a.b`), when the
+    /// path leads there through interior nodes only and nothing is replaced
+    /// by `with`: its value is the path's value, with no walk to build.
+    pub(crate) fn rule_node(&self, path: &str) -> Option<NodeId> {
+        if !self.env.overridden.is_empty() {
+            return None;
+        }
+        let tree = &self.policy.tree;
+        let mut node = 0;
+        for key in path
+            .split('.')
+            .skip_while(|s| *s == "data")
+            .filter(|s| !s.is_empty())
+        {
+            let n = tree.node(node).filter(|n| n.group.is_none())?;
+            node = *n.children.get(key)?;
+        }
+        tree.node(node)?.group.as_ref()?;
+        Some(node)
+    }
+
+    /// The value of the rule group at `node` ([`Evaluator::rule_node`]).
+    pub(crate) fn rule_value(&mut self, node: NodeId) -> Result<Option<Value>, EvalError> {
+        self.in_frame(0, |ev| ev.node_value(node, Loc::default()))
+    }
+
     /// The full value of a tree node: base document, rules and children.
     pub(crate) fn node_value(
         &mut self,
         node: NodeId,
         loc: Loc,
     ) -> Result<Option<Value>, EvalError> {
-        if let Some(v) = self.env.cache.get(&node) {
+        if let Some(v) = self.env.cache.get(node) {
             return Ok(v.clone());
         }
         let policy = self.policy;
@@ -408,15 +460,21 @@ impl<'p> Evaluator<'p> {
         loc: Loc,
     ) -> Result<Option<Value>, EvalError> {
         let policy = self.policy;
-        let Some(group) = policy
-            .tree
-            .find(path)
-            .and_then(|id| policy.tree.node(id))
-            .and_then(|n| n.group.as_ref())
-        else {
+        let Some(id) = policy.tree.find(path) else {
             return Ok(None);
         };
-        self.deeper(loc, |ev| {
+        let Some(group) = policy.tree.node(id).and_then(|n| n.group.as_ref()) else {
+            return Ok(None);
+        };
+        if let Some(known) = self
+            .env
+            .calls
+            .as_ref()
+            .and_then(|calls| calls.get(&id)?.get(args))
+        {
+            return Ok(known.clone());
+        }
+        let value = self.deeper(loc, |ev| {
             let mut value: Option<Value> = None;
             let mut conflict = false;
             for def in &group.defs {
@@ -446,7 +504,14 @@ impl<'p> Evaluator<'p> {
                 }
             }
             Ok(value)
-        })
+        })?;
+        if let Some(calls) = &mut self.env.calls {
+            calls
+                .entry(id)
+                .or_default()
+                .insert(args.to_vec(), value.clone());
+        }
+        Ok(value)
     }
 }
 

@@ -11,16 +11,37 @@ use crate::value::Value;
 
 /// The (key, value) pairs of a collection: array indices, object keys, and
 /// set elements (key and value both the element). Scalars have none.
-pub(crate) fn entries(value: &Value) -> Vec<(Value, Value)> {
+/// Entries are cloned one at a time, so an enumeration that stops early
+/// copies only what it visited.
+pub(crate) fn entries(value: &Value) -> Entries<'_> {
     match value {
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (Value::int(i64::try_from(i).unwrap_or(i64::MAX)), v.clone()))
-            .collect(),
-        Value::Object(map) => map.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-        Value::Set(set) => set.iter().map(|v| (v.clone(), v.clone())).collect(),
-        _ => Vec::new(),
+        Value::Array(items) => Entries::Array(items.iter().enumerate()),
+        Value::Object(map) => Entries::Object(map.iter()),
+        Value::Set(set) => Entries::Set(set.iter()),
+        _ => Entries::None,
+    }
+}
+
+/// Iterator of [`entries`].
+pub(crate) enum Entries<'a> {
+    Array(std::iter::Enumerate<std::slice::Iter<'a, Value>>),
+    Object(std::collections::btree_map::Iter<'a, Value, Value>),
+    Set(std::collections::btree_set::Iter<'a, Value>),
+    None,
+}
+
+impl Iterator for Entries<'_> {
+    type Item = (Value, Value);
+
+    fn next(&mut self) -> Option<(Value, Value)> {
+        match self {
+            Entries::Array(items) => items
+                .next()
+                .map(|(i, v)| (Value::int(i64::try_from(i).unwrap_or(i64::MAX)), v.clone())),
+            Entries::Object(map) => map.next().map(|(k, v)| (k.clone(), v.clone())),
+            Entries::Set(set) => set.next().map(|v| (v.clone(), v.clone())),
+            Entries::None => None,
+        }
     }
 }
 
@@ -73,19 +94,10 @@ impl<'p> Evaluator<'p> {
             TermKind::Set(items) => self.eval_seq(items, &mut Vec::new(), &mut |ev, vals| {
                 k(ev, Value::Set(Arc::new(vals.iter().cloned().collect())))
             }),
-            TermKind::Object(items) => {
-                let flat: Vec<Term> = items
-                    .iter()
-                    .flat_map(|(a, b)| [a.clone(), b.clone()])
-                    .collect();
-                self.eval_seq(&flat, &mut Vec::new(), &mut |ev, vals| {
-                    let map: BTreeMap<Value, Value> = vals
-                        .chunks(2)
-                        .filter_map(|c| Some((c.first()?.clone(), c.get(1)?.clone())))
-                        .collect();
-                    k(ev, Value::Object(Arc::new(map)))
-                })
-            }
+            TermKind::Object(items) => self.eval_pairs(items, &mut Vec::new(), &mut |ev, pairs| {
+                let map: BTreeMap<Value, Value> = pairs.iter().cloned().collect();
+                k(ev, Value::Object(Arc::new(map)))
+            }),
             TermKind::Call(call) => self.eval_call(call, term.loc, k),
             TermKind::ArrayCompr(head, body) => {
                 let mut out = Vec::new();
@@ -186,6 +198,27 @@ impl<'p> Evaluator<'p> {
                 r
             }),
         }
+    }
+
+    /// Evaluates object entries left to right (each key, then its value),
+    /// calling `k` with each combination.
+    fn eval_pairs(
+        &mut self,
+        items: &[(Term, Term)],
+        acc: &mut Vec<(Value, Value)>,
+        k: &mut dyn FnMut(&mut Self, &[(Value, Value)]) -> R,
+    ) -> R {
+        let Some(((key, value), rest)) = items.split_first() else {
+            return k(self, acc);
+        };
+        self.eval_term(key, &mut |ev, key| {
+            ev.eval_term(value, &mut |ev, value| {
+                acc.push((key.clone(), value));
+                let r = ev.eval_pairs(rest, acc, k);
+                acc.pop();
+                r
+            })
+        })
     }
 
     /// Evaluates call arguments; arguments that are unbound variables are
@@ -443,19 +476,28 @@ impl<'p> Evaluator<'p> {
             .find(|(name, _)| *name == call.name)
             .map(|(_, m)| m.clone());
         self.eval_args(ins, &mut |ev, args| {
-            let mut results = Vec::new();
-            match &mock {
-                Some(Mock::Value(v)) => results.push(v.clone()),
-                Some(Mock::Function(callee)) => {
-                    // Inside the replacement, the replaced function is the original.
-                    let saved = std::mem::take(&mut ev.env.mocks);
-                    let r = ev.invoke(callee, &call.name, args, loc, &mut results);
-                    ev.env.mocks = saved;
-                    r?;
+            // Builtins and user functions have at most one result: no
+            // vector for them (calls are the commonest term).
+            let (one, many) = match (&mock, &call.target) {
+                (None, Callee::Builtin(b)) => (ev.call_builtin(b, args, loc)?, Vec::new()),
+                (None, Callee::User(path)) => (ev.call_function(path, args, loc)?, Vec::new()),
+                _ => {
+                    let mut results = Vec::new();
+                    match &mock {
+                        Some(Mock::Value(v)) => results.push(v.clone()),
+                        Some(Mock::Function(callee)) => {
+                            // Inside the replacement, the replaced function is the original.
+                            let saved = std::mem::take(&mut ev.env.mocks);
+                            let r = ev.invoke(callee, &call.name, args, loc, &mut results);
+                            ev.env.mocks = saved;
+                            r?;
+                        }
+                        None => ev.invoke(&call.target, &call.name, args, loc, &mut results)?,
+                    }
+                    (None, results)
                 }
-                None => ev.invoke(&call.target, &call.name, args, loc, &mut results)?,
-            }
-            for result in results {
+            };
+            for result in one.into_iter().chain(many) {
                 let stop = match out {
                     Some(out) => {
                         ev.unify_value(out, &result, &mut |ev| k(ev, Value::Bool(true)))?
