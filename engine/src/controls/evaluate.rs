@@ -178,9 +178,9 @@ impl Outcome {
 }
 
 /// A requirement's resolved field values.
-pub(crate) struct Fields(BTreeMap<String, Value>);
+pub(crate) struct Fields<'a>(BTreeMap<&'a str, Value>);
 
-impl Fields {
+impl Fields<'_> {
     pub(crate) fn value(&self, name: &str) -> Option<&Value> {
         self.0.get(name)
     }
@@ -467,11 +467,18 @@ fn run_requirement(
     }
     let defs = requirement_fields(requirement.kind);
     let mut fields = BTreeMap::new();
-    let names: std::collections::BTreeSet<&String> = requirement
-        .fields
-        .keys()
-        .chain(replaced.into_iter().flat_map(BTreeMap::keys))
-        .collect();
+    // Without an overlay the policy's fields are the names (already sorted
+    // and unique): no set to build.
+    let names: Vec<&String> = match replaced {
+        None => requirement.fields.keys().collect(),
+        Some(replaced) => requirement
+            .fields
+            .keys()
+            .chain(replaced.keys())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect(),
+    };
     for name in names {
         let Some(def) = defs.iter().find(|d| d.name == name) else {
             continue;
@@ -480,14 +487,9 @@ fn run_requirement(
             continue;
         }
         let from_overlay = replaced.and_then(|r| r.get(name));
-        let source = from_overlay.map_or_else(
-            || requirement.fields.get(name).map(|f| f.value.clone()),
-            |v| Some(FieldValue::Const(v.clone())),
-        );
-        let Some(source) = source else { continue };
-        let value = match &source {
-            FieldValue::Const(value) => value.clone(),
-            FieldValue::Rule(rule) => match ctx.rule(rule) {
+        let value = match (from_overlay, requirement.fields.get(name).map(|f| &f.value)) {
+            (Some(value), _) | (None, Some(FieldValue::Const(value))) => value.clone(),
+            (None, Some(FieldValue::Rule(rule))) => match ctx.rule(rule) {
                 Ok(Some(value)) => value,
                 Ok(None) => {
                     return Outcome::error(format!("`{name}` is undefined for this release"));
@@ -496,6 +498,7 @@ fn run_requirement(
                     return Outcome::error(format!("evaluating `{name}` failed: {message}"));
                 }
             },
+            (None, None) => continue,
         };
         if let Err(error) = check_value(def.ty, &value, None) {
             let message = match error {
@@ -509,7 +512,7 @@ fn run_requirement(
             };
             return Outcome::error(format!("`{name}`{origin} is invalid: {message}"));
         }
-        fields.insert(name.clone(), value);
+        fields.insert(name.as_str(), value);
     }
     let fields = Fields(fields);
     match requirement.kind {

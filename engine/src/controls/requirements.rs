@@ -22,7 +22,7 @@ use crate::value::Value;
 /// an operator; `Err` is the requirement's `error` outcome.
 pub(crate) fn comparison(
     ctx: &Ctx<'_>,
-    fields: &Fields,
+    fields: &Fields<'_>,
     op_field: &str,
     threshold_field: &str,
 ) -> Result<Option<(Op, Value)>, Outcome> {

@@ -21,7 +21,7 @@ fn role_phrase(roles: &[String]) -> String {
     names.join(" or ")
 }
 
-pub(crate) fn check(ctx: &Ctx<'_>, fields: &Fields) -> Outcome {
+pub(crate) fn check(ctx: &Ctx<'_>, fields: &Fields<'_>) -> Outcome {
     let roles = fields.strings("roles").unwrap_or_default();
     #[expect(clippy::cast_precision_loss, reason = "small counts")]
     let quorum = fields.num("quorum").unwrap_or(roles.len() as f64);

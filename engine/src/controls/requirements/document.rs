@@ -5,7 +5,7 @@ use super::staleness;
 use crate::controls::evaluate::{Ctx, Fields, Outcome};
 use crate::controls::view::{self, items, str_at};
 
-pub(crate) fn check(ctx: &Ctx<'_>, fields: &Fields, requirement_id: &str) -> Outcome {
+pub(crate) fn check(ctx: &Ctx<'_>, fields: &Fields<'_>, requirement_id: &str) -> Outcome {
     let kind = fields.str("kind").unwrap_or(requirement_id);
     let digest_required = fields.bool("digest_required", false);
     let max_age = fields.num("max_age_days");

@@ -8,7 +8,7 @@ use crate::controls::schema::{PathSegment, parse_path};
 use crate::controls::view::{self, escape};
 use crate::value::Value;
 
-pub(crate) fn check(ctx: &Ctx<'_>, fields: &Fields) -> Outcome {
+pub(crate) fn check(ctx: &Ctx<'_>, fields: &Fields<'_>) -> Outcome {
     let path = fields.str("path").unwrap_or_default();
     let Some(segments) = parse_path(path) else {
         return Outcome::error(format!("`{path}` is not a dotted manifest path"));

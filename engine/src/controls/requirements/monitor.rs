@@ -46,7 +46,7 @@ struct Problem {
     pointer: String,
 }
 
-pub(crate) fn check(ctx: &Ctx<'_>, fields: &Fields) -> Outcome {
+pub(crate) fn check(ctx: &Ctx<'_>, fields: &Fields<'_>) -> Outcome {
     let metric = fields.str("metric").unwrap_or_default();
     let alert = match comparison(ctx, fields, "alert_op", "alert_threshold") {
         Ok(alert) => alert,

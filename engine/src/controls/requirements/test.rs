@@ -10,7 +10,7 @@ use crate::controls::view::{self, items, short_digest, str_at};
 use crate::trace::Status;
 use crate::value::Value;
 
-pub(crate) fn check(ctx: &Ctx<'_>, fields: &Fields) -> Outcome {
+pub(crate) fn check(ctx: &Ctx<'_>, fields: &Fields<'_>) -> Outcome {
     let metric = fields.str("metric").unwrap_or_default();
     let (op, threshold) = match comparison(ctx, fields, "op", "threshold") {
         Ok(Some(pair)) => pair,
@@ -60,7 +60,13 @@ impl Candidate<'_> {
     }
 }
 
-fn reported(ctx: &Ctx<'_>, fields: &Fields, metric: &str, op: Op, threshold: &Value) -> Outcome {
+fn reported(
+    ctx: &Ctx<'_>,
+    fields: &Fields<'_>,
+    metric: &str,
+    op: Op,
+    threshold: &Value,
+) -> Outcome {
     let suite = fields.str("suite");
     let in_suite = suite.map(|s| format!(" in suite {s}")).unwrap_or_default();
     let mut candidates = Vec::new();
