@@ -368,6 +368,8 @@ pub(crate) struct Evaluator<'p> {
     /// Emptied frames kept for reuse: a frame per rule and function
     /// evaluation would otherwise be an allocation each.
     spare_frames: Vec<Vec<Option<Value>>>,
+    /// Emptied accumulators of [`Evaluator::eval_seq`], kept for reuse.
+    spare_values: Vec<Vec<Value>>,
     pub(crate) ctx: BuiltinContext,
     pub(crate) strict: bool,
     limits: EvalLimits,
@@ -393,6 +395,7 @@ impl<'p> Evaluator<'p> {
             },
             frames: Vec::new(),
             spare_frames: Vec::new(),
+            spare_values: Vec::new(),
             ctx: BuiltinContext {
                 now_ns: options.now_ns,
             },

@@ -60,6 +60,17 @@ pub(crate) fn set_path(base: Value, path: &[Arc<str>], value: Value) -> Value {
     Value::Object(Arc::new(map))
 }
 
+/// `value[key]`; in a base document (`base`) a number key also finds its
+/// decimal text.
+fn child_at<'v>(value: &'v Value, key: &Value, base: bool) -> Option<&'v Value> {
+    match (value, key) {
+        (Value::Object(map), Value::Number(n)) if base && !map.contains_key(key) => {
+            map.get(&Value::string(&n.to_string()))
+        }
+        _ => value.get(key),
+    }
+}
+
 type TermK<'a, 'p> = dyn FnMut(&mut Evaluator<'p>, Value) -> R + 'a;
 
 impl<'p> Evaluator<'p> {
@@ -88,10 +99,10 @@ impl<'p> Evaluator<'p> {
                     self.eval_term(head, &mut |ev, v| ev.walk_value(v, path, term.loc, k))
                 }
             },
-            TermKind::Array(items) => self.eval_seq(items, &mut Vec::new(), &mut |ev, vals| {
+            TermKind::Array(items) => self.eval_seq_scratch(items, &mut |ev, vals| {
                 k(ev, Value::Array(Arc::new(vals.to_vec())))
             }),
-            TermKind::Set(items) => self.eval_seq(items, &mut Vec::new(), &mut |ev, vals| {
+            TermKind::Set(items) => self.eval_seq_scratch(items, &mut |ev, vals| {
                 k(ev, Value::Set(Arc::new(vals.iter().cloned().collect())))
             }),
             TermKind::Object(items) => self.eval_pairs(items, &mut Vec::new(), &mut |ev, pairs| {
@@ -200,6 +211,20 @@ impl<'p> Evaluator<'p> {
         }
     }
 
+    /// [`Evaluator::eval_seq`] accumulating in a reused vector: sequences
+    /// (call arguments above all) are evaluated on most steps.
+    fn eval_seq_scratch(
+        &mut self,
+        terms: &[Term],
+        k: &mut dyn FnMut(&mut Self, &[Value]) -> R,
+    ) -> R {
+        let mut acc = self.spare_values.pop().unwrap_or_default();
+        let r = self.eval_seq(terms, &mut acc, k);
+        acc.clear();
+        self.spare_values.push(acc);
+        r
+    }
+
     /// Evaluates object entries left to right (each key, then its value),
     /// calling `k` with each combination.
     fn eval_pairs(
@@ -228,7 +253,7 @@ impl<'p> Evaluator<'p> {
             .iter()
             .any(|a| matches!(a.kind, TermKind::Var(s) if self.get(s).is_none()));
         if !deferred {
-            return self.eval_seq(args, &mut Vec::new(), k);
+            return self.eval_seq_scratch(args, k);
         }
         let mut order: Vec<usize> = (0..args.len()).collect();
         order.sort_by_key(|i| {
@@ -308,17 +333,16 @@ impl<'p> Evaluator<'p> {
             }
             return Ok(false);
         }
-        self.eval_term(seg, &mut |ev, key| {
-            let found = match (&value, &key) {
-                (Value::Object(map), Value::Number(n)) if base && !map.contains_key(&key) => {
-                    map.get(&Value::string(&n.to_string()))
-                }
-                _ => value.get(&key),
-            };
-            match found {
-                Some(child) => ev.walk_in(child.clone(), rest, loc, base, k),
+        // Constant keys (most paths) need no evaluation.
+        if let TermKind::Value(key) = &seg.kind {
+            return match child_at(&value, key, base) {
+                Some(child) => self.walk_in(child.clone(), rest, loc, base, k),
                 None => Ok(false),
-            }
+            };
+        }
+        self.eval_term(seg, &mut |ev, key| match child_at(&value, &key, base) {
+            Some(child) => ev.walk_in(child.clone(), rest, loc, base, k),
+            None => Ok(false),
         })
     }
 
