@@ -88,7 +88,7 @@ fn reported(
     }
     if candidates.is_empty() {
         let evidence = view::get(ctx.spec(), "evaluations")
-            .map(|_| vec![ctx.evidence("/spec/evaluations")])
+            .map(|evaluations| vec![reported_metrics(ctx, evaluations)])
             .unwrap_or_default();
         return Outcome::fail(
             format!("no evaluation{in_suite} reports metric {metric}"),
@@ -159,6 +159,41 @@ fn reported(
         "min_over_slices" => over_slices(ctx, &chosen, metric, op, threshold, min_n, true),
         "max_over_slices" => over_slices(ctx, &chosen, metric, op, threshold, min_n, false),
         _ => overall(ctx, &chosen, metric, op, threshold, min_n),
+    }
+}
+
+/// Evidence for a metric no evaluation reports: what each evaluation does
+/// report (`id`, `suite`, metric names), not the whole `evaluations` array
+/// with every value and slice, which would bury the answer.
+fn reported_metrics(ctx: &Ctx<'_>, evaluations: &Value) -> crate::trace::Evidence {
+    let summary: serde_json::Value = match evaluations {
+        Value::Array(evals) => evals
+            .iter()
+            .enumerate()
+            .map(|(index, eval)| {
+                let mut entry = serde_json::Map::new();
+                let id = str_at(eval, &["id"]).map_or_else(|| format!("#{index}"), str::to_owned);
+                entry.insert("id".to_owned(), id.into());
+                if let Some(suite) = str_at(eval, &["suite"]) {
+                    entry.insert("suite".to_owned(), suite.into());
+                }
+                let names: Vec<serde_json::Value> = items(eval, &["metrics"])
+                    .iter()
+                    .filter_map(|m| str_at(m, &["name"]).map(Into::into))
+                    .collect();
+                entry.insert("metrics".to_owned(), names.into());
+                serde_json::Value::Object(entry)
+            })
+            .collect::<Vec<_>>()
+            .into(),
+        // Not an array: that is the problem to show, as it is.
+        other => other.to_json(),
+    };
+    let pointer = "/spec/evaluations";
+    crate::trace::Evidence {
+        pointer: pointer.to_owned(),
+        location: (ctx.locate)(pointer),
+        value: Some(summary),
     }
 }
 
