@@ -73,6 +73,9 @@ fn child_at<'v>(value: &'v Value, key: &Value, base: bool) -> Option<&'v Value> 
 
 type TermK<'a, 'p> = dyn FnMut(&mut Evaluator<'p>, Value) -> R + 'a;
 
+/// Continuation of [`Evaluator::eval_pairs`]: the evaluated object entries.
+type PairsK<'a, 'p> = dyn FnMut(&mut Evaluator<'p>, &[(Value, Value)]) -> R + 'a;
+
 impl<'p> Evaluator<'p> {
     /// Calls `k` with each value of `term`.
     pub(crate) fn eval_term(&mut self, term: &Term, k: &mut TermK<'_, 'p>) -> R {
@@ -231,7 +234,7 @@ impl<'p> Evaluator<'p> {
         &mut self,
         items: &[(Term, Term)],
         acc: &mut Vec<(Value, Value)>,
-        k: &mut dyn FnMut(&mut Self, &[(Value, Value)]) -> R,
+        k: &mut PairsK<'_, 'p>,
     ) -> R {
         let Some(((key, value), rest)) = items.split_first() else {
             return k(self, acc);
