@@ -101,6 +101,13 @@ impl From<Outcome> for ExitCode {
     }
 }
 
+/// mimalloc instead of the system allocator: checking a release allocates
+/// many small, short-lived values, and mimalloc makes an in-process check
+/// about a fifth faster than glibc's allocator (musl's, in the static
+/// image, is slower still).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
