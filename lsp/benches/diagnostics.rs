@@ -53,7 +53,7 @@ fn edit(world: &mut World, uri: &Url, text: &str) -> usize {
 
 /// Alternates between `before` and `after` (an edit and its undo) and
 /// prints the p50/p95 latency of the edits.
-fn p95(world: &mut World, uri: &Url, before: &str, after: &str, label: &str) {
+fn p95(world: &mut World, uri: &Url, before: &str, after: &str, label: &str) -> (f64, f64) {
     open(world, uri, before);
     let mut times: Vec<Duration> = (0..100)
         .map(|i| {
@@ -71,6 +71,31 @@ fn p95(world: &mut World, uri: &Url, before: &str, after: &str, label: &str) {
         ms(49),
         ms(94)
     );
+    (ms(49), ms(94))
+}
+
+/// Leaves the percentiles next to criterion's results for `cargo xtask
+/// bench` (criterion itself reports means and medians only).
+fn record_latency(valid: (f64, f64), broken: (f64, f64)) {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            let exe = std::env::current_exe().ok()?;
+            Some(exe.parent()?.parent()?.parent()?.to_path_buf())
+        });
+    let Some(target) = target else {
+        return;
+    };
+    let dir = target.join("criterion").join("lsp_edit");
+    let json = format!(
+        "{{\"edit_valid\": {{\"p50_ms\": {:.2}, \"p95_ms\": {:.2}}}, \"edit_syntax_error\": {{\"p50_ms\": {:.2}, \"p95_ms\": {:.2}}}}}\n",
+        valid.0, valid.1, broken.0, broken.1
+    );
+    let written =
+        std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(dir.join("latency.json"), json));
+    if let Err(error) = written {
+        eprintln!("cannot record the latency percentiles: {error}");
+    }
 }
 
 /// `text` with `insert` placed at the start of line `line` (0-based).
@@ -152,35 +177,38 @@ fn bench(c: &mut Criterion) {
         "the broken rule is reported"
     );
     phases(&valid, &typed);
-    p95(
+    let valid_latency = p95(
         &mut world,
         &uri,
         &valid,
         &typed,
         "edit keeping the file valid (parse + index + lint + compile)",
     );
-    p95(
+    let broken_latency = p95(
         &mut world,
         &uri,
         &valid,
         &broken,
         "edit adding a syntax error (parse + index)",
     );
+    record_latency(valid_latency, broken_latency);
 
     open(&mut world, &uri, &valid);
     let mut flip = false;
-    c.bench_function("diagnostics_5k_lines_edit_valid", |b| {
+    let mut group = c.benchmark_group("lsp_edit");
+    group.bench_function("5k_lines_valid", |b| {
         b.iter(|| {
             flip = !flip;
             edit(&mut world, &uri, if flip { &typed } else { &valid })
         });
     });
-    c.bench_function("diagnostics_5k_lines_edit_syntax_error", |b| {
+    group.bench_function("5k_lines_syntax_error", |b| {
         b.iter(|| {
             flip = !flip;
             edit(&mut world, &uri, if flip { &broken } else { &valid })
         });
     });
+    group.finish();
 }
 
 criterion_group! {

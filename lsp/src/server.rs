@@ -29,7 +29,7 @@ use serde::de::DeserializeOwned;
 use crate::Error;
 use crate::handlers;
 use crate::position::Encoding;
-use crate::world::{DocKind, Document, World};
+use crate::world::{DocKind, World};
 
 /// Runs the server on a connection until the client exits.
 ///
@@ -49,11 +49,16 @@ pub fn run(connection: &Connection) -> Result<(), Error> {
     };
     connection.initialize_finish(id, serde_json::to_value(result)?)?;
     let mut world = World::new(encoding, root);
-    world.fixed_now_ns = params
-        .initialization_options
-        .as_ref()
-        .and_then(|o| o.get("nowNs"))
-        .and_then(serde_json::Value::as_i64);
+    let option = |name: &str| {
+        params
+            .initialization_options
+            .as_ref()
+            .and_then(|o| o.get(name))
+    };
+    world.fixed_now_ns = option("nowNs").and_then(serde_json::Value::as_i64);
+    if let Some(dir) = option("cacheDirectory").and_then(serde_json::Value::as_str) {
+        world.cache_root = PathBuf::from(dir);
+    }
     world.scan_workspace();
     Server {
         connection,
@@ -236,11 +241,7 @@ impl Server<'_> {
                 let Some(kind) = DocKind::for_path(doc.uri.path()) else {
                     return Ok(());
                 };
-                world.docs.insert(
-                    doc.uri.clone(),
-                    Document::new(kind, doc.text, Some(doc.version), true),
-                );
-                world.invalidate();
+                world.open(doc.uri.clone(), kind, doc.text, doc.version);
                 self.diagnostics_due = true;
                 self.manifest_diagnostics(&doc.uri)?;
             }
@@ -295,11 +296,14 @@ impl Server<'_> {
                     .docs
                     .get(&uri)
                     .is_some_and(|d| d.kind == DocKind::Manifest);
+                let library = world.docs.get(&uri).is_some_and(|d| d.library);
                 if let Some(doc) = world.docs.get_mut(&uri) {
                     doc.open = false;
                     doc.version = None;
                 }
-                if let Ok(path) = uri.to_file_path() {
+                if library {
+                    // Stays navigable; nothing on disk to reload.
+                } else if let Ok(path) = uri.to_file_path() {
                     if path.exists() && world.root.as_ref().is_some_and(|r| path.starts_with(r)) {
                         world.load_from_disk(&path);
                     } else {

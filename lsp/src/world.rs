@@ -55,6 +55,9 @@ pub struct Document {
     parse: Option<IncrementalParse>,
     /// Definitions and references, for policies.
     pub symbols: FileIndex,
+    /// Whether this is a file of the embedded standard library: navigable,
+    /// never diagnosed, compiled from the embedded copy or renamed.
+    pub library: bool,
 }
 
 impl Document {
@@ -79,6 +82,7 @@ impl Document {
             kind,
             parse,
             symbols,
+            library: false,
         }
     }
 
@@ -137,7 +141,7 @@ impl Analysis {
 }
 
 /// All state of a running server.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct World {
     /// How positions are counted.
     pub encoding: Encoding,
@@ -150,6 +154,10 @@ pub struct World {
     /// A fixed evaluation clock (nanoseconds since the epoch) for manifest
     /// checks; the system clock when `None`.
     pub fixed_now_ns: Option<i64>,
+    /// Where the standard library is written for go-to-definition.
+    pub cache_root: PathBuf,
+    /// Whether the standard library documents were loaded (or failed to).
+    library_loaded: bool,
     analysis: Option<Analysis>,
     symbols: Option<Symbols>,
 }
@@ -161,7 +169,46 @@ impl World {
         Self {
             encoding,
             root,
-            ..Self::default()
+            docs: BTreeMap::new(),
+            published: BTreeSet::new(),
+            fixed_now_ns: None,
+            cache_root: crate::library::default_cache_root(),
+            library_loaded: false,
+            analysis: None,
+            symbols: None,
+        }
+    }
+
+    /// A document the editor opened (a library file stays one).
+    pub fn open(&mut self, uri: Url, kind: DocKind, text: String, version: i32) {
+        let library = self.docs.get(&uri).is_some_and(|d| d.library);
+        let mut doc = Document::new(kind, text, Some(version), true);
+        doc.library = library;
+        self.docs.insert(uri, doc);
+        self.invalidate();
+    }
+
+    /// Adds the standard library's documents once the workspace uses it.
+    fn ensure_library(&mut self) {
+        if self.library_loaded || !wants_stdlib(&self.docs) {
+            return;
+        }
+        self.library_loaded = true;
+        match crate::library::materialize(&self.cache_root) {
+            Ok(files) => {
+                for file in files {
+                    let kind = DocKind::for_path(file.uri.path())
+                        .unwrap_or(DocKind::Policy(Dialect::Gate));
+                    let mut doc = Document::new(kind, file.source.to_owned(), None, false);
+                    doc.library = true;
+                    self.docs.entry(file.uri).or_insert(doc);
+                }
+                self.symbols = None;
+            }
+            Err(error) => eprintln!(
+                "riskgate lsp: cannot write the standard library under {} for go-to-definition: {error}",
+                self.cache_root.display()
+            ),
         }
     }
 
@@ -246,12 +293,14 @@ impl World {
 
     /// The resolution table over all policy files.
     pub fn symbols(&mut self) -> &Symbols {
+        self.ensure_library();
         self.symbols
             .get_or_insert_with(|| Symbols::build(self.docs.values().map(|d| &d.symbols)))
     }
 
     /// The compiled workspace, compiling when stale.
     pub fn analysis(&mut self) -> &Analysis {
+        self.ensure_library();
         if self.analysis.is_none() {
             self.analysis = Some(compile(&self.docs));
         }
@@ -275,23 +324,8 @@ impl World {
 /// Compiles every policy document that parsed cleanly, plus the embedded
 /// standard library when the workspace uses it and does not define it.
 fn compile(docs: &BTreeMap<Url, Document>) -> Analysis {
-    let policies: Vec<(&Url, &Document)> = docs
-        .iter()
-        .filter(|(_, d)| matches!(d.kind, DocKind::Policy(_)))
-        .collect();
-    let defines_stdlib = policies
-        .iter()
-        .any(|(_, d)| d.symbols.package == "stdlib" || d.symbols.package.starts_with("stdlib."));
-    let uses_stdlib = policies.iter().any(|(_, d)| {
-        d.symbols.occurrences.iter().any(|o| match o {
-            Occurrence::Path { segments, .. } => {
-                segments.first().is_some_and(|s| s.name == "stdlib")
-            }
-            Occurrence::Control { .. } => true,
-            _ => false,
-        })
-    });
-    let with_stdlib = uses_stdlib && !defines_stdlib;
+    let with_stdlib = wants_stdlib(docs);
+    let policies = workspace_policies(docs);
     // Compile from the parses the documents keep: re-parsing a large file
     // would cost more than everything else the server does after an edit.
     let mut files: Vec<(&str, &str, riskgate_dsl::ast::Module)> = policies
@@ -347,6 +381,31 @@ fn compile(docs: &BTreeMap<Url, Document>) -> Analysis {
         }
     }
     analysis
+}
+
+/// The workspace's own policy documents (not the library's).
+fn workspace_policies(docs: &BTreeMap<Url, Document>) -> Vec<(&Url, &Document)> {
+    docs.iter()
+        .filter(|(_, d)| matches!(d.kind, DocKind::Policy(_)) && !d.library)
+        .collect()
+}
+
+/// Whether the workspace uses the standard library without defining it.
+fn wants_stdlib(docs: &BTreeMap<Url, Document>) -> bool {
+    let policies = workspace_policies(docs);
+    let defines_stdlib = policies
+        .iter()
+        .any(|(_, d)| d.symbols.package == "stdlib" || d.symbols.package.starts_with("stdlib."));
+    let uses_stdlib = policies.iter().any(|(_, d)| {
+        d.symbols.occurrences.iter().any(|o| match o {
+            Occurrence::Path { segments, .. } => {
+                segments.first().is_some_and(|s| s.name == "stdlib")
+            }
+            Occurrence::Control { .. } => true,
+            _ => false,
+        })
+    });
+    uses_stdlib && !defines_stdlib
 }
 
 /// The embedded standard library, parsed once per process.

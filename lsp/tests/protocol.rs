@@ -545,3 +545,77 @@ fn lint_findings_are_published_with_their_codes() {
         .collect();
     insta::assert_json_snapshot!(found);
 }
+
+#[test]
+fn definition_reaches_into_the_embedded_stdlib() {
+    let ws = workspace();
+    let mut client = Client::start(ws.path());
+    let controls = client.open("policies/controls.gate", None);
+    let text = client.text("policies/controls.gate");
+    let found = request(
+        &mut client,
+        "textDocument/definition",
+        at(&controls, support::pos(&text, "performance.accuracy", 0)),
+    );
+    let target: lsp_types::Location = serde_json::from_value(found).unwrap();
+    let cache = lsp_types::Url::from_directory_path(ws.path().join(".cache")).unwrap();
+    assert!(
+        target.uri.as_str().starts_with(cache.as_str())
+            && target.uri.path().ends_with("/taxonomy.gate"),
+        "{target:?}"
+    );
+    let path = target.uri.to_file_path().unwrap();
+    let library = std::fs::read_to_string(&path).unwrap();
+    let line = library
+        .lines()
+        .nth(target.range.start.line as usize)
+        .unwrap();
+    assert!(line.contains("risk \"performance.accuracy\""), "{line}");
+    assert!(std::fs::metadata(&path).unwrap().permissions().readonly());
+
+    let source = "package acme.age\n\nimport rego.v1\n\nstale if data.stdlib.lib.days_since(input.spec.trained_at) > 90\n";
+    let uses = client.open("policies/age.rego", Some(source));
+    let found = request(
+        &mut client,
+        "textDocument/definition",
+        at(&uses, support::pos(source, "days_since", 0)),
+    );
+    let target: lsp_types::Location = serde_json::from_value(found).unwrap();
+    assert!(target.uri.path().ends_with("/lib.gate"), "{target:?}");
+    let library = std::fs::read_to_string(target.uri.to_file_path().unwrap()).unwrap();
+    let line = library
+        .lines()
+        .nth(target.range.start.line as usize)
+        .unwrap();
+    assert!(line.starts_with("days_since("), "{line}");
+
+    // The library file opened in the editor: navigable, hoverable, never
+    // diagnosed, and its rules cannot be renamed.
+    let opened = client.open_uri(&target.uri);
+    let hover = request(
+        &mut client,
+        "textDocument/hover",
+        at(&opened, support::pos(&library, "days_since", 0)),
+    );
+    assert!(hover.to_string().contains("days_since"), "{hover}");
+    let rename = request(
+        &mut client,
+        "textDocument/rename",
+        json!({
+            "textDocument": { "uri": opened },
+            "position": support::pos(&library, "days_since", 0),
+            "newName": "age_in_days",
+        }),
+    );
+    assert!(
+        rename["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("standard library")),
+        "{rename}"
+    );
+    let published = client
+        .notifications
+        .iter()
+        .any(|n| n.params.get("uri").and_then(Value::as_str) == Some(opened.as_str()));
+    assert!(!published, "no diagnostics for library files");
+}

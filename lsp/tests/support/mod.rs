@@ -60,13 +60,16 @@ impl Client {
             root: root.to_path_buf(),
         };
         let root_uri = Url::from_directory_path(root).unwrap();
+        // The standard library is written here for go-to-definition; the
+        // workspace scan skips dot directories.
+        let cache = root.join(".cache");
         let result = client.request_raw(
             "initialize",
             json!({
                 "processId": null,
                 "rootUri": root_uri,
                 "capabilities": { "general": general },
-                "initializationOptions": { "nowNs": NOW_NS },
+                "initializationOptions": { "nowNs": NOW_NS, "cacheDirectory": cache },
             }),
         );
         assert!(result.get("capabilities").is_some(), "{result}");
@@ -76,6 +79,16 @@ impl Client {
 
     pub fn uri(&self, relative: &str) -> Url {
         Url::from_file_path(self.root.join(relative)).unwrap()
+    }
+
+    /// Opens a file outside the workspace (e.g. a library file) by URI.
+    pub fn open_uri(&self, uri: &Url) -> Url {
+        let text = std::fs::read_to_string(uri.to_file_path().unwrap()).unwrap();
+        self.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": uri, "languageId": "rego", "version": 1, "text": text } }),
+        );
+        uri.clone()
     }
 
     pub fn text(&self, relative: &str) -> String {
