@@ -3,6 +3,8 @@
 //! Prometheus metrics and JSON logs.
 //!
 //! Layout: [`admission`] (wire types), [`decide`] (request → verdict, pure),
+//! [`workload`] (release annotations of Deployments and InferenceServices),
+//! [`kube`] (fetching a referenced release from the API server),
 //! [`http`] (routing, body limits, deadlines), [`store`] (policy hot
 //! reload), [`tls`] (certificate reload), [`metrics`]. This file owns the
 //! runtime: listening, connections, reload polling and graceful shutdown.
@@ -11,9 +13,11 @@ pub mod admission;
 mod cache;
 pub mod decide;
 mod http;
+mod kube;
 mod metrics;
 mod store;
 mod tls;
+pub mod workload;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -95,6 +99,22 @@ async fn serve(args: &ServeArgs, now_ns: Option<i64>) -> anyhow::Result<()> {
         ))),
         None => None,
     };
+    let workloads = workload::Settings {
+        kinds: args.workloads.clone(),
+        annotation: args.release_annotation.clone(),
+        require_annotation: args.require_release_annotation,
+        cross_namespace: args.allow_cross_namespace_releases,
+    };
+    let kube = if workloads.kinds.is_empty() {
+        None
+    } else {
+        Some(kube::KubeClient::new(&kube::KubeOptions {
+            server: args.kube_api_server.clone(),
+            token_file: args.kube_token_file.clone(),
+            ca_file: args.kube_ca_file.clone(),
+            allow_http: args.insecure_http,
+        })?)
+    };
     let metrics = Metrics::default();
     let policies = store.current();
     metrics.set_policy(&policies.version, &policies.source);
@@ -104,6 +124,7 @@ async fn serve(args: &ServeArgs, now_ns: Option<i64>) -> anyhow::Result<()> {
         settings: decide::Settings {
             failure_mode: args.failure_mode,
             unknown_kinds: args.unknown_kinds,
+            workloads,
         },
         limits: Limits {
             max_body: args.max_body_bytes,
@@ -112,6 +133,7 @@ async fn serve(args: &ServeArgs, now_ns: Option<i64>) -> anyhow::Result<()> {
         },
         now_ns,
         cache: cache::DecisionCache::new(Duration::from_secs_f64(args.decision_cache_ttl)),
+        kube,
         shutting_down: AtomicBool::new(false),
     });
 
@@ -125,6 +147,7 @@ async fn serve(args: &ServeArgs, now_ns: Option<i64>) -> anyhow::Result<()> {
         policy_version = %policies.version,
         policy_source = %policies.source,
         failure_mode = ?args.failure_mode,
+        workloads = ?state.settings.workloads.kinds,
         "listening"
     );
     if acceptor.is_none() {
