@@ -85,6 +85,26 @@ fn init_logging(level: LogLevel) {
 }
 
 async fn serve(args: &ServeArgs, now_ns: Option<i64>) -> anyhow::Result<()> {
+    // The API client first: a wrong API server setting fails fast.
+    let workloads = workload::Settings {
+        kinds: args.workloads.clone(),
+        annotation: args.release_annotation.clone(),
+        require_annotation: args.require_release_annotation,
+        cross_namespace: args.allow_cross_namespace_releases,
+    };
+    if workloads.annotation.trim().is_empty() {
+        anyhow::bail!("--release-annotation must not be empty");
+    }
+    let kube = if workloads.kinds.is_empty() {
+        None
+    } else {
+        Some(kube::KubeClient::new(&kube::KubeOptions {
+            server: args.kube_api_server.clone(),
+            token_file: args.kube_token_file.clone(),
+            ca_file: args.kube_ca_file.clone(),
+            allow_http: args.insecure_http,
+        })?)
+    };
     let (dirs, overlay) = (args.policy.clone(), args.overlay.clone());
     let store = tokio::task::spawn_blocking(move || PolicyStore::open(dirs, overlay))
         .await
@@ -98,22 +118,6 @@ async fn serve(args: &ServeArgs, now_ns: Option<i64>) -> anyhow::Result<()> {
             certs.server_config()?,
         ))),
         None => None,
-    };
-    let workloads = workload::Settings {
-        kinds: args.workloads.clone(),
-        annotation: args.release_annotation.clone(),
-        require_annotation: args.require_release_annotation,
-        cross_namespace: args.allow_cross_namespace_releases,
-    };
-    let kube = if workloads.kinds.is_empty() {
-        None
-    } else {
-        Some(kube::KubeClient::new(&kube::KubeOptions {
-            server: args.kube_api_server.clone(),
-            token_file: args.kube_token_file.clone(),
-            ca_file: args.kube_ca_file.clone(),
-            allow_http: args.insecure_http,
-        })?)
     };
     let metrics = Metrics::default();
     let policies = store.current();

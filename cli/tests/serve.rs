@@ -40,6 +40,17 @@ impl Server {
     }
 
     fn start_raw(args: &[&str]) -> Server {
+        Self::launch(NOW, args)
+    }
+
+    /// Plain HTTP on loopback with the clock at `now`, plus `args`.
+    fn start_at(now: &str, args: &[&str]) -> Server {
+        let mut all = vec!["--insecure-http"];
+        all.extend_from_slice(args);
+        Self::launch(now, &all)
+    }
+
+    fn launch(now: &str, args: &[&str]) -> Server {
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("riskgate"))
             .args([
                 "serve",
@@ -48,7 +59,7 @@ impl Server {
                 "--port",
                 "0",
                 "--now",
-                NOW,
+                now,
             ])
             .args(args)
             .stdin(Stdio::null())
@@ -749,3 +760,6 @@ fn policies_load_and_reload_from_a_configmap_style_volume() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[path = "serve/workloads.rs"]
+mod workloads;

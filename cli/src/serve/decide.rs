@@ -439,8 +439,13 @@ fn deny_message(subject: &Subject<'_>, denying: &[&ControlTrace], version: &str)
     if denying.len() > TOP_CONTROLS {
         message.push_str(&format!("; and {} more", denying.len() - TOP_CONTROLS));
     }
+    let manifest = if subject.workload.is_some() {
+        "the release's manifest"
+    } else {
+        "the manifest"
+    };
     let footer = format!(
-        ". Policy {version}; run `riskgate check --context admission` on the manifest for the full trace"
+        ". Policy {version}; run `riskgate check --context admission` on {manifest} for the full trace"
     );
     let mut message = truncate(&message, MAX_MESSAGE.saturating_sub(footer.len()));
     message.push_str(&footer);
