@@ -703,7 +703,14 @@ fn the_deployment_manifest_arguments_start_a_server() {
             }
         })
         .collect();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
+    // In a cluster the API server, token and CA come from the pod; here
+    // they are given (nothing is fetched at start-up).
+    let ca = format!("--kube-ca-file={}", data("tls/ca.pem").display());
+    let token = tempfile::NamedTempFile::new().unwrap();
+    let token_arg = format!("--kube-token-file={}", token.path().display());
+    assert!(args.iter().any(|a| a.starts_with("--workloads=")));
+    args.extend(["--kube-api-server=https://127.0.0.1:1", &ca, &token_arg]);
     let server = Server::start_raw(&args);
     assert_eq!(tls_get(server.addr).0, 200);
 }

@@ -12,7 +12,7 @@ use hyper::body::Bytes;
 use hyper::{Request, Response};
 use serde_json::{Value, json};
 
-use super::{Server, repo};
+use super::{Server, data, repo};
 
 /// The clock the example manifests are written for.
 const EXAMPLES_NOW: &str = "2026-10-01T00:00:00Z";
@@ -30,12 +30,36 @@ struct Seen {
 /// `fail_with` every request gets that status code instead.
 struct FakeApi {
     addr: SocketAddr,
+    tls: bool,
     seen: Arc<Mutex<Vec<Seen>>>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
+/// HTTPS with the test certificate for `localhost` (signed by `tls/ca.pem`).
+fn tls_acceptor() -> tokio_rustls::TlsAcceptor {
+    use tokio_rustls::rustls;
+    use tokio_rustls::rustls::pki_types::pem::PemObject as _;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let chain = vec![CertificateDer::from_pem_file(data("tls/cert1.pem")).unwrap()];
+    let key = PrivateKeyDer::from_pem_file(data("tls/key1.pem")).unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(chain, key)
+    .unwrap();
+    tokio_rustls::TlsAcceptor::from(Arc::new(config))
+}
+
 impl FakeApi {
     fn start(releases: &[Value], fail_with: Option<u16>) -> FakeApi {
+        Self::launch(releases, fail_with, false)
+    }
+
+    fn launch(releases: &[Value], fail_with: Option<u16>, tls: bool) -> FakeApi {
+        let acceptor = tls.then(tls_acceptor);
         let releases: HashMap<String, Value> = releases
             .iter()
             .map(|r| {
@@ -76,10 +100,23 @@ impl FakeApi {
                             });
                             async move { Ok::<_, Infallible>(reply) }
                         });
-                        tokio::spawn(
-                            hyper::server::conn::http1::Builder::new()
-                                .serve_connection(hyper_util::rt::TokioIo::new(stream), service),
-                        );
+                        let http = hyper::server::conn::http1::Builder::new();
+                        let acceptor = acceptor.clone();
+                        tokio::spawn(async move {
+                            match acceptor {
+                                None => {
+                                    let io = hyper_util::rt::TokioIo::new(stream);
+                                    let _ = http.serve_connection(io, service).await;
+                                }
+                                Some(acceptor) => {
+                                    let Ok(stream) = acceptor.accept(stream).await else {
+                                        return;
+                                    };
+                                    let io = hyper_util::rt::TokioIo::new(stream);
+                                    let _ = http.serve_connection(io, service).await;
+                                }
+                            }
+                        });
                     }
                 };
                 tokio::select! {
@@ -90,13 +127,15 @@ impl FakeApi {
         });
         FakeApi {
             addr,
+            tls,
             seen,
             stop: Some(stop),
         }
     }
 
     fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://localhost:{}", self.addr.port())
     }
 
     fn seen(&self) -> Vec<Seen> {
@@ -546,4 +585,45 @@ fn workload_checks_without_an_api_server_do_not_start() {
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("--insecure-http"), "{stderr}");
+}
+
+#[test]
+fn the_api_server_is_reached_over_https_trusting_only_the_given_ca() {
+    let api = FakeApi::launch(&[stored_release("support-chatbot-fail.yaml")], None, true);
+    let token = token_file();
+    let review = workload_review(
+        "Deployment",
+        "customer-care",
+        "chatbot",
+        annotated("support-chatbot"),
+    );
+    let ca = data("tls/ca.pem").display().to_string();
+    let server = webhook(&api.url(), &token, "deployments", &["--kube-ca-file", &ca]);
+    let response = server.review(&review);
+    assert_eq!(response["allowed"], false);
+    assert_eq!(
+        response["auditAnnotations"]["decision"], "deny",
+        "{response}"
+    );
+    assert_eq!(api.seen().len(), 1);
+
+    // A certificate the CA file does not vouch for: an API error.
+    let wrong = data("tls/cert2.pem").display().to_string();
+    let server = webhook(
+        &api.url(),
+        &token,
+        "deployments",
+        &["--kube-ca-file", &wrong],
+    );
+    let response = server.review(&review);
+    assert_eq!(
+        response["auditAnnotations"]["decision"], "error",
+        "{response}"
+    );
+    let message = response["status"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("TLS handshake with the API server failed"),
+        "{message}"
+    );
+    assert_eq!(api.seen().len(), 1);
 }
