@@ -75,8 +75,8 @@ pub struct ServeArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 0.0)]
     pub decision_cache_ttl: f64,
     /// Workload kinds checked through the `ModelRelease` their annotation
-    /// names (comma-separated); by default none, and they are unknown
-    /// kinds.
+    /// names (comma-separated); by default none, so these kinds are
+    /// unknown kinds (--unknown-kinds).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "KINDS")]
     pub workloads: Vec<WorkloadKind>,
     /// Annotation of a workload naming its release: `name` (in the
