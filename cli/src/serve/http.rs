@@ -181,7 +181,10 @@ async fn admit(review: AdmissionReview, state: &State, started: Instant) -> Repl
         request.name.clone().unwrap_or_default(),
     );
     let mut release = String::new();
-    let verdict = match decide::plan(&request, &state.settings, &policies.version) {
+    let plan = decide::plan(&request, &state.settings, &policies.version);
+    // Only planning reads the old object; evaluations need not carry it.
+    request.old_object = None;
+    let verdict = match plan {
         Plan::Done(verdict) => verdict,
         Plan::Evaluate => match request.object.take() {
             Some(object) => {

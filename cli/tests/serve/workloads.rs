@@ -627,3 +627,43 @@ fn the_api_server_is_reached_over_https_trusting_only_the_given_ca() {
     );
     assert_eq!(api.seen().len(), 1);
 }
+
+#[test]
+fn updates_are_checked_only_when_the_spec_or_the_reference_changes() {
+    let (api, token) = (example_api(None), token_file());
+    let server = webhook(&api.url(), &token, "deployments", &[]);
+    let mut review = workload_review(
+        "Deployment",
+        "customer-care",
+        "chatbot",
+        annotated("support-chatbot"),
+    );
+    review["request"]["operation"] = json!("UPDATE");
+    let old = review["request"]["object"].clone();
+    review["request"]["oldObject"] = old.clone();
+    // A label added by a controller: same spec, same release.
+    review["request"]["object"]["metadata"]["labels"] = json!({"team": "care"});
+    let response = server.review(&review);
+    assert_eq!(response["allowed"], true, "{response}");
+    assert_eq!(response["auditAnnotations"]["decision"], "pass-through");
+    assert!(api.seen().is_empty());
+
+    // A new image: the (failing) release is checked again.
+    review["request"]["object"]["spec"] =
+        json!({"template": {"spec": {"containers": [{"image": "v2"}]}}});
+    assert_eq!(server.review(&review)["allowed"], false);
+    // Pointing an unchanged spec at another release is checked too.
+    let mut repoint = review.clone();
+    repoint["request"]["object"] = old;
+    repoint["request"]["object"]["metadata"]["annotations"] = annotated("support-chatbot-v2");
+    let response = server.review(&repoint);
+    assert_eq!(response["allowed"], false);
+    assert!(
+        response["status"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("does not exist"),
+        "{response}"
+    );
+    assert_eq!(api.seen().len(), 2);
+}
