@@ -58,6 +58,9 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
     if !(args.decision_cache_ttl >= 0.0 && args.decision_cache_ttl <= 3600.0) {
         anyhow::bail!("--decision-cache-ttl must be between 0 and 3600 seconds");
     }
+    if !(args.release_cache_ttl >= 0.0 && args.release_cache_ttl <= 3600.0) {
+        anyhow::bail!("--release-cache-ttl must be between 0 and 3600 seconds");
+    }
     let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -138,6 +141,7 @@ async fn serve(args: &ServeArgs, now_ns: Option<i64>) -> anyhow::Result<()> {
         now_ns,
         cache: cache::DecisionCache::new(Duration::from_secs_f64(args.decision_cache_ttl)),
         kube,
+        releases: cache::ReleaseCache::new(Duration::from_secs_f64(args.release_cache_ttl)),
         shutting_down: AtomicBool::new(false),
     });
 

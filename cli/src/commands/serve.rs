@@ -104,6 +104,10 @@ pub struct ServeArgs {
     /// default the pod's service-account `ca.crt`.
     #[arg(long, value_name = "FILE")]
     pub kube_ca_file: Option<PathBuf>,
+    /// Reuse a release read from the API server for this many seconds; 0
+    /// (the default) reads it for every workload request.
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.0)]
+    pub release_cache_ttl: f64,
     /// Log level of the JSON logs on stderr.
     #[arg(long, value_enum, default_value_t = LogLevel::Info)]
     pub log_level: LogLevel,

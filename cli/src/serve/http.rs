@@ -15,11 +15,12 @@ use tracing::{info, warn};
 use super::admission::{
     API_VERSION, AdmissionRequest, AdmissionReview, AdmissionReviewResponse, KIND,
 };
-use super::cache::DecisionCache;
+use super::cache::{DecisionCache, ReleaseCache};
 use super::decide::{self, Plan, Settings, Target, Verdict, WorkloadCheck};
 use super::kube::{Fetched, KubeClient};
 use super::metrics::Metrics;
 use super::store::{Policies, PolicyStore};
+use super::workload::ReleaseRef;
 
 /// Extra time past the evaluation deadline before a request is answered
 /// without waiting for the evaluator.
@@ -53,6 +54,8 @@ pub struct State {
     pub cache: DecisionCache,
     /// The API server client, when workloads are checked.
     pub kube: Option<KubeClient>,
+    /// Recently fetched releases (`--release-cache-ttl`).
+    pub releases: ReleaseCache,
     /// Set once shutdown starts: `/readyz` fails so no new traffic arrives.
     pub shutting_down: AtomicBool,
 }
@@ -252,19 +255,10 @@ async fn check_workload(
     started: Instant,
 ) -> Verdict {
     let version = &policies.version;
-    let fetched = match &state.kube {
-        Some(kube) => {
-            let deadline = started + state.limits.eval_timeout;
-            kube.get_release(&check.release, deadline).await
-        }
-        None => Err("no API server is configured".to_owned()),
+    let fetched = match state.releases.get(&check.release, started) {
+        Some(object) => Ok(Fetched::Found(object)),
+        None => fetch(&check.release, state, started).await,
     };
-    let result = match &fetched {
-        Ok(Fetched::Found(_)) => "found",
-        Ok(Fetched::NotFound) => "not_found",
-        Err(_) => "error",
-    };
-    state.metrics.release_fetch(result);
     let release = check.release.to_string();
     let mut verdict = match fetched {
         Ok(Fetched::Found(object)) => {
@@ -298,6 +292,27 @@ async fn check_workload(
     verdict
 }
 
+/// Reads a release from the API server (and caches it when found).
+async fn fetch(release: &ReleaseRef, state: &State, started: Instant) -> Result<Fetched, String> {
+    let fetched = match &state.kube {
+        Some(kube) => {
+            let deadline = started + state.limits.eval_timeout;
+            kube.get_release(release, deadline).await
+        }
+        None => Err("no API server is configured".to_owned()),
+    };
+    let result = match &fetched {
+        Ok(Fetched::Found(object)) => {
+            state.releases.put(release.clone(), started, object);
+            "found"
+        }
+        Ok(Fetched::NotFound) => "not_found",
+        Err(_) => "error",
+    };
+    state.metrics.release_fetch(result);
+    fetched
+}
+
 /// Evaluates a release, through the decision cache when it is on.
 async fn evaluate_cached(
     job: Job,
@@ -326,7 +341,7 @@ async fn evaluate_cached(
         }
         None => {
             let verdict = evaluate(job, state, Arc::clone(policies), started).await;
-            state.cache.put(key, started, &verdict);
+            state.cache.put_decision(key, started, &verdict);
             verdict
         }
     }

@@ -667,3 +667,29 @@ fn updates_are_checked_only_when_the_spec_or_the_reference_changes() {
     );
     assert_eq!(api.seen().len(), 2);
 }
+
+#[test]
+fn the_release_cache_saves_fetches_of_found_releases_only() {
+    let (api, token) = (example_api(None), token_file());
+    let server = webhook(
+        &api.url(),
+        &token,
+        "deployments",
+        &["--release-cache-ttl", "60"],
+    );
+    let found = workload_review("Deployment", "lending", "a", annotated("credit-scorer"));
+    let missing = workload_review("Deployment", "lending", "b", annotated("credit-scorer-v9"));
+    for _ in 0..2 {
+        assert_eq!(server.review(&found)["allowed"], true);
+        assert_eq!(server.review(&missing)["allowed"], false);
+    }
+    let paths: Vec<String> = api.seen().into_iter().map(|s| s.path).collect();
+    assert_eq!(paths.len(), 3, "{paths:?}");
+    assert_eq!(
+        paths
+            .iter()
+            .filter(|p| p.ends_with("/credit-scorer"))
+            .count(),
+        1
+    );
+}
