@@ -280,7 +280,7 @@ struct Subject<'a> {
 
 impl Subject<'_> {
     /// `riskgate denied ModelRelease ns/name` or `riskgate denied
-    /// Deployment ns/name: ModelRelease ns/name`.
+    /// Deployment ns/name at admission: ModelRelease ns/name`.
     fn denied(&self) -> String {
         match self.workload {
             None => format!("riskgate denied ModelRelease {}", self.release),

@@ -693,3 +693,56 @@ fn the_release_cache_saves_fetches_of_found_releases_only() {
         1
     );
 }
+
+#[test]
+fn warnings_and_invalid_releases_name_the_release() {
+    let release = |name: &str, spec: Value| {
+        json!({"apiVersion": "riskgate.dev/v1alpha1", "kind": "ModelRelease",
+               "metadata": {"name": name, "namespace": "lending", "uid": "x", "resourceVersion": "3"},
+               "spec": spec, "status": {}})
+    };
+    let api = FakeApi::start(
+        &[
+            release(
+                "undrilled",
+                json!({"rollback": {"procedure_ref": "runbooks/rollback.md"}}),
+            ),
+            release("broken", json!({"rollback": "not an object"})),
+        ],
+        None,
+    );
+    let token = token_file();
+    let policy = super::policy_a();
+    let server = webhook(&api.url(), &token, "deployments", &["--policy", &policy]);
+
+    let response = server.review(&workload_review(
+        "Deployment",
+        "lending",
+        "api",
+        annotated("undrilled"),
+    ));
+    assert_eq!(response["allowed"], true);
+    assert_eq!(
+        response["warnings"],
+        json!([
+            "riskgate C-T-DRILL on ModelRelease lending/undrilled: to pass, set spec.rollback.last_drill_at"
+        ])
+    );
+    assert_eq!(response["auditAnnotations"]["decision"], "warn");
+
+    let response = server.review(&workload_review(
+        "Deployment",
+        "lending",
+        "api",
+        annotated("broken"),
+    ));
+    assert_eq!(response["allowed"], false);
+    assert_eq!(response["auditAnnotations"]["decision"], "invalid");
+    let message = response["status"]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with(
+            "riskgate denied Deployment lending/api at admission: ModelRelease lending/broken: the release is invalid"
+        ),
+        "{message}"
+    );
+}
