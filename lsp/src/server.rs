@@ -249,26 +249,27 @@ impl Server<'_> {
                     serde_json::from_value(notification.params)?;
                 let encoding = world.encoding;
                 if let Some(doc) = world.docs.get_mut(&params.text_document.uri) {
+                    let mut text = doc.text.clone();
+                    let mut index = doc.index.clone();
                     for change in params.content_changes {
                         match change.range {
                             Some(range) => {
-                                let span =
-                                    crate::position::Lines::new(&doc.text, &doc.index, encoding)
-                                        .span(range);
+                                let span = crate::position::Lines::new(&text, &index, encoding)
+                                    .span(range);
                                 let (start, end) = (span.start as usize, span.end as usize);
-                                if doc.text.is_char_boundary(start)
-                                    && doc.text.is_char_boundary(end)
+                                if text.is_char_boundary(start)
+                                    && text.is_char_boundary(end)
                                     && start <= end
                                 {
-                                    doc.text.replace_range(start..end, &change.text);
+                                    text.replace_range(start..end, &change.text);
                                 }
                             }
-                            None => doc.text = change.text,
+                            None => text = change.text,
                         }
-                        doc.index = riskgate_dsl::LineIndex::new(&doc.text);
+                        index = riskgate_dsl::LineIndex::new(&text);
                     }
                     doc.version = Some(params.text_document.version);
-                    doc.reparse();
+                    doc.set_text(text);
                     world.invalidate();
                     self.diagnostics_due = true;
                 }
@@ -280,8 +281,7 @@ impl Server<'_> {
                 if let (Some(text), Some(doc)) = (params.text, world.docs.get_mut(&uri))
                     && text != doc.text
                 {
-                    doc.text = text;
-                    doc.reparse();
+                    doc.set_text(text);
                     world.invalidate();
                     self.diagnostics_due = true;
                 }

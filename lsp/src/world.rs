@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use lsp_types::Url;
-use riskgate_dsl::{Diagnostic, Dialect, LineIndex, ParseOptions, ParsedModule};
+use riskgate_dsl::{Diagnostic, Dialect, IncrementalParse, LineIndex, ParseOptions, ParsedModule};
 use riskgate_engine::controls::{ControlSet, ControlsOptions, PolicySet};
 
 use crate::index::{FileIndex, Occurrence, Symbols, index_module};
@@ -51,8 +51,8 @@ pub struct Document {
     pub kind: DocKind,
     /// Line starts of `text`.
     pub index: LineIndex,
-    /// The parse, for policies.
-    pub parsed: Option<ParsedModule>,
+    /// The parse, for policies; edits re-parse only what they touched.
+    parse: Option<IncrementalParse>,
     /// Definitions and references, for policies.
     pub symbols: FileIndex,
 }
@@ -61,27 +61,41 @@ impl Document {
     /// A document of `kind` with `text`, parsed and indexed.
     #[must_use]
     pub fn new(kind: DocKind, text: String, version: Option<i32>, open: bool) -> Self {
-        let mut doc = Document {
+        let parse = match kind {
+            DocKind::Policy(dialect) => {
+                Some(IncrementalParse::new(&text, ParseOptions::new(dialect)))
+            }
+            DocKind::Manifest => None,
+        };
+        let symbols = parse
+            .as_ref()
+            .map(|p| index_module(&p.parsed().module))
+            .unwrap_or_default();
+        Document {
             index: LineIndex::new(&text),
             text,
             version,
             open,
             kind,
-            parsed: None,
-            symbols: FileIndex::default(),
-        };
-        doc.reparse();
-        doc
+            parse,
+            symbols,
+        }
     }
 
-    /// Recomputes the line index, parse and symbols after a text change.
-    pub fn reparse(&mut self) {
+    /// Replaces the text, updating the line index, parse and symbols.
+    pub fn set_text(&mut self, text: String) {
+        let old = std::mem::replace(&mut self.text, text);
         self.index = LineIndex::new(&self.text);
-        if let DocKind::Policy(dialect) = self.kind {
-            let parsed = riskgate_dsl::parse_module(&self.text, ParseOptions::new(dialect));
-            self.symbols = index_module(&parsed.module);
-            self.parsed = Some(parsed);
+        if let Some(parse) = &mut self.parse {
+            parse.update(&old, &self.text);
+            self.symbols = index_module(&parse.parsed().module);
         }
+    }
+
+    /// The parse, for policies.
+    #[must_use]
+    pub fn parsed(&self) -> Option<&ParsedModule> {
+        self.parse.as_ref().map(IncrementalParse::parsed)
     }
 
     /// Position conversions for this document.
@@ -98,9 +112,7 @@ impl Document {
 
     /// Parse diagnostics (empty for manifests).
     pub fn parse_diagnostics(&self) -> &[Diagnostic] {
-        self.parsed
-            .as_ref()
-            .map_or(&[], |p| p.diagnostics.as_slice())
+        self.parsed().map_or(&[], |p| p.diagnostics.as_slice())
     }
 }
 
@@ -220,7 +232,9 @@ impl World {
 
     /// Marks derived state stale after a change.
     pub fn invalidate(&mut self) {
-        self.analysis = None;
+        if let Some(stale) = self.analysis.take() {
+            drop_in_background(stale);
+        }
         self.symbols = None;
     }
 
@@ -278,16 +292,20 @@ fn compile(docs: &BTreeMap<Url, Document>) -> Analysis {
         })
     });
     let with_stdlib = uses_stdlib && !defines_stdlib;
-    let mut files: Vec<(&str, &str)> = policies
+    // Compile from the parses the documents keep: re-parsing a large file
+    // would cost more than everything else the server does after an edit.
+    let mut files: Vec<(&str, &str, riskgate_dsl::ast::Module)> = policies
         .iter()
-        .filter(|(_, d)| d.parsed.as_ref().is_some_and(|p| !p.has_errors()))
-        .map(|(uri, d)| (uri.as_str(), d.text.as_str()))
+        .filter_map(|(uri, d)| {
+            let parsed = d.parsed().filter(|p| !p.has_errors())?;
+            Some((uri.as_str(), d.text.as_str(), parsed.module.clone()))
+        })
         .collect();
     if with_stdlib {
         files.extend(
-            riskgate_stdlib_policies::POLICY_FILES
+            parsed_stdlib()
                 .iter()
-                .map(|f| (f.path, f.source)),
+                .map(|(path, source, module)| (*path, *source, module.clone())),
         );
     }
     let mut analysis = Analysis {
@@ -300,7 +318,7 @@ fn compile(docs: &BTreeMap<Url, Document>) -> Analysis {
     let modules: Vec<riskgate_engine::lint::LintFile<'_>> = policies
         .iter()
         .filter_map(|(uri, d)| {
-            let parsed = d.parsed.as_ref().filter(|p| !p.has_errors())?;
+            let parsed = d.parsed().filter(|p| !p.has_errors())?;
             Some(riskgate_engine::lint::LintFile {
                 name: uri.as_str(),
                 source: &d.text,
@@ -316,7 +334,7 @@ fn compile(docs: &BTreeMap<Url, Document>) -> Analysis {
             .or_default()
             .push(finding.diagnostic);
     }
-    match PolicySet::compile(&files, &ControlsOptions::default()) {
+    match PolicySet::compile_parsed(files, &ControlsOptions::default()) {
         Ok(set) => analysis.set = Some(set),
         Err(diagnostics) => {
             for d in diagnostics {
@@ -329,4 +347,29 @@ fn compile(docs: &BTreeMap<Url, Document>) -> Analysis {
         }
     }
     analysis
+}
+
+/// The embedded standard library, parsed once per process.
+fn parsed_stdlib() -> &'static [(&'static str, &'static str, riskgate_dsl::ast::Module)] {
+    static STDLIB: std::sync::OnceLock<Vec<(&str, &str, riskgate_dsl::ast::Module)>> =
+        std::sync::OnceLock::new();
+    STDLIB.get_or_init(|| {
+        riskgate_stdlib_policies::POLICY_FILES
+            .iter()
+            .map(|file| {
+                let options = ParseOptions::new(Dialect::for_path(file.path));
+                let parsed = riskgate_dsl::parse_module(file.source, options);
+                (file.path, file.source, parsed.module)
+            })
+            .collect()
+    })
+}
+
+/// Frees `value` on another thread: dropping a compiled workspace takes
+/// milliseconds the next diagnostics should not wait for.
+fn drop_in_background<T: Send + 'static>(value: T) {
+    // If no thread can be started the closure, and the value, drop here.
+    let _ = std::thread::Builder::new()
+        .name("riskgate-lsp-drop".to_owned())
+        .spawn(move || drop(value));
 }

@@ -17,7 +17,7 @@ pub fn document_symbols(
     params: DocumentSymbolParams,
 ) -> Option<DocumentSymbolResponse> {
     let doc = world.docs.get(&params.text_document.uri)?;
-    let module = &doc.parsed.as_ref()?.module;
+    let module = &doc.parsed()?.module;
     let lines = doc.lines(world.encoding);
     let mut out = Vec::new();
     if let Some(package) = &module.package {
