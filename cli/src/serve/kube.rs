@@ -191,8 +191,9 @@ impl KubeClient {
             .body(Empty::new())
             .map_err(|e| format!("cannot build the API request: {e}"))?;
         if let Some(token) = self.token.as_ref().and_then(TokenFile::get) {
-            let value = HeaderValue::from_str(&format!("Bearer {token}"))
+            let mut value = HeaderValue::from_str(&format!("Bearer {token}"))
                 .map_err(|_| "the service-account token is not a valid header value".to_owned())?;
+            value.set_sensitive(true);
             request.headers_mut().insert(AUTHORIZATION, value);
         }
         Ok(request)
