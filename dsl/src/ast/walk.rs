@@ -8,7 +8,7 @@ use crate::ast::{
 };
 
 /// Calls `f` on `expr` and every expression inside it.
-pub fn expr(e: &Expr, f: &mut dyn FnMut(&Expr)) {
+pub fn expr<'a>(e: &'a Expr, f: &mut dyn FnMut(&'a Expr)) {
     f(e);
     match &e.kind {
         ExprKind::Null
@@ -71,7 +71,7 @@ pub fn expr(e: &Expr, f: &mut dyn FnMut(&Expr)) {
     }
 }
 
-fn ref_args(path: &[RefArg], f: &mut dyn FnMut(&Expr)) {
+fn ref_args<'a>(path: &'a [RefArg], f: &mut dyn FnMut(&'a Expr)) {
     for arg in path {
         if let RefArg::Bracket(inner) = arg {
             expr(inner, f);
@@ -79,7 +79,7 @@ fn ref_args(path: &[RefArg], f: &mut dyn FnMut(&Expr)) {
     }
 }
 
-fn withs(with: &[WithModifier], f: &mut dyn FnMut(&Expr)) {
+fn withs<'a>(with: &'a [WithModifier], f: &mut dyn FnMut(&'a Expr)) {
     for modifier in with {
         expr(&modifier.target, f);
         expr(&modifier.value, f);
@@ -87,7 +87,7 @@ fn withs(with: &[WithModifier], f: &mut dyn FnMut(&Expr)) {
 }
 
 /// Calls `f` on every expression of a body, nested bodies included.
-pub fn body(b: &Body, f: &mut dyn FnMut(&Expr)) {
+pub fn body<'a>(b: &'a Body, f: &mut dyn FnMut(&'a Expr)) {
     for literal in &b.literals {
         match &literal.kind {
             LiteralKind::Expr(e) | LiteralKind::Not(e) => expr(e, f),
@@ -116,7 +116,7 @@ pub fn body(b: &Body, f: &mut dyn FnMut(&Expr)) {
 
 /// Calls `f` on every expression of a rule: head reference, arguments,
 /// value, `contains` term, body and `else` chain.
-pub fn rule(r: &Rule, f: &mut dyn FnMut(&Expr)) {
+pub fn rule<'a>(r: &'a Rule, f: &mut dyn FnMut(&'a Expr)) {
     ref_args(&r.head.reference.path, f);
     for arg in r.head.args.iter().flatten() {
         expr(arg, f);
@@ -142,7 +142,7 @@ pub fn rule(r: &Rule, f: &mut dyn FnMut(&Expr)) {
 
 /// Calls `f` on every expression of an item (rules, and every field,
 /// `applies` block, requirement and rule of declarations).
-pub fn item(i: &Item, f: &mut dyn FnMut(&Expr)) {
+pub fn item<'a>(i: &'a Item, f: &mut dyn FnMut(&'a Expr)) {
     match i {
         Item::Rule(r) => rule(r, f),
         Item::Risk(risk) => {
