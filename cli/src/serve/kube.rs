@@ -304,13 +304,15 @@ fn client_config(ca: &Path) -> anyhow::Result<Arc<rustls::ClientConfig>> {
             ca.display()
         );
     }
-    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+    let mut config = rustls::ClientConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
     ))
     .with_safe_default_protocol_versions()
     .context("configuring TLS to the API server")?
     .with_root_certificates(roots)
     .with_no_client_auth();
+    // The client speaks HTTP/1.1 only.
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(Arc::new(config))
 }
 
