@@ -270,6 +270,16 @@ fn annotated(release: &str) -> Value {
     json!({"riskgate.dev/release": release})
 }
 
+/// `customer-care/chatbot` serving the failing example release.
+fn chatbot(kind: &str) -> Value {
+    workload_review(
+        kind,
+        "customer-care",
+        "chatbot",
+        annotated("support-chatbot"),
+    )
+}
+
 #[test]
 fn a_deployment_of_a_failing_release_is_denied_naming_both() {
     let (api, token) = (example_api(None), token_file());
@@ -365,12 +375,7 @@ fn workloads_of_a_passing_release_are_allowed_and_dry_run_is_marked() {
 fn an_inference_service_of_a_failing_release_is_denied() {
     let (api, token) = (example_api(None), token_file());
     let server = webhook(&api.url(), &token, "inferenceservices", &[]);
-    let review = workload_review(
-        "InferenceService",
-        "customer-care",
-        "chatbot",
-        annotated("support-chatbot"),
-    );
+    let review = chatbot("InferenceService");
     let response = server.review(&review);
     assert_eq!(response["allowed"], false);
     let message = response["status"]["message"].as_str().unwrap();
@@ -525,12 +530,7 @@ fn api_server_errors_follow_the_failure_mode() {
 fn kinds_not_configured_pass_through_without_a_fetch() {
     let (api, token) = (example_api(None), token_file());
     let server = webhook(&api.url(), &token, "deployments", &[]);
-    let review = workload_review(
-        "InferenceService",
-        "customer-care",
-        "chatbot",
-        annotated("support-chatbot"),
-    );
+    let review = chatbot("InferenceService");
     let response = server.review(&review);
     assert_eq!(response["allowed"], true);
     assert_eq!(response["auditAnnotations"]["decision"], "pass-through");
@@ -538,12 +538,7 @@ fn kinds_not_configured_pass_through_without_a_fetch() {
 
     // Without --workloads, Deployments are unknown kinds, as before.
     let plain = Server::start_at(EXAMPLES_NOW, &[]);
-    let response = plain.review(&workload_review(
-        "Deployment",
-        "customer-care",
-        "chatbot",
-        annotated("support-chatbot"),
-    ));
+    let response = plain.review(&chatbot("Deployment"));
     assert_eq!(response["allowed"], true);
     assert!(api.seen().is_empty());
 }
@@ -591,12 +586,7 @@ fn workload_checks_without_an_api_server_do_not_start() {
 fn the_api_server_is_reached_over_https_trusting_only_the_given_ca() {
     let api = FakeApi::launch(&[stored_release("support-chatbot-fail.yaml")], None, true);
     let token = token_file();
-    let review = workload_review(
-        "Deployment",
-        "customer-care",
-        "chatbot",
-        annotated("support-chatbot"),
-    );
+    let review = chatbot("Deployment");
     let ca = data("tls/ca.pem").display().to_string();
     let server = webhook(&api.url(), &token, "deployments", &["--kube-ca-file", &ca]);
     let response = server.review(&review);
@@ -632,12 +622,7 @@ fn the_api_server_is_reached_over_https_trusting_only_the_given_ca() {
 fn updates_are_checked_only_when_the_spec_or_the_reference_changes() {
     let (api, token) = (example_api(None), token_file());
     let server = webhook(&api.url(), &token, "deployments", &[]);
-    let mut review = workload_review(
-        "Deployment",
-        "customer-care",
-        "chatbot",
-        annotated("support-chatbot"),
-    );
+    let mut review = chatbot("Deployment");
     review["request"]["operation"] = json!("UPDATE");
     let old = review["request"]["object"].clone();
     review["request"]["oldObject"] = old.clone();
