@@ -38,6 +38,8 @@ mod types;
 mod units;
 mod uuid;
 
+pub(crate) use encoding::from_yaml;
+
 /// What a builtin may read besides its arguments.
 #[derive(Debug, Clone)]
 pub struct BuiltinContext {

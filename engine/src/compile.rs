@@ -6,6 +6,7 @@
 //! body literals so every variable is bound before use and report unsafe
 //! variables ([`safety`]); reject recursion between rules ([`recursion`]).
 
+mod annotations;
 mod errors;
 mod lower;
 mod recursion;
@@ -98,6 +99,11 @@ impl Compiler {
         let symbols = collect_symbols(&self.modules);
         let mut tree = Tree::default();
         let mut diagnostics = Vec::new();
+        let mut metadata = annotations::MetadataIndex::default();
+        for (index, (file, module)) in self.modules.iter().enumerate() {
+            let errs = metadata.add_module(file_index(index), module, &file.text);
+            diagnostics.extend(errors::attach(&file.name, errs));
+        }
         let mut mocks = Vec::new();
         let mut mocked = BTreeSet::new();
         for (index, (file, module)) in self.modules.iter().enumerate() {
@@ -105,8 +111,9 @@ impl Compiler {
             let mut uses = lower::MockUse::default();
             lower::lower_module(
                 module,
-                u32::try_from(index).unwrap_or(u32::MAX),
+                file_index(index),
                 &symbols,
+                &metadata,
                 &mut tree,
                 &mut errs,
                 &mut uses,
@@ -141,6 +148,11 @@ impl Compiler {
             options: self.options,
         }))
     }
+}
+
+/// A module's index as the IR stores it.
+fn file_index(index: usize) -> u32 {
+    u32::try_from(index).unwrap_or(u32::MAX)
 }
 
 fn collect_symbols(modules: &[(SourceFile, ast::Module)]) -> Symbols {
