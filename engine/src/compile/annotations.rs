@@ -235,9 +235,17 @@ fn attached_to(module: &ast::Module, offset: u32) -> Option<Target<'_>> {
         .enumerate()
         .find(|(_, item)| item.span().start >= offset)
         .map(|(index, item)| (item.span().start, Some((index, item))));
-    let next = [package, import, item].into_iter().flatten().min_by_key(|(start, _)| *start)?;
+    let next = [package, import, item]
+        .into_iter()
+        .flatten()
+        .min_by_key(|(start, _)| *start)?;
     match next {
-        (start, None) if module.package.as_ref().is_some_and(|p| p.span.start == start) => {
+        (start, None)
+            if module
+                .package
+                .as_ref()
+                .is_some_and(|p| p.span.start == start) =>
+        {
             Some(Target::Package)
         }
         (_, Some((index, ast::Item::Rule(rule)))) => Some(Target::Rule(index, rule)),
@@ -264,9 +272,11 @@ impl Block<'_> {
         out
     }
 
-    /// The span of YAML line `line` (1-based), or of the whole block.
+    /// The span of YAML line `line` (1-based; an error at the end of the
+    /// text is on the last line), or of the whole block.
     fn line_span(&self, line: usize) -> Span {
-        line.checked_sub(1)
+        line.min(self.lines.len())
+            .checked_sub(1)
             .and_then(|i| self.lines.get(i))
             .map_or(self.span, |c| c.span)
     }
@@ -333,3 +343,6 @@ fn blocks<'c>(comments: &'c [Comment], source: &str) -> Vec<Block<'c>> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests;

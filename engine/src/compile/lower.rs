@@ -611,7 +611,10 @@ impl<'a> Lowerer<'a> {
             self.errors.push(
                 Diagnostic::new(
                     &codes::WRONG_ARITY,
-                    format!("{}: arity mismatch: expected 0 arguments, got {args}", which.name()),
+                    format!(
+                        "{}: arity mismatch: expected 0 arguments, got {args}",
+                        which.name()
+                    ),
                 )
                 .with_primary(span, ""),
             );

@@ -18,7 +18,9 @@ pub(super) type Parsed = (BTreeMap<Value, Value>, Option<(String, Span)>);
 
 pub(super) fn parse(block: &Block<'_>) -> Result<Parsed, Diagnostic> {
     let yaml: Yaml = serde_yaml_ng::from_str(&block.yaml()).map_err(|err| {
-        let span = err.location().map_or(block.span, |l| block.line_span(l.line()));
+        let span = err
+            .location()
+            .map_or(block.span, |l| block.line_span(l.line()));
         let message = err.to_string();
         let problem = message.split(" at line ").next().unwrap_or(&message);
         block.error(span, format!("invalid METADATA YAML: {problem}"))
@@ -27,7 +29,10 @@ pub(super) fn parse(block: &Block<'_>) -> Result<Parsed, Diagnostic> {
         Yaml::Mapping(map) => map,
         Yaml::Null => return Ok((BTreeMap::new(), None)),
         _ => {
-            return Err(block.error(block.span, "METADATA must be a YAML mapping of annotation keys"));
+            return Err(block.error(
+                block.span,
+                "METADATA must be a YAML mapping of annotation keys",
+            ));
         }
     };
     let mut fields = BTreeMap::new();
@@ -77,7 +82,11 @@ fn list(value: &Yaml, item: impl Fn(&Yaml) -> Option<Value>) -> Option<Value> {
     let Yaml::Sequence(items) = value else {
         return None;
     };
-    items.iter().map(item).collect::<Option<Vec<_>>>().map(Value::array)
+    items
+        .iter()
+        .map(item)
+        .collect::<Option<Vec<_>>>()
+        .map(Value::array)
 }
 
 fn object<const N: usize>(entries: [(&str, Option<&str>); N]) -> Value {
@@ -119,9 +128,15 @@ fn resource(item: &Yaml) -> Option<Value> {
     match item {
         Yaml::String(url) if !url.is_empty() => Some(object([("ref", Some(url.as_str()))])),
         Yaml::Mapping(map) => {
-            let reference = map.get("ref").and_then(Yaml::as_str).filter(|s| !s.is_empty())?;
+            let reference = map
+                .get("ref")
+                .and_then(Yaml::as_str)
+                .filter(|s| !s.is_empty())?;
             let description = map.get("description").and_then(Yaml::as_str);
-            Some(object([("description", description), ("ref", Some(reference))]))
+            Some(object([
+                ("description", description),
+                ("ref", Some(reference)),
+            ]))
         }
         _ => None,
     }
