@@ -33,6 +33,7 @@ mod semver;
 mod sets;
 mod sprintf;
 mod strings;
+mod template;
 mod time;
 mod types;
 mod units;
@@ -211,6 +212,7 @@ const CATEGORIES: &[&[Builtin]] = &[
     sets::BUILTINS,
     sprintf::BUILTINS,
     strings::BUILTINS,
+    template::BUILTINS,
     types::BUILTINS,
     time::BUILTINS,
     regex::BUILTINS,
