@@ -69,14 +69,14 @@ pub(super) fn parse(pieces: Vec<Piece>) -> Result<Vec<Node>, Error> {
     };
     let (nodes, end) = parser.list()?;
     match end {
-        End::Eof => Ok(nodes),
-        End::End(line) => Err(Error::at(line, "unexpected {{end}}")),
-        End::Else(_, line) => Err(Error::at(line, "unexpected {{else}}")),
+        Stop::Eof => Ok(nodes),
+        Stop::End(line) => Err(Error::at(line, "unexpected {{end}}")),
+        Stop::Else(_, line) => Err(Error::at(line, "unexpected {{else}}")),
     }
 }
 
 /// What ended a list of nodes.
-enum End {
+enum Stop {
     Eof,
     End(usize),
     /// `{{else ...}}` with the tokens after `else`.
@@ -92,7 +92,7 @@ struct Parser {
 }
 
 impl Parser {
-    fn list(&mut self) -> Result<(Vec<Node>, End), Error> {
+    fn list(&mut self) -> Result<(Vec<Node>, Stop), Error> {
         let mut nodes = Vec::new();
         while let Some(piece) = self.pieces.next() {
             let (tokens, line) = match piece {
@@ -108,8 +108,8 @@ impl Parser {
             };
             let rest = tokens.get(1..).unwrap_or_default().to_vec();
             let node = match keyword {
-                "end" => return Ok((nodes, End::End(line))),
-                "else" => return Ok((nodes, End::Else(rest, line))),
+                "end" => return Ok((nodes, Stop::End(line))),
+                "else" => return Ok((nodes, Stop::Else(rest, line))),
                 "if" => self.control(rest, line, Control::If)?,
                 "with" => self.control(rest, line, Control::With)?,
                 "range" => self.control(rest, line, Control::Range)?,
@@ -131,7 +131,7 @@ impl Parser {
             };
             nodes.push(node);
         }
-        Ok((nodes, End::Eof))
+        Ok((nodes, Stop::Eof))
     }
 
     fn control(&mut self, tokens: Vec<Token>, line: usize, kind: Control) -> Result<Node, Error> {
@@ -146,9 +146,9 @@ impl Parser {
         }
         let (then, end) = body?;
         let otherwise = match end {
-            End::Eof => return Err(Error::at(line, "unexpected EOF")),
-            End::End(_) => Vec::new(),
-            End::Else(rest, else_line) => {
+            Stop::Eof => return Err(Error::at(line, "unexpected EOF")),
+            Stop::End(_) => Vec::new(),
+            Stop::Else(rest, else_line) => {
                 let chained = match rest.first().map(|t| &t.tok) {
                     Some(Tok::Ident(word)) if word == "if" => Some(Control::If),
                     Some(Tok::Ident(word)) if word == "with" => Some(Control::With),
@@ -164,11 +164,11 @@ impl Parser {
                         return Err(Error::at(else_line, "unexpected tokens after {{else}}"));
                     }
                     _ => match self.list()? {
-                        (nodes, End::End(_)) => nodes,
-                        (_, End::Else(_, l)) => {
+                        (nodes, Stop::End(_)) => nodes,
+                        (_, Stop::Else(_, l)) => {
                             return Err(Error::at(l, "expected {{end}}, found {{else}}"));
                         }
-                        (_, End::Eof) => return Err(Error::at(line, "unexpected EOF")),
+                        (_, Stop::Eof) => return Err(Error::at(line, "unexpected EOF")),
                     },
                 }
             }
@@ -364,7 +364,7 @@ fn matching_close(tokens: &[Token], open: usize) -> Option<usize> {
         match token.tok {
             Tok::Open => depth += 1,
             Tok::Close => {
-                depth -= 1;
+                depth = depth.saturating_sub(1);
                 if depth == 0 {
                     return Some(i);
                 }
