@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 use riskgate_dsl::{Diagnostic, Dialect, ParseOptions, ast};
 
+pub use annotations::metadata_summary;
 pub use errors::{FileDiagnostic, opa_error_code};
 pub(crate) use lower::join as join_path;
 

@@ -83,6 +83,21 @@ fn hover_on_rule_shows_head_and_doc_comment() {
 }
 
 #[test]
+fn hover_on_annotated_rule_shows_metadata_title_and_description() {
+    let (_ws, mut client) = support::start();
+    let source = "package acme.meta\n\n# METADATA\n# title: Stale model\n# description: The model was trained too long ago.\n# authors: [MRM <mrm@example.com>]\nstale if input.spec.age > 90\n\nblock if stale\n";
+    let doc = support::Opened {
+        uri: client.open("policies/meta.rego", Some(source)),
+        text: source.to_owned(),
+    };
+    let hover = client.request_at("textDocument/hover", &doc, "stale", 1);
+    assert_eq!(
+        hover["contents"]["value"],
+        "```rego\nstale\n```\npackage `acme.meta`\n\n**Stale model**\n\nThe model was trained too long ago."
+    );
+}
+
+#[test]
 fn hover_on_input_field_and_risk_and_control() {
     let (_ws, mut client) = support::start();
     let main = client.open_file("policies/main.rego");

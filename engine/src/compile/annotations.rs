@@ -194,6 +194,18 @@ impl MetadataIndex {
     }
 }
 
+/// The `title` and `description` of the YAML of a METADATA block (the
+/// comment lines after `# METADATA`, without their `#`), for editors; `None`
+/// when the YAML is not a mapping.
+#[must_use]
+pub fn metadata_summary(yaml: &str) -> Option<(Option<String>, Option<String>)> {
+    let serde_yaml_ng::Value::Mapping(map) = serde_yaml_ng::from_str(yaml).ok()? else {
+        return None;
+    };
+    let text = |key: &str| map.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+    Some((text("title"), text("description")))
+}
+
 /// One chain entry: `{"path": [...], "annotations": {...}}`; a rule without
 /// annotations of its own has no `annotations` member.
 fn entry(path: &[Arc<str>], annotations: Option<&Value>) -> Value {
