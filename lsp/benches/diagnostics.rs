@@ -130,8 +130,8 @@ fn phases(text: &str, edited: &str) {
     let mut flip = false;
     let reparse = median(&mut || {
         flip = !flip;
-        let (old, new) = if flip { (text, edited) } else { (edited, text) };
-        incremental.update(old, new);
+        let new = if flip { edited } else { text };
+        incremental.update(new);
     });
     let index = median(&mut || {
         let _ = riskgate_lsp::index::index_module(&parsed.module);
