@@ -93,7 +93,7 @@ impl MetadataIndex {
             .map(|n| Arc::from(n.text.as_str()))
             .collect();
         for block in blocks(&module.comments, source) {
-            match self.add_block(file, module, &package, &block) {
+            match self.add_block(file, module, source, &package, &block) {
                 Ok(()) => {}
                 Err(diagnostic) => errors.push(diagnostic),
             }
@@ -105,10 +105,11 @@ impl MetadataIndex {
         &mut self,
         file: u32,
         module: &ast::Module,
+        source: &str,
         package: &[Arc<str>],
         block: &Block<'_>,
     ) -> Result<(), Diagnostic> {
-        let target = attached_to(module, block.span.end).ok_or_else(|| {
+        let target = attached_to(module, source, block.span.end).ok_or_else(|| {
             block.error(
                 block.span,
                 "a METADATA block must be directly followed by a package or a rule",
@@ -228,9 +229,10 @@ enum Target<'m> {
     Rule(usize, &'m ast::Rule),
 }
 
-/// The package or rule that starts first after `offset`; `None` when it is
-/// an import, a declaration, or nothing.
-fn attached_to(module: &ast::Module, offset: u32) -> Option<Target<'_>> {
+/// The package or rule that starts first after `offset`, with only blank
+/// and comment lines between; `None` when that is an import, a declaration
+/// (or a rule generated from one), or nothing.
+fn attached_to<'m>(module: &'m ast::Module, source: &str, offset: u32) -> Option<Target<'m>> {
     let package = module
         .package
         .as_ref()
@@ -251,6 +253,11 @@ fn attached_to(module: &ast::Module, offset: u32) -> Option<Target<'_>> {
         .into_iter()
         .flatten()
         .min_by_key(|(start, _)| *start)?;
+    let gap = source.get(offset as usize..next.0 as usize)?;
+    let only_comments = |line: &str| line.trim().is_empty() || line.trim_start().starts_with('#');
+    if !gap.lines().all(only_comments) {
+        return None;
+    }
     match next {
         (start, None)
             if module

@@ -72,3 +72,20 @@ fn indented_or_separated_comments_are_not_metadata() {
         serde_json::json!({"scope": "rule", "title": "t"})
     );
 }
+
+#[test]
+fn declarations_cannot_be_annotated() {
+    let mut compiler = Compiler::new(CompileOptions::default());
+    let source = "package p\n\n# METADATA\n# title: a control\ncontrol \"C-1\" {\n\ttitle: \"One\"\n\tapplies if input.x\n}\n";
+    compiler.add_module("m.gate", source).unwrap();
+    let found: Vec<String> = compiler
+        .compile()
+        .unwrap_err()
+        .iter()
+        .map(|e| e.diagnostic.message().to_owned())
+        .collect();
+    assert_eq!(
+        found,
+        ["a METADATA block must be directly followed by a package or a rule"]
+    );
+}
