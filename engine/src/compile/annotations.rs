@@ -75,10 +75,8 @@ pub(crate) struct RuleMetadata {
 }
 
 impl MetadataIndex {
-    /// Reads the annotations of one module; `file` is its index.
-    ///
-    /// # Errors
-    /// One diagnostic per malformed or misplaced block.
+    /// Reads the annotations of one module (`file` is its index) and
+    /// returns one diagnostic per malformed or misplaced block.
     pub(crate) fn add_module(
         &mut self,
         file: u32,
@@ -158,6 +156,7 @@ impl MetadataIndex {
             (Scope::Subpackages, _) => {
                 self.subpackages.entry(package.to_vec()).or_insert(value);
             }
+            // Package scope; the other pairs were rejected above.
             _ => {
                 self.packages.entry(package.to_vec()).or_insert(value);
             }
