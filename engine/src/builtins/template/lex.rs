@@ -63,14 +63,15 @@ pub(super) fn pieces(source: &str) -> Result<Vec<Piece>, Error> {
     let mut out = Vec::new();
     let mut rest = source;
     let mut trim_next = false;
-    let line_of = |rest: &str| {
-        let done = head(source, source.len().saturating_sub(rest.len()));
-        1 + done.matches('\n').count()
-    };
+    // Lines are counted incrementally so long templates stay linear.
+    let mut line = 1;
+    let mut counted = source;
     while let Some(open) = rest.find("{{") {
         let (text, after) = rest.split_at(open);
         let mut inner = tail(after, 2);
-        let line = line_of(after);
+        let newly_read = head(counted, counted.len().saturating_sub(after.len()));
+        line += newly_read.matches('\n').count();
+        counted = after;
         let trim_before = inner.strip_prefix('-').filter(|r| r.starts_with(is_space));
         if let Some(trimmed) = trim_before {
             inner = trimmed;

@@ -66,6 +66,7 @@ pub(super) fn parse(pieces: Vec<Piece>) -> Result<Vec<Node>, Error> {
         pieces: pieces.into_iter(),
         vars: vec!["$".to_owned()],
         loops: 0,
+        depth: 0,
     };
     let (nodes, end) = parser.list()?;
     match end {
@@ -89,7 +90,14 @@ struct Parser {
     vars: Vec<String>,
     /// How many `range` bodies enclose the current node.
     loops: usize,
+    /// How many controls enclose the current node.
+    depth: usize,
 }
+
+/// The deepest nesting of controls or parentheses a template may use: the
+/// parser and the renderer recurse per level, and a template can come from
+/// input.
+const MAX_DEPTH: usize = 100;
 
 impl Parser {
     fn list(&mut self) -> Result<(Vec<Node>, Stop), Error> {
@@ -135,6 +143,21 @@ impl Parser {
     }
 
     fn control(&mut self, tokens: Vec<Token>, line: usize, kind: Control) -> Result<Node, Error> {
+        if self.depth >= MAX_DEPTH {
+            return Err(Error::at(line, "template nesting too deep"));
+        }
+        self.depth += 1;
+        let node = self.control_body(tokens, line, kind);
+        self.depth -= 1;
+        node
+    }
+
+    fn control_body(
+        &mut self,
+        tokens: Vec<Token>,
+        line: usize,
+        kind: Control,
+    ) -> Result<Node, Error> {
         let scope = self.vars.len();
         let pipe = self.pipeline(&tokens, line, kind == Control::Range)?;
         if kind == Control::Range {
@@ -269,8 +292,9 @@ impl Parser {
                 (Operand::Function(name.clone()), at + 1)
             }
             Tok::Open => {
-                let close = matching_close(tokens, at)
-                    .ok_or_else(|| Error::at(line, "unclosed left paren"))?;
+                let close = matching_close(tokens, at).ok_or_else(|| {
+                    Error::at(line, "unclosed left paren, or parentheses nested too deep")
+                })?;
                 let inner = tokens.get(at + 1..close).unwrap_or_default();
                 let pipe = Pipeline {
                     line,
@@ -357,11 +381,13 @@ fn split_top_level<'t>(tokens: &'t [Token], separator: &Tok) -> Vec<&'t [Token]>
     parts
 }
 
-/// The index of the `)` matching the `(` at `open`.
+/// The index of the `)` matching the `(` at `open`; `None` also when the
+/// parentheses nest deeper than [`MAX_DEPTH`].
 fn matching_close(tokens: &[Token], open: usize) -> Option<usize> {
     let mut depth = 0usize;
     for (i, token) in tokens.iter().enumerate().skip(open) {
         match token.tok {
+            Tok::Open if depth >= MAX_DEPTH => return None,
             Tok::Open => depth += 1,
             Tok::Close => {
                 depth = depth.saturating_sub(1);

@@ -161,3 +161,19 @@ fn errors_name_the_problem_and_line() {
         "template: template:1: error calling index: index out of range: 5"
     );
 }
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    let deep_ifs = "{{if 1}}".repeat(100_000);
+    assert_eq!(
+        err(&deep_ifs, "{}"),
+        "template: template:1: template nesting too deep"
+    );
+    let deep_parens = format!("{{{{{}1{}}}}}", "(".repeat(100_000), ")".repeat(100_000));
+    assert_eq!(
+        err(&deep_parens, "{}"),
+        "template: template:1: unclosed left paren, or parentheses nested too deep"
+    );
+    let fine = format!("{}x{}", "{{if 1}}".repeat(50), "{{end}}".repeat(50));
+    assert_eq!(ok(&fine, "{}"), "x");
+}
