@@ -8,6 +8,12 @@
 //! `with`/`else with`; pipelines with `|` and parentheses; the functions
 //! `and or not len index print printf println eq ne lt le gt ge`.
 //! Not supported: `define`, `template`, `block` and custom functions.
+//! Controls and parentheses nest at most 100 deep.
+//!
+//! One deliberate difference: OPA hands numbers to Go as `json.Number`
+//! strings, so in OPA `{{if .n}}` is true for `0` and `{{eq .n 1}}` fails
+//! with incompatible types; here numbers test and compare as numbers. They
+//! print as written either way.
 
 mod exec;
 mod lex;
