@@ -61,18 +61,17 @@ impl<'s> Builder<'s> {
 
     /// The span of a pair, without the whitespace and comments pest's
     /// implicit skipping leaves at its end.
+    ///
+    /// This runs for nearly every pair, so it avoids scanning the pair's
+    /// text: trimming whitespace looks only at its end, and a swallowed
+    /// comment is found by the one comment that ends where the text does.
     fn span(&self, pair: &P<'_>) -> Span {
         let s = pair.as_span();
         let start = s.start() as u32 + self.offset;
         let mut end = s.end() as u32 + self.offset;
         loop {
             let text = Span::new(start, end).text(self.source);
-            let trimmed = text.trim_end();
-            end = start + trimmed.len() as u32;
-            let last_line = trimmed.rsplit('\n').next().unwrap_or_default();
-            if !last_line.contains('#') {
-                return Span::new(start, end);
-            }
+            end = start + text.trim_end().len() as u32;
             let comment = self
                 .comments
                 .binary_search_by_key(&end, |c| c.span.end)
@@ -608,7 +607,8 @@ impl<'s> Builder<'s> {
     /// the stack of every recursive consumer (and of `Drop`).
     fn rel_expr(&mut self, pair: P<'_>) -> Option<Expr> {
         let span = self.span(&pair);
-        if pair.clone().into_inner().count() > 2 * MAX_CHAIN {
+        let children = pair.into_inner();
+        if children.len() > 2 * MAX_CHAIN {
             self.diagnostics.push(
                 Diagnostic::new(
                     &codes::NESTING_TOO_DEEP,
@@ -622,10 +622,17 @@ impl<'s> Builder<'s> {
                 kind: ExprKind::Null,
             });
         }
-        let mut operands: Vec<Expr> = Vec::new();
-        let mut operators: Vec<BinOp> = Vec::new();
+        if children.len() == 1 {
+            // Most operands stand alone: skip precedence climbing.
+            let only = children.peek()?;
+            if only.as_rule() == Rule::term {
+                return self.term(only);
+            }
+        }
+        let mut operands: Vec<Expr> = Vec::with_capacity(children.len() / 2 + 1);
+        let mut operators: Vec<BinOp> = Vec::with_capacity(children.len() / 2);
         let mut negations: Vec<Span> = Vec::new();
-        for child in pair.into_inner() {
+        for child in children {
             match child.as_rule() {
                 Rule::neg => negations.push(self.span(&child)),
                 Rule::term => {
