@@ -180,19 +180,7 @@ fn rule_name(grammar_rule: Rule) -> Option<&'static str> {
         Rule::field => "a field (`name: value`)",
         Rule::applies_block => "`applies`",
         Rule::require_block => "`require`",
-        Rule::op_eq
-        | Rule::op_neq
-        | Rule::op_lt
-        | Rule::op_lte
-        | Rule::op_gt
-        | Rule::op_gte
-        | Rule::op_or
-        | Rule::op_and
-        | Rule::op_add
-        | Rule::op_sub
-        | Rule::op_mul
-        | Rule::op_div
-        | Rule::op_rem => "an operator",
+        Rule::infix_op | Rule::compr_op => "an operator",
         _ => return None,
     })
 }
