@@ -72,6 +72,12 @@ impl<'s> Builder<'s> {
         loop {
             let text = Span::new(start, end).text(self.source);
             end = start + text.trim_end().len() as u32;
+            // A comment's span stops at the end of its line or before
+            // trailing blanks: nothing else can follow one.
+            let next = self.source.get(end as usize..).and_then(|rest| rest.chars().next());
+            if next.is_some_and(|c| !c.is_whitespace()) {
+                return Span::new(start, end);
+            }
             let comment = self
                 .comments
                 .binary_search_by_key(&end, |c| c.span.end)
