@@ -68,13 +68,31 @@ impl<'s> Builder<'s> {
     fn span(&self, pair: &P<'_>) -> Span {
         let s = pair.as_span();
         let start = s.start() as u32 + self.offset;
-        let mut end = s.end() as u32 + self.offset;
+        let end = s.end() as u32 + self.offset;
+        // Most pairs end in a token and are followed by one: nothing to trim.
+        let bytes = self.source.as_bytes();
+        let solid = |at: u32| {
+            bytes
+                .get(at as usize)
+                .is_some_and(|&b| b.is_ascii() && !is_ascii_blank(b))
+        };
+        if end > start && solid(end - 1) && solid(end) {
+            return Span::new(start, end);
+        }
+        self.trimmed_span(start, end)
+    }
+
+    /// [`Self::span`] for a pair that may end in whitespace or a comment.
+    fn trimmed_span(&self, start: u32, mut end: u32) -> Span {
         loop {
             let text = Span::new(start, end).text(self.source);
             end = start + text.trim_end().len() as u32;
             // A comment's span stops at the end of its line or before
             // trailing blanks: nothing else can follow one.
-            let next = self.source.get(end as usize..).and_then(|rest| rest.chars().next());
+            let next = self
+                .source
+                .get(end as usize..)
+                .and_then(|rest| rest.chars().next());
             if next.is_some_and(|c| !c.is_whitespace()) {
                 return Span::new(start, end);
             }
@@ -1033,6 +1051,11 @@ fn binop(operator: &str) -> Option<BinOp> {
         "%" => BinOp::Rem,
         _ => return None,
     })
+}
+
+/// ASCII bytes that `char::is_whitespace` (and so `str::trim_end`) accepts.
+fn is_ascii_blank(byte: u8) -> bool {
+    matches!(byte, b'\t'..=b'\r' | b' ')
 }
 
 /// Folds `-` into a number literal, or wraps the operand in `Neg`.
