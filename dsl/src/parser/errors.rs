@@ -95,7 +95,7 @@ fn expected_list(chunk: &str, entry: Rule, error: &Error<Rule>) -> String {
             }
         }
         for stack in &attempts.call_stacks {
-            if let Some(name) = rule_name(stack.deepest.get_rule().copied().unwrap_or(Rule::EOI)) {
+            if let Some(name) = stack_name(stack.deepest.get_rule().copied().unwrap_or(Rule::EOI)) {
                 expected.push(name.to_string());
             }
         }
@@ -126,6 +126,20 @@ fn priority(name: &str) -> u8 {
         "`if`" | "`{`" | "`:=`" | "`=`" => 3,
         "end of file" => 9,
         _ => 5,
+    }
+}
+
+/// The name for the deepest rule of one of pest's failed call stacks.
+///
+/// The grammar once tried thirteen one-operator rules after each operand;
+/// pest folds that many failed children into their parent, so such a stack
+/// named the enclosing expression rather than the operator. The single
+/// operator rule that replaced them is named the same way, which keeps
+/// every syntax error message as it was.
+fn stack_name(deepest: Rule) -> Option<&'static str> {
+    match deepest {
+        Rule::infix_op | Rule::compr_op => Some("an expression"),
+        other => rule_name(other),
     }
 }
 
