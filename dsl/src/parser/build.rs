@@ -666,8 +666,7 @@ impl<'s> Builder<'s> {
                     }
                     operands.push(expr);
                 }
-                Rule::infix_op | Rule::compr_op => operators.push(binop(child.as_str())?),
-                _ => return None,
+                operator => operators.push(binop(operator)?),
             }
         }
         climb(operands, &operators)
@@ -1033,22 +1032,21 @@ impl<'s> Builder<'s> {
     }
 }
 
-/// The operator an `infix_op` or `compr_op` pair spells.
-fn binop(operator: &str) -> Option<BinOp> {
+fn binop(operator: Rule) -> Option<BinOp> {
     Some(match operator {
-        "==" => BinOp::Eq,
-        "!=" => BinOp::Neq,
-        "<" => BinOp::Lt,
-        "<=" => BinOp::Lte,
-        ">" => BinOp::Gt,
-        ">=" => BinOp::Gte,
-        "|" => BinOp::Or,
-        "&" => BinOp::And,
-        "+" => BinOp::Add,
-        "-" => BinOp::Sub,
-        "*" => BinOp::Mul,
-        "/" => BinOp::Div,
-        "%" => BinOp::Rem,
+        Rule::op_eq => BinOp::Eq,
+        Rule::op_neq => BinOp::Neq,
+        Rule::op_lt => BinOp::Lt,
+        Rule::op_lte => BinOp::Lte,
+        Rule::op_gt => BinOp::Gt,
+        Rule::op_gte => BinOp::Gte,
+        Rule::op_or => BinOp::Or,
+        Rule::op_and => BinOp::And,
+        Rule::op_add => BinOp::Add,
+        Rule::op_sub => BinOp::Sub,
+        Rule::op_mul => BinOp::Mul,
+        Rule::op_div => BinOp::Div,
+        Rule::op_rem => BinOp::Rem,
         _ => return None,
     })
 }

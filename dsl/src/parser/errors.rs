@@ -95,7 +95,7 @@ fn expected_list(chunk: &str, entry: Rule, error: &Error<Rule>) -> String {
             }
         }
         for stack in &attempts.call_stacks {
-            if let Some(name) = stack_name(stack.deepest.get_rule().copied().unwrap_or(Rule::EOI)) {
+            if let Some(name) = rule_name(stack.deepest.get_rule().copied().unwrap_or(Rule::EOI)) {
                 expected.push(name.to_string());
             }
         }
@@ -126,20 +126,6 @@ fn priority(name: &str) -> u8 {
         "`if`" | "`{`" | "`:=`" | "`=`" => 3,
         "end of file" => 9,
         _ => 5,
-    }
-}
-
-/// The name for the deepest rule of one of pest's failed call stacks.
-///
-/// The grammar once tried thirteen one-operator rules after each operand;
-/// pest folds that many failed children into their parent, so such a stack
-/// named the enclosing expression rather than the operator. The single
-/// operator rule that replaced them is named the same way, which keeps
-/// every syntax error message as it was.
-fn stack_name(deepest: Rule) -> Option<&'static str> {
-    match deepest {
-        Rule::infix_op | Rule::compr_op => Some("an expression"),
-        other => rule_name(other),
     }
 }
 
@@ -194,7 +180,19 @@ fn rule_name(grammar_rule: Rule) -> Option<&'static str> {
         Rule::field => "a field (`name: value`)",
         Rule::applies_block => "`applies`",
         Rule::require_block => "`require`",
-        Rule::infix_op | Rule::compr_op => "an operator",
+        Rule::op_eq
+        | Rule::op_neq
+        | Rule::op_lt
+        | Rule::op_lte
+        | Rule::op_gt
+        | Rule::op_gte
+        | Rule::op_or
+        | Rule::op_and
+        | Rule::op_add
+        | Rule::op_sub
+        | Rule::op_mul
+        | Rule::op_div
+        | Rule::op_rem => "an operator",
         _ => return None,
     })
 }
