@@ -6,6 +6,7 @@
 
 use pest::iterators::{Pair, Pairs};
 
+use super::trim::Trimmer;
 use super::{Rule, Stmt};
 use crate::ParseOptions;
 use crate::ast::{
@@ -25,8 +26,7 @@ const MAX_CHAIN: usize = 1000;
 /// Converts pairs of one parsed chunk into AST nodes.
 pub(super) struct Builder<'s> {
     source: &'s str,
-    /// Comment spans of the whole source, in order (to trim spans).
-    comments: &'s [crate::ast::Comment],
+    trimmer: Trimmer<'s>,
     /// Where the parsed chunk starts in `source`.
     offset: u32,
     options: ParseOptions,
@@ -48,7 +48,7 @@ impl<'s> Builder<'s> {
     ) -> Self {
         Self {
             source,
-            comments,
+            trimmer: Trimmer::new(source, comments),
             offset: offset as u32,
             options,
             diagnostics: Vec::new(),
@@ -61,52 +61,10 @@ impl<'s> Builder<'s> {
 
     /// The span of a pair, without the whitespace and comments pest's
     /// implicit skipping leaves at its end.
-    ///
-    /// This runs for nearly every pair, so it avoids scanning the pair's
-    /// text: trimming whitespace looks only at its end, and a swallowed
-    /// comment is found by the one comment that ends where the text does.
     fn span(&self, pair: &P<'_>) -> Span {
         let s = pair.as_span();
-        let start = s.start() as u32 + self.offset;
-        let end = s.end() as u32 + self.offset;
-        // Most pairs end in a token and are followed by one: nothing to trim.
-        let bytes = self.source.as_bytes();
-        let solid = |at: u32| {
-            bytes
-                .get(at as usize)
-                .is_some_and(|&b| b.is_ascii() && !is_ascii_blank(b))
-        };
-        if end > start && solid(end - 1) && solid(end) {
-            return Span::new(start, end);
-        }
-        self.trimmed_span(start, end)
-    }
-
-    /// [`Self::span`] for a pair that may end in whitespace or a comment.
-    fn trimmed_span(&self, start: u32, mut end: u32) -> Span {
-        loop {
-            let text = Span::new(start, end).text(self.source);
-            end = start + text.trim_end().len() as u32;
-            // A comment's span stops at the end of its line or before
-            // trailing blanks: nothing else can follow one.
-            let next = self
-                .source
-                .get(end as usize..)
-                .and_then(|rest| rest.chars().next());
-            if next.is_some_and(|c| !c.is_whitespace()) {
-                return Span::new(start, end);
-            }
-            let comment = self
-                .comments
-                .binary_search_by_key(&end, |c| c.span.end)
-                .ok()
-                .and_then(|i| self.comments.get(i))
-                .filter(|c| c.span.start >= start);
-            match comment {
-                Some(comment) => end = comment.span.start,
-                None => return Span::new(start, end),
-            }
-        }
+        self.trimmer
+            .trim(s.start() as u32 + self.offset, s.end() as u32 + self.offset)
     }
 
     fn internal(&mut self, span: Span) {
@@ -1049,11 +1007,6 @@ fn binop(operator: Rule) -> Option<BinOp> {
         Rule::op_rem => BinOp::Rem,
         _ => return None,
     })
-}
-
-/// ASCII bytes that `char::is_whitespace` (and so `str::trim_end`) accepts.
-fn is_ascii_blank(byte: u8) -> bool {
-    matches!(byte, b'\t'..=b'\r' | b' ')
 }
 
 /// Folds `-` into a number literal, or wraps the operand in `Neg`.
