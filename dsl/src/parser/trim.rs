@@ -78,3 +78,43 @@ impl<'s> Trimmer<'s> {
 fn is_ascii_blank(byte: u8) -> bool {
     matches!(byte, b'\t'..=b'\r' | b' ')
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Trimmer;
+    use crate::lexer;
+    use crate::span::Span;
+
+    /// Trims `source[start..]` (to its end) with the source's own comments.
+    fn trim_to_end(source: &str, start: usize) -> &str {
+        let scan = lexer::scan(source);
+        let trimmer = Trimmer::new(source, &scan.comments);
+        trimmer.trim(start as u32, source.len() as u32).text(source)
+    }
+
+    #[test]
+    fn trailing_blanks_and_comments_are_trimmed() {
+        assert_eq!(trim_to_end("x := 1  \n\t", 0), "x := 1");
+        assert_eq!(trim_to_end("x := 1 # one\n# two  \n\n", 0), "x := 1");
+        assert_eq!(trim_to_end("x := 1 # at the end of the file", 0), "x := 1");
+        assert_eq!(trim_to_end("x := 1\r\n# crlf\r\n", 0), "x := 1");
+        assert_eq!(trim_to_end("x := \"é\"\u{2003}", 0), "x := \"é\"");
+    }
+
+    #[test]
+    fn a_comment_before_the_span_is_left_alone() {
+        let source = "# before\nx";
+        assert_eq!(trim_to_end(source, 9), "x");
+        // The span starts inside the comment: it is not a trailing comment.
+        assert_eq!(trim_to_end(source, 4), "fore\nx");
+        let scan = lexer::scan(source);
+        let trimmer = Trimmer::new(source, &scan.comments);
+        assert_eq!(trimmer.trim(4, 8), Span::new(4, 8));
+    }
+
+    #[test]
+    fn tokens_that_end_the_text_are_kept() {
+        assert_eq!(trim_to_end("allow if { true }", 0), "allow if { true }");
+        assert_eq!(trim_to_end("", 0), "");
+    }
+}
