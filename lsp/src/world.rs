@@ -88,10 +88,10 @@ impl Document {
 
     /// Replaces the text, updating the line index, parse and symbols.
     pub fn set_text(&mut self, text: String) {
-        let old = std::mem::replace(&mut self.text, text);
+        self.text = text;
         self.index = LineIndex::new(&self.text);
         if let Some(parse) = &mut self.parse {
-            parse.update(&old, &self.text);
+            parse.update(&self.text);
             self.symbols = index_module(&parse.parsed().module);
         }
     }

@@ -20,6 +20,8 @@ use crate::{ParseOptions, ParsedModule};
 #[derive(Debug, Clone)]
 pub struct IncrementalParse {
     options: ParseOptions,
+    /// The text of the current parse.
+    source: String,
     parsed: ParsedModule,
     /// Syntax diagnostics of the statement parse, kept apart from the
     /// lexical and module-level ones that every update recomputes.
@@ -52,16 +54,18 @@ impl IncrementalParse {
         self.parsed
     }
 
-    /// Brings the parse from `old_source` (the text it was made from) to
-    /// `new_source`, re-parsing only the statements the change touched.
-    pub fn update(&mut self, old_source: &str, new_source: &str) {
-        if u32::try_from(new_source.len()).is_err() || u32::try_from(old_source.len()).is_err() {
+    /// Brings the parse to `new_source`, re-parsing only the statements
+    /// that changed since the last text.
+    pub fn update(&mut self, new_source: &str) {
+        let old_source = std::mem::take(&mut self.source);
+        let old_source = old_source.as_str();
+        if u32::try_from(new_source.len()).is_err() {
             *self = Self::parse_all(new_source, self.options);
             return;
         }
         let scan = lexer::scan(new_source);
         if scan.too_deep {
-            *self = Self::unparsed(self.options, scan.errors);
+            *self = Self::unparsed(self.options, new_source, scan.errors);
             return;
         }
         let edit = Edit::between(old_source, new_source);
@@ -104,15 +108,16 @@ impl IncrementalParse {
         self.parsed = parsed;
         self.statement_diagnostics = diagnostics;
         self.extra_packages = extra_packages;
+        new_source.clone_into(&mut self.source);
     }
 
     fn parse_all(source: &str, options: ParseOptions) -> Self {
         if u32::try_from(source.len()).is_err() {
-            return Self::unparsed(options, vec![too_large()]);
+            return Self::unparsed(options, "", vec![too_large()]);
         }
         let scan = lexer::scan(source);
         if scan.too_deep {
-            return Self::unparsed(options, scan.errors);
+            return Self::unparsed(options, source, scan.errors);
         }
         let lexical_errors = scan.errors.clone();
         let (stmts, statement_diagnostics) =
@@ -120,6 +125,7 @@ impl IncrementalParse {
         let (parsed, extra_packages) = finish(source, scan, stmts, &statement_diagnostics, options);
         Self {
             options,
+            source: source.to_owned(),
             parsed,
             statement_diagnostics,
             extra_packages,
@@ -127,9 +133,10 @@ impl IncrementalParse {
         }
     }
 
-    fn unparsed(options: ParseOptions, diagnostics: Vec<Diagnostic>) -> Self {
+    fn unparsed(options: ParseOptions, source: &str, diagnostics: Vec<Diagnostic>) -> Self {
         Self {
             options,
+            source: source.to_owned(),
             parsed: unparsable(diagnostics),
             statement_diagnostics: Vec::new(),
             extra_packages: Vec::new(),

@@ -41,7 +41,37 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// A copy of the fixture workspace and a server on it.
+pub fn start() -> (tempfile::TempDir, Client) {
+    let ws = workspace();
+    let client = Client::start(ws.path());
+    (ws, client)
+}
+
+/// A workspace file the client opened, with its text.
+pub struct Opened {
+    pub uri: Url,
+    pub text: String,
+}
+
 impl Client {
+    /// Opens a workspace file with its text on disk.
+    pub fn open_file(&self, relative: &str) -> Opened {
+        Opened {
+            uri: self.open(relative, None),
+            text: self.text(relative),
+        }
+    }
+
+    /// Sends `method` at the `n`th (0-based) occurrence of `needle` in `doc`.
+    pub fn request_at(&mut self, method: &str, doc: &Opened, needle: &str, n: usize) -> Value {
+        let position = pos(&doc.text, needle, n);
+        self.request_raw(
+            method,
+            json!({ "textDocument": { "uri": doc.uri }, "position": position }),
+        )
+    }
+
     /// Starts a server with `root` as workspace folder, UTF-16 positions.
     pub fn start(root: &Path) -> Self {
         Self::start_with(root, json!({}))
