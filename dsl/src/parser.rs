@@ -9,6 +9,7 @@
 mod build;
 mod errors;
 mod incremental;
+mod trim;
 mod validate;
 
 use pest::Parser as _;

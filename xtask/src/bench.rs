@@ -15,6 +15,9 @@ struct Measurement {
     group: String,
     function: String,
     median_ns: f64,
+    /// The median of the run before, from criterion's comparison with it
+    /// (`change/estimates.json`), when there was one.
+    previous_ns: Option<f64>,
 }
 
 fn cargo_bench(root: &Path, args: &[&str]) -> Result<()> {
@@ -65,6 +68,7 @@ fn measurements(criterion: &Path) -> Result<Vec<Measurement>> {
                         group,
                         function: text("function_id").unwrap_or_default(),
                         median_ns,
+                        previous_ns: previous_median(&path, median_ns),
                     });
                 }
             } else {
@@ -74,6 +78,18 @@ fn measurements(criterion: &Path) -> Result<Vec<Measurement>> {
     }
     found.sort_by(|a, b| (&a.group, &a.function).cmp(&(&b.group, &b.function)));
     Ok(found)
+}
+
+/// The previous run's median, recovered from the relative change criterion
+/// records next to `new` (`../change/estimates.json`).
+fn previous_median(new: &Path, median_ns: f64) -> Option<f64> {
+    let file = new.parent()?.join("change").join("estimates.json");
+    let change: Json = serde_json::from_str(&std::fs::read_to_string(file).ok()?).ok()?;
+    let relative = change
+        .get("median")
+        .and_then(|m| m.get("point_estimate"))
+        .and_then(Json::as_f64)?;
+    (relative > -1.0).then(|| median_ns / (1.0 + relative))
 }
 
 fn human(ns: f64) -> String {
@@ -234,14 +250,19 @@ fn parser_section(found: &[Measurement]) -> Option<String> {
     if parse.is_empty() {
         return None;
     }
-    let mut out =
-        String::from("| benchmark | median | target | met |\n| --- | ---: | ---: | --- |\n");
+    let mut out = String::from(
+        "`previous run` is the median of the benchmark run before this one (criterion's \
+         comparison with it), so a change to the parser shows its before and after.\n\n\
+         | benchmark | median | previous run | target | met |\n\
+         | --- | ---: | ---: | ---: | --- |\n",
+    );
     for m in parse {
         let _ = writeln!(
             out,
-            "| parse/{} (riskgate-dsl, 10k-line policy) | {} | < 50 ms | {} |",
+            "| parse/{} (riskgate-dsl, 10k-line policy) | {} | {} | < 50 ms | {} |",
             m.function,
             human(m.median_ns),
+            m.previous_ns.map_or_else(|| "–".to_owned(), human),
             if m.median_ns < 50e6 { "yes" } else { "no" }
         );
     }
