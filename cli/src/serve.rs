@@ -3,6 +3,8 @@
 //! Prometheus metrics and JSON logs.
 //!
 //! Layout: [`admission`] (wire types), [`decide`] (request → verdict, pure),
+//! [`workload`] (release annotations of Deployments and InferenceServices),
+//! [`kube`] (fetching a referenced release from the API server),
 //! [`http`] (routing, body limits, deadlines), [`store`] (policy hot
 //! reload), [`tls`] (certificate reload), [`metrics`]. This file owns the
 //! runtime: listening, connections, reload polling and graceful shutdown.
@@ -11,9 +13,11 @@ pub mod admission;
 mod cache;
 pub mod decide;
 mod http;
+mod kube;
 mod metrics;
 mod store;
 mod tls;
+pub mod workload;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -54,6 +58,9 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
     if !(args.decision_cache_ttl >= 0.0 && args.decision_cache_ttl <= 3600.0) {
         anyhow::bail!("--decision-cache-ttl must be between 0 and 3600 seconds");
     }
+    if !(args.release_cache_ttl >= 0.0 && args.release_cache_ttl <= 3600.0) {
+        anyhow::bail!("--release-cache-ttl must be between 0 and 3600 seconds");
+    }
     let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -81,6 +88,26 @@ fn init_logging(level: LogLevel) {
 }
 
 async fn serve(args: &ServeArgs, now_ns: Option<i64>) -> anyhow::Result<()> {
+    // The API client first: a wrong API server setting fails fast.
+    let workloads = workload::Settings {
+        kinds: args.workloads.clone(),
+        annotation: args.release_annotation.clone(),
+        require_annotation: args.require_release_annotation,
+        cross_namespace: args.allow_cross_namespace_releases,
+    };
+    if workloads.annotation.trim().is_empty() {
+        anyhow::bail!("--release-annotation must not be empty");
+    }
+    let kube = if workloads.kinds.is_empty() {
+        None
+    } else {
+        Some(kube::KubeClient::new(&kube::KubeOptions {
+            server: args.kube_api_server.clone(),
+            token_file: args.kube_token_file.clone(),
+            ca_file: args.kube_ca_file.clone(),
+            allow_http: args.insecure_http,
+        })?)
+    };
     let (dirs, overlay) = (args.policy.clone(), args.overlay.clone());
     let store = tokio::task::spawn_blocking(move || PolicyStore::open(dirs, overlay))
         .await
@@ -104,6 +131,7 @@ async fn serve(args: &ServeArgs, now_ns: Option<i64>) -> anyhow::Result<()> {
         settings: decide::Settings {
             failure_mode: args.failure_mode,
             unknown_kinds: args.unknown_kinds,
+            workloads,
         },
         limits: Limits {
             max_body: args.max_body_bytes,
@@ -112,6 +140,8 @@ async fn serve(args: &ServeArgs, now_ns: Option<i64>) -> anyhow::Result<()> {
         },
         now_ns,
         cache: cache::DecisionCache::new(Duration::from_secs_f64(args.decision_cache_ttl)),
+        kube,
+        releases: cache::ReleaseCache::new(Duration::from_secs_f64(args.release_cache_ttl)),
         shutting_down: AtomicBool::new(false),
     });
 
@@ -125,6 +155,7 @@ async fn serve(args: &ServeArgs, now_ns: Option<i64>) -> anyhow::Result<()> {
         policy_version = %policies.version,
         policy_source = %policies.source,
         failure_mode = ?args.failure_mode,
+        workloads = ?state.settings.workloads.kinds,
         "listening"
     );
     if acceptor.is_none() {

@@ -2,31 +2,21 @@
 
 #![allow(clippy::unwrap_used, reason = "tests")]
 
-use assert_cmd::Command;
+mod support;
 
-const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
 const OLD: &str = "cli/tests/fixtures/diff/old";
 const NEW: &str = "cli/tests/fixtures/diff/new";
 
+/// `riskgate ARGS` over the example manifests at a fixed clock.
 fn riskgate(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("riskgate")
-        .unwrap()
-        .current_dir(ROOT)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .args([
-            "--now",
-            "2026-11-26T00:00:00Z",
-            "--manifests",
-            "examples/manifests",
-        ])
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    let fixed = [
+        "--now",
+        "2026-11-26T00:00:00Z",
+        "--manifests",
+        "examples/manifests",
+    ];
+    let all: Vec<&str> = args.iter().chain(&fixed).copied().collect();
+    support::riskgate(&all)
 }
 
 #[test]

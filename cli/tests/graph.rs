@@ -2,24 +2,9 @@
 
 #![allow(clippy::unwrap_used, reason = "tests")]
 
-use assert_cmd::Command;
+mod support;
 
-const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-
-fn riskgate(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("riskgate")
-        .unwrap()
-        .current_dir(ROOT)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
+use support::riskgate;
 
 #[test]
 fn mermaid_of_a_small_policy() {

@@ -40,6 +40,17 @@ impl Server {
     }
 
     fn start_raw(args: &[&str]) -> Server {
+        Self::launch(NOW, args)
+    }
+
+    /// Plain HTTP on loopback with the clock at `now`, plus `args`.
+    fn start_at(now: &str, args: &[&str]) -> Server {
+        let mut all = vec!["--insecure-http"];
+        all.extend_from_slice(args);
+        Self::launch(now, &all)
+    }
+
+    fn launch(now: &str, args: &[&str]) -> Server {
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("riskgate"))
             .args([
                 "serve",
@@ -48,7 +59,7 @@ impl Server {
                 "--port",
                 "0",
                 "--now",
-                NOW,
+                now,
             ])
             .args(args)
             .stdin(Stdio::null())
@@ -692,7 +703,14 @@ fn the_deployment_manifest_arguments_start_a_server() {
             }
         })
         .collect();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
+    // In a cluster the API server, token and CA come from the pod; here
+    // they are given (nothing is fetched at start-up).
+    let ca = format!("--kube-ca-file={}", data("tls/ca.pem").display());
+    let token = tempfile::NamedTempFile::new().unwrap();
+    let token_arg = format!("--kube-token-file={}", token.path().display());
+    assert!(args.iter().any(|a| a.starts_with("--workloads=")));
+    args.extend(["--kube-api-server=https://127.0.0.1:1", &ca, &token_arg]);
     let server = Server::start_raw(&args);
     assert_eq!(tls_get(server.addr).0, 200);
 }
@@ -749,3 +767,6 @@ fn policies_load_and_reload_from_a_configmap_style_volume() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[path = "serve/workloads.rs"]
+mod workloads;

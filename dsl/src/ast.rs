@@ -9,6 +9,7 @@
 
 use crate::span::Span;
 
+pub mod spans;
 pub mod walk;
 
 /// A parsed `.rego` or `.gate` file.

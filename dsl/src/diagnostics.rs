@@ -63,6 +63,14 @@ struct DiagnosticInner {
 }
 
 impl Diagnostic {
+    /// Moves every label by `delta` bytes (the text before it changed length).
+    pub(crate) fn shift(&mut self, delta: i64) {
+        use crate::ast::spans::SpansMut as _;
+        for label in &mut self.inner.labels {
+            label.span.shift(delta);
+        }
+    }
+
     /// A diagnostic with the code's default severity.
     pub fn new(code: &'static Code, message: impl Into<String>) -> Self {
         Self {

@@ -23,6 +23,10 @@ pub(crate) struct Scan {
     /// are not an `else` continuation: places where a top-level item may
     /// start.
     pub item_starts: Vec<u32>,
+    /// The subset of `item_starts` outside every bracket: lines where the
+    /// previous item has certainly ended, so an incremental re-parse may
+    /// stop there.
+    pub balanced_item_starts: Vec<u32>,
 }
 
 /// How deeply brackets (and template expressions) may nest.
@@ -73,7 +77,7 @@ impl Scanner<'_> {
         let mut open: Vec<(u8, usize)> = Vec::new();
         while let Some(byte) = self.peek(0) {
             if template.is_none() && self.at_line_start() && is_name_start(byte) {
-                self.note_item_start();
+                self.note_item_start(open.is_empty() && self.depth == 0);
             }
             match byte {
                 b'#' => self.comment(),
@@ -126,7 +130,7 @@ impl Scanner<'_> {
         self.pos == 0 || self.src.get(self.pos - 1) == Some(&b'\n')
     }
 
-    fn note_item_start(&mut self) {
+    fn note_item_start(&mut self, balanced: bool) {
         let rest = self.text.get(self.pos..).unwrap_or_default();
         let word_len = rest
             .bytes()
@@ -135,6 +139,9 @@ impl Scanner<'_> {
         let continues = rest.get(word_len..).is_some_and(|r| r.starts_with('.'));
         if rest.get(..word_len) != Some("else") || continues {
             self.out.item_starts.push(self.pos as u32);
+            if balanced {
+                self.out.balanced_item_starts.push(self.pos as u32);
+            }
         }
     }
 
@@ -468,5 +475,21 @@ mod tests {
     fn item_starts_skip_else_and_indented_lines() {
         let found = scan("p := 1 if {\n  x\n} \nelse := 2\nq := 3\nelse.x := 1\n");
         assert_eq!(found.item_starts, [0, 29, 36]);
+    }
+
+    #[test]
+    fn balanced_item_starts_skip_lines_inside_brackets() {
+        let found = scan(
+            "p if {
+x := 1
+}
+q := [
+y
+]
+r := 1
+",
+        );
+        assert_eq!(found.item_starts, [0, 7, 16, 23, 27]);
+        assert_eq!(found.balanced_item_starts, [0, 16, 27]);
     }
 }

@@ -34,7 +34,7 @@ mod parser;
 pub mod span;
 
 pub use diagnostics::{Code, Diagnostic, Label, Severity, SourceDiagnostic};
-pub use parser::{parse_module, parse_query, parse_term};
+pub use parser::{IncrementalParse, parse_module, parse_query, parse_term};
 pub use span::{LineCol, LineIndex, Span};
 
 /// Which language a source text is written in.

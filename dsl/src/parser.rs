@@ -8,6 +8,8 @@
 
 mod build;
 mod errors;
+mod incremental;
+mod trim;
 mod validate;
 
 use pest::Parser as _;
@@ -18,6 +20,8 @@ use crate::diagnostics::{Diagnostic, codes};
 use crate::lexer;
 use crate::span::Span;
 use crate::{ParseOptions, ParsedModule};
+
+pub use incremental::IncrementalParse;
 
 #[derive(Parser)]
 #[grammar = "grammar.pest"]
@@ -48,54 +52,74 @@ impl Stmt {
 /// every item that parsed, and `diagnostics` every problem, in source order.
 #[must_use]
 pub fn parse_module(source: &str, options: ParseOptions) -> ParsedModule {
-    let empty = Module {
-        span: Span::new(0, 0),
-        package: None,
-        imports: Vec::new(),
-        items: Vec::new(),
-        comments: Vec::new(),
-    };
-    if u32::try_from(source.len()).is_err() {
-        return ParsedModule {
-            module: empty,
-            diagnostics: vec![
-                Diagnostic::new(
-                    &codes::UNEXPECTED_TOKEN,
-                    "file is too large to parse (4 GiB or more)",
-                )
-                .with_primary(Span::new(0, 0), ""),
-            ],
-        };
+    IncrementalParse::new(source, options).into_parsed()
+}
+
+/// A module whose size or nesting stops it from being parsed at all.
+fn unparsable(diagnostics: Vec<Diagnostic>) -> ParsedModule {
+    ParsedModule {
+        module: Module {
+            span: Span::new(0, 0),
+            package: None,
+            imports: Vec::new(),
+            items: Vec::new(),
+            comments: Vec::new(),
+        },
+        diagnostics,
     }
-    let scan = lexer::scan(source);
-    if scan.too_deep {
-        return ParsedModule {
-            module: empty,
-            diagnostics: scan.errors,
-        };
-    }
+}
+
+/// The diagnostic for a source of 4 GiB or more.
+fn too_large() -> Diagnostic {
+    Diagnostic::new(
+        &codes::UNEXPECTED_TOKEN,
+        "file is too large to parse (4 GiB or more)",
+    )
+    .with_primary(Span::new(0, 0), "")
+}
+
+/// Parses the statements of `source[start..end]` with error recovery:
+/// the statements in source order and the syntax diagnostics.
+fn parse_statements(
+    source: &str,
+    scan: &lexer::Scan,
+    options: ParseOptions,
+    start: usize,
+    end: usize,
+) -> (Vec<Stmt>, Vec<Diagnostic>) {
     let mut recovery = Recovery {
         source,
-        scan: &scan,
+        scan,
         options,
         stmts: Vec::new(),
-        diagnostics: scan.errors.clone(),
+        diagnostics: Vec::new(),
     };
-    recovery.parse_range(0, source.len());
-    let Recovery {
-        stmts,
-        mut diagnostics,
-        ..
-    } = recovery;
-    let mut module = assemble(source, stmts, &mut diagnostics);
+    recovery.parse_range(start, end);
+    (recovery.stmts, recovery.diagnostics)
+}
+
+/// A module assembled from its statements, with the module-level checks
+/// run; also returns the packages beyond the first, which the module
+/// leaves out.
+fn finish(
+    source: &str,
+    scan: lexer::Scan,
+    stmts: Vec<Stmt>,
+    statement_diagnostics: &[Diagnostic],
+    options: ParseOptions,
+) -> (ParsedModule, Vec<Package>) {
+    let mut diagnostics = scan.errors;
+    diagnostics.extend_from_slice(statement_diagnostics);
+    let (mut module, extra_packages) = assemble(source, stmts, &mut diagnostics);
     module.comments = scan.comments;
     validate::check_module(source, &module, options, &mut diagnostics);
     diagnostics.sort_by_key(|d| (d.primary_span().start, d.code().id));
     diagnostics.dedup();
-    ParsedModule {
+    let parsed = ParsedModule {
         module,
         diagnostics,
-    }
+    };
+    (parsed, extra_packages)
 }
 
 /// Parses ranges of a module, resuming after syntax errors at the next
@@ -233,8 +257,13 @@ pub fn parse_term(source: &str) -> Result<Expr, Vec<Diagnostic>> {
 }
 
 /// Puts statements in their places, reporting misplaced packages/imports.
-fn assemble(source: &str, stmts: Vec<Stmt>, diagnostics: &mut Vec<Diagnostic>) -> Module {
+fn assemble(
+    source: &str,
+    stmts: Vec<Stmt>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Module, Vec<Package>) {
     let mut package: Option<Package> = None;
+    let mut extra_packages = Vec::new();
     let mut imports = Vec::new();
     let mut items: Vec<Item> = Vec::new();
     let mut first_stmt = true;
@@ -251,6 +280,7 @@ fn assemble(source: &str, stmts: Vec<Stmt>, diagnostics: &mut Vec<Diagnostic>) -
                         .with_secondary(first.span, "first declared here")
                         .with_help("split the file: one package per file"),
                     );
+                    extra_packages.push(p);
                 } else if !first_stmt {
                     diagnostics.push(
                         Diagnostic::new(
@@ -286,13 +316,14 @@ fn assemble(source: &str, stmts: Vec<Stmt>, diagnostics: &mut Vec<Diagnostic>) -
         }
         first_stmt = false;
     }
-    Module {
+    let module = Module {
         span: Span::new(0, source.len() as u32),
         package,
         imports,
         items,
         comments: Vec::new(),
-    }
+    };
+    (module, extra_packages)
 }
 
 #[cfg(test)]

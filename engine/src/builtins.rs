@@ -33,10 +33,13 @@ mod semver;
 mod sets;
 mod sprintf;
 mod strings;
+mod template;
 mod time;
 mod types;
 mod units;
 mod uuid;
+
+pub(crate) use encoding::from_yaml;
 
 /// What a builtin may read besides its arguments.
 #[derive(Debug, Clone)]
@@ -209,6 +212,7 @@ const CATEGORIES: &[&[Builtin]] = &[
     sets::BUILTINS,
     sprintf::BUILTINS,
     strings::BUILTINS,
+    template::BUILTINS,
     types::BUILTINS,
     time::BUILTINS,
     regex::BUILTINS,

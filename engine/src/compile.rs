@@ -6,6 +6,7 @@
 //! body literals so every variable is bound before use and report unsafe
 //! variables ([`safety`]); reject recursion between rules ([`recursion`]).
 
+mod annotations;
 mod errors;
 mod lower;
 mod recursion;
@@ -16,6 +17,7 @@ use std::sync::Arc;
 
 use riskgate_dsl::{Diagnostic, Dialect, ParseOptions, ast};
 
+pub use annotations::metadata_summary;
 pub use errors::{FileDiagnostic, opa_error_code};
 pub(crate) use lower::join as join_path;
 
@@ -98,6 +100,11 @@ impl Compiler {
         let symbols = collect_symbols(&self.modules);
         let mut tree = Tree::default();
         let mut diagnostics = Vec::new();
+        let mut metadata = annotations::MetadataIndex::default();
+        for (index, (file, module)) in self.modules.iter().enumerate() {
+            let errs = metadata.add_module(file_index(index), module, &file.text);
+            diagnostics.extend(errors::attach(&file.name, errs));
+        }
         let mut mocks = Vec::new();
         let mut mocked = BTreeSet::new();
         for (index, (file, module)) in self.modules.iter().enumerate() {
@@ -105,8 +112,9 @@ impl Compiler {
             let mut uses = lower::MockUse::default();
             lower::lower_module(
                 module,
-                u32::try_from(index).unwrap_or(u32::MAX),
+                file_index(index),
                 &symbols,
+                &metadata,
                 &mut tree,
                 &mut errs,
                 &mut uses,
@@ -141,6 +149,11 @@ impl Compiler {
             options: self.options,
         }))
     }
+}
+
+/// A module's index as the IR stores it.
+fn file_index(index: usize) -> u32 {
+    u32::try_from(index).unwrap_or(u32::MAX)
 }
 
 fn collect_symbols(modules: &[(SourceFile, ast::Module)]) -> Symbols {

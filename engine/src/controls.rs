@@ -30,7 +30,7 @@ mod waivers;
 
 use std::collections::BTreeSet;
 
-use riskgate_dsl::{Dialect, ParseOptions};
+use riskgate_dsl::{Dialect, ParseOptions, ast};
 
 pub use schema::DEFAULT_ROLES;
 pub use spec::{ControlSet, ControlSpec, FieldValue, RequirementSpec, RiskSpec, Severity};
@@ -171,13 +171,27 @@ impl PolicySet {
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
-        let roles = role_vocabulary(options.data.as_ref(), parsed.iter().map(|(_, _, m)| m));
-        let lowered = lower::lower(parsed, &roles);
+        Self::compile_parsed(parsed, options)
+    }
+
+    /// Lowers and compiles modules parsed without errors (`(name, source,
+    /// module)`), for callers that keep parses around, such as the language
+    /// server re-checking a workspace after each edit.
+    ///
+    /// # Errors
+    /// Every declaration (`E3xxx`) and compile error, with its file.
+    pub fn compile_parsed(
+        files: Vec<(&str, &str, ast::Module)>,
+        options: &ControlsOptions,
+    ) -> Result<PolicySet, Vec<FileDiagnostic>> {
+        let sources: Vec<(&str, &str)> = files.iter().map(|(n, s, _)| (*n, *s)).collect();
+        let roles = role_vocabulary(options.data.as_ref(), files.iter().map(|(_, _, m)| m));
+        let lowered = lower::lower(files, &roles);
         if !lowered.diagnostics.is_empty() {
             return Err(lowered.diagnostics);
         }
         let mut compiler = Compiler::new(options.compile);
-        for ((name, source), module) in files.iter().zip(lowered.modules) {
+        for ((name, source), module) in sources.into_iter().zip(lowered.modules) {
             compiler.add_parsed(name, source, module);
         }
         let policy = compiler.compile()?;

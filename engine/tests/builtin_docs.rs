@@ -15,7 +15,8 @@ use std::path::Path;
 use riskgate_engine::builtins;
 
 /// Builtins implemented by the evaluator itself (they need bindings or
-/// enumerate several results), with their arity and summary.
+/// enumerate several results) or answered by the compiler, with their arity
+/// and summary.
 const EVALUATOR_BUILTINS: &[(&str, &str, &str)] = &[
     (
         "print",
@@ -39,6 +40,16 @@ const EVALUATOR_BUILTINS: &[(&str, &str, &str)] = &[
         "0",
         "The empty object: riskgate has no runtime configuration to report.",
     ),
+    (
+        "rego.metadata.rule",
+        "0",
+        "The calling rule's `# METADATA` annotations of rule scope (`{}` if none); a constant computed at compile time.",
+    ),
+    (
+        "rego.metadata.chain",
+        "0",
+        "The annotations from the calling rule out to its package and parent packages (`[{path, annotations}]`, innermost first); a constant computed at compile time.",
+    ),
 ];
 
 fn render() -> String {
@@ -56,7 +67,7 @@ fn render() -> String {
     for (name, reason) in builtins::UNSUPPORTED {
         out.push_str(&format!("| `{name}` | {reason} |\n"));
     }
-    out.push_str("\n## Evaluator builtins\n\n| builtin | arity | what it does |\n|---|---|---|\n");
+    out.push_str("\n## Evaluator and compiler builtins\n\n| builtin | arity | what it does |\n|---|---|---|\n");
     for (name, arity, summary) in EVALUATOR_BUILTINS {
         out.push_str(&format!("| `{name}` | {arity} | {summary} |\n"));
     }

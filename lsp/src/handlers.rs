@@ -40,8 +40,7 @@ pub(crate) fn definitions(world: &World, key: &Key) -> Vec<Location> {
             Key::Package(package) => {
                 let here = &doc.symbols.package;
                 if (here == package || here.starts_with(&format!("{package}.")))
-                    && let Some(clause) =
-                        doc.parsed.as_ref().and_then(|p| p.module.package.as_ref())
+                    && let Some(clause) = doc.parsed().and_then(|p| p.module.package.as_ref())
                 {
                     out.push(Location::new(uri.clone(), lines.range(clause.span)));
                 }

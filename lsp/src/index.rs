@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use riskgate_dsl::Span;
 use riskgate_dsl::ast::{
-    Body, ControlMember, Expr, ExprKind, Item, LiteralKind, Module, RefArg, Rule, TemplatePart,
+    Body, ControlMember, Expr, ExprKind, Item, LiteralKind, Module, RefArg, Rule, walk,
 };
 
 /// What a name refers to, independent of where it is written.
@@ -403,37 +403,9 @@ impl Walker {
                     });
                 }
             }
-            ExprKind::Ref { head, path } => {
+            ExprKind::Ref { head, path } if matches!(head.kind, ExprKind::Var(_)) => {
                 if let ExprKind::Var(name) = &head.kind {
-                    let dots: Vec<(String, Span)> = path
-                        .iter()
-                        .map_while(|arg| match arg {
-                            RefArg::Dot(n) => Some((n.text.clone(), n.span)),
-                            RefArg::Bracket(e) => match &e.kind {
-                                ExprKind::String(s) => Some((s.value.clone(), e.span)),
-                                _ => None,
-                            },
-                        })
-                        .collect();
-                    if name == "input" && !self.locals.contains("input") {
-                        self.out
-                            .occurrences
-                            .push(Occurrence::Input { segments: dots });
-                    } else if let Some(mut segments) = self.head_segments(name, head.span) {
-                        segments.extend(dots.into_iter().map(|(name, span)| Segment {
-                            name,
-                            span: Some(span),
-                        }));
-                        if !segments.is_empty() {
-                            self.out.occurrences.push(Occurrence::Path {
-                                segments,
-                                builtin: None,
-                                def: false,
-                            });
-                        }
-                    }
-                } else {
-                    self.expr(head);
+                    self.data_path(name, head.span, path);
                 }
                 for arg in path {
                     if let RefArg::Bracket(e) = arg {
@@ -441,60 +413,51 @@ impl Walker {
                     }
                 }
             }
-            ExprKind::Call { func, args } => {
+            ExprKind::Call { func, .. } => {
                 self.call(func, expr.span);
-                for arg in args {
-                    self.expr(arg);
-                }
+                self.children(expr);
             }
-            ExprKind::Template(template) => {
-                for part in &template.parts {
-                    if let TemplatePart::Expr { expr, with } = part {
-                        self.expr(expr);
-                        for w in with {
-                            self.expr(&w.target);
-                            self.expr(&w.value);
-                        }
-                    }
-                }
+            _ => self.children(expr),
+        }
+    }
+
+    /// Walks what `expr` contains.
+    fn children(&mut self, expr: &Expr) {
+        walk::children(expr, &mut |child| match child {
+            walk::Child::Expr(inner) => self.expr(inner),
+            walk::Child::Body(body) => self.body(body),
+        });
+    }
+
+    /// Records `name.a.b…` (a reference rooted at a variable): an `input`
+    /// field, or a path into `data` through an import or the package.
+    fn data_path(&mut self, name: &str, head_span: Span, path: &[RefArg]) {
+        let dots: Vec<(String, Span)> = path
+            .iter()
+            .map_while(|arg| match arg {
+                RefArg::Dot(n) => Some((n.text.clone(), n.span)),
+                RefArg::Bracket(e) => match &e.kind {
+                    ExprKind::String(s) => Some((s.value.clone(), e.span)),
+                    _ => None,
+                },
+            })
+            .collect();
+        if name == "input" && !self.locals.contains("input") {
+            self.out
+                .occurrences
+                .push(Occurrence::Input { segments: dots });
+        } else if let Some(mut segments) = self.head_segments(name, head_span) {
+            segments.extend(dots.into_iter().map(|(name, span)| Segment {
+                name,
+                span: Some(span),
+            }));
+            if !segments.is_empty() {
+                self.out.occurrences.push(Occurrence::Path {
+                    segments,
+                    builtin: None,
+                    def: false,
+                });
             }
-            ExprKind::Array(items) | ExprKind::Set(items) => {
-                for item in items {
-                    self.expr(item);
-                }
-            }
-            ExprKind::Object(entries) => {
-                for (k, v) in entries {
-                    self.expr(k);
-                    self.expr(v);
-                }
-            }
-            ExprKind::ArrayCompr { term, body } | ExprKind::SetCompr { term, body } => {
-                self.expr(term);
-                self.body(body);
-            }
-            ExprKind::ObjectCompr { key, value, body } => {
-                self.expr(key);
-                self.expr(value);
-                self.body(body);
-            }
-            ExprKind::Paren(inner) | ExprKind::Neg(inner) => self.expr(inner),
-            ExprKind::Binary { lhs, rhs, .. } | ExprKind::Assign { lhs, rhs, .. } => {
-                self.expr(lhs);
-                self.expr(rhs);
-            }
-            ExprKind::Membership {
-                key,
-                value,
-                collection,
-            } => {
-                if let Some(key) = key {
-                    self.expr(key);
-                }
-                self.expr(value);
-                self.expr(collection);
-            }
-            ExprKind::Null | ExprKind::Bool(_) | ExprKind::Number(_) | ExprKind::String(_) => {}
         }
     }
 

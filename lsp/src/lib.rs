@@ -12,6 +12,7 @@
 
 pub mod handlers;
 pub mod index;
+pub mod library;
 pub mod position;
 pub mod schema;
 pub mod server;

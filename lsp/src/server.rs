@@ -29,7 +29,7 @@ use serde::de::DeserializeOwned;
 use crate::Error;
 use crate::handlers;
 use crate::position::Encoding;
-use crate::world::{DocKind, Document, World};
+use crate::world::{DocKind, World};
 
 /// Runs the server on a connection until the client exits.
 ///
@@ -49,11 +49,16 @@ pub fn run(connection: &Connection) -> Result<(), Error> {
     };
     connection.initialize_finish(id, serde_json::to_value(result)?)?;
     let mut world = World::new(encoding, root);
-    world.fixed_now_ns = params
-        .initialization_options
-        .as_ref()
-        .and_then(|o| o.get("nowNs"))
-        .and_then(serde_json::Value::as_i64);
+    let option = |name: &str| {
+        params
+            .initialization_options
+            .as_ref()
+            .and_then(|o| o.get(name))
+    };
+    world.fixed_now_ns = option("nowNs").and_then(serde_json::Value::as_i64);
+    if let Some(dir) = option("cacheDirectory").and_then(serde_json::Value::as_str) {
+        world.cache_root = PathBuf::from(dir);
+    }
     world.scan_workspace();
     Server {
         connection,
@@ -236,11 +241,7 @@ impl Server<'_> {
                 let Some(kind) = DocKind::for_path(doc.uri.path()) else {
                     return Ok(());
                 };
-                world.docs.insert(
-                    doc.uri.clone(),
-                    Document::new(kind, doc.text, Some(doc.version), true),
-                );
-                world.invalidate();
+                world.open(doc.uri.clone(), kind, doc.text, doc.version);
                 self.diagnostics_due = true;
                 self.manifest_diagnostics(&doc.uri)?;
             }
@@ -249,26 +250,27 @@ impl Server<'_> {
                     serde_json::from_value(notification.params)?;
                 let encoding = world.encoding;
                 if let Some(doc) = world.docs.get_mut(&params.text_document.uri) {
+                    let mut text = doc.text.clone();
+                    let mut index = doc.index.clone();
                     for change in params.content_changes {
                         match change.range {
                             Some(range) => {
-                                let span =
-                                    crate::position::Lines::new(&doc.text, &doc.index, encoding)
-                                        .span(range);
+                                let span = crate::position::Lines::new(&text, &index, encoding)
+                                    .span(range);
                                 let (start, end) = (span.start as usize, span.end as usize);
-                                if doc.text.is_char_boundary(start)
-                                    && doc.text.is_char_boundary(end)
+                                if text.is_char_boundary(start)
+                                    && text.is_char_boundary(end)
                                     && start <= end
                                 {
-                                    doc.text.replace_range(start..end, &change.text);
+                                    text.replace_range(start..end, &change.text);
                                 }
                             }
-                            None => doc.text = change.text,
+                            None => text = change.text,
                         }
-                        doc.index = riskgate_dsl::LineIndex::new(&doc.text);
+                        index = riskgate_dsl::LineIndex::new(&text);
                     }
                     doc.version = Some(params.text_document.version);
-                    doc.reparse();
+                    doc.set_text(text);
                     world.invalidate();
                     self.diagnostics_due = true;
                 }
@@ -280,8 +282,7 @@ impl Server<'_> {
                 if let (Some(text), Some(doc)) = (params.text, world.docs.get_mut(&uri))
                     && text != doc.text
                 {
-                    doc.text = text;
-                    doc.reparse();
+                    doc.set_text(text);
                     world.invalidate();
                     self.diagnostics_due = true;
                 }
@@ -295,11 +296,14 @@ impl Server<'_> {
                     .docs
                     .get(&uri)
                     .is_some_and(|d| d.kind == DocKind::Manifest);
+                let library = world.docs.get(&uri).is_some_and(|d| d.library);
                 if let Some(doc) = world.docs.get_mut(&uri) {
                     doc.open = false;
                     doc.version = None;
                 }
-                if let Ok(path) = uri.to_file_path() {
+                if library {
+                    // Stays navigable; nothing on disk to reload.
+                } else if let Ok(path) = uri.to_file_path() {
                     if path.exists() && world.root.as_ref().is_some_and(|r| path.starts_with(r)) {
                         world.load_from_disk(&path);
                     } else {

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use lsp_types::Url;
-use riskgate_dsl::{Diagnostic, Dialect, LineIndex, ParseOptions, ParsedModule};
+use riskgate_dsl::{Diagnostic, Dialect, IncrementalParse, LineIndex, ParseOptions, ParsedModule};
 use riskgate_engine::controls::{ControlSet, ControlsOptions, PolicySet};
 
 use crate::index::{FileIndex, Occurrence, Symbols, index_module};
@@ -51,37 +51,55 @@ pub struct Document {
     pub kind: DocKind,
     /// Line starts of `text`.
     pub index: LineIndex,
-    /// The parse, for policies.
-    pub parsed: Option<ParsedModule>,
+    /// The parse, for policies; edits re-parse only what they touched.
+    parse: Option<IncrementalParse>,
     /// Definitions and references, for policies.
     pub symbols: FileIndex,
+    /// Whether this is a file of the embedded standard library: navigable,
+    /// never diagnosed, compiled from the embedded copy or renamed.
+    pub library: bool,
 }
 
 impl Document {
     /// A document of `kind` with `text`, parsed and indexed.
     #[must_use]
     pub fn new(kind: DocKind, text: String, version: Option<i32>, open: bool) -> Self {
-        let mut doc = Document {
+        let parse = match kind {
+            DocKind::Policy(dialect) => {
+                Some(IncrementalParse::new(&text, ParseOptions::new(dialect)))
+            }
+            DocKind::Manifest => None,
+        };
+        let symbols = parse
+            .as_ref()
+            .map(|p| index_module(&p.parsed().module))
+            .unwrap_or_default();
+        Document {
             index: LineIndex::new(&text),
             text,
             version,
             open,
             kind,
-            parsed: None,
-            symbols: FileIndex::default(),
-        };
-        doc.reparse();
-        doc
+            parse,
+            symbols,
+            library: false,
+        }
     }
 
-    /// Recomputes the line index, parse and symbols after a text change.
-    pub fn reparse(&mut self) {
+    /// Replaces the text, updating the line index, parse and symbols.
+    pub fn set_text(&mut self, text: String) {
+        self.text = text;
         self.index = LineIndex::new(&self.text);
-        if let DocKind::Policy(dialect) = self.kind {
-            let parsed = riskgate_dsl::parse_module(&self.text, ParseOptions::new(dialect));
-            self.symbols = index_module(&parsed.module);
-            self.parsed = Some(parsed);
+        if let Some(parse) = &mut self.parse {
+            parse.update(&self.text);
+            self.symbols = index_module(&parse.parsed().module);
         }
+    }
+
+    /// The parse, for policies.
+    #[must_use]
+    pub fn parsed(&self) -> Option<&ParsedModule> {
+        self.parse.as_ref().map(IncrementalParse::parsed)
     }
 
     /// Position conversions for this document.
@@ -98,9 +116,7 @@ impl Document {
 
     /// Parse diagnostics (empty for manifests).
     pub fn parse_diagnostics(&self) -> &[Diagnostic] {
-        self.parsed
-            .as_ref()
-            .map_or(&[], |p| p.diagnostics.as_slice())
+        self.parsed().map_or(&[], |p| p.diagnostics.as_slice())
     }
 }
 
@@ -125,7 +141,7 @@ impl Analysis {
 }
 
 /// All state of a running server.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct World {
     /// How positions are counted.
     pub encoding: Encoding,
@@ -138,6 +154,10 @@ pub struct World {
     /// A fixed evaluation clock (nanoseconds since the epoch) for manifest
     /// checks; the system clock when `None`.
     pub fixed_now_ns: Option<i64>,
+    /// Where the standard library is written for go-to-definition.
+    pub cache_root: PathBuf,
+    /// Whether the standard library documents were loaded (or failed to).
+    library_loaded: bool,
     analysis: Option<Analysis>,
     symbols: Option<Symbols>,
 }
@@ -149,7 +169,46 @@ impl World {
         Self {
             encoding,
             root,
-            ..Self::default()
+            docs: BTreeMap::new(),
+            published: BTreeSet::new(),
+            fixed_now_ns: None,
+            cache_root: crate::library::default_cache_root(),
+            library_loaded: false,
+            analysis: None,
+            symbols: None,
+        }
+    }
+
+    /// A document the editor opened (a library file stays one).
+    pub fn open(&mut self, uri: Url, kind: DocKind, text: String, version: i32) {
+        let library = self.docs.get(&uri).is_some_and(|d| d.library);
+        let mut doc = Document::new(kind, text, Some(version), true);
+        doc.library = library;
+        self.docs.insert(uri, doc);
+        self.invalidate();
+    }
+
+    /// Adds the standard library's documents once the workspace uses it.
+    fn ensure_library(&mut self) {
+        if self.library_loaded || !wants_stdlib(&self.docs) {
+            return;
+        }
+        self.library_loaded = true;
+        match crate::library::materialize(&self.cache_root) {
+            Ok(files) => {
+                for file in files {
+                    let kind = DocKind::for_path(file.uri.path())
+                        .unwrap_or(DocKind::Policy(Dialect::Gate));
+                    let mut doc = Document::new(kind, file.source.to_owned(), None, false);
+                    doc.library = true;
+                    self.docs.entry(file.uri).or_insert(doc);
+                }
+                self.symbols = None;
+            }
+            Err(error) => eprintln!(
+                "riskgate lsp: cannot write the standard library under {} for go-to-definition: {error}",
+                self.cache_root.display()
+            ),
         }
     }
 
@@ -220,7 +279,9 @@ impl World {
 
     /// Marks derived state stale after a change.
     pub fn invalidate(&mut self) {
-        self.analysis = None;
+        if let Some(stale) = self.analysis.take() {
+            drop_in_background(stale);
+        }
         self.symbols = None;
     }
 
@@ -232,12 +293,14 @@ impl World {
 
     /// The resolution table over all policy files.
     pub fn symbols(&mut self) -> &Symbols {
+        self.ensure_library();
         self.symbols
             .get_or_insert_with(|| Symbols::build(self.docs.values().map(|d| &d.symbols)))
     }
 
     /// The compiled workspace, compiling when stale.
     pub fn analysis(&mut self) -> &Analysis {
+        self.ensure_library();
         if self.analysis.is_none() {
             self.analysis = Some(compile(&self.docs));
         }
@@ -261,33 +324,22 @@ impl World {
 /// Compiles every policy document that parsed cleanly, plus the embedded
 /// standard library when the workspace uses it and does not define it.
 fn compile(docs: &BTreeMap<Url, Document>) -> Analysis {
-    let policies: Vec<(&Url, &Document)> = docs
+    let with_stdlib = wants_stdlib(docs);
+    let policies = workspace_policies(docs);
+    // Compile from the parses the documents keep: re-parsing a large file
+    // would cost more than everything else the server does after an edit.
+    let mut files: Vec<(&str, &str, riskgate_dsl::ast::Module)> = policies
         .iter()
-        .filter(|(_, d)| matches!(d.kind, DocKind::Policy(_)))
-        .collect();
-    let defines_stdlib = policies
-        .iter()
-        .any(|(_, d)| d.symbols.package == "stdlib" || d.symbols.package.starts_with("stdlib."));
-    let uses_stdlib = policies.iter().any(|(_, d)| {
-        d.symbols.occurrences.iter().any(|o| match o {
-            Occurrence::Path { segments, .. } => {
-                segments.first().is_some_and(|s| s.name == "stdlib")
-            }
-            Occurrence::Control { .. } => true,
-            _ => false,
+        .filter_map(|(uri, d)| {
+            let parsed = d.parsed().filter(|p| !p.has_errors())?;
+            Some((uri.as_str(), d.text.as_str(), parsed.module.clone()))
         })
-    });
-    let with_stdlib = uses_stdlib && !defines_stdlib;
-    let mut files: Vec<(&str, &str)> = policies
-        .iter()
-        .filter(|(_, d)| d.parsed.as_ref().is_some_and(|p| !p.has_errors()))
-        .map(|(uri, d)| (uri.as_str(), d.text.as_str()))
         .collect();
     if with_stdlib {
         files.extend(
-            riskgate_stdlib_policies::POLICY_FILES
+            parsed_stdlib()
                 .iter()
-                .map(|f| (f.path, f.source)),
+                .map(|(path, source, module)| (*path, *source, module.clone())),
         );
     }
     let mut analysis = Analysis {
@@ -300,7 +352,7 @@ fn compile(docs: &BTreeMap<Url, Document>) -> Analysis {
     let modules: Vec<riskgate_engine::lint::LintFile<'_>> = policies
         .iter()
         .filter_map(|(uri, d)| {
-            let parsed = d.parsed.as_ref().filter(|p| !p.has_errors())?;
+            let parsed = d.parsed().filter(|p| !p.has_errors())?;
             Some(riskgate_engine::lint::LintFile {
                 name: uri.as_str(),
                 source: &d.text,
@@ -316,7 +368,7 @@ fn compile(docs: &BTreeMap<Url, Document>) -> Analysis {
             .or_default()
             .push(finding.diagnostic);
     }
-    match PolicySet::compile(&files, &ControlsOptions::default()) {
+    match PolicySet::compile_parsed(files, &ControlsOptions::default()) {
         Ok(set) => analysis.set = Some(set),
         Err(diagnostics) => {
             for d in diagnostics {
@@ -329,4 +381,54 @@ fn compile(docs: &BTreeMap<Url, Document>) -> Analysis {
         }
     }
     analysis
+}
+
+/// The workspace's own policy documents (not the library's).
+fn workspace_policies(docs: &BTreeMap<Url, Document>) -> Vec<(&Url, &Document)> {
+    docs.iter()
+        .filter(|(_, d)| matches!(d.kind, DocKind::Policy(_)) && !d.library)
+        .collect()
+}
+
+/// Whether the workspace uses the standard library without defining it.
+fn wants_stdlib(docs: &BTreeMap<Url, Document>) -> bool {
+    let policies = workspace_policies(docs);
+    let defines_stdlib = policies
+        .iter()
+        .any(|(_, d)| d.symbols.package == "stdlib" || d.symbols.package.starts_with("stdlib."));
+    let uses_stdlib = policies.iter().any(|(_, d)| {
+        d.symbols.occurrences.iter().any(|o| match o {
+            Occurrence::Path { segments, .. } => {
+                segments.first().is_some_and(|s| s.name == "stdlib")
+            }
+            Occurrence::Control { .. } => true,
+            _ => false,
+        })
+    });
+    uses_stdlib && !defines_stdlib
+}
+
+/// The embedded standard library, parsed once per process.
+fn parsed_stdlib() -> &'static [(&'static str, &'static str, riskgate_dsl::ast::Module)] {
+    static STDLIB: std::sync::OnceLock<Vec<(&str, &str, riskgate_dsl::ast::Module)>> =
+        std::sync::OnceLock::new();
+    STDLIB.get_or_init(|| {
+        riskgate_stdlib_policies::POLICY_FILES
+            .iter()
+            .map(|file| {
+                let options = ParseOptions::new(Dialect::for_path(file.path));
+                let parsed = riskgate_dsl::parse_module(file.source, options);
+                (file.path, file.source, parsed.module)
+            })
+            .collect()
+    })
+}
+
+/// Frees `value` on another thread: dropping a compiled workspace takes
+/// milliseconds the next diagnostics should not wait for.
+fn drop_in_background<T: Send + 'static>(value: T) {
+    // If no thread can be started the closure, and the value, drop here.
+    let _ = std::thread::Builder::new()
+        .name("riskgate-lsp-drop".to_owned())
+        .spawn(move || drop(value));
 }

@@ -16,14 +16,9 @@ fn at(uri: &lsp_types::Url, position: lsp_types::Position) -> Value {
     json!({ "textDocument": { "uri": uri }, "position": position })
 }
 
-fn request(client: &mut Client, method: &str, params: Value) -> Value {
-    client.request_raw(method, params)
-}
-
 #[test]
 fn broken_file_gets_parse_diagnostic_with_code_and_range() {
-    let ws = workspace();
-    let mut client = Client::start(ws.path());
+    let (_ws, mut client) = support::start();
     let uri = client.open(
         "policies/broken.rego",
         Some("package acme.broken\n\nallow if {\n\tinput.x ==\n}\n"),
@@ -34,8 +29,7 @@ fn broken_file_gets_parse_diagnostic_with_code_and_range() {
 
 #[test]
 fn compile_errors_land_on_the_right_file() {
-    let ws = workspace();
-    let mut client = Client::start(ws.path());
+    let (_ws, mut client) = support::start();
     let uri = client.open(
         "policies/calls.rego",
         Some("package acme.calls\n\nx := undefined_function(1)\n"),
@@ -51,8 +45,7 @@ fn compile_errors_land_on_the_right_file() {
 
 #[test]
 fn fixing_a_file_clears_its_diagnostics() {
-    let ws = workspace();
-    let mut client = Client::start(ws.path());
+    let (_ws, mut client) = support::start();
     let uri = client.open(
         "policies/broken.rego",
         Some("package acme.broken\n\nallow if {\n"),
@@ -75,79 +68,53 @@ fn fixing_a_file_clears_its_diagnostics() {
 
 #[test]
 fn hover_on_builtin_shows_signature_and_summary() {
-    let ws = workspace();
-    let mut client = Client::start(ws.path());
-    let uri = client.open("policies/main.rego", None);
-    let text = client.text("policies/main.rego");
-    let hover = request(
-        &mut client,
-        "textDocument/hover",
-        at(&uri, support::pos(&text, "count", 0)),
-    );
+    let (_ws, mut client) = support::start();
+    let uri = client.open_file("policies/main.rego");
+    let hover = client.request_at("textDocument/hover", &uri, "count", 0);
     insta::assert_json_snapshot!(hover);
 }
 
 #[test]
 fn hover_on_rule_shows_head_and_doc_comment() {
-    let ws = workspace();
-    let mut client = Client::start(ws.path());
-    let uri = client.open("policies/main.rego", None);
-    let text = client.text("policies/main.rego");
-    let hover = request(
-        &mut client,
-        "textDocument/hover",
-        at(&uri, support::pos(&text, "is_high", 0)),
-    );
+    let (_ws, mut client) = support::start();
+    let uri = client.open_file("policies/main.rego");
+    let hover = client.request_at("textDocument/hover", &uri, "is_high", 0);
     insta::assert_json_snapshot!(hover);
 }
 
 #[test]
+fn hover_on_annotated_rule_shows_metadata_title_and_description() {
+    let (_ws, mut client) = support::start();
+    let source = "package acme.meta\n\n# METADATA\n# title: Stale model\n# description: The model was trained too long ago.\n# authors: [MRM <mrm@example.com>]\nstale if input.spec.age > 90\n\nblock if stale\n";
+    let doc = support::Opened {
+        uri: client.open("policies/meta.rego", Some(source)),
+        text: source.to_owned(),
+    };
+    let hover = client.request_at("textDocument/hover", &doc, "stale", 1);
+    assert_eq!(
+        hover["contents"]["value"],
+        "```rego\nstale\n```\npackage `acme.meta`\n\n**Stale model**\n\nThe model was trained too long ago."
+    );
+}
+
+#[test]
 fn hover_on_input_field_and_risk_and_control() {
-    let ws = workspace();
-    let mut client = Client::start(ws.path());
-    let main = client.open("policies/main.rego", None);
-    let text = client.text("policies/main.rego");
-    let field = request(
-        &mut client,
-        "textDocument/hover",
-        at(&main, support::pos(&text, "approvals", 0)),
-    );
-    let gate = client.open("policies/controls.gate", None);
-    let text = client.text("policies/controls.gate");
-    let risk = request(
-        &mut client,
-        "textDocument/hover",
-        at(&gate, support::pos(&text, "performance.accuracy", 0)),
-    );
-    let control = request(
-        &mut client,
-        "textDocument/hover",
-        at(&gate, support::pos(&text, "C-ACME-01", 0)),
-    );
+    let (_ws, mut client) = support::start();
+    let main = client.open_file("policies/main.rego");
+    let field = client.request_at("textDocument/hover", &main, "approvals", 0);
+    let gate = client.open_file("policies/controls.gate");
+    let risk = client.request_at("textDocument/hover", &gate, "performance.accuracy", 0);
+    let control = client.request_at("textDocument/hover", &gate, "C-ACME-01", 0);
     insta::assert_json_snapshot!(json!({ "field": field, "risk": risk, "control": control }));
 }
 
 #[test]
 fn definition_of_rule_across_files() {
-    let ws = workspace();
-    let mut client = Client::start(ws.path());
-    let uri = client.open("policies/main.rego", None);
-    let text = client.text("policies/main.rego");
-    let rule = request(
-        &mut client,
-        "textDocument/definition",
-        at(&uri, support::pos(&text, "is_high", 0)),
-    );
-    let package = request(
-        &mut client,
-        "textDocument/definition",
-        at(&uri, support::pos(&text, "lib", 1)),
-    );
-    let import = request(
-        &mut client,
-        "textDocument/definition",
-        at(&uri, support::pos(&text, "lib", 0)),
-    );
+    let (_ws, mut client) = support::start();
+    let uri = client.open_file("policies/main.rego");
+    let rule = client.request_at("textDocument/definition", &uri, "is_high", 0);
+    let package = client.request_at("textDocument/definition", &uri, "lib", 1);
+    let import = client.request_at("textDocument/definition", &uri, "lib", 0);
     let out =
         client.redact(json!({ "rule": rule, "package_via_alias": package, "import": import }));
     insta::assert_json_snapshot!(out);
@@ -155,41 +122,32 @@ fn definition_of_rule_across_files() {
 
 #[test]
 fn definition_of_risk_id_in_mitigates() {
-    let ws = workspace();
-    let mut client = Client::start(ws.path());
-    let uri = client.open("policies/controls.gate", None);
-    let text = client.text("policies/controls.gate");
-    let found = request(
-        &mut client,
-        "textDocument/definition",
-        at(&uri, support::pos(&text, "acme.drift", 1)),
-    );
+    let (_ws, mut client) = support::start();
+    let uri = client.open_file("policies/controls.gate");
+    let found = client.request_at("textDocument/definition", &uri, "acme.drift", 1);
     insta::assert_json_snapshot!(client.redact(found));
 }
 
 #[test]
 fn references_to_rule_across_files() {
-    let ws = workspace();
-    let mut client = Client::start(ws.path());
-    let uri = client.open("policies/lib.rego", None);
-    let text = client.text("policies/lib.rego");
+    let (_ws, mut client) = support::start();
+    let uri = client.open_file("policies/lib.rego");
     let params = json!({
-        "textDocument": { "uri": uri },
-        "position": support::pos(&text, "tier :=", 0),
+        "textDocument": { "uri": uri.uri },
+        "position": support::pos(&uri.text, "tier :=", 0),
         "context": { "includeDeclaration": true }
     });
-    let found = request(&mut client, "textDocument/references", params);
+    let found = client.request_raw("textDocument/references", params);
     insta::assert_json_snapshot!(client.redact(found));
 }
 
 #[test]
 fn completion_after_input_spec_lists_manifest_fields() {
-    let ws = workspace();
-    let mut client = Client::start(ws.path());
+    let (_ws, mut client) = support::start();
     let source = "package acme.c\n\nx := input.spec.\n";
     let uri = client.open("policies/c.rego", Some(source));
     let position = lsp_types::Position::new(2, 16);
-    let items = request(&mut client, "textDocument/completion", at(&uri, position));
+    let items = client.request_raw("textDocument/completion", at(&uri, position));
     let labels: Vec<&str> = items
         .as_array()
         .unwrap()
@@ -206,8 +164,7 @@ fn completion_after_input_spec_lists_manifest_fields() {
             "contentChanges": [ { "text": source } ]
         }),
     );
-    let items = request(
-        &mut client,
+    let items = client.request_raw(
         "textDocument/completion",
         at(&uri, lsp_types::Position::new(2, 31)),
     );
@@ -222,8 +179,7 @@ fn completion_after_input_spec_lists_manifest_fields() {
 
 #[test]
 fn completion_of_risk_ids_roles_and_metrics_in_declarations() {
-    let ws = workspace();
-    let mut client = Client::start(ws.path());
+    let (_ws, mut client) = support::start();
     let source = "package acme.d\n\ncontrol \"C-ACME-02\" {\n\ttitle: \"x\"\n\tmitigates: [\"\n\trequire approval \"a\" {\n\t\troles: [\n\t}\n\trequire test \"t\" {\n\t\tmetric: \n\t}\n}\n";
     let uri = client.open("policies/d.gate", Some(source));
     let labels = |items: &Value| -> Vec<String> {
@@ -234,8 +190,7 @@ fn completion_of_risk_ids_roles_and_metrics_in_declarations() {
             .map(|i| i["label"].as_str().unwrap().to_owned())
             .collect()
     };
-    let risks = request(
-        &mut client,
+    let risks = client.request_raw(
         "textDocument/completion",
         at(&uri, lsp_types::Position::new(4, 14)),
     );
@@ -245,16 +200,14 @@ fn completion_of_risk_ids_roles_and_metrics_in_declarations() {
         risks.contains(&"fairness.disparate_impact".to_owned()),
         "{risks:?}"
     );
-    let roles = request(
-        &mut client,
+    let roles = client.request_raw(
         "textDocument/completion",
         at(&uri, lsp_types::Position::new(6, 10)),
     );
     let roles = labels(&roles);
     assert!(roles.contains(&"model_owner".to_owned()), "{roles:?}");
     assert!(!roles.contains(&"acme.drift".to_owned()));
-    let metrics = request(
-        &mut client,
+    let metrics = client.request_raw(
         "textDocument/completion",
         at(&uri, lsp_types::Position::new(9, 10)),
     );
@@ -264,12 +217,10 @@ fn completion_of_risk_ids_roles_and_metrics_in_declarations() {
 
 #[test]
 fn completion_offers_keywords_builtin_snippets_and_rules() {
-    let ws = workspace();
-    let mut client = Client::start(ws.path());
+    let (_ws, mut client) = support::start();
     let source = "package acme.lib\n\nx if \n";
     let uri = client.open("policies/e.rego", Some(source));
-    let items = request(
-        &mut client,
+    let items = client.request_raw(
         "textDocument/completion",
         at(&uri, lsp_types::Position::new(2, 5)),
     );
@@ -283,8 +234,7 @@ fn completion_offers_keywords_builtin_snippets_and_rules() {
     // After an import alias: the rules of that package.
     let source = "package acme.x\n\nimport data.acme.lib\n\ny if lib.\n";
     let uri = client.open("policies/f.rego", Some(source));
-    let items = request(
-        &mut client,
+    let items = client.request_raw(
         "textDocument/completion",
         at(&uri, lsp_types::Position::new(4, 9)),
     );
@@ -299,35 +249,32 @@ fn completion_offers_keywords_builtin_snippets_and_rules() {
 
 #[test]
 fn formatting_returns_the_canonical_text() {
-    let ws = workspace();
-    let mut client = Client::start(ws.path());
+    let (_ws, mut client) = support::start();
     let uri = client.open(
         "policies/ugly.rego",
         Some("package   acme.ugly\nallow if{input.x==1}\n"),
     );
     let params = json!({ "textDocument": { "uri": uri }, "options": { "tabSize": 4, "insertSpaces": false } });
-    let edits = request(&mut client, "textDocument/formatting", params.clone());
+    let edits = client.request_raw("textDocument/formatting", params.clone());
     insta::assert_json_snapshot!(edits);
     let formatted = client.open("policies/lib.rego", None);
     let params = json!({ "textDocument": { "uri": formatted }, "options": { "tabSize": 4, "insertSpaces": false } });
     assert_eq!(
-        request(&mut client, "textDocument/formatting", params),
+        client.request_raw("textDocument/formatting", params),
         json!([])
     );
 }
 
 #[test]
 fn document_and_workspace_symbols() {
-    let ws = workspace();
-    let mut client = Client::start(ws.path());
+    let (_ws, mut client) = support::start();
     let uri = client.open("policies/controls.gate", None);
-    let symbols = request(
-        &mut client,
+    let symbols = client.request_raw(
         "textDocument/documentSymbol",
         json!({ "textDocument": { "uri": uri } }),
     );
     insta::assert_json_snapshot!("document_symbols", symbols);
-    let found = request(&mut client, "workspace/symbol", json!({ "query": "i" }));
+    let found = client.request_raw("workspace/symbol", json!({ "query": "i" }));
     let names: Vec<(String, String)> = found
         .as_array()
         .unwrap()
@@ -344,11 +291,9 @@ fn document_and_workspace_symbols() {
 
 #[test]
 fn semantic_tokens_classify_keywords_rules_and_calls() {
-    let ws = workspace();
-    let mut client = Client::start(ws.path());
+    let (_ws, mut client) = support::start();
     let uri = client.open("policies/main.rego", None);
-    let tokens = request(
-        &mut client,
+    let tokens = client.request_raw(
         "textDocument/semanticTokens/full",
         json!({ "textDocument": { "uri": uri } }),
     );
@@ -396,20 +341,13 @@ fn semantic_tokens_classify_keywords_rules_and_calls() {
 
 #[test]
 fn rename_rule_edits_definition_and_references() {
-    let ws = workspace();
-    let mut client = Client::start(ws.path());
-    let uri = client.open("policies/lib.rego", None);
-    let text = client.text("policies/lib.rego");
-    let position = support::pos(&text, "is_high", 0);
-    let prepared = request(
-        &mut client,
-        "textDocument/prepareRename",
-        at(&uri, position),
-    );
+    let (_ws, mut client) = support::start();
+    let uri = client.open_file("policies/lib.rego");
+    let position = support::pos(&uri.text, "is_high", 0);
+    let prepared = client.request_raw("textDocument/prepareRename", at(&uri.uri, position));
     assert!(prepared.get("start").is_some(), "{prepared}");
-    let params =
-        json!({ "textDocument": { "uri": uri }, "position": position, "newName": "is_high_tier" });
-    let edit = request(&mut client, "textDocument/rename", params);
+    let params = json!({ "textDocument": { "uri": uri.uri }, "position": position, "newName": "is_high_tier" });
+    let edit = client.request_raw("textDocument/rename", params);
     let mut changes: Vec<(String, Value)> = edit["changes"]
         .as_object()
         .unwrap()
@@ -419,20 +357,18 @@ fn rename_rule_edits_definition_and_references() {
     changes.sort_by(|a, b| a.0.cmp(&b.0));
     insta::assert_json_snapshot!(client.redact(json!(changes)));
     let bad =
-        json!({ "textDocument": { "uri": uri }, "position": position, "newName": "not valid" });
+        json!({ "textDocument": { "uri": uri.uri }, "position": position, "newName": "not valid" });
     assert_eq!(
-        request(&mut client, "textDocument/rename", bad),
+        client.request_raw("textDocument/rename", bad),
         json!({ "error": "`not valid` is not a valid rule name" })
     );
 }
 
 #[test]
 fn code_lens_on_control_counts_tests_and_failing_examples() {
-    let ws = workspace();
-    let mut client = Client::start(ws.path());
+    let (_ws, mut client) = support::start();
     let uri = client.open("policies/controls.gate", None);
-    let lenses = request(
-        &mut client,
+    let lenses = client.request_raw(
         "textDocument/codeLens",
         json!({ "textDocument": { "uri": uri } }),
     );
@@ -441,8 +377,7 @@ fn code_lens_on_control_counts_tests_and_failing_examples() {
 
 #[test]
 fn manifest_diagnostics_on_open_and_save() {
-    let ws = workspace();
-    let mut client = Client::start(ws.path());
+    let (_ws, mut client) = support::start();
     let uri = client.open("manifests/chatbot.yaml", None);
     let published = client.diagnostics(&uri);
     let summary: Vec<String> = published
@@ -486,15 +421,9 @@ fn manifest_diagnostics_on_open_and_save() {
 
 #[test]
 fn hover_on_manifest_key_shows_schema_docs() {
-    let ws = workspace();
-    let mut client = Client::start(ws.path());
-    let uri = client.open("manifests/chatbot.yaml", None);
-    let text = client.text("manifests/chatbot.yaml");
-    let hover = request(
-        &mut client,
-        "textDocument/hover",
-        at(&uri, support::pos(&text, "risk_tier", 0)),
-    );
+    let (_ws, mut client) = support::start();
+    let uri = client.open_file("manifests/chatbot.yaml");
+    let hover = client.request_at("textDocument/hover", &uri, "risk_tier", 0);
     insta::assert_json_snapshot!(hover);
 }
 
@@ -508,8 +437,7 @@ fn utf8_positions_are_negotiated() {
     let source = "package acme.u\n\n# é😀\nx := \"😀\" == count([1])\n";
     let uri = client.open("policies/u.rego", Some(source));
     // `count` starts at byte 15 of its line (the emoji is 4 bytes; 2 in UTF-16).
-    let hover = request(
-        &mut client,
+    let hover = client.request_raw(
         "textDocument/hover",
         at(&uri, lsp_types::Position::new(3, 17)),
     );
@@ -519,8 +447,7 @@ fn utf8_positions_are_negotiated() {
     );
     let mut utf16 = Client::start(ws.path());
     let uri = utf16.open("policies/u.rego", Some(source));
-    let hover = request(
-        &mut utf16,
+    let hover = utf16.request_raw(
         "textDocument/hover",
         at(&uri, lsp_types::Position::new(3, 14)),
     );
@@ -532,8 +459,7 @@ fn utf8_positions_are_negotiated() {
 
 #[test]
 fn lint_findings_are_published_with_their_codes() {
-    let ws = workspace();
-    let mut client = Client::start(ws.path());
+    let (_ws, mut client) = support::start();
     let source =
         "package acme.lint\n\nallow if input.spec.no_such_field == 1\n\nf(x, unused) := x\n";
     let uri = client.open("policies/lint.rego", Some(source));
@@ -544,4 +470,74 @@ fn lint_findings_are_published_with_their_codes() {
         .map(|d| (d.code.clone(), d.range.start.line, d.severity))
         .collect();
     insta::assert_json_snapshot!(found);
+}
+
+#[test]
+fn definition_reaches_into_the_embedded_stdlib() {
+    let (ws, mut client) = support::start();
+    let controls = client.open_file("policies/controls.gate");
+    let found = client.request_at(
+        "textDocument/definition",
+        &controls,
+        "performance.accuracy",
+        0,
+    );
+    let target: lsp_types::Location = serde_json::from_value(found).unwrap();
+    let cache = lsp_types::Url::from_directory_path(ws.path().join(".cache")).unwrap();
+    assert!(
+        target.uri.as_str().starts_with(cache.as_str())
+            && target.uri.path().ends_with("/taxonomy.gate"),
+        "{target:?}"
+    );
+    let path = target.uri.to_file_path().unwrap();
+    let library = std::fs::read_to_string(&path).unwrap();
+    let line = library
+        .lines()
+        .nth(target.range.start.line as usize)
+        .unwrap();
+    assert!(line.contains("risk \"performance.accuracy\""), "{line}");
+    assert!(std::fs::metadata(&path).unwrap().permissions().readonly());
+
+    let source = "package acme.age\n\nimport rego.v1\n\nstale if data.stdlib.lib.days_since(input.spec.trained_at) > 90\n";
+    let uses = client.open("policies/age.rego", Some(source));
+    let found = client.request_raw(
+        "textDocument/definition",
+        at(&uses, support::pos(source, "days_since", 0)),
+    );
+    let target: lsp_types::Location = serde_json::from_value(found).unwrap();
+    assert!(target.uri.path().ends_with("/lib.gate"), "{target:?}");
+    let library = std::fs::read_to_string(target.uri.to_file_path().unwrap()).unwrap();
+    let line = library
+        .lines()
+        .nth(target.range.start.line as usize)
+        .unwrap();
+    assert!(line.starts_with("days_since("), "{line}");
+
+    // The library file opened in the editor: navigable, hoverable, never
+    // diagnosed, and its rules cannot be renamed.
+    let opened = client.open_uri(&target.uri);
+    let hover = client.request_raw(
+        "textDocument/hover",
+        at(&opened, support::pos(&library, "days_since", 0)),
+    );
+    assert!(hover.to_string().contains("days_since"), "{hover}");
+    let rename = client.request_raw(
+        "textDocument/rename",
+        json!({
+            "textDocument": { "uri": opened },
+            "position": support::pos(&library, "days_since", 0),
+            "newName": "age_in_days",
+        }),
+    );
+    assert!(
+        rename["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("standard library")),
+        "{rename}"
+    );
+    let published = client
+        .notifications
+        .iter()
+        .any(|n| n.params.get("uri").and_then(Value::as_str) == Some(opened.as_str()));
+    assert!(!published, "no diagnostics for library files");
 }

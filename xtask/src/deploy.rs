@@ -1,7 +1,9 @@
 //! `cargo xtask deploy-check`: the `deploy/` manifests parse, every
 //! kustomization resource exists, every object has the fields Kubernetes
-//! requires, and the webhook-specific settings riskgate relies on are there
-//! (no cluster or network needed).
+//! requires, and the webhook-specific settings riskgate relies on are there,
+//! including what workload checks (`--workloads`) need: webhook rules, a
+//! mounted token and a role that only reads releases (no cluster or network
+//! needed).
 
 use std::path::{Path, PathBuf};
 
@@ -42,10 +44,13 @@ pub fn check(dir: &Path) -> Result<Vec<String>> {
     for (file, object) in &objects {
         check_object(file, object, &mut problems);
     }
+    check_workload_setup(&objects, &mut problems);
     for kind in [
         "Namespace",
         "CustomResourceDefinition",
         "ServiceAccount",
+        "ClusterRole",
+        "ClusterRoleBinding",
         "Deployment",
         "Service",
         "PodDisruptionBudget",
@@ -58,6 +63,97 @@ pub fn check(dir: &Path) -> Result<Vec<String>> {
         }
     }
     Ok(problems)
+}
+
+/// The resources `--workloads` values stand for, as webhook rules name them.
+const WORKLOAD_RESOURCES: [(&str, &str, &str); 2] = [
+    ("deployments", "apps", "deployments"),
+    (
+        "inferenceservices",
+        "serving.kserve.io",
+        "inferenceservices",
+    ),
+];
+
+/// When the Deployment passes `--workloads`: a webhook rule covers each
+/// kind, the pod mounts its service-account token, and a binding gives that
+/// service account a ClusterRole of the manifests.
+fn check_workload_setup(objects: &[(String, Value)], problems: &mut Vec<String>) {
+    let Some((file, deployment)) = objects.iter().find(|(_, o)| o["kind"] == "Deployment") else {
+        return;
+    };
+    let args = deployment
+        .pointer("/spec/template/spec/containers/0/args")
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice);
+    let kinds: Vec<&str> = args
+        .iter()
+        .filter_map(|a| a.as_str()?.strip_prefix("--workloads="))
+        .flat_map(|list| list.split(','))
+        .collect();
+    if kinds.is_empty() {
+        return;
+    }
+    let rules: Vec<&Value> = objects
+        .iter()
+        .filter(|(_, o)| o["kind"] == "ValidatingWebhookConfiguration")
+        .flat_map(|(_, o)| o["webhooks"].as_array().into_iter().flatten())
+        .flat_map(|hook| hook["rules"].as_array().into_iter().flatten())
+        .collect();
+    for kind in kinds {
+        let Some((_, group, resource)) = WORKLOAD_RESOURCES.iter().find(|(k, ..)| *k == kind)
+        else {
+            problems.push(format!("{file}: --workloads names an unknown kind {kind}"));
+            continue;
+        };
+        let covered = rules.iter().any(|rule| {
+            let has = |field: &str, value: &str| {
+                rule[field]
+                    .as_array()
+                    .is_some_and(|values| values.iter().any(|v| v == value))
+            };
+            has("apiGroups", group) && has("resources", resource)
+        });
+        if !covered {
+            problems.push(format!(
+                "{file}: --workloads includes {kind}, but no webhook rule sends {group} {resource}"
+            ));
+        }
+    }
+    if deployment.pointer("/spec/template/spec/automountServiceAccountToken") != Some(&json!(true))
+    {
+        problems.push(format!(
+            "{file}: --workloads reads releases from the API server, so the pod must mount its token (automountServiceAccountToken: true)"
+        ));
+    }
+    let account = deployment
+        .pointer("/spec/template/spec/serviceAccountName")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let namespace = deployment["metadata"]["namespace"].clone();
+    let roles: Vec<&Value> = objects
+        .iter()
+        .filter(|(_, o)| o["kind"] == "ClusterRole")
+        .map(|(_, o)| &o["metadata"]["name"])
+        .collect();
+    let bound = objects
+        .iter()
+        .filter(|(_, o)| o["kind"] == "ClusterRoleBinding")
+        .any(|(_, binding)| {
+            roles.contains(&&binding["roleRef"]["name"])
+                && binding["subjects"].as_array().is_some_and(|subjects| {
+                    subjects.iter().any(|s| {
+                        s["kind"] == "ServiceAccount"
+                            && s["name"] == account
+                            && s["namespace"] == namespace
+                    })
+                })
+        });
+    if !bound {
+        problems.push(format!(
+            "{file}: --workloads needs a ClusterRoleBinding of the release-reader ClusterRole to service account {account}"
+        ));
+    }
 }
 
 fn read_docs(path: &Path) -> Result<Vec<Value>> {
@@ -156,23 +252,47 @@ fn check_object(file: &str, object: &Value, problems: &mut Vec<String>) {
             }
         }
         "ValidatingWebhookConfiguration" => {
-            let hook = "/webhooks/0";
-            expect(&format!("{hook}/sideEffects"), json!("None"));
-            expect(&format!("{hook}/admissionReviewVersions"), json!(["v1"]));
-            expect(&format!("{hook}/failurePolicy"), json!("Fail"));
-            expect(
-                &format!("{hook}/clientConfig/service/path"),
-                json!("/validate"),
-            );
-            expect(
-                &format!("{hook}/rules/0/apiGroups"),
-                json!(["riskgate.dev"]),
-            );
-            let timeout = object
-                .pointer(&format!("{hook}/timeoutSeconds"))
-                .and_then(Value::as_u64);
-            if !timeout.is_some_and(|t| (1..=30).contains(&t)) {
-                problems.push(format!("{file}: timeoutSeconds must be 1..=30"));
+            expect("/webhooks/0/rules/0/apiGroups", json!(["riskgate.dev"]));
+            let hooks = object["webhooks"].as_array().map_or(0, Vec::len);
+            // `expect` holds `problems` until the loop ends.
+            let mut found = Vec::new();
+            for i in 0..hooks {
+                let hook = format!("/webhooks/{i}");
+                expect(&format!("{hook}/sideEffects"), json!("None"));
+                expect(&format!("{hook}/admissionReviewVersions"), json!(["v1"]));
+                expect(&format!("{hook}/failurePolicy"), json!("Fail"));
+                expect(
+                    &format!("{hook}/clientConfig/service/path"),
+                    json!("/validate"),
+                );
+                let timeout = object
+                    .pointer(&format!("{hook}/timeoutSeconds"))
+                    .and_then(Value::as_u64);
+                if !timeout.is_some_and(|t| (1..=30).contains(&t)) {
+                    found.push(format!("{file}: {hook} timeoutSeconds must be 1..=30"));
+                }
+                if object
+                    .pointer(&format!("{hook}/namespaceSelector"))
+                    .is_none()
+                {
+                    found.push(format!("{file}: {hook} has no namespaceSelector"));
+                }
+            }
+            problems.extend(found);
+        }
+        "ClusterRole" => {
+            // The webhook reads releases by name and nothing else.
+            let rules = object["rules"].as_array().map_or(&[][..], Vec::as_slice);
+            let read_only = !rules.is_empty()
+                && rules.iter().all(|rule| {
+                    rule["apiGroups"] == json!(["riskgate.dev"])
+                        && rule["resources"] == json!(["modelreleases"])
+                        && rule["verbs"] == json!(["get"])
+                });
+            if !read_only {
+                problems.push(format!(
+                    "{file}: ClusterRole must grant only get on riskgate.dev modelreleases"
+                ));
             }
         }
         "CustomResourceDefinition" => {
@@ -198,6 +318,47 @@ mod tests {
     fn deploy_manifests_are_valid() {
         let problems = check(&dir()).unwrap();
         assert!(problems.is_empty(), "{problems:#?}");
+    }
+
+    #[test]
+    fn workload_checks_need_rules_a_token_and_a_binding() {
+        let deployment = json!({
+            "kind": "Deployment",
+            "metadata": {"name": "w", "namespace": "riskgate-system"},
+            "spec": {"template": {"spec": {
+                "serviceAccountName": "riskgate-webhook",
+                "containers": [{"args": ["serve", "--workloads=deployments,inferenceservices"]}]
+            }}}
+        });
+        let webhook = json!({
+            "kind": "ValidatingWebhookConfiguration",
+            "webhooks": [{"rules": [{"apiGroups": ["apps"], "resources": ["deployments"]}]}]
+        });
+        let objects = vec![
+            ("deployment.yaml".to_owned(), deployment),
+            ("webhook.yaml".to_owned(), webhook),
+        ];
+        let mut problems = Vec::new();
+        check_workload_setup(&objects, &mut problems);
+        let text = problems.join("\n");
+        for needle in [
+            "no webhook rule sends serving.kserve.io inferenceservices",
+            "automountServiceAccountToken",
+            "ClusterRoleBinding",
+        ] {
+            assert!(text.contains(needle), "{needle} not reported:\n{text}");
+        }
+        assert!(!text.contains("apps deployments"), "{text}");
+
+        let mut problems = Vec::new();
+        let role = json!({"kind": "ClusterRole", "metadata": {"name": "r"},
+                          "rules": [{"apiGroups": ["riskgate.dev"], "resources": ["modelreleases"],
+                                     "verbs": ["get", "list"]}]});
+        check_object("rbac.yaml", &role, &mut problems);
+        assert!(
+            problems.iter().any(|p| p.contains("only get")),
+            "{problems:?}"
+        );
     }
 
     #[test]

@@ -47,7 +47,7 @@ enum Command {
         /// Do not run cargo bench; only rebuild the doc from target/criterion.
         #[arg(long)]
         no_run: bool,
-        /// Run only these benchmark suites (`eval`, `parse`, `check`;
+        /// Run only these benchmark suites (`eval`, `parse`, `check`, `lsp`;
         /// repeatable). Sections of the other suites are kept from the
         /// current docs/benchmarks.md when target/criterion has no results
         /// for them.

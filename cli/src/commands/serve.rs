@@ -5,11 +5,14 @@ use std::path::PathBuf;
 
 use crate::Outcome;
 use crate::serve::decide::{FailureMode, UnknownKinds};
+use crate::serve::workload::{DEFAULT_ANNOTATION, WorkloadKind};
 
 /// Serve the validating admission webhook (`POST /validate`).
 ///
 /// Checks `ModelRelease` objects at the `admission` enforcement point and
 /// answers allowed or denied with the failing controls and how to pass.
+/// With --workloads, also checks Deployments or KServe InferenceServices
+/// through the release their annotation names (read from the API server).
 /// Also serves /healthz, /readyz and /metrics (Prometheus).
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
@@ -71,6 +74,40 @@ pub struct ServeArgs {
     /// every request.
     #[arg(long, value_name = "SECONDS", default_value_t = 0.0)]
     pub decision_cache_ttl: f64,
+    /// Workload kinds checked through the `ModelRelease` their annotation
+    /// names (comma-separated); by default none, so these kinds are
+    /// unknown kinds (--unknown-kinds).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "KINDS")]
+    pub workloads: Vec<WorkloadKind>,
+    /// Annotation of a workload naming its release: `name` (in the
+    /// workload's namespace) or `namespace/name`.
+    #[arg(long, value_name = "KEY", default_value = DEFAULT_ANNOTATION)]
+    pub release_annotation: String,
+    /// Deny workloads of a checked kind that have no release annotation
+    /// (by default they are allowed unchecked).
+    #[arg(long)]
+    pub require_release_annotation: bool,
+    /// Let a workload name a release in another namespace
+    /// (`namespace/name`); by default only its own namespace is used.
+    #[arg(long)]
+    pub allow_cross_namespace_releases: bool,
+    /// Kubernetes API server URL for reading releases; by default the
+    /// in-cluster address (KUBERNETES_SERVICE_HOST and _PORT). `http://`
+    /// only with --insecure-http.
+    #[arg(long, value_name = "URL")]
+    pub kube_api_server: Option<String>,
+    /// Bearer token file for the API server, re-read every minute (tokens
+    /// rotate); by default the pod's service-account token.
+    #[arg(long, value_name = "FILE")]
+    pub kube_token_file: Option<PathBuf>,
+    /// CA bundle (PEM) the API server's certificate must chain to; by
+    /// default the pod's service-account `ca.crt`.
+    #[arg(long, value_name = "FILE")]
+    pub kube_ca_file: Option<PathBuf>,
+    /// Reuse a release read from the API server for this many seconds; 0
+    /// (the default) reads it for every workload request.
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.0)]
+    pub release_cache_ttl: f64,
     /// Log level of the JSON logs on stderr.
     #[arg(long, value_enum, default_value_t = LogLevel::Info)]
     pub log_level: LogLevel,

@@ -29,8 +29,9 @@ pub struct AdmissionReview {
     pub request: Option<AdmissionRequest>,
 }
 
-/// `request` of an AdmissionReview. `oldObject`, `options` and the
-/// `request*` fields are not read: an UPDATE is decided on the new object.
+/// `request` of an AdmissionReview. `options` and the `request*` fields are
+/// not read: an UPDATE is decided on the new object (`oldObject` only tells
+/// whether a workload update changes anything riskgate checks).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AdmissionRequest {
@@ -58,6 +59,9 @@ pub struct AdmissionRequest {
     /// The object after the operation (absent for DELETE).
     #[serde(default)]
     pub object: Option<serde_json::Value>,
+    /// The object before an UPDATE.
+    #[serde(default)]
+    pub old_object: Option<serde_json::Value>,
     /// The request will not be persisted.
     #[serde(default)]
     pub dry_run: Option<bool>,

@@ -1,33 +1,44 @@
-//! An optional short-lived cache of decisions (`--decision-cache-ttl`).
+//! Optional short-lived caches: of decisions (`--decision-cache-ttl`) and
+//! of the releases workloads reference (`--release-cache-ttl`).
 //!
 //! The same release is often submitted several times in a row: a server
 //! dry run and then the real apply, client retries, GitOps controllers
 //! re-applying unchanged objects. Within the TTL an identical release
 //! (same checked content, same policy version) gets the stored decision
 //! instead of a new evaluation, which is equivalent to having evaluated it
-//! up to TTL seconds earlier. Evaluation errors are never stored. Off by
+//! up to TTL seconds earlier. Evaluation errors are never stored. A fetched
+//! release is likewise reused for the TTL instead of asking the API server
+//! again; only releases that were found are stored. Both are off by
 //! default.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
 use super::decide::Verdict;
+use super::workload::ReleaseRef;
 
-/// At most this many decisions are kept; the cache is emptied when full.
+/// At most this many entries are kept; the cache is emptied when full.
 const MAX_ENTRIES: usize = 4096;
 
 /// Decisions by release content and policy version.
+pub type DecisionCache = TtlCache<[u8; 32], Verdict>;
+
+/// Release objects by namespace and name.
+pub type ReleaseCache = TtlCache<ReleaseRef, serde_json::Value>;
+
+/// Values kept for a fixed time after they were stored.
 #[derive(Debug)]
-pub struct DecisionCache {
+pub struct TtlCache<K, V> {
     ttl: Duration,
-    entries: Mutex<HashMap<[u8; 32], (Instant, Verdict)>>,
+    entries: Mutex<HashMap<K, (Instant, V)>>,
 }
 
-impl DecisionCache {
-    /// A cache keeping decisions for `ttl` (zero disables it).
+impl<K: Eq + Hash, V: Clone> TtlCache<K, V> {
+    /// A cache keeping values for `ttl` (zero disables it).
     pub fn new(ttl: Duration) -> Self {
         Self {
             ttl,
@@ -40,25 +51,16 @@ impl DecisionCache {
         !self.ttl.is_zero()
     }
 
-    /// The key of a release text under a policy version.
-    pub fn key(release: &str, policy_version: &str) -> [u8; 32] {
-        let mut hash = Sha256::new();
-        hash.update(policy_version.as_bytes());
-        hash.update([0]);
-        hash.update(release.as_bytes());
-        hash.finalize().into()
-    }
-
-    /// A stored decision younger than the TTL.
-    pub fn get(&self, key: &[u8; 32], now: Instant) -> Option<Verdict> {
+    /// A stored value younger than the TTL.
+    pub fn get(&self, key: &K, now: Instant) -> Option<V> {
         let entries = self.entries.lock().ok()?;
-        let (stored, verdict) = entries.get(key)?;
-        (now.saturating_duration_since(*stored) < self.ttl).then(|| verdict.clone())
+        let (stored, value) = entries.get(key)?;
+        (now.saturating_duration_since(*stored) < self.ttl).then(|| value.clone())
     }
 
-    /// Stores a decision (not evaluation errors).
-    pub fn put(&self, key: [u8; 32], now: Instant, verdict: &Verdict) {
-        if !self.enabled() || verdict.decision == "error" {
+    /// Stores a value (nothing when the cache is off).
+    pub fn put(&self, key: K, now: Instant, value: &V) {
+        if !self.enabled() {
             return;
         }
         if let Ok(mut entries) = self.entries.lock() {
@@ -68,7 +70,43 @@ impl DecisionCache {
                     entries.clear();
                 }
             }
-            entries.insert(key, (now, verdict.clone()));
+            entries.insert(key, (now, value.clone()));
         }
+    }
+}
+
+impl DecisionCache {
+    /// The key of a release text under a policy version.
+    pub fn key(release: &str, policy_version: &str) -> [u8; 32] {
+        let mut hash = Sha256::new();
+        hash.update(policy_version.as_bytes());
+        hash.update([0]);
+        hash.update(release.as_bytes());
+        hash.finalize().into()
+    }
+
+    /// Stores a decision unless it is an evaluation error (which may not
+    /// happen again).
+    pub fn put_decision(&self, key: [u8; 32], now: Instant, verdict: &Verdict) {
+        if verdict.decision != "error" {
+            self.put(key, now, verdict);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_expire_after_the_ttl() {
+        let cache: TtlCache<&str, u32> = TtlCache::new(Duration::from_secs(5));
+        let start = Instant::now();
+        cache.put("a", start, &1);
+        assert_eq!(cache.get(&"a", start + Duration::from_secs(4)), Some(1));
+        assert_eq!(cache.get(&"a", start + Duration::from_secs(5)), None);
+        let off: TtlCache<&str, u32> = TtlCache::new(Duration::ZERO);
+        off.put("a", start, &1);
+        assert_eq!(off.get(&"a", start), None);
     }
 }

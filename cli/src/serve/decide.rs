@@ -15,6 +15,7 @@ use riskgate_engine::trace::{Action, ControlTrace, Decision, EnforcementPoint, M
 
 use super::admission::{AdmissionRequest, AdmissionResponse, ResponseStatus};
 use super::store::Policies;
+use super::workload::{self, Reference, ReleaseRef, WorkloadKind};
 
 /// What evaluation errors do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -41,6 +42,8 @@ pub struct Settings {
     pub failure_mode: FailureMode,
     /// What happens to kinds riskgate does not check.
     pub unknown_kinds: UnknownKinds,
+    /// Which workloads are checked through their release annotation.
+    pub workloads: workload::Settings,
 }
 
 /// Longest `status.message`.
@@ -67,14 +70,28 @@ pub struct Verdict {
 pub enum Plan {
     /// Evaluate `request.object` as a `ModelRelease`.
     Evaluate,
+    /// Fetch the release a workload references, then evaluate it.
+    Fetch(WorkloadCheck),
     /// Answer now.
     Done(Verdict),
 }
 
-/// The `kind` label of a request for metrics: `ModelRelease` or `other`.
-pub fn kind_label(request: &AdmissionRequest) -> &'static str {
+/// A workload whose referenced release decides its admission.
+#[derive(Debug, Clone)]
+pub struct WorkloadCheck {
+    /// `Deployment ml/fraud-scorer`, as messages name it.
+    pub workload: String,
+    /// The release its annotation names.
+    pub release: ReleaseRef,
+}
+
+/// The `kind` label of a request for metrics: `ModelRelease`, a checked
+/// workload kind (`Deployment`, `InferenceService`) or `other`.
+pub fn kind_label(request: &AdmissionRequest, settings: &Settings) -> &'static str {
     if is_release(request) {
         "ModelRelease"
+    } else if let Some(kind) = settings.workloads.kind_of(request) {
+        kind.kind()
     } else {
         "other"
     }
@@ -86,6 +103,9 @@ fn is_release(request: &AdmissionRequest) -> bool {
 
 /// Decides whether a request needs an evaluation.
 pub fn plan(request: &AdmissionRequest, settings: &Settings, version: &str) -> Plan {
+    if let Some(kind) = settings.workloads.kind_of(request) {
+        return plan_workload(request, kind, settings, version);
+    }
     if !is_release(request) {
         let kind = format!("{}/{}", request.kind.group, request.kind.kind);
         return Plan::Done(match settings.unknown_kinds {
@@ -110,37 +130,128 @@ pub fn plan(request: &AdmissionRequest, settings: &Settings, version: &str) -> P
     }
     match &request.object {
         Some(object) if object.is_object() => Plan::Evaluate,
-        _ => Plan::Done(verdict(
-            request,
-            false,
-            Some(status(
-                400,
-                "riskgate: the admission request carries no object to check".to_owned(),
-            )),
-            "invalid",
-            version,
-        )),
+        _ => Plan::Done(no_object(request, version)),
     }
 }
 
-/// Evaluates the request's `ModelRelease` object and builds the verdict.
+fn no_object(request: &AdmissionRequest, version: &str) -> Verdict {
+    verdict(
+        request,
+        false,
+        Some(status(
+            400,
+            "riskgate: the admission request carries no object to check".to_owned(),
+        )),
+        "invalid",
+        version,
+    )
+}
+
+/// A checked workload kind: read its release annotation.
+fn plan_workload(
+    request: &AdmissionRequest,
+    kind: WorkloadKind,
+    settings: &Settings,
+    version: &str,
+) -> Plan {
+    if request.operation == "DELETE" || request.sub_resource.is_some() {
+        // Removing a workload, or scaling it, is not a new use of a model.
+        return Plan::Done(verdict(request, true, None, "pass_through", version));
+    }
+    let Some(object) = request.object.as_ref().filter(|o| o.is_object()) else {
+        return Plan::Done(no_object(request, version));
+    };
+    let name = display_name(request, object);
+    let workload = format!("{} {name}", kind.kind());
+    let namespace = name.split_once('/').map_or("", |(ns, _)| ns);
+    let annotation = &settings.workloads.annotation;
+    let deny = |code: u16, message: String, decision: &'static str| {
+        let message = truncate(
+            &format!("riskgate denied {workload}: {message}"),
+            MAX_MESSAGE,
+        );
+        Plan::Done(verdict(
+            request,
+            false,
+            Some(status(code, message)),
+            decision,
+            version,
+        ))
+    };
+    let reference = workload::reference(object, kind, namespace, &settings.workloads);
+    if request.operation == "UPDATE"
+        && let Some(old) = &request.old_object
+        && old.get("spec") == object.get("spec")
+        && workload::reference(old, kind, namespace, &settings.workloads) == reference
+    {
+        // Labels, annotations or finalizers written by people and
+        // controllers: the workload serves the same release as before.
+        return Plan::Done(verdict(request, true, None, "pass_through", version));
+    }
+    match reference {
+        Reference::Release(release) => Plan::Fetch(WorkloadCheck { workload, release }),
+        Reference::Missing if settings.workloads.require_annotation => deny(
+            403,
+            format!(
+                "it has no {annotation} annotation naming the ModelRelease it serves (--require-release-annotation)"
+            ),
+            "deny",
+        ),
+        Reference::Missing => Plan::Done(verdict(request, true, None, "pass_through", version)),
+        Reference::Invalid(why) => deny(400, why, "invalid"),
+    }
+}
+
+/// The verdict for a workload whose release does not exist.
+pub fn release_not_found(
+    request: &AdmissionRequest,
+    check: &WorkloadCheck,
+    annotation: &str,
+    version: &str,
+) -> Verdict {
+    let message = format!(
+        "riskgate denied {}: its ModelRelease {} (annotation {annotation}) does not exist; create the release first",
+        check.workload, check.release
+    );
+    verdict(
+        request,
+        false,
+        Some(status(403, truncate(&message, MAX_MESSAGE))),
+        "deny",
+        version,
+    )
+}
+
+/// The release to evaluate and, when a workload is being admitted, the
+/// workload that references it.
+#[derive(Debug, Clone, Copy)]
+pub struct Target<'a> {
+    /// The `ModelRelease` object.
+    pub object: &'a serde_json::Value,
+    /// The referencing workload.
+    pub workload: Option<&'a WorkloadCheck>,
+}
+
+/// Evaluates a `ModelRelease` object (the request's own, or the release
+/// `workload` references) and builds the verdict.
 pub fn evaluate(
     request: &AdmissionRequest,
+    target: Target<'_>,
     policies: &Policies,
     settings: &Settings,
     now_ns: i64,
     deadline: Option<Instant>,
     cancel: Option<Arc<AtomicBool>>,
 ) -> Verdict {
-    let Some(object) = &request.object else {
-        return failure(
-            request,
-            settings,
-            "the request has no object",
-            &policies.version,
-        );
+    let Target { object, workload } = target;
+    let name = match workload {
+        Some(check) => check.release.to_string(),
+        None => display_name(request, object),
     };
-    let name = display_name(request, object);
+    let subject = Subject {
+        release: &name,
+        workload: workload.map(|check| check.workload.as_str()),
+    };
     let text = release_text(object);
     let file = format!("admission:{name}");
     let Some(loaded) = manifest::load_manifests(&file, &text).into_iter().next() else {
@@ -156,7 +267,29 @@ pub fn evaluate(
     options.limits.deadline = deadline;
     options.limits.cancel = cancel;
     let trace = policies.set.check_loaded(&loaded, &text, &options);
-    from_trace(request, &name, &trace, settings, &policies.version)
+    from_trace(request, &subject, &trace, settings, &policies.version)
+}
+
+/// What a verdict is about, for its messages.
+struct Subject<'a> {
+    /// `namespace/name` of the release evaluated.
+    release: &'a str,
+    /// `Deployment ml/fraud-scorer` when a workload is being admitted.
+    workload: Option<&'a str>,
+}
+
+impl Subject<'_> {
+    /// `riskgate denied ModelRelease ns/name` or `riskgate denied
+    /// Deployment ns/name at admission: ModelRelease ns/name`.
+    fn denied(&self) -> String {
+        match self.workload {
+            None => format!("riskgate denied ModelRelease {}", self.release),
+            Some(workload) => format!(
+                "riskgate denied {workload} at admission: ModelRelease {}",
+                self.release
+            ),
+        }
+    }
 }
 
 /// The verdict for an evaluation error, by failure mode.
@@ -196,7 +329,7 @@ pub fn failure(
 
 fn from_trace(
     request: &AdmissionRequest,
-    name: &str,
+    subject: &Subject<'_>,
     trace: &ManifestTrace,
     settings: &Settings,
     version: &str,
@@ -208,7 +341,7 @@ fn from_trace(
         .map(|p| p.message.as_str())
         .collect();
     if trace.decision == Decision::Error || !invalid.is_empty() {
-        let mut message = format!("riskgate denied ModelRelease {name}: the release is invalid");
+        let mut message = format!("{}: the release is invalid", subject.denied());
         for problem in invalid.iter().take(TOP_CONTROLS) {
             message.push_str("; ");
             message.push_str(problem);
@@ -253,11 +386,16 @@ fn from_trace(
     } else {
         "allow"
     };
-    let status = (!allowed).then(|| status(403, deny_message(name, &denying, version)));
+    let status = (!allowed).then(|| status(403, deny_message(subject, &denying, version)));
     let mut v = verdict(request, allowed, status, decision, version);
+    // A workload's warnings say which release they are about.
+    let about = subject
+        .workload
+        .map(|_| format!(" on ModelRelease {}", subject.release))
+        .unwrap_or_default();
     for control in &warning {
         v.response.warnings.push(truncate(
-            &format!("riskgate {}: {}", control.id, hint(control)),
+            &format!("riskgate {}{about}: {}", control.id, hint(control)),
             MAX_WARNING,
         ));
     }
@@ -287,12 +425,18 @@ fn from_trace(
 }
 
 /// `riskgate denied ModelRelease ns/name at admission: 2 controls fail: ...`
-fn deny_message(name: &str, denying: &[&ControlTrace], version: &str) -> String {
-    let mut message = format!(
-        "riskgate denied ModelRelease {name} at admission: {} {}",
-        plural(denying.len(), "control"),
-        if denying.len() == 1 { "fails" } else { "fail" }
-    );
+/// or `riskgate denied Deployment ns/w at admission: ModelRelease ns/r
+/// fails 2 controls: ...`.
+fn deny_message(subject: &Subject<'_>, denying: &[&ControlTrace], version: &str) -> String {
+    let count = plural(denying.len(), "control");
+    let mut message = match subject.workload {
+        None => format!(
+            "{} at admission: {count} {}",
+            subject.denied(),
+            if denying.len() == 1 { "fails" } else { "fail" }
+        ),
+        Some(_) => format!("{} fails {count}", subject.denied()),
+    };
     for (i, control) in denying.iter().take(TOP_CONTROLS).enumerate() {
         message.push_str(if i == 0 { ": " } else { "; " });
         message.push_str(&format!(
@@ -305,8 +449,13 @@ fn deny_message(name: &str, denying: &[&ControlTrace], version: &str) -> String 
     if denying.len() > TOP_CONTROLS {
         message.push_str(&format!("; and {} more", denying.len() - TOP_CONTROLS));
     }
+    let manifest = if subject.workload.is_some() {
+        "the release's manifest"
+    } else {
+        "the manifest"
+    };
     let footer = format!(
-        ". Policy {version}; run `riskgate check --context admission` on the manifest for the full trace"
+        ". Policy {version}; run `riskgate check --context admission` on {manifest} for the full trace"
     );
     let mut message = truncate(&message, MAX_MESSAGE.saturating_sub(footer.len()));
     message.push_str(&footer);

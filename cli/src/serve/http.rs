@@ -12,11 +12,15 @@ use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use tracing::{info, warn};
 
-use super::admission::{API_VERSION, AdmissionReview, AdmissionReviewResponse, KIND};
-use super::cache::DecisionCache;
-use super::decide::{self, Plan, Settings, Verdict};
+use super::admission::{
+    API_VERSION, AdmissionRequest, AdmissionReview, AdmissionReviewResponse, KIND,
+};
+use super::cache::{DecisionCache, ReleaseCache};
+use super::decide::{self, Plan, Settings, Target, Verdict, WorkloadCheck};
+use super::kube::{Fetched, KubeClient};
 use super::metrics::Metrics;
-use super::store::PolicyStore;
+use super::store::{Policies, PolicyStore};
+use super::workload::ReleaseRef;
 
 /// Extra time past the evaluation deadline before a request is answered
 /// without waiting for the evaluator.
@@ -48,6 +52,10 @@ pub struct State {
     pub now_ns: Option<i64>,
     /// Recent decisions (`--decision-cache-ttl`).
     pub cache: DecisionCache,
+    /// The API server client, when workloads are checked.
+    pub kube: Option<KubeClient>,
+    /// Recently fetched releases (`--release-cache-ttl`).
+    pub releases: ReleaseCache,
     /// Set once shutdown starts: `/readyz` fails so no new traffic arrives.
     pub shutting_down: AtomicBool,
 }
@@ -159,14 +167,14 @@ async fn read_review(request: Request<Incoming>, state: &State) -> Result<Admiss
 
 /// Decides an admission request and writes the AdmissionReview response.
 async fn admit(review: AdmissionReview, state: &State, started: Instant) -> Reply {
-    let Some(request) = review.request else {
+    let Some(mut request) = review.request else {
         return text(
             StatusCode::BAD_REQUEST,
             "the AdmissionReview has no request\n",
         );
     };
     let policies = state.store.current();
-    let kind = decide::kind_label(&request);
+    let kind = decide::kind_label(&request, &state.settings);
     let dry_run = request.dry_run == Some(true);
     let (uid, operation) = (request.uid.clone(), request.operation.clone());
     let user = request.user_info.username.clone().unwrap_or_default();
@@ -175,33 +183,33 @@ async fn admit(review: AdmissionReview, state: &State, started: Instant) -> Repl
         request.namespace.clone().unwrap_or_default(),
         request.name.clone().unwrap_or_default(),
     );
-    let verdict = match decide::plan(&request, &state.settings, &policies.version) {
+    let mut release = String::new();
+    let plan = decide::plan(&request, &state.settings, &policies.version);
+    // Only planning reads the old object; evaluations need not carry it.
+    request.old_object = None;
+    let verdict = match plan {
         Plan::Done(verdict) => verdict,
-        Plan::Evaluate if state.cache.enabled() => {
-            let key = request
-                .object
-                .as_ref()
-                .map(|object| DecisionCache::key(&decide::release_text(object), &policies.version));
-            match key.and_then(|key| state.cache.get(&key, started)) {
-                Some(mut cached) => {
-                    cached.response.uid.clone_from(&request.uid);
-                    let audit = &mut cached.response.audit_annotations;
-                    audit.remove("dry-run");
-                    if dry_run {
-                        audit.insert("dry-run".to_owned(), "true".to_owned());
-                    }
-                    cached
-                }
-                None => {
-                    let verdict = evaluate(request, state, Arc::clone(&policies), started).await;
-                    if let Some(key) = key {
-                        state.cache.put(key, started, &verdict);
-                    }
-                    verdict
-                }
+        Plan::Evaluate => match request.object.take() {
+            Some(object) => {
+                let job = Job {
+                    request,
+                    object,
+                    workload: None,
+                };
+                evaluate_cached(job, state, &policies, started).await
             }
+            None => decide::failure(
+                &request,
+                &state.settings,
+                "the request has no object",
+                &policies.version,
+            ),
+        },
+        Plan::Fetch(check) => {
+            release = check.release.to_string();
+            request.object = None;
+            check_workload(request, check, state, &policies, started).await
         }
-        Plan::Evaluate => evaluate(request, state, Arc::clone(&policies), started).await,
     };
     state.metrics.decision(kind, verdict.decision, dry_run);
     info!(
@@ -212,6 +220,7 @@ async fn admit(review: AdmissionReview, state: &State, started: Instant) -> Repl
         user = %user,
         namespace = %namespace,
         name = %name,
+        release = %release,
         decision = verdict.decision,
         allowed = verdict.response.allowed,
         dry_run,
@@ -228,27 +237,135 @@ async fn admit(review: AdmissionReview, state: &State, started: Instant) -> Repl
     reply
 }
 
-/// Runs the evaluation on the blocking pool under the request deadline.
-async fn evaluate(
-    mut request: super::admission::AdmissionRequest,
+/// A release to evaluate: the request (without its object), the release
+/// object, and the workload referencing it if any.
+struct Job {
+    request: AdmissionRequest,
+    object: serde_json::Value,
+    workload: Option<WorkloadCheck>,
+}
+
+/// A workload: fetch its release from the API server, then evaluate it.
+/// Every verdict names the release in the `release` audit annotation.
+async fn check_workload(
+    request: AdmissionRequest,
+    check: WorkloadCheck,
     state: &State,
-    policies: Arc<super::store::Policies>,
+    policies: &Arc<Policies>,
     started: Instant,
 ) -> Verdict {
+    let version = &policies.version;
+    let fetched = match state.releases.get(&check.release, started) {
+        Some(object) => Ok(Fetched::Found(object)),
+        None => fetch(&check.release, state, started).await,
+    };
+    let release = check.release.to_string();
+    let mut verdict = match fetched {
+        Ok(Fetched::Found(object)) => {
+            let job = Job {
+                request,
+                object,
+                workload: Some(check),
+            };
+            evaluate_cached(job, state, policies, started).await
+        }
+        Ok(Fetched::NotFound) => decide::release_not_found(
+            &request,
+            &check,
+            &state.settings.workloads.annotation,
+            version,
+        ),
+        Err(why) => {
+            warn!(release = %release, error = %why, "cannot read a workload's ModelRelease");
+            decide::failure(
+                &request,
+                &state.settings,
+                &format!("cannot read ModelRelease {release}: {why}"),
+                version,
+            )
+        }
+    };
+    verdict
+        .response
+        .audit_annotations
+        .insert("release".to_owned(), release);
+    verdict
+}
+
+/// Reads a release from the API server (and caches it when found).
+async fn fetch(release: &ReleaseRef, state: &State, started: Instant) -> Result<Fetched, String> {
+    let fetched = match &state.kube {
+        Some(kube) => {
+            let deadline = started + state.limits.eval_timeout;
+            kube.get_release(release, deadline).await
+        }
+        None => Err("no API server is configured".to_owned()),
+    };
+    let result = match &fetched {
+        Ok(Fetched::Found(object)) => {
+            state.releases.put(release.clone(), started, object);
+            "found"
+        }
+        Ok(Fetched::NotFound) => "not_found",
+        Err(_) => "error",
+    };
+    state.metrics.release_fetch(result);
+    fetched
+}
+
+/// Evaluates a release, through the decision cache when it is on.
+async fn evaluate_cached(
+    job: Job,
+    state: &State,
+    policies: &Arc<Policies>,
+    started: Instant,
+) -> Verdict {
+    if !state.cache.enabled() {
+        return evaluate(job, state, Arc::clone(policies), started).await;
+    }
+    // A workload's verdict names the workload, so it is part of the key.
+    let mut subject = decide::release_text(&job.object);
+    if let Some(check) = &job.workload {
+        subject = format!("{}\0{subject}", check.workload);
+    }
+    let key = DecisionCache::key(&subject, &policies.version);
+    match state.cache.get(&key, started) {
+        Some(mut cached) => {
+            cached.response.uid.clone_from(&job.request.uid);
+            let audit = &mut cached.response.audit_annotations;
+            audit.remove("dry-run");
+            if job.request.dry_run == Some(true) {
+                audit.insert("dry-run".to_owned(), "true".to_owned());
+            }
+            cached
+        }
+        None => {
+            let verdict = evaluate(job, state, Arc::clone(policies), started).await;
+            state.cache.put_decision(key, started, &verdict);
+            verdict
+        }
+    }
+}
+
+/// Runs the evaluation on the blocking pool under the request deadline.
+async fn evaluate(job: Job, state: &State, policies: Arc<Policies>, started: Instant) -> Verdict {
     let deadline = started + state.limits.eval_timeout;
     let cancel = Arc::new(AtomicBool::new(false));
     let now_ns = state.now_ns.unwrap_or_else(wall_clock_ns);
     let settings = state.settings.clone();
     // Keep the request's identity to answer if the evaluator overruns.
-    let object = request.object.take();
-    let envelope = request.clone();
-    request.object = object;
+    let envelope = job.request.clone();
     let version = policies.version.clone();
     let task = {
         let cancel = Arc::clone(&cancel);
         tokio::task::spawn_blocking(move || {
+            let target = Target {
+                object: &job.object,
+                workload: job.workload.as_ref(),
+            };
             decide::evaluate(
-                &request,
+                &job.request,
+                target,
                 &policies,
                 &settings,
                 now_ns,

@@ -23,6 +23,8 @@ pub struct Metrics {
     policy_reloads: Counter<&'static str>,
     /// Certificate reloads by result.
     tls_reloads: Counter<&'static str>,
+    /// Fetches of a workload's `ModelRelease` by result.
+    release_fetches: Counter<&'static str>,
     /// `/validate` latency.
     latency: Histogram,
     /// Requests being served.
@@ -98,6 +100,12 @@ impl Metrics {
     /// Counts a certificate reload (`success` or `error`).
     pub fn tls_reload(&self, result: &'static str) {
         self.tls_reloads.inc(result);
+    }
+
+    /// Counts a fetch of a workload's release (`found`, `not_found`,
+    /// `error`).
+    pub fn release_fetch(&self, result: &'static str) {
+        self.release_fetches.inc(result);
     }
 
     /// Sets the policy version in use.
@@ -203,6 +211,11 @@ impl Metrics {
                 "Certificate reloads by result (error: the old certificate kept serving).",
                 &self.tls_reloads,
             ),
+            (
+                "riskgate_release_fetches_total",
+                "Fetches of the ModelRelease a workload references, by result (found, not_found, error).",
+                &self.release_fetches,
+            ),
         ] {
             header(&mut out, name, "counter", help);
             for (result, n) in counter.snapshot() {
@@ -248,6 +261,7 @@ mod tests {
         metrics.observe(Duration::from_micros(700));
         metrics.set_policy("abc123", "embedded \"stdlib\"");
         metrics.policy_reload("error");
+        metrics.release_fetch("not_found");
         let text = metrics.render();
         for line in [
             "riskgate_http_requests_total{path=\"/validate\",code=\"200\"} 2",
@@ -258,6 +272,7 @@ mod tests {
             "riskgate_admission_duration_seconds_count 1",
             "riskgate_policy_info{version=\"abc123\",source=\"embedded \\\"stdlib\\\"\"} 1",
             "riskgate_policy_reloads_total{result=\"error\"} 1",
+            "riskgate_release_fetches_total{result=\"not_found\"} 1",
             "riskgate_in_flight_requests 0",
         ] {
             assert!(text.lines().any(|l| l == line), "missing {line} in\n{text}");

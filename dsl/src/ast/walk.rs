@@ -7,9 +7,19 @@ use crate::ast::{
     WithModifier,
 };
 
-/// Calls `f` on `expr` and every expression inside it.
-pub fn expr(e: &Expr, f: &mut dyn FnMut(&Expr)) {
-    f(e);
+/// What an expression directly contains: sub-expressions, and the bodies
+/// of comprehensions.
+#[derive(Debug, Clone, Copy)]
+pub enum Child<'a> {
+    /// A sub-expression.
+    Expr(&'a Expr),
+    /// A comprehension's body.
+    Body(&'a Body),
+}
+
+/// Calls `f` on each direct child of `e`, in source order. The one place
+/// that knows where each kind of expression keeps its children.
+pub fn children<'a>(e: &'a Expr, f: &mut dyn FnMut(Child<'a>)) {
     match &e.kind {
         ExprKind::Null
         | ExprKind::Bool(_)
@@ -19,43 +29,50 @@ pub fn expr(e: &Expr, f: &mut dyn FnMut(&Expr)) {
         ExprKind::Template(template) => {
             for part in &template.parts {
                 if let TemplatePart::Expr { expr: inner, with } = part {
-                    expr(inner, f);
-                    withs(with, f);
+                    f(Child::Expr(inner));
+                    for modifier in with {
+                        f(Child::Expr(&modifier.target));
+                        f(Child::Expr(&modifier.value));
+                    }
                 }
             }
         }
         ExprKind::Ref { head, path } => {
-            expr(head, f);
-            ref_args(path, f);
+            f(Child::Expr(head));
+            for arg in path {
+                if let RefArg::Bracket(inner) = arg {
+                    f(Child::Expr(inner));
+                }
+            }
         }
         ExprKind::Call { args, .. } | ExprKind::Array(args) | ExprKind::Set(args) => {
             for arg in args {
-                expr(arg, f);
+                f(Child::Expr(arg));
             }
         }
         ExprKind::Object(pairs) => {
             for (key, value) in pairs {
-                expr(key, f);
-                expr(value, f);
+                f(Child::Expr(key));
+                f(Child::Expr(value));
             }
         }
         ExprKind::ArrayCompr { term, body: b } | ExprKind::SetCompr { term, body: b } => {
-            expr(term, f);
-            body(b, f);
+            f(Child::Expr(term));
+            f(Child::Body(b));
         }
         ExprKind::ObjectCompr {
             key,
             value,
             body: b,
         } => {
-            expr(key, f);
-            expr(value, f);
-            body(b, f);
+            f(Child::Expr(key));
+            f(Child::Expr(value));
+            f(Child::Body(b));
         }
-        ExprKind::Paren(inner) | ExprKind::Neg(inner) => expr(inner, f),
+        ExprKind::Paren(inner) | ExprKind::Neg(inner) => f(Child::Expr(inner)),
         ExprKind::Binary { lhs, rhs, .. } | ExprKind::Assign { lhs, rhs, .. } => {
-            expr(lhs, f);
-            expr(rhs, f);
+            f(Child::Expr(lhs));
+            f(Child::Expr(rhs));
         }
         ExprKind::Membership {
             key,
@@ -63,15 +80,24 @@ pub fn expr(e: &Expr, f: &mut dyn FnMut(&Expr)) {
             collection,
         } => {
             if let Some(key) = key {
-                expr(key, f);
+                f(Child::Expr(key));
             }
-            expr(value, f);
-            expr(collection, f);
+            f(Child::Expr(value));
+            f(Child::Expr(collection));
         }
     }
 }
 
-fn ref_args(path: &[RefArg], f: &mut dyn FnMut(&Expr)) {
+/// Calls `f` on `expr` and every expression inside it.
+pub fn expr<'a>(e: &'a Expr, f: &mut dyn FnMut(&'a Expr)) {
+    f(e);
+    children(e, &mut |child| match child {
+        Child::Expr(inner) => expr(inner, f),
+        Child::Body(b) => body(b, f),
+    });
+}
+
+fn ref_args<'a>(path: &'a [RefArg], f: &mut dyn FnMut(&'a Expr)) {
     for arg in path {
         if let RefArg::Bracket(inner) = arg {
             expr(inner, f);
@@ -79,7 +105,7 @@ fn ref_args(path: &[RefArg], f: &mut dyn FnMut(&Expr)) {
     }
 }
 
-fn withs(with: &[WithModifier], f: &mut dyn FnMut(&Expr)) {
+fn withs<'a>(with: &'a [WithModifier], f: &mut dyn FnMut(&'a Expr)) {
     for modifier in with {
         expr(&modifier.target, f);
         expr(&modifier.value, f);
@@ -87,7 +113,7 @@ fn withs(with: &[WithModifier], f: &mut dyn FnMut(&Expr)) {
 }
 
 /// Calls `f` on every expression of a body, nested bodies included.
-pub fn body(b: &Body, f: &mut dyn FnMut(&Expr)) {
+pub fn body<'a>(b: &'a Body, f: &mut dyn FnMut(&'a Expr)) {
     for literal in &b.literals {
         match &literal.kind {
             LiteralKind::Expr(e) | LiteralKind::Not(e) => expr(e, f),
@@ -116,7 +142,7 @@ pub fn body(b: &Body, f: &mut dyn FnMut(&Expr)) {
 
 /// Calls `f` on every expression of a rule: head reference, arguments,
 /// value, `contains` term, body and `else` chain.
-pub fn rule(r: &Rule, f: &mut dyn FnMut(&Expr)) {
+pub fn rule<'a>(r: &'a Rule, f: &mut dyn FnMut(&'a Expr)) {
     ref_args(&r.head.reference.path, f);
     for arg in r.head.args.iter().flatten() {
         expr(arg, f);
@@ -142,7 +168,7 @@ pub fn rule(r: &Rule, f: &mut dyn FnMut(&Expr)) {
 
 /// Calls `f` on every expression of an item (rules, and every field,
 /// `applies` block, requirement and rule of declarations).
-pub fn item(i: &Item, f: &mut dyn FnMut(&Expr)) {
+pub fn item<'a>(i: &'a Item, f: &mut dyn FnMut(&'a Expr)) {
     match i {
         Item::Rule(r) => rule(r, f),
         Item::Risk(risk) => {

@@ -6,6 +6,7 @@
 
 use pest::iterators::{Pair, Pairs};
 
+use super::trim::Trimmer;
 use super::{Rule, Stmt};
 use crate::ParseOptions;
 use crate::ast::{
@@ -25,8 +26,7 @@ const MAX_CHAIN: usize = 1000;
 /// Converts pairs of one parsed chunk into AST nodes.
 pub(super) struct Builder<'s> {
     source: &'s str,
-    /// Comment spans of the whole source, in order (to trim spans).
-    comments: &'s [crate::ast::Comment],
+    trimmer: Trimmer<'s>,
     /// Where the parsed chunk starts in `source`.
     offset: u32,
     options: ParseOptions,
@@ -48,7 +48,7 @@ impl<'s> Builder<'s> {
     ) -> Self {
         Self {
             source,
-            comments,
+            trimmer: Trimmer::new(source, comments),
             offset: offset as u32,
             options,
             diagnostics: Vec::new(),
@@ -63,27 +63,8 @@ impl<'s> Builder<'s> {
     /// implicit skipping leaves at its end.
     fn span(&self, pair: &P<'_>) -> Span {
         let s = pair.as_span();
-        let start = s.start() as u32 + self.offset;
-        let mut end = s.end() as u32 + self.offset;
-        loop {
-            let text = Span::new(start, end).text(self.source);
-            let trimmed = text.trim_end();
-            end = start + trimmed.len() as u32;
-            let last_line = trimmed.rsplit('\n').next().unwrap_or_default();
-            if !last_line.contains('#') {
-                return Span::new(start, end);
-            }
-            let comment = self
-                .comments
-                .binary_search_by_key(&end, |c| c.span.end)
-                .ok()
-                .and_then(|i| self.comments.get(i))
-                .filter(|c| c.span.start >= start);
-            match comment {
-                Some(comment) => end = comment.span.start,
-                None => return Span::new(start, end),
-            }
-        }
+        self.trimmer
+            .trim(s.start() as u32 + self.offset, s.end() as u32 + self.offset)
     }
 
     fn internal(&mut self, span: Span) {
@@ -608,7 +589,8 @@ impl<'s> Builder<'s> {
     /// the stack of every recursive consumer (and of `Drop`).
     fn rel_expr(&mut self, pair: P<'_>) -> Option<Expr> {
         let span = self.span(&pair);
-        if pair.clone().into_inner().count() > 2 * MAX_CHAIN {
+        let children = pair.into_inner();
+        if children.len() > 2 * MAX_CHAIN {
             self.diagnostics.push(
                 Diagnostic::new(
                     &codes::NESTING_TOO_DEEP,
@@ -622,10 +604,17 @@ impl<'s> Builder<'s> {
                 kind: ExprKind::Null,
             });
         }
-        let mut operands: Vec<Expr> = Vec::new();
-        let mut operators: Vec<BinOp> = Vec::new();
+        if children.len() == 1 {
+            // Most operands stand alone: skip precedence climbing.
+            let only = children.peek()?;
+            if only.as_rule() == Rule::term {
+                return self.term(only);
+            }
+        }
+        let mut operands: Vec<Expr> = Vec::with_capacity(children.len() / 2 + 1);
+        let mut operators: Vec<BinOp> = Vec::with_capacity(children.len() / 2);
         let mut negations: Vec<Span> = Vec::new();
-        for child in pair.into_inner() {
+        for child in children {
             match child.as_rule() {
                 Rule::neg => negations.push(self.span(&child)),
                 Rule::term => {

@@ -5,8 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::ast::{
-    Body, ControlMember, Expr, ExprKind, Field, Item, LiteralKind, Module, RefArg, Rule,
-    TemplatePart,
+    Body, ControlMember, Expr, ExprKind, Field, Item, LiteralKind, Module, RefArg, Rule, walk,
 };
 use crate::diagnostics::{Diagnostic, codes};
 use crate::span::Span;
@@ -426,62 +425,8 @@ fn check_body(body: &Body, out: &mut Vec<Diagnostic>) {
 
 /// Descends into nested bodies (comprehensions) in an expression.
 fn check_expr(expr: &Expr, out: &mut Vec<Diagnostic>) {
-    match &expr.kind {
-        ExprKind::ArrayCompr { term, body } | ExprKind::SetCompr { term, body } => {
-            check_expr(term, out);
-            check_body(body, out);
-        }
-        ExprKind::ObjectCompr { key, value, body } => {
-            check_expr(key, out);
-            check_expr(value, out);
-            check_body(body, out);
-        }
-        ExprKind::Ref { head, path } => {
-            check_expr(head, out);
-            for arg in path {
-                if let RefArg::Bracket(e) = arg {
-                    check_expr(e, out);
-                }
-            }
-        }
-        ExprKind::Call { args, .. } | ExprKind::Array(args) | ExprKind::Set(args) => {
-            for arg in args {
-                check_expr(arg, out);
-            }
-        }
-        ExprKind::Object(entries) => {
-            for (k, v) in entries {
-                check_expr(k, out);
-                check_expr(v, out);
-            }
-        }
-        ExprKind::Paren(inner) | ExprKind::Neg(inner) => check_expr(inner, out),
-        ExprKind::Binary { lhs, rhs, .. } | ExprKind::Assign { lhs, rhs, .. } => {
-            check_expr(lhs, out);
-            check_expr(rhs, out);
-        }
-        ExprKind::Membership {
-            key,
-            value,
-            collection,
-        } => {
-            if let Some(key) = key {
-                check_expr(key, out);
-            }
-            check_expr(value, out);
-            check_expr(collection, out);
-        }
-        ExprKind::Template(template) => {
-            for part in &template.parts {
-                if let TemplatePart::Expr { expr, .. } = part {
-                    check_expr(expr, out);
-                }
-            }
-        }
-        ExprKind::Null
-        | ExprKind::Bool(_)
-        | ExprKind::Number(_)
-        | ExprKind::String(_)
-        | ExprKind::Var(_) => {}
-    }
+    walk::children(expr, &mut |child| match child {
+        walk::Child::Expr(inner) => check_expr(inner, out),
+        walk::Child::Body(body) => check_body(body, out),
+    });
 }

@@ -14,6 +14,7 @@ use crate::builtins::{Builtin, BuiltinContext, BuiltinError};
 use crate::value::Value;
 
 pub(crate) use serial::BUILTINS as SERIAL_BUILTINS;
+pub(crate) use serial::from_yaml;
 
 const CATEGORY: &str = "encoding";
 

@@ -40,7 +40,8 @@ pub(crate) enum Operand {
 }
 
 impl Operand {
-    fn from_value(value: &Value) -> Operand {
+    /// A value as OPA passes it to `fmt.Sprintf`.
+    pub(crate) fn from_value(value: &Value) -> Operand {
         match value {
             Value::Number(Number::Int(i)) => Operand::Int(*i),
             Value::Number(Number::Big(i)) => Operand::BigInt(*i),

@@ -21,10 +21,12 @@ mod vars;
 pub(crate) use mocks::MockUse;
 use mocks::unsupported_arity;
 
+pub(crate) use rule::ground_path as rule_ground_path;
 use rule::lower_rule;
 use vars::{collect_vars, constants, flat_path, is_assignable, literal_vars};
 
 use super::Symbols;
+use super::annotations::MetadataIndex;
 use super::safety;
 use crate::builtins;
 use crate::ir::{
@@ -49,6 +51,8 @@ struct Ctx<'a> {
     imports: HashMap<String, (Root, Vec<Arc<str>>)>,
     rule_names: Option<&'a BTreeSet<String>>,
     symbols: &'a Symbols,
+    /// Annotations of every module, for `rego.metadata.*` calls.
+    metadata: Option<&'a MetadataIndex>,
 }
 
 struct Scope {
@@ -66,6 +70,9 @@ pub(crate) struct Lowerer<'a> {
     scopes: Vec<Scope>,
     pub(crate) errors: Vec<Diagnostic>,
     pub(crate) mocks: MockUse,
+    /// The item index and ground path of the rule being lowered (`None` in
+    /// queries): what `rego.metadata.*` calls describe.
+    pub(crate) rule_site: Option<(usize, Vec<Arc<str>>)>,
 }
 
 /// The key of a statically known ref segment (`.a` or `["a"]`).
@@ -83,6 +90,7 @@ pub(crate) fn lower_module(
     module: &ast::Module,
     file: u32,
     symbols: &Symbols,
+    metadata: &MetadataIndex,
     tree: &mut Tree,
     errors: &mut Vec<Diagnostic>,
     mocks: &mut MockUse,
@@ -131,10 +139,11 @@ pub(crate) fn lower_module(
         package: pkg,
         imports,
         symbols,
+        metadata: Some(metadata),
     };
-    for item in &module.items {
+    for (index, item) in module.items.iter().enumerate() {
         if let ast::Item::Rule(rule) = item {
-            lower_rule(&ctx, rule, tree, errors, mocks);
+            lower_rule(&ctx, index, rule, tree, errors, mocks);
         }
     }
 }
@@ -149,6 +158,7 @@ pub(crate) fn lower_query(
         imports: HashMap::new(),
         rule_names: None,
         symbols,
+        metadata: None,
     };
     let mut lw = Lowerer::new(&ctx);
     lw.open_scope(&body.literals, &[], &[]);
@@ -195,6 +205,7 @@ impl<'a> Lowerer<'a> {
             scopes: Vec::new(),
             errors: Vec::new(),
             mocks: MockUse::default(),
+            rule_site: None,
         }
     }
 
@@ -544,6 +555,10 @@ impl<'a> Lowerer<'a> {
                 loc,
             };
         }
+        if let Some(which) = MetadataCall::of(&shown) {
+            let kind = TermKind::Value(self.metadata_value(which, args.len(), span));
+            return Term { kind, loc };
+        }
         let resolved = self.resolve_function(path).or_else(|| {
             let (name, reason) = builtins::unsupported(&shown)?;
             self.mocks.calls.push((name, reason, span));
@@ -585,6 +600,36 @@ impl<'a> Lowerer<'a> {
                 arity,
             })),
             loc,
+        }
+    }
+
+    /// The constant a `rego.metadata.rule()` or `rego.metadata.chain()`
+    /// call stands for in the rule being lowered. Outside rules (queries)
+    /// there is no active rule: `{}` and `[]`.
+    fn metadata_value(&mut self, which: MetadataCall, args: usize, span: Span) -> Value {
+        if args != 0 {
+            self.errors.push(
+                Diagnostic::new(
+                    &codes::WRONG_ARITY,
+                    format!(
+                        "{}: arity mismatch: expected 0 arguments, got {args}",
+                        which.name()
+                    ),
+                )
+                .with_primary(span, ""),
+            );
+        }
+        let site = self.rule_site.as_ref().zip(self.ctx.metadata);
+        let Some(((item, path), index)) = site else {
+            return match which {
+                MetadataCall::Rule => Value::empty_object(),
+                MetadataCall::Chain => Value::array(Vec::new()),
+            };
+        };
+        let metadata = index.for_rule(self.ctx.file, *item, &self.ctx.package, path);
+        match which {
+            MetadataCall::Rule => metadata.rule,
+            MetadataCall::Chain => metadata.chain,
         }
     }
 
@@ -806,5 +851,29 @@ impl<'a> Lowerer<'a> {
             TermKind::Var(self.new_named(name))
         };
         Term { kind, loc }
+    }
+}
+
+/// The two builtins the compiler answers from annotations.
+#[derive(Clone, Copy)]
+enum MetadataCall {
+    Rule,
+    Chain,
+}
+
+impl MetadataCall {
+    fn of(name: &str) -> Option<Self> {
+        match name {
+            "rego.metadata.rule" => Some(Self::Rule),
+            "rego.metadata.chain" => Some(Self::Chain),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Rule => "rego.metadata.rule",
+            Self::Chain => "rego.metadata.chain",
+        }
     }
 }

@@ -1,6 +1,8 @@
 //! `input` references to fields the ModelRelease schema does not define
 //! (L0007).
 
+use std::collections::HashMap;
+
 use riskgate_dsl::Diagnostic;
 use riskgate_dsl::ast::{Expr, ExprKind, RefArg};
 use riskgate_dsl::diagnostics::codes;
@@ -16,6 +18,8 @@ enum Step<'a> {
 
 pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let schema = crate::manifest::json_schema();
+    // Policies repeat the same few paths; resolve each against the schema once.
+    let mut resolved: HashMap<Vec<Option<String>>, Option<Unknown>> = HashMap::new();
     for (index, file) in cx.files.iter().enumerate() {
         for item in &file.module.items {
             let skip = matches!(item, riskgate_dsl::ast::Item::Rule(r)
@@ -41,26 +45,45 @@ pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                         RefArg::Bracket(_) => Step::Any,
                     })
                     .collect();
-                if let Some((key, span, known)) = first_unknown(&schema, &steps) {
-                    let mut diagnostic = Diagnostic::new(
-                        &codes::UNKNOWN_INPUT_FIELD,
-                        format!("`{key}` is not a field of ModelRelease manifests here"),
-                    )
-                    .with_primary(span, "unknown field");
-                    if let Some(best) = closest(key, &known) {
-                        diagnostic = diagnostic.with_help(format!("did you mean `{best}`?"));
-                    } else {
-                        diagnostic = diagnostic
-                            .with_help("`riskgate schema` prints every field of the manifest");
-                    }
-                    out.push(Finding {
-                        file: index,
-                        diagnostic,
-                    });
-                }
+                let keys: Vec<Option<String>> = steps
+                    .iter()
+                    .map(|step| match step {
+                        Step::Key(key, _) => Some((*key).to_owned()),
+                        Step::Any => None,
+                    })
+                    .collect();
+                let unknown = resolved
+                    .entry(keys)
+                    .or_insert_with(|| first_unknown(&schema, &steps));
+                let Some(unknown) = unknown else {
+                    return;
+                };
+                let Some(Step::Key(key, span)) = steps.get(unknown.step) else {
+                    return;
+                };
+                let diagnostic = Diagnostic::new(
+                    &codes::UNKNOWN_INPUT_FIELD,
+                    format!("`{key}` is not a field of ModelRelease manifests here"),
+                )
+                .with_primary(*span, "unknown field")
+                .with_help(match &unknown.closest {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => "`riskgate schema` prints every field of the manifest".to_owned(),
+                });
+                out.push(Finding {
+                    file: index,
+                    diagnostic,
+                });
             });
         }
     }
+}
+
+/// The first step of a path the schema does not define.
+struct Unknown {
+    step: usize,
+    /// The defined key spelled most like it.
+    closest: Option<String>,
 }
 
 /// Resolves `$ref`s and merges `anyOf`/`oneOf`/`allOf` alternatives.
@@ -95,14 +118,10 @@ fn alternatives<'a>(root: &'a Json, node: &'a Json, depth: u32) -> Vec<&'a Json>
     out
 }
 
-/// The first key of `steps` the schema does not define, with the keys it
-/// does define there.
-fn first_unknown<'s>(
-    root: &Json,
-    steps: &[Step<'s>],
-) -> Option<(&'s str, riskgate_dsl::Span, Vec<String>)> {
+/// The first key of `steps` the schema does not define.
+fn first_unknown(root: &Json, steps: &[Step<'_>]) -> Option<Unknown> {
     let mut current: Vec<&Json> = alternatives(root, root, 0);
-    for step in steps {
+    for (index, step) in steps.iter().enumerate() {
         let mut next = Vec::new();
         let mut known = Vec::new();
         let mut open = false;
@@ -144,7 +163,10 @@ fn first_unknown<'s>(
         }
         if next.is_empty() {
             return match step {
-                Step::Key(key, span) if !known.is_empty() => Some((key, *span, known)),
+                Step::Key(key, _) if !known.is_empty() => Some(Unknown {
+                    step: index,
+                    closest: closest(key, &known),
+                }),
                 _ => None,
             };
         }

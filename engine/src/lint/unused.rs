@@ -1,7 +1,7 @@
 //! Unused code: functions and private rules nobody calls (L0001), imports
 //! (L0002), function arguments (L0003) and `:=` locals (L0004).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use riskgate_dsl::Diagnostic;
 use riskgate_dsl::ast::{AssignOp, Expr, ExprKind, Item, RefArg, Rule};
@@ -27,7 +27,7 @@ pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 if matches!(item, Item::Rule(_))
                     && candidate
                     && !Context::is_test_rule(&name.text)
-                    && !referenced.contains(&name.text)
+                    && !referenced.contains(name.text.as_str())
                     && reported.insert((package.clone(), name.text.clone()))
                 {
                     let what = if rule.head.args.is_some() {
@@ -54,26 +54,26 @@ pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
 
 /// Every identifier that may refer to a rule: variables, reference
 /// segments, called names and string keys.
-fn referenced_names(cx: &Context<'_>) -> BTreeSet<String> {
-    let mut names = BTreeSet::new();
+fn referenced_names<'a>(cx: &Context<'a>) -> HashSet<&'a str> {
+    let mut names = HashSet::new();
     for file in cx.files {
         for item in &file.module.items {
-            walk::item(item, &mut |e: &Expr| match &e.kind {
+            walk::item(item, &mut |e: &'a Expr| match &e.kind {
                 ExprKind::Var(v) => {
-                    names.insert(v.clone());
+                    names.insert(v.as_str());
                 }
                 ExprKind::String(s) => {
-                    names.insert(s.value.clone());
+                    names.insert(s.value.as_str());
                 }
                 ExprKind::Ref { path, .. } => {
                     for arg in path {
                         if let RefArg::Dot(n) = arg {
-                            names.insert(n.text.clone());
+                            names.insert(n.text.as_str());
                         }
                     }
                 }
                 ExprKind::Call { func, .. } => {
-                    names.extend(func.iter().map(|n| n.text.clone()));
+                    names.extend(func.iter().map(|n| n.text.as_str()));
                 }
                 _ => {}
             });
@@ -83,11 +83,11 @@ fn referenced_names(cx: &Context<'_>) -> BTreeSet<String> {
 }
 
 /// How often each variable name occurs in `rule`.
-fn var_counts(rule: &Rule) -> BTreeMap<String, usize> {
-    let mut counts = BTreeMap::new();
+fn var_counts(rule: &Rule) -> HashMap<&str, usize> {
+    let mut counts = HashMap::new();
     walk::rule(rule, &mut |e: &Expr| {
         if let ExprKind::Var(v) = &e.kind {
-            *counts.entry(v.clone()).or_insert(0) += 1;
+            *counts.entry(v.as_str()).or_insert(0) += 1;
         }
     });
     counts
@@ -152,7 +152,7 @@ fn unused_arguments(index: usize, rule: &Rule, out: &mut Vec<Finding>) {
         if name.starts_with('_') {
             continue;
         }
-        let total = counts.get(name).copied().unwrap_or(0);
+        let total = counts.get(name.as_str()).copied().unwrap_or(0);
         let declared = in_args.get(name).copied().unwrap_or(0);
         if total <= declared {
             out.push(Finding {
@@ -191,7 +191,7 @@ fn unused_locals(index: usize, rule: &Rule, out: &mut Vec<Finding>) {
         }
     });
     for (name, span) in declared {
-        if name.starts_with('_') || counts.get(&name).copied().unwrap_or(0) > 1 {
+        if name.starts_with('_') || counts.get(name.as_str()).copied().unwrap_or(0) > 1 {
             continue;
         }
         out.push(Finding {

@@ -15,7 +15,7 @@ pub fn code_lens(world: &mut World, params: CodeLensParams) -> Option<Vec<CodeLe
     let uri = params.text_document.uri;
     let controls: Vec<(String, usize, riskgate_dsl::Span)> = {
         let doc = world.docs.get(&uri)?;
-        let module = &doc.parsed.as_ref()?.module;
+        let module = &doc.parsed()?.module;
         module
             .items
             .iter()

@@ -12,7 +12,7 @@ use riskgate_engine::controls::FieldValue;
 
 use crate::index::Key;
 use crate::schema;
-use crate::world::{DocKind, World};
+use crate::world::{DocKind, Document, World};
 
 const KEYWORDS: &[&str] = &[
     "package", "import", "as", "default", "if", "else", "not", "some", "every", "in", "contains",
@@ -267,7 +267,7 @@ fn import_aliases(world: &World, uri: &lsp_types::Url) -> Vec<(String, String)> 
     let Some(module) = world
         .docs
         .get(uri)
-        .and_then(|d| d.parsed.as_ref())
+        .and_then(Document::parsed)
         .map(|p| &p.module)
     else {
         return Vec::new();

@@ -63,7 +63,7 @@ pub fn collect(world: &mut World) -> Vec<PublishDiagnosticsParams> {
     };
     let mut out = Vec::new();
     for (uri, doc) in &world.docs {
-        if !matches!(doc.kind, DocKind::Policy(_)) {
+        if !matches!(doc.kind, DocKind::Policy(_)) || doc.library {
             continue;
         }
         let lines = doc.lines(world.encoding);

@@ -158,7 +158,7 @@ fn rule_markdown(world: &World, package: &str, name: &str) -> Option<String> {
                 .trim_end_matches(['{', ' ']);
             heads.push(head.to_owned());
             if doc_comment.is_empty() {
-                doc_comment = comment_above(&doc.text, def.span.start as usize);
+                doc_comment = doc_markdown(&comment_above(&doc.text, def.span.start as usize));
             }
         }
     }
@@ -175,6 +175,25 @@ fn rule_markdown(world: &World, package: &str, name: &str) -> Option<String> {
         out.push_str(&format!("\n\n{doc_comment}"));
     }
     Some(out)
+}
+
+/// A doc comment as markdown: a `# METADATA` block shows its title (bold)
+/// and description instead of its YAML; other comments show as written.
+fn doc_markdown(comment: &str) -> String {
+    let Some(yaml) = comment.strip_prefix("METADATA\n") else {
+        return comment.to_owned();
+    };
+    match riskgate_engine::compile::metadata_summary(yaml) {
+        Some((title, description)) => {
+            let title = title.map(|t| format!("**{t}**"));
+            [title, description]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("\n\n")
+        }
+        None => comment.to_owned(),
+    }
 }
 
 /// The `#` comment lines directly above byte `start`, without the `#`.

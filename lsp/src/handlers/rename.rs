@@ -37,6 +37,9 @@ pub enum RenameError {
     /// The cursor is not on a rule name.
     #[error("only rules and functions can be renamed")]
     NotARule,
+    /// The rule is defined in the embedded standard library.
+    #[error("`{0}` is defined in the riskgate standard library, which cannot be edited")]
+    InLibrary(String),
 }
 
 /// Handles `textDocument/rename`.
@@ -65,8 +68,18 @@ pub fn rename(
         return Err(RenameError::NotARule);
     };
     let encoding = world.encoding;
+    let references = crate::handlers::references(world, &key, true);
+    if references
+        .iter()
+        .any(|(uri, _)| world.docs.get(uri).is_some_and(|d| d.library))
+    {
+        let Key::Rule { name, .. } = key else {
+            return Err(RenameError::NotARule);
+        };
+        return Err(RenameError::InLibrary(name));
+    }
     let mut changes: HashMap<lsp_types::Url, Vec<TextEdit>> = HashMap::new();
-    for (uri, span) in crate::handlers::references(world, &key, true) {
+    for (uri, span) in references {
         let Some(doc) = world.docs.get(&uri) else {
             continue;
         };

@@ -66,7 +66,7 @@ pub fn full(world: &mut World, params: SemanticTokensParams) -> Option<SemanticT
 /// Names classified by the syntax tree, by start offset.
 fn classified(doc: &Document) -> BTreeMap<u32, (u32, u32, u32)> {
     let mut map = BTreeMap::new();
-    let Some(parsed) = &doc.parsed else {
+    let Some(parsed) = doc.parsed() else {
         return map;
     };
     let mut put = |span: Span, kind: u32, modifiers: u32| {

@@ -17,7 +17,7 @@ pub fn document_symbols(
     params: DocumentSymbolParams,
 ) -> Option<DocumentSymbolResponse> {
     let doc = world.docs.get(&params.text_document.uri)?;
-    let module = &doc.parsed.as_ref()?.module;
+    let module = &doc.parsed()?.module;
     let lines = doc.lines(world.encoding);
     let mut out = Vec::new();
     if let Some(package) = &module.package {
@@ -154,7 +154,8 @@ pub fn workspace_symbols(
 ) -> Option<Vec<SymbolInformation>> {
     let query = params.query.to_lowercase();
     let mut out = Vec::new();
-    for (uri, doc) in &world.docs {
+    // Like rust-analyzer's default scope: the workspace, not its libraries.
+    for (uri, doc) in world.docs.iter().filter(|(_, d)| !d.library) {
         let lines = doc.lines(world.encoding);
         for def in &doc.symbols.defs {
             if !def.name.to_lowercase().contains(&query) {

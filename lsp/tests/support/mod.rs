@@ -41,7 +41,37 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// A copy of the fixture workspace and a server on it.
+pub fn start() -> (tempfile::TempDir, Client) {
+    let ws = workspace();
+    let client = Client::start(ws.path());
+    (ws, client)
+}
+
+/// A workspace file the client opened, with its text.
+pub struct Opened {
+    pub uri: Url,
+    pub text: String,
+}
+
 impl Client {
+    /// Opens a workspace file with its text on disk.
+    pub fn open_file(&self, relative: &str) -> Opened {
+        Opened {
+            uri: self.open(relative, None),
+            text: self.text(relative),
+        }
+    }
+
+    /// Sends `method` at the `n`th (0-based) occurrence of `needle` in `doc`.
+    pub fn request_at(&mut self, method: &str, doc: &Opened, needle: &str, n: usize) -> Value {
+        let position = pos(&doc.text, needle, n);
+        self.request_raw(
+            method,
+            json!({ "textDocument": { "uri": doc.uri }, "position": position }),
+        )
+    }
+
     /// Starts a server with `root` as workspace folder, UTF-16 positions.
     pub fn start(root: &Path) -> Self {
         Self::start_with(root, json!({}))
@@ -60,13 +90,16 @@ impl Client {
             root: root.to_path_buf(),
         };
         let root_uri = Url::from_directory_path(root).unwrap();
+        // The standard library is written here for go-to-definition; the
+        // workspace scan skips dot directories.
+        let cache = root.join(".cache");
         let result = client.request_raw(
             "initialize",
             json!({
                 "processId": null,
                 "rootUri": root_uri,
                 "capabilities": { "general": general },
-                "initializationOptions": { "nowNs": NOW_NS },
+                "initializationOptions": { "nowNs": NOW_NS, "cacheDirectory": cache },
             }),
         );
         assert!(result.get("capabilities").is_some(), "{result}");
@@ -76,6 +109,16 @@ impl Client {
 
     pub fn uri(&self, relative: &str) -> Url {
         Url::from_file_path(self.root.join(relative)).unwrap()
+    }
+
+    /// Opens a file outside the workspace (e.g. a library file) by URI.
+    pub fn open_uri(&self, uri: &Url) -> Url {
+        let text = std::fs::read_to_string(uri.to_file_path().unwrap()).unwrap();
+        self.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": uri, "languageId": "rego", "version": 1, "text": text } }),
+        );
+        uri.clone()
     }
 
     pub fn text(&self, relative: &str) -> String {

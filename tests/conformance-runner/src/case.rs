@@ -146,6 +146,16 @@ pub fn load_suite(dir: &Path) -> Result<Vec<Case>, LoadError> {
             );
         }
     }
+    // OPA reuses some notes for different cases; number the repeats so
+    // every case has its own name in reports and the baseline.
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for case in &mut cases {
+        let count = seen.entry(case.note.clone()).or_insert(0);
+        *count += 1;
+        if *count > 1 {
+            case.note = format!("{} #{count}", case.note);
+        }
+    }
     Ok(cases)
 }
 

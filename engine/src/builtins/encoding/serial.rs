@@ -250,7 +250,8 @@ fn yaml_error(err: &serde_yaml_ng::Error) -> String {
     }
 }
 
-fn from_yaml(yaml: &serde_yaml_ng::Value) -> Result<Value, String> {
+/// A YAML value as a value; mapping keys become strings as in OPA.
+pub(crate) fn from_yaml(yaml: &serde_yaml_ng::Value) -> Result<Value, String> {
     use serde_yaml_ng::Value as Y;
     Ok(match yaml {
         Y::Null => Value::Null,

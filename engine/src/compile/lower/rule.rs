@@ -14,24 +14,36 @@ use crate::compile::safety;
 use crate::ir::{Body, Literal, LiteralKind, RuleDef, RuleGroup, RuleKind, Term, TermKind, Tree};
 use crate::value::Value;
 
+/// The rule's name and the static segments of its head reference up to
+/// the first dynamic one (OPA's ground prefix, without the package).
+pub(crate) fn ground_path(rule: &ast::Rule) -> Vec<Arc<str>> {
+    let reference = &rule.head.reference;
+    std::iter::once(Arc::from(reference.name.text.as_str()))
+        .chain(reference.path.iter().map_while(static_segment))
+        .collect()
+}
+
 pub(super) fn lower_rule(
     ctx: &Ctx<'_>,
+    item: usize,
     rule: &ast::Rule,
     tree: &mut Tree,
     errors: &mut Vec<Diagnostic>,
     mocks: &mut super::MockUse,
 ) {
     let head = &rule.head;
+    let ground = ground_path(rule);
+    // Segments after the ground prefix (the name is not in `reference.path`).
+    let dynamic: Vec<&ast::RefArg> = head
+        .reference
+        .path
+        .iter()
+        .skip(ground.len().saturating_sub(1))
+        .collect();
     let mut path = ctx.package.clone();
-    path.push(Arc::from(head.reference.name.text.as_str()));
-    let mut dynamic = Vec::new();
-    for arg in &head.reference.path {
-        match (dynamic.is_empty(), static_segment(arg)) {
-            (true, Some(key)) => path.push(key),
-            _ => dynamic.push(arg),
-        }
-    }
+    path.extend(ground);
     let mut lw = Lowerer::new(ctx);
+    lw.rule_site = Some((item, path.clone()));
     // Scope of the function arguments.
     let arg_exprs: Vec<&ast::Expr> = head.args.iter().flatten().collect();
     let mut arg_names = Vec::new();
