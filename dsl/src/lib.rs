@@ -88,7 +88,7 @@ impl ParseOptions {
 
 /// The result of parsing a module: the tree that could be built and every
 /// diagnostic found.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ParsedModule {
     /// The module; items that failed to parse are left out.
     pub module: ast::Module,

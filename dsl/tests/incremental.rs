@@ -87,11 +87,39 @@ struct Edit {
     at: f64,
     delete: usize,
     insert: &'static str,
+    /// Move `at` to the start of its line.
+    line_start: bool,
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
-    (0.0..=1.0f64, 0usize..40, prop::sample::select(INSERTIONS))
-        .prop_map(|(at, delete, insert)| Edit { at, delete, insert })
+    (0.0..=1.0f64, 0usize..40, prop::sample::select(INSERTIONS)).prop_map(|(at, delete, insert)| {
+        Edit {
+            at,
+            delete,
+            insert,
+            line_start: false,
+        }
+    })
+}
+
+/// Whole items inserted at the start of a line: edits that keep a valid
+/// file valid, so the update takes the incremental path.
+const ITEMS: &[&str] = &[
+    "q_new := 2\n",
+    "default d_new := 1\n\n",
+    "f_new(x) := x + 1\n",
+    "s_new contains x if {\n\tsome x in [1, 2]\n}\n\n",
+    "# a comment\n",
+    "\n",
+];
+
+fn item_edit() -> impl Strategy<Value = Edit> {
+    (0.0..=1.0f64, prop::sample::select(ITEMS)).prop_map(|(at, insert)| Edit {
+        at,
+        delete: 0,
+        insert,
+        line_start: true,
+    })
 }
 
 fn floor_boundary(text: &str, mut at: usize) -> usize {
@@ -102,7 +130,10 @@ fn floor_boundary(text: &str, mut at: usize) -> usize {
 }
 
 fn apply(text: &str, edit: &Edit) -> String {
-    let start = floor_boundary(text, (text.len() as f64 * edit.at) as usize);
+    let mut start = floor_boundary(text, (text.len() as f64 * edit.at) as usize);
+    if edit.line_start {
+        start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    }
     let end = floor_boundary(text, (start + edit.delete).min(text.len()));
     format!("{}{}{}", &text[..start], edit.insert, &text[end..])
 }
@@ -117,7 +148,7 @@ proptest! {
     #[test]
     fn incremental_parse_equals_full_parse(
         file in 0usize..1000,
-        edits in prop::collection::vec(edit(), 1..5),
+        edits in prop::collection::vec(prop_oneof![edit(), item_edit()], 1..5),
     ) {
         let files = corpus();
         let (name, original) = &files[file % files.len()];
@@ -163,4 +194,56 @@ fn typing_a_rule_character_by_character_matches_full_parses() {
             &typed[..end]
         );
     }
+}
+
+#[test]
+fn a_valid_edit_re_parses_only_the_statements_around_it() {
+    let files = corpus();
+    let (name, original) = files
+        .iter()
+        .find(|(name, _)| name.ends_with("governance.gate"))
+        .unwrap();
+    let options = options_for(name);
+    let at = original.len() / 2;
+    let at = original[..at].rfind("\ncontrol ").unwrap() + 1;
+    let edited = format!(
+        "{}extra_rule if input.spec.classification.risk_tier == \"low\"\n\n{}",
+        &original[..at],
+        &original[at..]
+    );
+    let mut incremental = IncrementalParse::new(original, options);
+    assert_eq!(incremental.reparsed(), 0..original.len());
+    incremental.update(&edited);
+    let reparsed = incremental.reparsed();
+    assert!(
+        reparsed.start <= at && reparsed.end > at && reparsed.len() < edited.len() / 4,
+        "re-parsed {reparsed:?} of {} bytes",
+        edited.len()
+    );
+    assert_eq!(incremental.parsed(), &parse_module(&edited, options));
+}
+
+#[test]
+fn an_edit_that_breaks_the_syntax_re_parses_from_before_it_to_the_end() {
+    let files = corpus();
+    let (name, original) = files
+        .iter()
+        .find(|(name, _)| name.ends_with("governance.gate"))
+        .unwrap();
+    let options = options_for(name);
+    let at = original.rfind("\ncontrol ").unwrap() + 1;
+    let broken = format!(
+        "{}broken if {{\n\tinput.x ==\n}}\n\n{}",
+        &original[..at],
+        &original[at..]
+    );
+    let mut incremental = IncrementalParse::new(original, options);
+    incremental.update(&broken);
+    let reparsed = incremental.reparsed();
+    assert!(
+        reparsed.start > 0 && reparsed.start <= at && reparsed.end == broken.len(),
+        "{reparsed:?}"
+    );
+    assert_eq!(incremental.parsed(), &parse_module(&broken, options));
+    assert!(incremental.parsed().has_errors());
 }

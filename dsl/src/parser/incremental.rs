@@ -6,9 +6,11 @@
 //! the statements around the changed bytes are parsed again: statements
 //! wholly before the edit are kept as they are, statements wholly after it
 //! are kept and moved by the change in length. The lexical scan and the
-//! module-level checks are cheap and always run over the whole text, so the
-//! result is the one [`parse_module`](super::parse_module) gives for the new
-//! text (a property test holds the two to it).
+//! module-level checks are cheap and always run over the whole text. Text
+//! with syntax or lexical errors is parsed from scratch, since error
+//! recovery picks its regions, and words its messages, from the whole text.
+//! So the result is always the one [`parse_module`](super::parse_module)
+//! gives for the new text (a property test holds the two to it).
 
 use super::{Stmt, finish, lexer, parse_statements, too_large, unparsable};
 use crate::ast::Package;
@@ -22,6 +24,8 @@ pub struct IncrementalParse {
     options: ParseOptions,
     /// The text of the current parse.
     source: String,
+    /// The bytes of `source` the last parse or update ran the parser over.
+    reparsed: std::ops::Range<usize>,
     parsed: ParsedModule,
     /// Syntax diagnostics of the statement parse, kept apart from the
     /// lexical and module-level ones that every update recomputes.
@@ -46,6 +50,13 @@ impl IncrementalParse {
     #[must_use]
     pub fn parsed(&self) -> &ParsedModule {
         &self.parsed
+    }
+
+    /// The byte range of the current text that the last update ran the
+    /// parser over (all of it after a parse from scratch).
+    #[must_use]
+    pub fn reparsed(&self) -> std::ops::Range<usize> {
+        self.reparsed.clone()
     }
 
     /// The parse of the current text, by value.
@@ -75,39 +86,70 @@ impl IncrementalParse {
             &edit,
             &self.lexical_errors,
             &scan,
-            old_source,
             new_source,
+            old_source.len(),
         );
 
         let mut suffix = stmts.split_off(region.keep_after);
         stmts.truncate(region.keep_before);
-        for stmt in &mut suffix {
-            stmt.shift(edit.delta);
+        let old_diagnostics = std::mem::take(&mut self.statement_diagnostics);
+        let prefix_is_clean = old_diagnostics
+            .iter()
+            .all(|d| d.primary_span().start as usize >= region.start)
+            && scan
+                .errors
+                .iter()
+                .all(|d| d.primary_span().start as usize >= region.start);
+        if !prefix_is_clean {
+            *self = Self::parse_all(new_source, self.options);
+            return;
         }
-        let (reparsed, reparsed_diagnostics) =
+        let (reparsed, mut diagnostics) =
             parse_statements(new_source, &scan, self.options, region.start, region.end);
-        stmts.extend(reparsed);
-        stmts.append(&mut suffix);
-
-        let mut diagnostics = Vec::with_capacity(self.statement_diagnostics.len());
-        let mut moved = Vec::new();
-        for mut diagnostic in std::mem::take(&mut self.statement_diagnostics) {
-            let at = diagnostic.primary_span().start as usize;
-            if at < region.start {
-                diagnostics.push(diagnostic);
-            } else if region.keeps_suffix && at >= region.old_end {
-                diagnostic.shift(edit.delta);
-                moved.push(diagnostic);
+        let suffix_is_clean = old_diagnostics
+            .iter()
+            .all(|d| (d.primary_span().start as usize) < region.old_end || !region.keeps_suffix);
+        let mut reparsed_range = region.start..region.end;
+        if diagnostics.is_empty() && suffix_is_clean && scan.errors.is_empty() {
+            stmts.extend(reparsed);
+            for stmt in &mut suffix {
+                stmt.shift(edit.delta);
             }
+            stmts.append(&mut suffix);
+        } else {
+            // Error recovery chooses its regions, and words its messages,
+            // from all the text after the last clean statement: parse from
+            // there to the end, as a parse from scratch does after the same
+            // clean statements.
+            let (rest, rest_diagnostics) = parse_statements(
+                new_source,
+                &scan,
+                self.options,
+                region.start,
+                new_source.len(),
+            );
+            // pest words an error at the very first token of a parse
+            // differently (it has tried nothing before it), and a parse from
+            // scratch does not start there.
+            let first_token = first_code_offset(new_source, region.start);
+            if rest_diagnostics
+                .iter()
+                .any(|d| d.primary_span().start as usize <= first_token)
+            {
+                *self = Self::parse_all(new_source, self.options);
+                return;
+            }
+            stmts.extend(rest);
+            diagnostics = rest_diagnostics;
+            reparsed_range = region.start..new_source.len();
         }
-        diagnostics.extend(reparsed_diagnostics);
-        diagnostics.append(&mut moved);
 
         self.lexical_errors = scan.errors.clone();
         let (parsed, extra_packages) = finish(new_source, scan, stmts, &diagnostics, self.options);
         self.parsed = parsed;
         self.statement_diagnostics = diagnostics;
         self.extra_packages = extra_packages;
+        self.reparsed = reparsed_range;
         new_source.clone_into(&mut self.source);
     }
 
@@ -126,6 +168,7 @@ impl IncrementalParse {
         Self {
             options,
             source: source.to_owned(),
+            reparsed: 0..source.len(),
             parsed,
             statement_diagnostics,
             extra_packages,
@@ -137,6 +180,7 @@ impl IncrementalParse {
         Self {
             options,
             source: source.to_owned(),
+            reparsed: 0..source.len(),
             parsed: unparsable(diagnostics),
             statement_diagnostics: Vec::new(),
             extra_packages: Vec::new(),
@@ -229,31 +273,57 @@ impl Region {
         edit: &Edit,
         old_lexical_errors: &[Diagnostic],
         scan: &lexer::Scan,
-        old_source: &str,
-        new_source: &str,
+        source: &str,
+        old_len: usize,
     ) -> Self {
-        let old_len = old_source.len();
-        // One statement more than necessary is parsed again on each side:
-        // the statement just before an edit may gain an `else` from it. The
-        // last statement kept must end its line, since statements sharing a
-        // line are checked for a `;` between them.
+        // Re-parsing starts at an item start no later than the statement
+        // before the edit (it may gain an `else` from it): where error
+        // recovery of a parse from scratch would also resume, so a broken
+        // edit cannot make the two disagree about the statements before it.
         let touched = stmts
             .iter()
             .position(|s| s.span().end as usize >= edit.start)
             .unwrap_or(stmts.len());
-        let mut keep_before = touched.saturating_sub(1);
-        while let Some(last) = keep_before.checked_sub(1).and_then(|i| stmts.get(i))
-            && !ends_line(new_source, last.span().end as usize)
-        {
-            keep_before -= 1;
+        let limit = stmts
+            .get(touched.saturating_sub(1))
+            .map_or(edit.start, |s| s.span().start as usize)
+            .min(edit.start);
+        // Statements are sorted and disjoint: only the last one starting
+        // before `offset` can contain it.
+        let inside_a_statement = |offset: usize| {
+            let before = stmts.partition_point(|s| (s.span().start as usize) < offset);
+            before
+                .checked_sub(1)
+                .and_then(|i| stmts.get(i))
+                .is_some_and(|s| offset < s.span().end as usize)
+        };
+        let item_start_at_or_before = |limit: usize| {
+            scan.item_starts
+                .iter()
+                .map(|&s| s as usize)
+                .rev()
+                .find(|&s| s <= limit && !inside_a_statement(s))
+                .unwrap_or(0)
+        };
+        let mut start = item_start_at_or_before(limit);
+        let mut keep_before;
+        loop {
+            keep_before = stmts.partition_point(|s| (s.span().end as usize) <= start);
+            // Code between the last kept statement and `start` that made no
+            // statement was swallowed by error recovery, whose extent depends
+            // on the text after it: parse it again too.
+            let gap_start = keep_before
+                .checked_sub(1)
+                .and_then(|i| stmts.get(i))
+                .map_or(0, |s| s.span().end as usize);
+            if start == 0 || only_trivia(source.get(gap_start..start).unwrap_or_default()) {
+                break;
+            }
+            start = item_start_at_or_before(gap_start.min(start - 1));
         }
-        let mut start = keep_before
-            .checked_sub(1)
-            .and_then(|last| stmts.get(last))
-            .map_or(0, |s| s.span().end as usize);
         if errors_from(old_lexical_errors, 0, start, 0) != errors_from(&scan.errors, 0, start, 0) {
-            keep_before = 0;
             start = 0;
+            keep_before = 0;
         }
 
         let balanced = |offset: usize| {
@@ -299,11 +369,27 @@ impl Region {
     }
 }
 
-/// Whether only blanks or a comment follow `offset` on its line.
-fn ends_line(source: &str, offset: usize) -> bool {
-    let rest = source.get(offset..).unwrap_or_default();
-    rest.split_once('\n').is_some_and(|(line, _)| {
-        let line = line.trim_start();
+/// The offset of the first character at or after `from` that is neither
+/// blank nor in a comment.
+fn first_code_offset(source: &str, from: usize) -> usize {
+    let mut offset = from;
+    let mut in_comment = false;
+    for c in source.get(from..).unwrap_or_default().chars() {
+        match c {
+            '\n' => in_comment = false,
+            '#' => in_comment = true,
+            c if in_comment || c.is_whitespace() => {}
+            _ => return offset,
+        }
+        offset += c.len_utf8();
+    }
+    offset
+}
+
+/// Whether `text` is only blanks and comment lines.
+fn only_trivia(text: &str) -> bool {
+    text.lines().all(|line| {
+        let line = line.trim();
         line.is_empty() || line.starts_with('#')
     })
 }
