@@ -166,14 +166,18 @@ proptest! {
     }
 }
 
-#[test]
-fn typing_a_rule_character_by_character_matches_full_parses() {
-    let files = corpus();
-    let (name, original) = files
+/// The largest stdlib file and how to parse it.
+fn governance() -> (&'static str, ParseOptions) {
+    let (name, text) = corpus()
         .iter()
         .find(|(name, _)| name.ends_with("governance.gate"))
         .unwrap();
-    let options = options_for(name);
+    (text, options_for(name))
+}
+
+#[test]
+fn typing_a_rule_character_by_character_matches_full_parses() {
+    let (original, options) = governance();
     let at = original.find("\ncontrol ").unwrap() + 1;
     let typed = "allowed_regions contains region if {\n\tsome region in input.spec.regions\n\tnot region == \"eu\"\n}\n\n";
     let mut incremental = IncrementalParse::new(original, options);
@@ -198,12 +202,7 @@ fn typing_a_rule_character_by_character_matches_full_parses() {
 
 #[test]
 fn a_valid_edit_re_parses_only_the_statements_around_it() {
-    let files = corpus();
-    let (name, original) = files
-        .iter()
-        .find(|(name, _)| name.ends_with("governance.gate"))
-        .unwrap();
-    let options = options_for(name);
+    let (original, options) = governance();
     let at = original.len() / 2;
     let at = original[..at].rfind("\ncontrol ").unwrap() + 1;
     let edited = format!(
@@ -225,12 +224,7 @@ fn a_valid_edit_re_parses_only_the_statements_around_it() {
 
 #[test]
 fn an_edit_that_breaks_the_syntax_re_parses_from_before_it_to_the_end() {
-    let files = corpus();
-    let (name, original) = files
-        .iter()
-        .find(|(name, _)| name.ends_with("governance.gate"))
-        .unwrap();
-    let options = options_for(name);
+    let (original, options) = governance();
     let at = original.rfind("\ncontrol ").unwrap() + 1;
     let broken = format!(
         "{}broken if {{\n\tinput.x ==\n}}\n\n{}",
