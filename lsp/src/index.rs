@@ -323,31 +323,7 @@ impl Walker {
     }
 
     fn body(&mut self, body: &Body) {
-        for literal in &body.literals {
-            match &literal.kind {
-                LiteralKind::Expr(expr) | LiteralKind::Not(expr) => self.expr(expr),
-                LiteralKind::SomeVars(_) => {}
-                LiteralKind::SomeIn {
-                    key,
-                    value,
-                    collection,
-                } => {
-                    if let Some(key) = key {
-                        self.expr(key);
-                    }
-                    self.expr(value);
-                    self.expr(collection);
-                }
-                LiteralKind::Every { domain, body, .. } => {
-                    self.expr(domain);
-                    self.body(body);
-                }
-            }
-            for with in &literal.with {
-                self.expr(&with.target);
-                self.expr(&with.value);
-            }
-        }
+        walk::body_children(body, &mut |child| self.child(child));
     }
 
     fn risk_ids(&mut self, value: &Expr) {
@@ -423,10 +399,14 @@ impl Walker {
 
     /// Walks what `expr` contains.
     fn children(&mut self, expr: &Expr) {
-        walk::children(expr, &mut |child| match child {
-            walk::Child::Expr(inner) => self.expr(inner),
+        walk::children(expr, &mut |child| self.child(child));
+    }
+
+    fn child(&mut self, child: walk::Child<'_>) {
+        match child {
+            walk::Child::Expr(expr) => self.expr(expr),
             walk::Child::Body(body) => self.body(body),
-        });
+        }
     }
 
     /// Records `name.a.b…` (a reference rooted at a variable): an `input`

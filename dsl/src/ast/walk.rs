@@ -4,7 +4,6 @@
 
 use crate::ast::{
     Body, ControlMember, Expr, ExprKind, Item, LiteralKind, RefArg, Rule, TemplatePart,
-    WithModifier,
 };
 
 /// What an expression directly contains: sub-expressions, and the bodies
@@ -91,10 +90,7 @@ pub fn children<'a>(e: &'a Expr, f: &mut dyn FnMut(Child<'a>)) {
 /// Calls `f` on `expr` and every expression inside it.
 pub fn expr<'a>(e: &'a Expr, f: &mut dyn FnMut(&'a Expr)) {
     f(e);
-    children(e, &mut |child| match child {
-        Child::Expr(inner) => expr(inner, f),
-        Child::Body(b) => body(b, f),
-    });
+    children(e, &mut |child| descend(child, f));
 }
 
 fn ref_args<'a>(path: &'a [RefArg], f: &mut dyn FnMut(&'a Expr)) {
@@ -105,18 +101,13 @@ fn ref_args<'a>(path: &'a [RefArg], f: &mut dyn FnMut(&'a Expr)) {
     }
 }
 
-fn withs<'a>(with: &'a [WithModifier], f: &mut dyn FnMut(&'a Expr)) {
-    for modifier in with {
-        expr(&modifier.target, f);
-        expr(&modifier.value, f);
-    }
-}
-
-/// Calls `f` on every expression of a body, nested bodies included.
-pub fn body<'a>(b: &'a Body, f: &mut dyn FnMut(&'a Expr)) {
+/// Calls `f` on what the literals of a body directly contain, in source
+/// order: their expressions, the bodies of `every`, and `with` targets and
+/// values.
+pub fn body_children<'a>(b: &'a Body, f: &mut dyn FnMut(Child<'a>)) {
     for literal in &b.literals {
         match &literal.kind {
-            LiteralKind::Expr(e) | LiteralKind::Not(e) => expr(e, f),
+            LiteralKind::Expr(e) | LiteralKind::Not(e) => f(Child::Expr(e)),
             LiteralKind::SomeVars(_) => {}
             LiteralKind::SomeIn {
                 key,
@@ -124,45 +115,68 @@ pub fn body<'a>(b: &'a Body, f: &mut dyn FnMut(&'a Expr)) {
                 collection,
             } => {
                 if let Some(key) = key {
-                    expr(key, f);
+                    f(Child::Expr(key));
                 }
-                expr(value, f);
-                expr(collection, f);
+                f(Child::Expr(value));
+                f(Child::Expr(collection));
             }
             LiteralKind::Every {
                 domain, body: b, ..
             } => {
-                expr(domain, f);
-                body(b, f);
+                f(Child::Expr(domain));
+                f(Child::Body(b));
             }
         }
-        withs(&literal.with, f);
+        for modifier in &literal.with {
+            f(Child::Expr(&modifier.target));
+            f(Child::Expr(&modifier.value));
+        }
     }
+}
+
+/// Calls `f` on what a rule directly contains besides its head
+/// reference: arguments, value, `contains` term, body, and the values and
+/// bodies of its `else` chain.
+pub fn rule_children<'a>(r: &'a Rule, f: &mut dyn FnMut(Child<'a>)) {
+    for arg in r.head.args.iter().flatten() {
+        f(Child::Expr(arg));
+    }
+    if let Some(value) = &r.head.value {
+        f(Child::Expr(&value.value));
+    }
+    if let Some(term) = &r.head.contains {
+        f(Child::Expr(term));
+    }
+    if let Some(b) = &r.body {
+        f(Child::Body(b));
+    }
+    for clause in &r.else_chain {
+        if let Some(value) = &clause.value {
+            f(Child::Expr(&value.value));
+        }
+        if let Some(b) = &clause.body {
+            f(Child::Body(b));
+        }
+    }
+}
+
+/// Calls `f` on every expression of a body, nested bodies included.
+pub fn body<'a>(b: &'a Body, f: &mut dyn FnMut(&'a Expr)) {
+    body_children(b, &mut |child| descend(child, f));
 }
 
 /// Calls `f` on every expression of a rule: head reference, arguments,
 /// value, `contains` term, body and `else` chain.
 pub fn rule<'a>(r: &'a Rule, f: &mut dyn FnMut(&'a Expr)) {
     ref_args(&r.head.reference.path, f);
-    for arg in r.head.args.iter().flatten() {
-        expr(arg, f);
-    }
-    if let Some(value) = &r.head.value {
-        expr(&value.value, f);
-    }
-    if let Some(term) = &r.head.contains {
-        expr(term, f);
-    }
-    if let Some(b) = &r.body {
-        body(b, f);
-    }
-    for clause in &r.else_chain {
-        if let Some(value) = &clause.value {
-            expr(&value.value, f);
-        }
-        if let Some(b) = &clause.body {
-            body(b, f);
-        }
+    rule_children(r, &mut |child| descend(child, f));
+}
+
+/// Calls `f` on every expression in `child`, itself included.
+fn descend<'a>(child: Child<'a>, f: &mut dyn FnMut(&'a Expr)) {
+    match child {
+        Child::Expr(inner) => expr(inner, f),
+        Child::Body(b) => body(b, f),
     }
 }
 

@@ -257,26 +257,7 @@ fn check_rule(rule: &Rule, out: &mut Vec<Diagnostic>) {
             );
         }
     }
-    for arg in head.args.iter().flatten() {
-        check_expr(arg, out);
-    }
-    if let Some(value) = &head.value {
-        check_expr(&value.value, out);
-    }
-    if let Some(term) = &head.contains {
-        check_expr(term, out);
-    }
-    if let Some(body) = &rule.body {
-        check_body(body, out);
-    }
-    for clause in &rule.else_chain {
-        if let Some(value) = &clause.value {
-            check_expr(&value.value, out);
-        }
-        if let Some(body) = &clause.body {
-            check_body(body, out);
-        }
-    }
+    walk::rule_children(rule, &mut |child| check_child(child, out));
 }
 
 fn check_default(rule: &Rule, out: &mut Vec<Diagnostic>) {
@@ -425,8 +406,12 @@ fn check_body(body: &Body, out: &mut Vec<Diagnostic>) {
 
 /// Descends into nested bodies (comprehensions) in an expression.
 fn check_expr(expr: &Expr, out: &mut Vec<Diagnostic>) {
-    walk::children(expr, &mut |child| match child {
-        walk::Child::Expr(inner) => check_expr(inner, out),
+    walk::children(expr, &mut |child| check_child(child, out));
+}
+
+fn check_child(child: walk::Child<'_>, out: &mut Vec<Diagnostic>) {
+    match child {
+        walk::Child::Expr(expr) => check_expr(expr, out),
         walk::Child::Body(body) => check_body(body, out),
-    });
+    }
 }
