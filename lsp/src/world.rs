@@ -293,15 +293,18 @@ impl World {
 
     /// The resolution table over all policy files.
     pub fn symbols(&mut self) -> &Symbols {
-        self.ensure_library();
+        // Only when rebuilding: every hover and definition asks for the table.
+        if self.symbols.is_none() {
+            self.ensure_library();
+        }
         self.symbols
             .get_or_insert_with(|| Symbols::build(self.docs.values().map(|d| &d.symbols)))
     }
 
     /// The compiled workspace, compiling when stale.
     pub fn analysis(&mut self) -> &Analysis {
-        self.ensure_library();
         if self.analysis.is_none() {
+            self.ensure_library();
             self.analysis = Some(compile(&self.docs));
         }
         self.analysis.get_or_insert_with(Analysis::default)
