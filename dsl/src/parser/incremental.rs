@@ -101,7 +101,7 @@ impl IncrementalParse {
                 .iter()
                 .all(|d| d.primary_span().start as usize >= region.start);
         if !prefix_is_clean {
-            *self = Self::parse_all(new_source, self.options);
+            *self = Self::parse_scanned(new_source, scan, self.options);
             return;
         }
         let (reparsed, mut diagnostics) =
@@ -136,7 +136,7 @@ impl IncrementalParse {
                 .iter()
                 .any(|d| d.primary_span().start as usize <= first_token)
             {
-                *self = Self::parse_all(new_source, self.options);
+                *self = Self::parse_scanned(new_source, scan, self.options);
                 return;
             }
             stmts.extend(rest);
@@ -161,6 +161,11 @@ impl IncrementalParse {
         if scan.too_deep {
             return Self::unparsed(options, source, scan.errors);
         }
+        Self::parse_scanned(source, scan, options)
+    }
+
+    /// Parses `source` from scratch with its lexical scan already done.
+    fn parse_scanned(source: &str, scan: lexer::Scan, options: ParseOptions) -> Self {
         let lexical_errors = scan.errors.clone();
         let (stmts, statement_diagnostics) =
             parse_statements(source, &scan, options, 0, source.len());
