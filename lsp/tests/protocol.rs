@@ -86,10 +86,7 @@ fn hover_on_rule_shows_head_and_doc_comment() {
 fn hover_on_annotated_rule_shows_metadata_title_and_description() {
     let (_ws, mut client) = support::start();
     let source = "package acme.meta\n\n# METADATA\n# title: Stale model\n# description: The model was trained too long ago.\n# authors: [MRM <mrm@example.com>]\nstale if input.spec.age > 90\n\nblock if stale\n";
-    let doc = support::Opened {
-        uri: client.open("policies/meta.rego", Some(source)),
-        text: source.to_owned(),
-    };
+    let doc = client.open_text("policies/meta.rego", source);
     let hover = client.request_at("textDocument/hover", &doc, "stale", 1);
     assert_eq!(
         hover["contents"]["value"],
@@ -499,11 +496,8 @@ fn definition_reaches_into_the_embedded_stdlib() {
     assert!(std::fs::metadata(&path).unwrap().permissions().readonly());
 
     let source = "package acme.age\n\nimport rego.v1\n\nstale if data.stdlib.lib.days_since(input.spec.trained_at) > 90\n";
-    let uses = client.open("policies/age.rego", Some(source));
-    let found = client.request_raw(
-        "textDocument/definition",
-        at(&uses, support::pos(source, "days_since", 0)),
-    );
+    let uses = client.open_text("policies/age.rego", source);
+    let found = client.request_at("textDocument/definition", &uses, "days_since", 0);
     let target: lsp_types::Location = serde_json::from_value(found).unwrap();
     assert!(target.uri.path().ends_with("/lib.gate"), "{target:?}");
     let library = std::fs::read_to_string(target.uri.to_file_path().unwrap()).unwrap();
@@ -516,16 +510,13 @@ fn definition_reaches_into_the_embedded_stdlib() {
     // The library file opened in the editor: navigable, hoverable, never
     // diagnosed, and its rules cannot be renamed.
     let opened = client.open_uri(&target.uri);
-    let hover = client.request_raw(
-        "textDocument/hover",
-        at(&opened, support::pos(&library, "days_since", 0)),
-    );
+    let hover = client.request_at("textDocument/hover", &opened, "days_since", 0);
     assert!(hover.to_string().contains("days_since"), "{hover}");
     let rename = client.request_raw(
         "textDocument/rename",
         json!({
-            "textDocument": { "uri": opened },
-            "position": support::pos(&library, "days_since", 0),
+            "textDocument": { "uri": opened.uri },
+            "position": support::pos(&opened.text, "days_since", 0),
             "newName": "age_in_days",
         }),
     );
@@ -538,6 +529,6 @@ fn definition_reaches_into_the_embedded_stdlib() {
     let published = client
         .notifications
         .iter()
-        .any(|n| n.params.get("uri").and_then(Value::as_str) == Some(opened.as_str()));
+        .any(|n| n.params.get("uri").and_then(Value::as_str) == Some(opened.uri.as_str()));
     assert!(!published, "no diagnostics for library files");
 }

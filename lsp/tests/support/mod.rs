@@ -57,9 +57,14 @@ pub struct Opened {
 impl Client {
     /// Opens a workspace file with its text on disk.
     pub fn open_file(&self, relative: &str) -> Opened {
+        self.open_text(relative, &self.text(relative))
+    }
+
+    /// Opens a workspace file with `text` in the editor (not on disk).
+    pub fn open_text(&self, relative: &str, text: &str) -> Opened {
         Opened {
-            uri: self.open(relative, None),
-            text: self.text(relative),
+            uri: self.open(relative, Some(text)),
+            text: text.to_owned(),
         }
     }
 
@@ -112,13 +117,16 @@ impl Client {
     }
 
     /// Opens a file outside the workspace (e.g. a library file) by URI.
-    pub fn open_uri(&self, uri: &Url) -> Url {
+    pub fn open_uri(&self, uri: &Url) -> Opened {
         let text = std::fs::read_to_string(uri.to_file_path().unwrap()).unwrap();
         self.notify(
             "textDocument/didOpen",
             json!({ "textDocument": { "uri": uri, "languageId": "rego", "version": 1, "text": text } }),
         );
-        uri.clone()
+        Opened {
+            uri: uri.clone(),
+            text,
+        }
     }
 
     pub fn text(&self, relative: &str) -> String {
