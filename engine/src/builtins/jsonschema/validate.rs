@@ -174,19 +174,8 @@ impl Validator<'_> {
         path: &mut Vec<String>,
     ) {
         if !schema.any_of.is_empty() {
-            let mut best: Option<Outcome> = None;
-            let mut matched = false;
-            for branch in &schema.any_of {
-                let result = self.sub(branch, value, path);
-                if result.valid() {
-                    matched = true;
-                    break;
-                }
-                if best.as_ref().is_none_or(|b| result.score > b.score) {
-                    best = Some(result);
-                }
-            }
-            if !matched {
+            let branches = schema.any_of.iter().map(|b| self.sub(b, value, path));
+            if let Err(best) = first_valid(branches) {
                 out.add("number_any_of", path, |_| {
                     "Must validate at least one schema (anyOf)".to_owned()
                 });
@@ -336,19 +325,11 @@ impl Validator<'_> {
             }
         }
         if let Some(contains) = &schema.contains {
-            let mut best: Option<Outcome> = None;
-            let mut matched = false;
-            for (i, item) in items.iter().enumerate() {
-                let result = self.child(contains, item, path, i.to_string());
-                if result.valid() {
-                    matched = true;
-                    break;
-                }
-                if best.as_ref().is_none_or(|b| result.score > b.score) {
-                    best = Some(result);
-                }
-            }
-            if !matched {
+            let candidates = items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| self.child(contains, item, path, i.to_string()));
+            if let Err(best) = first_valid(candidates) {
                 out.add("contains", path, |_| {
                     "At least one of the items must match".to_owned()
                 });
@@ -508,4 +489,20 @@ fn number(schema: &Schema, value: f64, out: &mut Outcome, path: &[String]) {
         });
     }
     out.score += 1;
+}
+
+/// Stops at the first valid outcome (`Ok`); when there is none, the
+/// failure that got furthest (highest score, the first of equals), to
+/// explain why nothing matched.
+fn first_valid(outcomes: impl Iterator<Item = Outcome>) -> Result<(), Option<Outcome>> {
+    let mut best: Option<Outcome> = None;
+    for result in outcomes {
+        if result.valid() {
+            return Ok(());
+        }
+        if best.as_ref().is_none_or(|b| result.score > b.score) {
+            best = Some(result);
+        }
+    }
+    Err(best)
 }
