@@ -226,20 +226,14 @@ impl PolicyGraph {
             };
             out.push_str(&format!(
                 "  {} [label=\"{label}\", {shape}];\n",
-                names
-                    .get(&(node.kind, node.id.clone()))
-                    .map_or("", String::as_str)
+                short_name(&names, node)
             ));
         }
         for (a, b) in self.edges() {
             out.push_str(&format!(
                 "  {} -> {};\n",
-                names
-                    .get(&(a.kind, a.id.clone()))
-                    .map_or("", String::as_str),
-                names
-                    .get(&(b.kind, b.id.clone()))
-                    .map_or("", String::as_str)
+                short_name(&names, a),
+                short_name(&names, b)
             ));
         }
         out.push_str("}\n");
@@ -252,9 +246,7 @@ impl PolicyGraph {
         let mut out = String::from("flowchart LR\n");
         let names = self.short_names();
         for node in self.nodes() {
-            let name = names
-                .get(&(node.kind, node.id.clone()))
-                .map_or("", String::as_str);
+            let name = short_name(&names, node);
             let label = match node.kind {
                 NodeKind::Risk | NodeKind::Control if node.label != node.id => {
                     format!(
@@ -276,12 +268,8 @@ impl PolicyGraph {
         for (a, b) in self.edges() {
             out.push_str(&format!(
                 "  {} --> {}\n",
-                names
-                    .get(&(a.kind, a.id.clone()))
-                    .map_or("", String::as_str),
-                names
-                    .get(&(b.kind, b.id.clone()))
-                    .map_or("", String::as_str)
+                short_name(&names, a),
+                short_name(&names, b)
             ));
         }
         out.push_str("  classDef risk fill:#fde2e2,stroke:#c0392b\n  classDef control fill:#e2ecfd,stroke:#2c3e90\n");
@@ -389,4 +377,11 @@ pub fn families(set: &ControlSet) -> BTreeMap<String, BTreeSet<String>> {
             .insert(risk.id.clone());
     }
     out
+}
+
+/// The short name `Graph::short_names` gave `node` (empty if none).
+fn short_name<'a>(names: &'a BTreeMap<(NodeKind, String), String>, node: &Node) -> &'a str {
+    names
+        .get(&(node.kind, node.id.clone()))
+        .map_or("", String::as_str)
 }
