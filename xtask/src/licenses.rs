@@ -1,7 +1,15 @@
 //! `cargo xtask licenses`: every dependency's licence against the allow-list
 //! in `deny.toml`, without cargo-deny (which also checks advisories, bans
-//! and sources; see CONTRIBUTING.md). Uses `cargo metadata` offline.
+//! and sources, for every platform; see CONTRIBUTING.md).
+//!
+//! The check reads `cargo metadata` offline, filtered to the host platform:
+//! the packages a build of this checkout compiles on this machine, which are
+//! exactly the ones `cargo build` has put into the cargo cache. Without the
+//! filter cargo wants every platform's packages (Windows, Android, ...) on
+//! disk, which a machine that only built for Linux does not have. Licences of
+//! the other platforms' packages are left to `cargo deny check licenses`.
 
+use std::path::Path;
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
@@ -23,23 +31,62 @@ pub fn allowed() -> Result<Vec<String>> {
         .collect())
 }
 
-/// `(package, licence)` for every dependency whose licence expression the
-/// allow-list does not satisfy (workspace crates excluded).
+/// `(package, licence)` for every host-platform dependency whose licence
+/// expression the allow-list does not satisfy (workspace crates excluded).
 pub fn violations() -> Result<Vec<(String, String)>> {
-    let allowed = allowed()?;
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = Command::new(cargo)
-        .current_dir(repo_root())
-        .args(["metadata", "--format-version", "1", "--locked", "--offline"])
+    violations_with_cargo_home(None)
+}
+
+/// [`violations`], with cargo's cache in `cargo_home` instead of the
+/// user's (tests use a cache that holds only the host's packages).
+fn violations_with_cargo_home(cargo_home: Option<&Path>) -> Result<Vec<(String, String)>> {
+    let metadata = host_metadata(cargo_home)?;
+    Ok(disallowed(&metadata, &allowed()?))
+}
+
+/// The host target triple, as rustc reports it.
+fn host_triple() -> Result<String> {
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
+    let output = Command::new(rustc)
+        .arg("-vV")
         .output()
-        .context("running cargo metadata")?;
+        .context("running rustc -vV")?;
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .find_map(|line| line.strip_prefix("host: "))
+        .map(str::to_owned)
+        .context("rustc -vV printed no host triple")
+}
+
+/// `cargo metadata` of the workspace, offline and for the host platform only.
+fn host_metadata(cargo_home: Option<&Path>) -> Result<serde_json::Value> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut command = Command::new(cargo);
+    command.current_dir(repo_root()).args([
+        "metadata",
+        "--format-version",
+        "1",
+        "--locked",
+        "--offline",
+        "--filter-platform",
+        &host_triple()?,
+    ]);
+    if let Some(home) = cargo_home {
+        command.env("CARGO_HOME", home);
+    }
+    let output = command.output().context("running cargo metadata")?;
     if !output.status.success() {
         bail!(
             "cargo metadata: {}",
             String::from_utf8_lossy(&output.stderr)
         );
     }
-    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout)?;
+    Ok(serde_json::from_slice(&output.stdout)?)
+}
+
+/// `(package, licence)` for every non-workspace package of `metadata` whose
+/// licence `allowed` does not permit, sorted.
+fn disallowed(metadata: &serde_json::Value, allowed: &[String]) -> Vec<(String, String)> {
     let members: Vec<&str> = metadata["workspace_members"]
         .as_array()
         .map(|m| m.iter().filter_map(|id| id.as_str()).collect())
@@ -56,13 +103,13 @@ pub fn violations() -> Result<Vec<(String, String)>> {
             package["version"].as_str().unwrap_or("?")
         );
         match package["license"].as_str() {
-            Some(expression) if satisfied(expression, &allowed) => {}
+            Some(expression) if satisfied(expression, allowed) => {}
             Some(expression) => bad.push((name, expression.to_owned())),
             None => bad.push((name, "(no licence expression)".to_owned())),
         }
     }
     bad.sort();
-    Ok(bad)
+    bad
 }
 
 /// Whether an SPDX expression (`MIT OR Apache-2.0`, `(A OR B) AND C`, the
@@ -168,6 +215,92 @@ mod tests {
         for (expression, expected) in cases {
             assert_eq!(satisfied(expression, &allowed), expected, "{expression}");
         }
+    }
+
+    #[test]
+    fn a_dependency_with_a_disallowed_licence_is_reported() {
+        let metadata = serde_json::json!({
+            "workspace_members": ["path+file:///ws/cli#riskgate-cli@0.1.0"],
+            "packages": [
+                {"id": "path+file:///ws/cli#riskgate-cli@0.1.0", "name": "riskgate-cli",
+                 "version": "0.1.0", "license": null},
+                {"id": "registry+x#fine@1.0.0", "name": "fine", "version": "1.0.0",
+                 "license": "MIT OR Apache-2.0"},
+                {"id": "registry+x#copyleft@2.1.0", "name": "copyleft", "version": "2.1.0",
+                 "license": "GPL-3.0-only"},
+                {"id": "registry+x#unlabelled@0.3.0", "name": "unlabelled", "version": "0.3.0"}
+            ]
+        });
+        let allowed = vec!["MIT".to_owned(), "Apache-2.0".to_owned()];
+        assert_eq!(
+            disallowed(&metadata, &allowed),
+            [
+                ("copyleft 2.1.0".to_owned(), "GPL-3.0-only".to_owned()),
+                ("unlabelled 0.3.0".to_owned(), "(no licence expression)".to_owned()),
+            ]
+        );
+    }
+
+    /// A fresh machine's cargo cache holds only what a build for its own
+    /// platform fetched. The check must work with exactly that: a cargo home
+    /// whose package sources are the host's packages and nothing else (on a
+    /// developer's warm cache, the other platforms' packages would hide a
+    /// check that needs them).
+    #[cfg(unix)]
+    #[test]
+    fn the_check_needs_only_the_host_platforms_packages() -> Result<()> {
+        let real_home = match std::env::var_os("CARGO_HOME") {
+            Some(home) => std::path::PathBuf::from(home),
+            None => std::path::PathBuf::from(std::env::var_os("HOME").context("no HOME")?)
+                .join(".cargo"),
+        };
+        // The host's packages, asked for here rather than through
+        // `host_metadata`, so that a check that wants more cannot widen
+        // the cache it is tested with.
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let output = Command::new(cargo)
+            .current_dir(repo_root())
+            .args(["metadata", "--format-version", "1", "--locked", "--offline"])
+            .args(["--filter-platform", &host_triple()?])
+            .output()?;
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let metadata: serde_json::Value = serde_json::from_slice(&output.stdout)?;
+        let home = tempfile::tempdir()?;
+        std::fs::create_dir_all(home.path().join("registry"))?;
+        std::os::unix::fs::symlink(
+            real_home.join("registry/index"),
+            home.path().join("registry/index"),
+        )?;
+        let mut mirrored = 0;
+        for package in metadata["packages"].as_array().into_iter().flatten() {
+            let manifest = Path::new(package["manifest_path"].as_str().unwrap_or_default());
+            let Some(source) = manifest.parent() else { continue };
+            let Ok(relative) = source.strip_prefix(&real_home) else { continue };
+            // Cargo looks for the downloaded `.crate` under registry/cache
+            // and its unpacked sources under registry/src.
+            let mut links = vec![(source.to_path_buf(), home.path().join(relative))];
+            if let Ok(unpacked) = relative.strip_prefix("registry/src") {
+                let archive =
+                    Path::new("registry/cache").join(format!("{}.crate", unpacked.display()));
+                links.push((real_home.join(&archive), home.path().join(archive)));
+            }
+            for (target, link) in links {
+                if let Some(parent) = link.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                std::os::unix::fs::symlink(target, link)?;
+            }
+            mirrored += 1;
+        }
+        let text = std::fs::read_to_string(repo_root().join("Cargo.lock"))?;
+        let locked = text.lines().filter(|l| l.starts_with("name = ")).count();
+        assert!(
+            mirrored > 0 && mirrored < locked,
+            "the lockfile's {locked} packages should include other platforms' \
+             packages that the host's {mirrored} do not"
+        );
+        assert_eq!(violations_with_cargo_home(Some(home.path()))?, violations()?);
+        Ok(())
     }
 
     /// The same licence policy cargo-deny enforces, run in CI without it.
