@@ -122,7 +122,7 @@ fn main() -> ExitCode {
     let renderer = render::Renderer::new(cli.color);
     let outcome = match cli.command {
         Command::Fmt(args) => match config::load(&cli.global) {
-            Ok(config) => commands::fmt::run(&config.fmt.apply(args), &renderer),
+            Ok(config) => commands::fmt::run(&config::fmt(&config.fmt, args), &renderer),
             Err(outcome) => outcome,
         },
         Command::Parse(args) => commands::parse::run(&args, &renderer),
@@ -130,15 +130,28 @@ fn main() -> ExitCode {
         Command::Explain(args) => commands::explain::run(&args),
         Command::Schema(args) => commands::schema::run(&args),
         Command::Check(args) => match config::load(&cli.global) {
-            Ok(config) => commands::check::run(&config.check.apply(args), cli.color),
+            Ok(config) => match config::check(&config, args) {
+                Ok(args) => commands::check::run(&args, cli.color),
+                Err(error) => config::report(&error),
+            },
             Err(outcome) => outcome,
         },
         Command::Completions(args) => commands::completions::run(&args, Cli::command()),
         Command::Generate(args) => commands::generate::run(&args, Cli::command()),
         Command::Lsp(args) => commands::lsp::run(&args),
         Command::Serve(args) => commands::serve::run(&args),
-        Command::Test(args) => commands::test::run(&args, &renderer),
-        Command::Lint(args) => commands::lint::run(&args, &renderer),
+        Command::Test(args) => match config::load(&cli.global) {
+            Ok(config) => commands::test::run(&config::test(&config.test, args), &renderer),
+            Err(outcome) => outcome,
+        },
+        Command::Lint(args) => match config::load(&cli.global) {
+            Ok(config) => commands::lint::run(
+                &config::lint(&config.lint, args),
+                &config.lint.config,
+                &renderer,
+            ),
+            Err(outcome) => outcome,
+        },
         Command::Graph(args) => commands::graph::run(&args, &renderer),
         Command::Diff(args) => commands::diff::run(&args),
     };

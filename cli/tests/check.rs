@@ -436,6 +436,25 @@ fn broken_manifests_are_errors_and_the_others_are_still_checked() {
         );
     }
     let message = |i: usize| trace["manifests"][i]["problems"][0]["message"].to_string();
+    // Schema errors carry the JSON pointer of the value they are about (as
+    // docs/trace.md says); a file that cannot be read has none.
+    let pointers: Vec<&str> = trace["manifests"][2]["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["pointer"].as_str().unwrap_or("(none)"))
+        .collect();
+    assert_eq!(
+        pointers,
+        ["/metadata", "/spec"],
+        "{}",
+        trace["manifests"][2]
+    );
+    assert!(
+        trace["manifests"][3]["problems"][0]
+            .get("pointer")
+            .is_none()
+    );
     assert!(message(3).contains("UTF-8"), "{}", message(3));
     assert!(message(4).contains("16 MiB"), "{}", message(4));
 

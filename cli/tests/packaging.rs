@@ -233,7 +233,7 @@ fn an_invalid_riskgate_toml_is_an_error_naming_the_file() {
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(
         text(&output.stderr),
-        "error: riskgate.toml: check.format: unknown value `html`; expected one of pretty, json, sarif, junit, github, markdown\n"
+        "error: riskgate.toml:2:10: check.format: unknown value `html`; expected one of pretty, json, sarif, junit, github, markdown\n"
     );
     // --config names another file; commands that take no settings ignore it.
     let explicit = repo.path().join("other.toml");

@@ -252,7 +252,7 @@ impl PolicySet {
                     .iter()
                     .find(|l| l.primary)
                     .and_then(|l| location(l.span.start)),
-                pointer: None,
+                pointer: d.pointer.clone(),
                 help: d.help().map(str::to_owned),
             })
             .collect();

@@ -64,6 +64,16 @@ fn matches(pattern: &str, code: &Code) -> bool {
     code.id.starts_with(&pattern.to_ascii_uppercase()) || code.name == pattern
 }
 
+/// Whether `pattern` (a code, a code prefix such as `L00`, or a name)
+/// selects at least one diagnostic code: `select`, `ignore` and severity
+/// keys that select nothing are typos.
+#[must_use]
+pub fn is_known_pattern(pattern: &str) -> bool {
+    riskgate_dsl::diagnostics::codes::ALL
+        .iter()
+        .any(|code| matches(pattern, code))
+}
+
 impl LintConfig {
     /// Whether findings of `code` are reported.
     #[must_use]

@@ -76,6 +76,46 @@ pub struct LoadedDocument {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// A problem found loading a manifest, with the JSON pointer of the value
+/// it is about when it has one (for a missing field, where the field
+/// belongs). Derefs to the [`Diagnostic`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManifestDiagnostic {
+    /// The diagnostic (code, message, labels, help).
+    pub diagnostic: Diagnostic,
+    /// RFC 6901 pointer into the document, e.g. `/spec/evaluations/0`.
+    pub pointer: Option<String>,
+}
+
+impl ManifestDiagnostic {
+    /// A diagnostic about the value at `pointer`.
+    pub(crate) fn at(pointer: &str, diagnostic: Diagnostic) -> Self {
+        Self {
+            diagnostic,
+            pointer: Some(pointer.to_owned()),
+        }
+    }
+}
+
+impl From<Diagnostic> for ManifestDiagnostic {
+    /// A diagnostic about no value in particular (a syntax error, a file
+    /// that cannot be read).
+    fn from(diagnostic: Diagnostic) -> Self {
+        Self {
+            diagnostic,
+            pointer: None,
+        }
+    }
+}
+
+impl std::ops::Deref for ManifestDiagnostic {
+    type Target = Diagnostic;
+
+    fn deref(&self) -> &Diagnostic {
+        &self.diagnostic
+    }
+}
+
 /// One release manifest read from a file.
 #[derive(Debug, Clone)]
 pub struct LoadedManifest {
@@ -93,7 +133,7 @@ pub struct LoadedManifest {
     /// Position of every node, by JSON pointer.
     pub positions: PositionMap,
     /// Errors and warnings, in the order found.
-    pub diagnostics: Vec<Diagnostic>,
+    pub diagnostics: Vec<ManifestDiagnostic>,
 }
 
 impl LoadedManifest {
@@ -220,7 +260,7 @@ fn file_error(name: &str, diagnostic: Diagnostic) -> Vec<LoadedManifest> {
         raw: None,
         manifest: None,
         positions: PositionMap::default(),
-        diagnostics: vec![diagnostic],
+        diagnostics: vec![diagnostic.into()],
     }]
 }
 
@@ -292,7 +332,8 @@ pub fn load_manifests(name: &str, text: &str) -> Vec<LoadedManifest> {
         .into_iter()
         .enumerate()
         .map(|(i, raw)| {
-            let mut diagnostics = raw.diagnostics;
+            let mut diagnostics: Vec<ManifestDiagnostic> =
+                raw.diagnostics.into_iter().map(Into::into).collect();
             let positions = raw
                 .root
                 .as_ref()
@@ -312,7 +353,8 @@ pub fn load_manifests(name: &str, text: &str) -> Vec<LoadedManifest> {
                                 &codes::MANIFEST_WRONG_TYPE,
                                 format!("the manifest does not match the schema: {error}"),
                             )
-                            .with_primary(Span::new(raw.span.start, raw.span.start), ""),
+                            .with_primary(Span::new(raw.span.start, raw.span.start), "")
+                            .into(),
                         ),
                     }
                 }

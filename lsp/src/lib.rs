@@ -16,6 +16,7 @@ pub mod library;
 pub mod position;
 pub mod schema;
 pub mod server;
+pub mod settings;
 pub mod world;
 
 pub use lsp_server::Connection;

@@ -59,6 +59,7 @@ pub fn run(connection: &Connection) -> Result<(), Error> {
     if let Some(dir) = option("cacheDirectory").and_then(serde_json::Value::as_str) {
         world.cache_root = PathBuf::from(dir);
     }
+    world.reload_settings();
     world.scan_workspace();
     Server {
         connection,
@@ -279,6 +280,13 @@ impl Server<'_> {
                 let params: lsp_types::DidSaveTextDocumentParams =
                     serde_json::from_value(notification.params)?;
                 let uri = params.text_document.uri;
+                if uri
+                    .to_file_path()
+                    .is_ok_and(|path| crate::settings::is_config_file(&path))
+                {
+                    world.reload_settings();
+                    self.diagnostics_due = true;
+                }
                 if let (Some(text), Some(doc)) = (params.text, world.docs.get_mut(&uri))
                     && text != doc.text
                 {
@@ -323,6 +331,10 @@ impl Server<'_> {
                     let Ok(path) = change.uri.to_file_path() else {
                         continue;
                     };
+                    if crate::settings::is_config_file(&path) {
+                        world.reload_settings();
+                        continue;
+                    }
                     if change.typ == FileChangeType::DELETED {
                         world.remove(&change.uri);
                     } else {

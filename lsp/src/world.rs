@@ -8,9 +8,11 @@ use std::path::{Path, PathBuf};
 use lsp_types::Url;
 use riskgate_dsl::{Diagnostic, Dialect, IncrementalParse, LineIndex, ParseOptions, ParsedModule};
 use riskgate_engine::controls::{ControlSet, ControlsOptions, PolicySet};
+use riskgate_engine::lint::LintConfig;
 
 use crate::index::{FileIndex, Occurrence, Symbols, index_module};
 use crate::position::{Encoding, Lines};
+use crate::settings::Settings;
 
 /// Largest file the server reads from disk while scanning the workspace.
 const MAX_SCAN_BYTES: u64 = 4 * 1024 * 1024;
@@ -156,6 +158,8 @@ pub struct World {
     pub fixed_now_ns: Option<i64>,
     /// Where the standard library is written for go-to-definition.
     pub cache_root: PathBuf,
+    /// What the workspace's `riskgate.toml` says.
+    pub settings: Settings,
     /// Whether the standard library documents were loaded (or failed to).
     library_loaded: bool,
     analysis: Option<Analysis>,
@@ -173,6 +177,7 @@ impl World {
             published: BTreeSet::new(),
             fixed_now_ns: None,
             cache_root: crate::library::default_cache_root(),
+            settings: Settings::default(),
             library_loaded: false,
             analysis: None,
             symbols: None,
@@ -220,6 +225,12 @@ impl World {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
         })
+    }
+
+    /// Reads `riskgate.toml` (at start-up, and again when one changes).
+    pub fn reload_settings(&mut self) {
+        self.settings = Settings::load(self.root.as_deref());
+        self.invalidate();
     }
 
     /// Reads every policy and manifest file under the root (once, at start).
@@ -305,7 +316,7 @@ impl World {
     pub fn analysis(&mut self) -> &Analysis {
         if self.analysis.is_none() {
             self.ensure_library();
-            self.analysis = Some(compile(&self.docs));
+            self.analysis = Some(compile(&self.docs, &self.settings.lint));
         }
         self.analysis.get_or_insert_with(Analysis::default)
     }
@@ -326,7 +337,7 @@ impl World {
 
 /// Compiles every policy document that parsed cleanly, plus the embedded
 /// standard library when the workspace uses it and does not define it.
-fn compile(docs: &BTreeMap<Url, Document>) -> Analysis {
+fn compile(docs: &BTreeMap<Url, Document>, lint_config: &LintConfig) -> Analysis {
     let with_stdlib = wants_stdlib(docs);
     let policies = workspace_policies(docs);
     // Compile from the parses the documents keep: re-parsing a large file
@@ -363,8 +374,7 @@ fn compile(docs: &BTreeMap<Url, Document>) -> Analysis {
             })
         })
         .collect();
-    let lint_config = riskgate_engine::lint::LintConfig::default();
-    for finding in riskgate_engine::lint::lint(&modules, &lint_config) {
+    for finding in riskgate_engine::lint::lint(&modules, lint_config) {
         analysis
             .diagnostics
             .entry(finding.file.to_string())

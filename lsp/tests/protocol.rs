@@ -532,3 +532,77 @@ fn definition_reaches_into_the_embedded_stdlib() {
         .any(|n| n.params.get("uri").and_then(Value::as_str) == Some(opened.uri.as_str()));
     assert!(!published, "no diagnostics for library files");
 }
+
+/// The codes of published diagnostics.
+fn codes(published: &lsp_types::PublishDiagnosticsParams) -> Vec<String> {
+    published
+        .diagnostics
+        .iter()
+        .filter_map(|d| match &d.code {
+            Some(lsp_types::NumberOrString::String(code)) => Some(code.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn riskgate_toml_lint_settings_apply_and_a_bad_file_is_shown_on_it() {
+    let ws = tempfile::tempdir().unwrap();
+    // The repository root: discovery never looks above it.
+    std::fs::create_dir_all(ws.path().join(".git")).unwrap();
+    std::fs::write(
+        ws.path().join("a.rego"),
+        "package a\n\nimport data.lib.helpers\n\nallow := true\n",
+    )
+    .unwrap();
+    let mut client = Client::start(ws.path());
+    let policy = client.open("a.rego", None);
+    assert_eq!(codes(&client.diagnostics(&policy)), ["L0002"]);
+
+    let config = ws.path().join("riskgate.toml");
+    let config_uri = client.uri("riskgate.toml");
+    let changed = |client: &Client, text: &str| {
+        std::fs::write(&config, text).unwrap();
+        client.notify(
+            "workspace/didChangeWatchedFiles",
+            json!({ "changes": [{ "uri": config_uri, "type": 2 }] }),
+        );
+    };
+
+    // `[lint] ignore` is honoured as `riskgate lint` honours it.
+    changed(&client, "[lint]\nignore = [\"unused-import\"]\n");
+    assert_eq!(codes(&client.diagnostics(&policy)), Vec::<String>::new());
+
+    // A file the server cannot use: E4001 at the bad value, defaults apply.
+    changed(&client, "[lint]\nignore = [\"unused-imports\"]\n");
+    let problem = client.diagnostics(&config_uri);
+    assert_eq!(codes(&problem), ["E4001"]);
+    let diagnostic = &problem.diagnostics[0];
+    assert_eq!(
+        (
+            diagnostic.range.start.line,
+            diagnostic.range.start.character
+        ),
+        (1, 10)
+    );
+    assert!(
+        diagnostic.message.starts_with(
+            "lint.ignore: `unused-imports` is not a diagnostic code, code prefix or name"
+        ),
+        "{}",
+        diagnostic.message
+    );
+    assert_eq!(codes(&client.diagnostics(&policy)), ["L0002"]);
+
+    // Fixed: the file's diagnostic is cleared and its settings apply again.
+    changed(&client, "[lint]\nseverity = { L0002 = \"hint\" }\n");
+    assert_eq!(
+        codes(&client.diagnostics(&config_uri)),
+        Vec::<String>::new()
+    );
+    let relaxed = client.diagnostics(&policy);
+    assert_eq!(
+        relaxed.diagnostics[0].severity,
+        Some(lsp_types::DiagnosticSeverity::HINT)
+    );
+}

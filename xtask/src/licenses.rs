@@ -236,7 +236,10 @@ mod tests {
             disallowed(&metadata, &allowed),
             [
                 ("copyleft 2.1.0".to_owned(), "GPL-3.0-only".to_owned()),
-                ("unlabelled 0.3.0".to_owned(), "(no licence expression)".to_owned()),
+                (
+                    "unlabelled 0.3.0".to_owned(),
+                    "(no licence expression)".to_owned()
+                ),
             ]
         );
     }
@@ -263,7 +266,11 @@ mod tests {
             .args(["metadata", "--format-version", "1", "--locked", "--offline"])
             .args(["--filter-platform", &host_triple()?])
             .output()?;
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         let metadata: serde_json::Value = serde_json::from_slice(&output.stdout)?;
         let home = tempfile::tempdir()?;
         std::fs::create_dir_all(home.path().join("registry"))?;
@@ -274,8 +281,12 @@ mod tests {
         let mut mirrored = 0;
         for package in metadata["packages"].as_array().into_iter().flatten() {
             let manifest = Path::new(package["manifest_path"].as_str().unwrap_or_default());
-            let Some(source) = manifest.parent() else { continue };
-            let Ok(relative) = source.strip_prefix(&real_home) else { continue };
+            let Some(source) = manifest.parent() else {
+                continue;
+            };
+            let Ok(relative) = source.strip_prefix(&real_home) else {
+                continue;
+            };
             // Cargo looks for the downloaded `.crate` under registry/cache
             // and its unpacked sources under registry/src.
             let mut links = vec![(source.to_path_buf(), home.path().join(relative))];
@@ -299,7 +310,10 @@ mod tests {
             "the lockfile's {locked} packages should include other platforms' \
              packages that the host's {mirrored} do not"
         );
-        assert_eq!(violations_with_cargo_home(Some(home.path()))?, violations()?);
+        assert_eq!(
+            violations_with_cargo_home(Some(home.path()))?,
+            violations()?
+        );
         Ok(())
     }
 

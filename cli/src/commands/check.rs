@@ -103,6 +103,16 @@ pub enum ContextArg {
     Audit,
 }
 
+impl From<EnforcementPoint> for ContextArg {
+    fn from(point: EnforcementPoint) -> Self {
+        match point {
+            EnforcementPoint::Ci => Self::Ci,
+            EnforcementPoint::Admission => Self::Admission,
+            EnforcementPoint::Audit => Self::Audit,
+        }
+    }
+}
+
 impl From<ContextArg> for EnforcementPoint {
     fn from(context: ContextArg) -> Self {
         match context {

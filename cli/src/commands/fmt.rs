@@ -16,8 +16,8 @@ use crate::render::Renderer;
 /// prints what would change.
 #[derive(Debug, Clone, clap::Args)]
 pub struct FmtArgs {
-    /// Files or directories to format (`-` reads stdin). Defaults to the
-    /// current directory.
+    /// Files or directories to format (`-` reads stdin). Defaults to
+    /// `paths` of `[fmt]` in riskgate.toml, else the current directory.
     pub paths: Vec<PathBuf>,
     /// Exit 1 if any file is not formatted; print the diff; write nothing.
     #[arg(long, conflicts_with = "write")]

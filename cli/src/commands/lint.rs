@@ -5,13 +5,12 @@
 //! renders the findings as diagnostics, JSON, SARIF or GitHub annotations.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
-use anyhow::Context as _;
 use riskgate_dsl::{LineIndex, Severity};
 use riskgate_engine::FileDiagnostic;
-use riskgate_engine::lint::{LintConfig, LintFile};
+use riskgate_engine::lint::{LintConfig, LintFile, is_known_pattern};
 
 use crate::Outcome;
 use crate::policy_files::{self, PolicySource};
@@ -24,23 +23,21 @@ use crate::report::{github, json::to_pretty_json, sarif};
 /// error is reported, 2 on syntax errors and usage errors.
 #[derive(Debug, clap::Args)]
 pub struct LintArgs {
-    /// Policy files or directories (default: the current directory).
+    /// Policy files or directories (default: `paths` of `[lint]` in
+    /// riskgate.toml, else the current directory).
     #[arg(value_name = "PATHS")]
     pub paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = LintFormat::Pretty)]
     pub format: LintFormat,
     /// Only run these lints: codes, code prefixes (`L00`) or names
-    /// (comma-separated, repeatable); replaces `select` of the config.
+    /// (comma-separated, repeatable); replaces `select` of `[lint]` in
+    /// riskgate.toml.
     #[arg(long, value_delimiter = ',', value_name = "CODES")]
     pub select: Vec<String>,
     /// Never report these lints (added to `ignore` of the config).
     #[arg(long, value_delimiter = ',', value_name = "CODES")]
     pub ignore: Vec<String>,
-    /// The configuration file (default: `riskgate.toml` in the current
-    /// directory, if it exists).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
     /// Accept Rego v0 syntax.
     #[arg(long)]
     pub v0_compatible: bool,
@@ -59,75 +56,21 @@ pub enum LintFormat {
     Github,
 }
 
-/// The `[lint]` section of `riskgate.toml`.
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct LintSection {
-    #[serde(default)]
-    select: Vec<String>,
-    #[serde(default)]
-    ignore: Vec<String>,
-    #[serde(default)]
-    severity: BTreeMap<String, String>,
-    max_line_length: Option<usize>,
-}
-
-#[derive(Debug, Default, serde::Deserialize)]
-struct ConfigFile {
-    #[serde(default)]
-    lint: LintSection,
-}
-
-/// Reads the lint configuration: the file's `[lint]` section, then the
-/// command line.
-pub fn load_config(
-    path: Option<&Path>,
+/// The lint settings of a run: `riskgate.toml`'s `[lint]` (`file`), then
+/// the command line (`--select` replaces `select`, `--ignore` adds to
+/// `ignore`).
+///
+/// # Errors
+/// When a code given on the command line selects nothing.
+pub fn settings(
+    file: &LintConfig,
     select: &[String],
     ignore: &[String],
 ) -> anyhow::Result<LintConfig> {
-    let default = Path::new("riskgate.toml");
-    let path = match path {
-        Some(p) => Some(p),
-        None => default.is_file().then_some(default),
-    };
-    let mut config = LintConfig::default();
-    if let Some(path) = path {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("{}: cannot read", path.display()))?;
-        let file: ConfigFile = toml::from_str(&text)
-            .with_context(|| format!("{}: invalid configuration", path.display()))?;
-        config.select = file.lint.select;
-        config.ignore = file.lint.ignore;
-        for (code, level) in file.lint.severity {
-            let severity = match level.as_str() {
-                "error" => Severity::Error,
-                "warning" => Severity::Warning,
-                "hint" | "info" => Severity::Hint,
-                other => anyhow::bail!(
-                    "{}: severity of {code} must be error, warning or hint, not `{other}`",
-                    path.display()
-                ),
-            };
-            config.severity.insert(code, severity);
-        }
-        if let Some(max) = file.lint.max_line_length {
-            config.max_line_length = max;
-        }
+    if let Some(unknown) = select.iter().chain(ignore).find(|p| !is_known_pattern(p)) {
+        anyhow::bail!("unknown lint `{unknown}` (see docs/diagnostics.md)");
     }
-    for pattern in config
-        .select
-        .iter()
-        .chain(&config.ignore)
-        .chain(select)
-        .chain(ignore)
-    {
-        let known = riskgate_dsl::diagnostics::codes::ALL
-            .iter()
-            .any(|c| c.id.starts_with(&pattern.to_ascii_uppercase()) || c.name == pattern.as_str());
-        if !known {
-            anyhow::bail!("unknown lint `{pattern}` (see docs/diagnostics.md)");
-        }
-    }
+    let mut config = file.clone();
     if !select.is_empty() {
         config.select = select.to_vec();
     }
@@ -136,8 +79,8 @@ pub fn load_config(
 }
 
 /// Runs `riskgate lint`.
-pub fn run(args: &LintArgs, renderer: &Renderer) -> Outcome {
-    match lint(args, renderer) {
+pub fn run(args: &LintArgs, file: &LintConfig, renderer: &Renderer) -> Outcome {
+    match lint(args, file, renderer) {
         Ok(outcome) => outcome,
         Err(error) => {
             eprintln!("error: {error:#}");
@@ -146,8 +89,8 @@ pub fn run(args: &LintArgs, renderer: &Renderer) -> Outcome {
     }
 }
 
-fn lint(args: &LintArgs, renderer: &Renderer) -> anyhow::Result<Outcome> {
-    let config = load_config(args.config.as_deref(), &args.select, &args.ignore)?;
+fn lint(args: &LintArgs, file: &LintConfig, renderer: &Renderer) -> anyhow::Result<Outcome> {
+    let config = settings(file, &args.select, &args.ignore)?;
     let mut sources: Vec<PolicySource> = Vec::new();
     for path in policy_files::collect(&args.paths) {
         sources.push(policy_files::read(&path?)?);

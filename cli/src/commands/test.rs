@@ -30,10 +30,12 @@ pub use golden::GoldenResult;
 #[derive(Debug, clap::Args)]
 pub struct TestArgs {
     /// Policy files and directories with `test_*` rules and golden cases
-    /// (default: the current directory).
+    /// (default: `paths` of `[test]` in riskgate.toml, else the current
+    /// directory).
     #[arg(value_name = "PATHS")]
     pub paths: Vec<PathBuf>,
-    /// Also load the embedded standard library (to test against it).
+    /// Also load the embedded standard library (to test against it);
+    /// `stdlib = true` under `[test]` in riskgate.toml does the same.
     #[arg(long)]
     pub stdlib: bool,
     /// Only run tests whose full name (`data.pkg.test_x`) or golden case

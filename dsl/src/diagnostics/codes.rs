@@ -3,7 +3,7 @@
 //! Codes are stable: a code is never reused, and a retired code stays listed
 //! with `retired: true`. Ranges: `E0xxx` syntax, `E1xxx` compile errors,
 //! `W0xxx` warnings, `R0xxx` runtime errors, `L0xxx` lints, `E3xxx` control
-//! declaration errors, `W3xxx` waiver findings.
+//! declaration errors, `W3xxx` waiver findings, `E4xxx` configuration.
 //! `riskgate explain CODE` prints [`Code::docs`]; `cargo xtask docs` writes
 //! one page per code under `docs/diagnostics/`.
 
@@ -50,7 +50,7 @@ impl Code {
 #[must_use]
 pub fn markdown_index() -> String {
     let mut out = String::from(
-        "# Diagnostic codes\n\nEvery problem riskgate reports has a stable code. Codes are never reused.\nRanges: `E0xxx` syntax, `E1xxx` compile, `E2xxx` manifest, `W` warnings,\n`R` runtime, `L` lints. `riskgate explain CODE` prints a code's page.\n\n| code | name | severity | meaning |\n|---|---|---|---|\n",
+        "# Diagnostic codes\n\nEvery problem riskgate reports has a stable code. Codes are never reused.\nRanges: `E0xxx` syntax, `E1xxx` compile, `E2xxx` manifest, `E3xxx` controls,\n`E4xxx` configuration, `W` warnings, `R` runtime, `L` lints. `riskgate explain CODE` prints a code's page.\n\n| code | name | severity | meaning |\n|---|---|---|---|\n",
     );
     for code in ALL {
         out.push_str(&format!(
@@ -301,6 +301,9 @@ codes! {
     NON_CONSTANT_CONTROL_FIELD = "E3008", "non-constant-declaration-field", Error,
         "a risk or control field that must be constant is an expression",
         "## Why\nRisk and control metadata (title, severity, enforcement, waivability, ...) is read when the policy is compiled, so reports can list controls without evaluating anything. Only requirement fields may depend on the manifest.\n\n## Example\n```rego\ncontrol \"C-X-01\" {\n\ttitle: \"Example\"\n\tseverity: input.spec.classification.risk_tier\n}\n```\n\n## Fix\nWrite a literal value; move manifest-dependent logic into a requirement field such as `threshold` or `when`.\n";
+    INVALID_CONFIGURATION = "E4001", "invalid-configuration", Error,
+        "`riskgate.toml` has a table, key or value riskgate does not know, or is not TOML",
+        "## Why\nThe configuration sets defaults for `check`, `fmt`, `lint`, `test` and the language server. Ignoring a misspelt key would silently change what a check does, so every unknown table, key and value is an error naming the file, line and column. The command line stops with exit code 2; the language server shows this diagnostic on the file and uses the built-in defaults until it is fixed.\n\n## Example\n```toml\n[lint]\nselect = [\"L0099\"]\n```\n\n## Fix\nUse the tables and keys docs/config.md lists, with the values the message names.\n";
     WAIVER_EXPIRED = "W3001", "waiver-expired", Warning,
         "a waiver is expired, not yet issued, or longer than the waiver policy allows",
         "## Why\nWaivers are time-bound exceptions. One that has expired at the evaluation clock, is issued in the future, or whose duration exceeds `max_duration_days_by_residual_risk` for its residual risk is ignored, so the requirement it names keeps failing.\n\n## Example\n```yaml\nwaivers:\n  - id: W-12\n    residual_risk: medium\n    issued_at: 2026-01-01T00:00:00Z\n    expires_at: 2026-03-01T00:00:00Z   # before the evaluation clock\n```\n\n## Fix\nRenew the waiver with a new approval and an expiry within the allowed duration, or fix the underlying finding.\n";

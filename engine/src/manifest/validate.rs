@@ -13,6 +13,7 @@ use riskgate_dsl::diagnostics::codes;
 use riskgate_dsl::{Diagnostic, Severity, Span};
 use serde_json::Value as Json;
 
+use super::ManifestDiagnostic;
 use super::model::{API_VERSION, KIND};
 use super::position::push_token;
 use super::suggest::closest;
@@ -49,10 +50,10 @@ pub(crate) fn validate_manifest(
     root: &Node,
     doc_span: Span,
     schema: &Json,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Vec<ManifestDiagnostic>,
 ) {
     let NodeKind::Map(entries) = &root.kind else {
-        out.push(
+        out.push(ManifestDiagnostic::at("", 
             Diagnostic::new(
                 &codes::MANIFEST_NOT_OBJECT,
                 format!(
@@ -62,7 +63,7 @@ pub(crate) fn validate_manifest(
             )
             .with_primary(root.span, "")
             .with_help("to put several manifests in one file, separate them with `---` lines"),
-        );
+        ));
         return;
     };
     let start = Span::new(doc_span.start, doc_span.start);
@@ -75,18 +76,20 @@ pub(crate) fn validate_manifest(
         match find(field) {
             None => {
                 foreign = true;
-                out.push(
+                out.push(ManifestDiagnostic::at(
+                    &format!("/{field}"),
                     Diagnostic::new(code, format!("missing `{field}`; expected `{expected}`"))
                         .with_primary(root.span.cover(start), "")
                         .with_help(format!(
                             "add `{field}: {expected}` at the top of the document"
                         )),
-                );
+                ));
             }
             Some(entry) => {
                 if !matches!(&entry.value.kind, NodeKind::String(s) if s == expected) {
                     foreign = true;
-                    out.push(
+                    out.push(ManifestDiagnostic::at(
+                        &format!("/{field}"),
                         Diagnostic::new(
                             code,
                             format!(
@@ -96,7 +99,7 @@ pub(crate) fn validate_manifest(
                         )
                         .with_primary(entry.value.span, "")
                         .with_help(format!("write `{field}: {expected}`")),
-                    );
+                    ));
                 }
             }
         }
@@ -175,7 +178,14 @@ fn pointer_text(pointer: &str) -> &str {
     if pointer.is_empty() { "/" } else { pointer }
 }
 
-fn has_errors(diagnostics: &[Diagnostic]) -> bool {
+/// The pointer of `key` in the object at `pointer`.
+fn child(pointer: &str, key: &str) -> String {
+    let mut child = pointer.to_owned();
+    push_token(&mut child, key);
+    child
+}
+
+fn has_errors(diagnostics: &[ManifestDiagnostic]) -> bool {
     diagnostics.iter().any(|d| d.severity() == Severity::Error)
 }
 
@@ -245,7 +255,13 @@ impl<'s> Validator<'s> {
         types
     }
 
-    fn wrong_type(&self, node: &Node, schema: &'s Json, pointer: &str, out: &mut Vec<Diagnostic>) {
+    fn wrong_type(
+        &self,
+        node: &Node,
+        schema: &'s Json,
+        pointer: &str,
+        out: &mut Vec<ManifestDiagnostic>,
+    ) {
         let types = self.accepted_types(schema);
         let mut phrases: Vec<&str> = types
             .iter()
@@ -258,7 +274,8 @@ impl<'s> Validator<'s> {
             [one] => (*one).to_owned(),
             [init @ .., last] => format!("{} or {last}", init.join(", ")),
         };
-        out.push(
+        out.push(ManifestDiagnostic::at(
+            pointer,
             Diagnostic::new(
                 &codes::MANIFEST_WRONG_TYPE,
                 format!(
@@ -268,7 +285,7 @@ impl<'s> Validator<'s> {
                 ),
             )
             .with_primary(node.span, format!("expected {expected}")),
-        );
+        ));
     }
 
     fn check(
@@ -277,7 +294,7 @@ impl<'s> Validator<'s> {
         schema: &'s Json,
         pointer: &mut String,
         key_span: Option<Span>,
-        out: &mut Vec<Diagnostic>,
+        out: &mut Vec<ManifestDiagnostic>,
     ) {
         let schema = self.resolve(schema);
         if schema.as_bool() == Some(true) {
@@ -304,7 +321,8 @@ impl<'s> Validator<'s> {
             NodeKind::String(s) => {
                 if schema.get("format").and_then(Json::as_str) == Some("date-time") {
                     if let Err(reason) = parse_unix_nanos(s) {
-                        out.push(
+                        out.push(ManifestDiagnostic::at(
+                            pointer,
                             Diagnostic::new(
                                 &codes::MANIFEST_INVALID_TIMESTAMP,
                                 format!(
@@ -314,7 +332,7 @@ impl<'s> Validator<'s> {
                                 ),
                             )
                             .with_primary(node.span, "not an RFC 3339 date-time"),
-                        );
+                        ));
                     }
                 }
             }
@@ -343,7 +361,7 @@ impl<'s> Validator<'s> {
         schema: &'s Json,
         allowed: &[&str],
         pointer: &str,
-        out: &mut Vec<Diagnostic>,
+        out: &mut Vec<ManifestDiagnostic>,
     ) {
         // `null` is fine where the field is optional (`anyOf [.., null]`).
         if matches!(node.kind, NodeKind::Null) && self.accepted_types(schema).contains(&"null") {
@@ -351,7 +369,8 @@ impl<'s> Validator<'s> {
         }
         let NodeKind::String(s) = &node.kind else {
             let list = allowed.join(", ");
-            out.push(
+            out.push(ManifestDiagnostic::at(
+                pointer,
                 Diagnostic::new(
                     &codes::MANIFEST_WRONG_TYPE,
                     format!(
@@ -361,7 +380,7 @@ impl<'s> Validator<'s> {
                     ),
                 )
                 .with_primary(node.span, "expected a string"),
-            );
+            ));
             return;
         };
         if allowed.contains(&s.as_str()) {
@@ -380,7 +399,7 @@ impl<'s> Validator<'s> {
         if let Some(suggestion) = closest(s, allowed.iter().copied()) {
             diagnostic = diagnostic.with_help(format!("did you mean `{suggestion}`?"));
         }
-        out.push(diagnostic);
+        out.push(ManifestDiagnostic::at(pointer, diagnostic));
     }
 
     fn check_branches(
@@ -390,7 +409,7 @@ impl<'s> Validator<'s> {
         branches: &'s [Json],
         pointer: &mut String,
         key_span: Option<Span>,
-        out: &mut Vec<Diagnostic>,
+        out: &mut Vec<ManifestDiagnostic>,
     ) {
         let mut fitting = Vec::new();
         let mut non_null = Vec::new();
@@ -426,7 +445,7 @@ impl<'s> Validator<'s> {
         n: Number,
         schema: &'s Json,
         pointer: &str,
-        out: &mut Vec<Diagnostic>,
+        out: &mut Vec<ManifestDiagnostic>,
     ) {
         let min = schema.get("minimum").and_then(Json::as_f64);
         let max = schema.get("maximum").and_then(Json::as_f64);
@@ -444,7 +463,8 @@ impl<'s> Validator<'s> {
         };
         // Unsigned integers carry a `format` such as `uint8`; their maximum
         // is an implementation limit, so name the range only.
-        out.push(
+        out.push(ManifestDiagnostic::at(
+            pointer,
             Diagnostic::new(
                 &codes::MANIFEST_OUT_OF_RANGE,
                 format!(
@@ -454,7 +474,7 @@ impl<'s> Validator<'s> {
                 ),
             )
             .with_primary(node.span, format!("must be {range}")),
-        );
+        ));
     }
 
     fn check_object(
@@ -464,7 +484,7 @@ impl<'s> Validator<'s> {
         schema: &'s Json,
         pointer: &mut String,
         key_span: Option<Span>,
-        out: &mut Vec<Diagnostic>,
+        out: &mut Vec<ManifestDiagnostic>,
     ) {
         let properties = schema.get("properties").and_then(Json::as_object);
         let additional = schema.get("additionalProperties");
@@ -491,7 +511,7 @@ impl<'s> Validator<'s> {
                 {
                     diagnostic = diagnostic.with_help(format!("did you mean `{suggestion}`?"));
                 }
-                out.push(diagnostic);
+                out.push(ManifestDiagnostic::at(pointer, diagnostic));
             }
             pointer.truncate(len);
         }
@@ -506,13 +526,14 @@ impl<'s> Validator<'s> {
                 continue;
             }
             let at = key_span.unwrap_or(Span::new(node.span.start, node.span.start));
-            out.push(
+            out.push(ManifestDiagnostic::at(
+                &child(pointer, required),
                 Diagnostic::new(
                     &codes::MANIFEST_MISSING_FIELD,
                     format!("missing field `{required}` in {}", pointer_text(pointer)),
                 )
                 .with_primary(at, format!("`{required}` is required here")),
-            );
+            ));
         }
     }
 }

@@ -5,6 +5,7 @@
 use riskgate_dsl::Diagnostic;
 use riskgate_dsl::diagnostics::codes;
 
+use super::ManifestDiagnostic;
 use super::model::ModelRelease;
 use super::position::PositionMap;
 use super::suggest::closest;
@@ -70,7 +71,7 @@ fn near_miss(
     vocabulary: &[&str],
     pointer: &str,
     positions: &PositionMap,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Vec<ManifestDiagnostic>,
 ) {
     if vocabulary.contains(&term) {
         return;
@@ -79,18 +80,23 @@ fn near_miss(
         return;
     };
     let span = positions.get(pointer).map(|p| p.span).unwrap_or_default();
-    out.push(
+    out.push(ManifestDiagnostic::at(
+        pointer,
         Diagnostic::new(
             &codes::MANIFEST_UNKNOWN_TERM,
             format!("{what} `{term}` at {pointer} is not in the catalogue vocabulary"),
         )
         .with_primary(span, "unknown term")
         .with_help(format!("did you mean `{suggestion}`?")),
-    );
+    ));
 }
 
 /// Warns about near misses of catalogue terms.
-pub(crate) fn check(release: &ModelRelease, positions: &PositionMap, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(
+    release: &ModelRelease,
+    positions: &PositionMap,
+    out: &mut Vec<ManifestDiagnostic>,
+) {
     let spec = &release.spec;
     if let Some(classification) = &spec.classification {
         for (i, flag) in classification.flags.iter().enumerate() {

@@ -84,6 +84,7 @@ pub fn collect(world: &mut World) -> Vec<PublishDiagnosticsParams> {
             doc.version,
         ));
     }
+    out.extend(configuration(world));
     for params in &out {
         if params.diagnostics.is_empty() {
             world.published.remove(&params.uri);
@@ -92,4 +93,23 @@ pub fn collect(world: &mut World) -> Vec<PublishDiagnosticsParams> {
         }
     }
     out
+}
+
+/// The `E4001` diagnostic of a `riskgate.toml` the server could not use, or
+/// an empty list for one that was shown and is fixed now.
+fn configuration(world: &World) -> Option<PublishDiagnosticsParams> {
+    if let Some(problem) = &world.settings.problem {
+        let index = riskgate_dsl::LineIndex::new(&problem.text);
+        let lines = Lines::new(&problem.text, &index, world.encoding);
+        return Some(PublishDiagnosticsParams::new(
+            problem.uri.clone(),
+            vec![to_lsp(&problem.diagnostic, &problem.uri, &lines)],
+            None,
+        ));
+    }
+    let uri = world.published.iter().find(|uri| {
+        uri.to_file_path()
+            .is_ok_and(|path| crate::settings::is_config_file(&path))
+    })?;
+    Some(PublishDiagnosticsParams::new(uri.clone(), Vec::new(), None))
 }
