@@ -19,7 +19,7 @@ use support::riskgate_in;
 /// only with the standard library next to it (`with-stdlib`).
 const CONTROL: &str = "package org.custom\n\nimport data.stdlib.lib\n\ncontrol \"C-ORG-01\" {\n\ttitle: \"Ethics board review is referenced\"\n\tmitigates: [\"fairness.disparate_impact\"]\n\n\tapplies if {\n\t\tlib.tier_in({\"high\", \"critical\"})\n\t}\n\n\trequire field \"ethics_review\" {\n\t\tpath: \"spec.ethics.review_ref\"\n\t}\n}\n";
 
-/// A rule test, unformatted (`{input.x==1}`), with an unused import.
+/// A rule test, unformatted (`{1==1}`), with an unused import.
 const TESTS: &str = "package org.custom_test\nimport data.lib.unused\ntest_one if {1==1}\n";
 
 const CONFIG: &str = r#"

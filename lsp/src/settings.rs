@@ -8,7 +8,7 @@
 //! diagnostic on that file, and the built-in defaults apply until it is
 //! fixed (a mistyped key must not leave the editor without diagnostics).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use lsp_types::Url;
 use riskgate_dsl::diagnostics::codes;
@@ -19,8 +19,6 @@ use riskgate_workspace::config::{self, Lookup};
 /// What the server took from `riskgate.toml`.
 #[derive(Debug, Default)]
 pub struct Settings {
-    /// The file in use (`None`: built-in defaults).
-    pub path: Option<PathBuf>,
     /// `[lint]`: which lints run, their severities and the line length.
     pub lint: LintConfig,
     /// Why the file found could not be used.
@@ -47,7 +45,6 @@ impl Settings {
         };
         match config::load(Lookup::From(root)) {
             Ok(config) => Self {
-                path: config.path,
                 lint: config.lint.config,
                 problem: None,
             },
@@ -68,7 +65,6 @@ impl Settings {
                         ),
                 });
                 Self {
-                    path: Some(error.path),
                     lint: LintConfig::default(),
                     problem,
                 }

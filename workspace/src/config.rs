@@ -309,19 +309,26 @@ pub fn parse(text: &str, base: &Path) -> Result<Config, ConfigError> {
     };
     let rebase_all = |paths: OneOrMany| paths.into_vec().into_iter().map(rebase).collect();
 
-    let mut lint = LintConfig::default();
-    for (key, patterns) in [("select", &raw.lint.select), ("ignore", &raw.lint.ignore)] {
-        for pattern in patterns {
-            if !is_known_pattern(pattern.get_ref()) {
-                return Err(error(
-                    Some(pattern.span()),
-                    format!(
-                        "lint.{key}: `{}` is not a diagnostic code, code prefix or name (see docs/diagnostics.md)",
-                        pattern.get_ref()
-                    ),
-                ));
-            }
+    // `select`, `ignore` and severity keys that select no code are typos.
+    let known = |key: &str, pattern: &Spanned<String>| {
+        if is_known_pattern(pattern.get_ref()) {
+            Ok(())
+        } else {
+            Err(error(
+                Some(pattern.span()),
+                format!(
+                    "lint.{key}: `{}` is not a diagnostic code, code prefix or name (see docs/diagnostics.md)",
+                    pattern.get_ref()
+                ),
+            ))
         }
+    };
+    let mut lint = LintConfig::default();
+    for pattern in &raw.lint.select {
+        known("select", pattern)?;
+    }
+    for pattern in &raw.lint.ignore {
+        known("ignore", pattern)?;
     }
     lint.select = raw
         .lint
@@ -336,15 +343,7 @@ pub fn parse(text: &str, base: &Path) -> Result<Config, ConfigError> {
         .map(Spanned::into_inner)
         .collect();
     for (code, level) in raw.lint.severity {
-        if !is_known_pattern(code.get_ref()) {
-            return Err(error(
-                Some(code.span()),
-                format!(
-                    "lint.severity: `{}` is not a diagnostic code, code prefix or name",
-                    code.get_ref()
-                ),
-            ));
-        }
+        known("severity", &code)?;
         let severity = match level.get_ref().as_str() {
             "error" => Severity::Error,
             "warning" => Severity::Warning,
@@ -496,6 +495,10 @@ stdlib = true
         assert_eq!(
             error("[lint]\nselect = [\"L00\", \"X9\"]\n"),
             "riskgate.toml:2:18: lint.select: `X9` is not a diagnostic code, code prefix or name (see docs/diagnostics.md)"
+        );
+        assert_eq!(
+            error("[lint.severity]\nL9 = \"hint\"\n"),
+            "riskgate.toml:2:1: lint.severity: `L9` is not a diagnostic code, code prefix or name (see docs/diagnostics.md)"
         );
         assert_eq!(
             error("[lint.severity]\nL0014 = \"loud\"\n"),
