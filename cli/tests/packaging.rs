@@ -235,6 +235,16 @@ fn an_invalid_riskgate_toml_is_an_error_naming_the_file() {
         text(&output.stderr),
         "error: riskgate.toml:2:10: check.format: unknown value `html`; expected one of pretty, json, sarif, junit, github, markdown\n"
     );
+    // A bad value is a bad file, also where a flag or the command would
+    // not use it (as for every other key).
+    for args in [
+        &["check", "releases", "--now", NOW, "--format", "json"][..],
+        &["fmt", "--check"],
+    ] {
+        let again = riskgate(repo.path()).args(args).output().unwrap();
+        assert_eq!(again.status.code(), Some(2), "{args:?}");
+        assert_eq!(again.stderr, output.stderr, "{args:?}");
+    }
     // --config names another file; commands that take no settings ignore it.
     let explicit = repo.path().join("other.toml");
     std::fs::write(&explicit, "[check]\nformat = \"markdown\"\n").unwrap();
