@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use riskgate_engine::controls::{ControlsOptions, PolicySet};
+use riskgate_controls::{ControlsOptions, PolicySet};
 use riskgate_engine::{FileDiagnostic, Value};
 use sha2::{Digest, Sha256};
 

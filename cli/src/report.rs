@@ -25,7 +25,7 @@ mod tests;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use riskgate_engine::trace::{
+use riskgate_controls::trace::{
     ControlTrace, Decision, Location, ManifestTrace, RequirementTrace, Status, Trace,
 };
 

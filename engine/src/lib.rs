@@ -1,5 +1,7 @@
-//! The riskgate engine: compiles parsed policies to an IR, evaluates them with
-//! OPA semantics, and produces explainable decisions for release manifests.
+//! The riskgate engine: a Rego engine. It compiles parsed policies to an
+//! IR, evaluates them with OPA semantics, runs policy tests with coverage
+//! and lints Rego. Nothing in it knows about model risk: manifests,
+//! controls and decision traces are `riskgate_controls`'.
 //!
 //! ```ignore
 //! let mut compiler = Compiler::new(CompileOptions::default());
@@ -14,17 +16,12 @@
 
 pub mod builtins;
 pub mod compile;
-pub mod controls;
-pub mod diff;
 pub mod eval;
-pub mod graph;
 pub mod ir;
 pub mod lint;
-pub mod manifest;
 pub mod number;
 pub mod policy;
 pub mod testing;
-pub mod trace;
 pub mod value;
 
 pub use compile::{CompileOptions, Compiler, FileDiagnostic};

@@ -2,19 +2,20 @@
 //! are probably wrong, untested or hard to read.
 //!
 //! Each lint is a plain function over parsed modules returning
-//! diagnostics; one file per group ([`unused`], [`shadow`], [`schema`],
-//! [`controls`], [`logic`], [`style`]). [`lint`] runs them all, then applies
-//! the configuration ([`LintConfig`]: select, ignore, severity overrides)
-//! and `# riskgate:ignore L0001 reason` comments. The codes and their docs
-//! live in the dsl registry (`riskgate explain L0001`).
+//! diagnostics ([`Pass`]); one file per group ([`unused`], [`shadow`],
+//! [`logic`], [`style`]). These are the Rego-generic lints; a domain layer
+//! adds its own passes through [`lint_with`] (`riskgate_controls::lint`
+//! adds the ModelRelease schema and declaration lints). [`lint_with`] runs
+//! them all, then applies the configuration ([`LintConfig`]: select,
+//! ignore, severity overrides) and `# riskgate:ignore L0001 reason`
+//! comments. The codes and their docs live in the dsl registry
+//! (`riskgate explain L0001`).
 
-mod controls;
 mod logic;
-mod schema;
 mod shadow;
 mod style;
 mod unused;
-pub(crate) use riskgate_dsl::ast::walk;
+pub use riskgate_dsl::ast::walk;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -93,39 +94,57 @@ impl LintConfig {
 }
 
 /// A finding in one of the linted files.
-pub(crate) struct Finding {
-    /// Index into the linted files.
-    pub(crate) file: usize,
-    pub(crate) diagnostic: Diagnostic,
+pub struct Finding {
+    /// Index into [`Context::files`].
+    pub file: usize,
+    /// What was found; its code decides whether and how it is reported.
+    pub diagnostic: Diagnostic,
 }
 
 /// What every lint sees.
-pub(crate) struct Context<'a> {
-    pub(crate) files: &'a [LintFile<'a>],
-    pub(crate) config: &'a LintConfig,
+pub struct Context<'a> {
+    /// The files linted together.
+    pub files: &'a [LintFile<'a>],
+    /// The configuration (passes may read tuning such as the line length).
+    pub config: &'a LintConfig,
 }
 
 impl Context<'_> {
-    /// Names of test rules (`test_*`) per file, used to skip checks that do
-    /// not apply to tests (e.g. `input` fields mocked with `with`).
-    pub(crate) fn is_test_rule(name: &str) -> bool {
+    /// Whether a rule is a test (`test_*`): some checks do not apply to
+    /// tests (e.g. `input` fields mocked with `with`).
+    #[must_use]
+    pub fn is_test_rule(name: &str) -> bool {
         name.starts_with("test_")
     }
 }
 
-/// Runs every enabled lint over `files` and returns the findings sorted
-/// by file, position and code, after `riskgate:ignore` comments and the
-/// configuration are applied.
+/// One lint group: reads every file and pushes its findings, unfiltered
+/// (configuration and suppressions are applied afterwards, once).
+pub type Pass = fn(&Context<'_>, &mut Vec<Finding>);
+
+/// The Rego-generic lint groups, in the order they run.
+const GENERIC: [Pass; 4] = [unused::check, shadow::check, logic::check, style::check];
+
+/// Runs every enabled Rego-generic lint over `files`; see [`lint_with`].
 #[must_use]
 pub fn lint(files: &[LintFile<'_>], config: &LintConfig) -> Vec<FileDiagnostic> {
+    lint_with(files, config, &[])
+}
+
+/// Runs the Rego-generic lints and `extra` over `files` and returns the
+/// findings sorted by file, position and code, after `riskgate:ignore`
+/// comments and the configuration are applied.
+#[must_use]
+pub fn lint_with(
+    files: &[LintFile<'_>],
+    config: &LintConfig,
+    extra: &[Pass],
+) -> Vec<FileDiagnostic> {
     let context = Context { files, config };
     let mut findings = Vec::new();
-    unused::check(&context, &mut findings);
-    shadow::check(&context, &mut findings);
-    schema::check(&context, &mut findings);
-    controls::check(&context, &mut findings);
-    logic::check(&context, &mut findings);
-    style::check(&context, &mut findings);
+    for pass in GENERIC.iter().chain(extra) {
+        pass(&context, &mut findings);
+    }
 
     let suppressions: Vec<Suppressions> = files.iter().map(Suppressions::of).collect();
     let mut out: Vec<(usize, Diagnostic)> = findings

@@ -137,17 +137,18 @@ fn phases(text: &str, edited: &str) {
         let _ = riskgate_lsp::index::index_module(&parsed.module);
     });
     let lint = median(&mut || {
-        let file = riskgate_engine::lint::LintFile {
+        let file = riskgate_controls::lint::LintFile {
             name: "big.rego",
             source: text,
             module: &parsed.module,
         };
-        let _ = riskgate_engine::lint::lint(&[file], &riskgate_engine::lint::LintConfig::default());
+        let _ =
+            riskgate_controls::lint::lint(&[file], &riskgate_controls::lint::LintConfig::default());
     });
     let compile = median(&mut || {
-        let options = riskgate_engine::controls::ControlsOptions::default();
+        let options = riskgate_controls::ControlsOptions::default();
         let files = vec![("big.rego", text, parsed.module.clone())];
-        let _ = riskgate_engine::controls::PolicySet::compile_parsed(files, &options);
+        let _ = riskgate_controls::PolicySet::compile_parsed(files, &options);
     });
     println!(
         "phases (median): full parse {parse:.1} ms, re-parse after an edit {reparse:.1} ms, index {index:.1} ms, lint {lint:.1} ms, compile {compile:.1} ms"

@@ -23,7 +23,7 @@ pub const ANY_INDEX: &str = "[]";
 
 fn schema() -> &'static Value {
     static SCHEMA: OnceLock<Value> = OnceLock::new();
-    SCHEMA.get_or_init(riskgate_engine::manifest::json_schema)
+    SCHEMA.get_or_init(riskgate_controls::manifest::json_schema)
 }
 
 /// Follows `$ref` and nullable `anyOf` wrappers to the schema that

@@ -11,9 +11,9 @@
 use std::path::Path;
 
 use lsp_types::Url;
+use riskgate_controls::lint::LintConfig;
 use riskgate_dsl::diagnostics::codes;
 use riskgate_dsl::{Diagnostic, Span};
-use riskgate_engine::lint::LintConfig;
 use riskgate_workspace::config::{self, Lookup};
 
 /// What the server took from `riskgate.toml`.

@@ -6,9 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use lsp_types::Url;
+use riskgate_controls::lint::LintConfig;
+use riskgate_controls::{ControlSet, ControlsOptions, PolicySet};
 use riskgate_dsl::{Diagnostic, Dialect, IncrementalParse, LineIndex, ParseOptions, ParsedModule};
-use riskgate_engine::controls::{ControlSet, ControlsOptions, PolicySet};
-use riskgate_engine::lint::LintConfig;
 
 use crate::index::{FileIndex, Occurrence, Symbols, index_module};
 use crate::position::{Encoding, Lines};
@@ -363,18 +363,18 @@ fn compile(docs: &BTreeMap<Url, Document>, lint_config: &LintConfig) -> Analysis
     if files.is_empty() {
         return analysis;
     }
-    let modules: Vec<riskgate_engine::lint::LintFile<'_>> = policies
+    let modules: Vec<riskgate_controls::lint::LintFile<'_>> = policies
         .iter()
         .filter_map(|(uri, d)| {
             let parsed = d.parsed().filter(|p| !p.has_errors())?;
-            Some(riskgate_engine::lint::LintFile {
+            Some(riskgate_controls::lint::LintFile {
                 name: uri.as_str(),
                 source: &d.text,
                 module: &parsed.module,
             })
         })
         .collect();
-    for finding in riskgate_engine::lint::lint(&modules, lint_config) {
+    for finding in riskgate_controls::lint::lint(&modules, lint_config) {
         analysis
             .diagnostics
             .entry(finding.file.to_string())

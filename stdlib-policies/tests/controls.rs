@@ -37,7 +37,7 @@ mod support;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use riskgate_engine::trace::{ManifestTrace, Status};
+use riskgate_controls::trace::{ManifestTrace, Status};
 use serde::Deserialize;
 use serde_json::Value as Json;
 

@@ -13,7 +13,7 @@ mod support;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use riskgate_engine::trace::{Decision, ManifestTrace, Status};
+use riskgate_controls::trace::{Decision, ManifestTrace, Status};
 
 /// Per example: the decision, and every control that is neither `pass` nor
 /// `not_applicable`, with its status (the story each example tells).

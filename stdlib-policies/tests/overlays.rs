@@ -7,8 +7,8 @@
 #[path = "support/engine.rs"]
 mod support;
 
+use riskgate_controls::trace::{Action, ControlTrace, Decision, ManifestTrace, Status};
 use riskgate_engine::Value;
-use riskgate_engine::trace::{Action, ControlTrace, Decision, ManifestTrace, Status};
 use serde_json::json;
 
 fn control<'a>(trace: &'a ManifestTrace, id: &str) -> &'a ControlTrace {

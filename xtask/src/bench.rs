@@ -131,7 +131,7 @@ fn machine_notes() -> String {
 const SUITES: [(&str, &[&str]); 5] = [
     ("eval", &["-p", "riskgate-engine", "--bench", "eval"]),
     ("parse", &["-p", "riskgate-dsl", "--bench", "parse"]),
-    ("check", &["-p", "riskgate-engine", "--bench", "check"]),
+    ("check", &["-p", "riskgate-controls", "--bench", "check"]),
     ("check", &["-p", "riskgate-cli", "--bench", "check"]),
     ("lsp", &["-p", "riskgate-lsp", "--bench", "diagnostics"]),
 ];
@@ -168,7 +168,7 @@ fn document(
          `cargo xtask bench` runs `cargo bench -p riskgate-engine --bench eval` (riskgate and \
          regorus 0.14.1 on the same workloads, in the same run), `cargo bench -p \
          riskgate-dsl --bench parse`, and the `check` benchmarks (`cargo bench -p \
-         riskgate-engine --bench check`, `cargo bench -p riskgate-cli --bench check`) and the \
+         riskgate-controls --bench check`, `cargo bench -p riskgate-cli --bench check`) and the \
          language server's (`cargo bench -p riskgate-lsp --bench diagnostics`), then \
          reads criterion's medians from `target/criterion/*/new/estimates.json` \
          (`--only SUITE` reruns one suite and keeps the other sections). Policies are \

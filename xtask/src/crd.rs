@@ -21,7 +21,7 @@ pub fn path() -> PathBuf {
 
 /// The CRD as YAML text.
 pub fn render() -> Result<String> {
-    let schema = riskgate_engine::manifest::json_schema();
+    let schema = riskgate_controls::manifest::json_schema();
     let defs = schema
         .get("$defs")
         .and_then(Value::as_object)

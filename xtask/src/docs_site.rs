@@ -241,6 +241,8 @@ pub fn code_literals(root: &Path) -> Result<Vec<(String, PathBuf)>> {
     for crate_dir in [
         "dsl/src",
         "engine/src",
+        "controls/src",
+        "workspace/src",
         "cli/src",
         "lsp/src",
         "stdlib-policies/src",

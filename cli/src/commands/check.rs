@@ -14,7 +14,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use rayon::prelude::*;
-use riskgate_engine::trace::{Decision, EnforcementPoint, Trace};
+use riskgate_controls::trace::{Decision, EnforcementPoint, Trace};
 
 use crate::Outcome;
 use crate::policy_set;
@@ -396,7 +396,7 @@ mod tests {
     use super::{controls_table, exit_code, parse_now};
     use crate::Outcome;
     use crate::report::fixtures;
-    use riskgate_engine::trace::{EnforcementPoint, Location};
+    use riskgate_controls::trace::{EnforcementPoint, Location};
 
     #[test]
     fn exit_codes_follow_the_worst_decision() {

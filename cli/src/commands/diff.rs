@@ -5,7 +5,7 @@
 //! OLD and NEW are policy directories, or `git:REF:PATH` for a directory
 //! as of a git revision (read with `git ls-tree` and `git show`). Both are
 //! evaluated through the same seam as `riskgate check`; the comparison is
-//! [`riskgate_engine::diff::diff`].
+//! [`riskgate_controls::diff::diff`].
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -13,7 +13,7 @@ use std::process::Command;
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use riskgate_engine::diff::{ManifestChange, TraceDiff};
+use riskgate_controls::diff::{ManifestChange, TraceDiff};
 
 use crate::Outcome;
 use crate::commands::check::ContextArg;
@@ -114,7 +114,7 @@ fn diff(args: &DiffArgs) -> anyhow::Result<Outcome> {
     };
     let old_trace = evaluate(&old, &args.old)?;
     let new_trace = evaluate(&new, &args.new)?;
-    let result = riskgate_engine::diff::diff(&old_trace, &new_trace);
+    let result = riskgate_controls::diff::diff(&old_trace, &new_trace);
     let text = match args.format {
         DiffFormat::Pretty => pretty(&result, &args.old, &args.new),
         DiffFormat::Json => to_pretty_json(&serde_json::json!({
@@ -198,12 +198,12 @@ fn read_git(spec: &str, rest: &str) -> anyhow::Result<Vec<PolicySource>> {
     Ok(sources)
 }
 
-fn decision(d: Option<riskgate_engine::trace::Decision>) -> &'static str {
-    d.map_or("absent", riskgate_engine::trace::Decision::as_str)
+fn decision(d: Option<riskgate_controls::trace::Decision>) -> &'static str {
+    d.map_or("absent", riskgate_controls::trace::Decision::as_str)
 }
 
-fn status(s: Option<riskgate_engine::trace::Status>) -> &'static str {
-    s.map_or("absent", riskgate_engine::trace::Status::as_str)
+fn status(s: Option<riskgate_controls::trace::Status>) -> &'static str {
+    s.map_or("absent", riskgate_controls::trace::Status::as_str)
 }
 
 fn label(change: &ManifestChange) -> String {

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use riskgate_engine::graph::{Gaps, PolicyGraph};
+use riskgate_controls::graph::{Gaps, PolicyGraph};
 use riskgate_engine::testing::TestMentions;
 
 use crate::Outcome;

@@ -1,6 +1,6 @@
 //! `riskgate lint`: stable-coded lints over policy files.
 //!
-//! Parses the files, runs [`riskgate_engine::lint::lint`] with the
+//! Parses the files, runs [`riskgate_controls::lint::lint`] with the
 //! configuration from `riskgate.toml` (`[lint]`) and the command line, and
 //! renders the findings as diagnostics, JSON, SARIF or GitHub annotations.
 
@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use riskgate_controls::lint::{LintConfig, LintFile, is_known_pattern};
 use riskgate_dsl::{LineIndex, Severity};
 use riskgate_engine::FileDiagnostic;
-use riskgate_engine::lint::{LintConfig, LintFile, is_known_pattern};
 
 use crate::Outcome;
 use crate::policy_files::{self, PolicySource};
@@ -115,7 +115,7 @@ fn lint(args: &LintArgs, file: &LintConfig, renderer: &Renderer) -> anyhow::Resu
             module,
         })
         .collect();
-    let findings = riskgate_engine::lint::lint(&files, &config);
+    let findings = riskgate_controls::lint::lint(&files, &config);
     let texts: BTreeMap<&str, &Arc<str>> =
         sources.iter().map(|s| (s.name.as_str(), &s.text)).collect();
     let output = match args.format {

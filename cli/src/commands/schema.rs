@@ -10,7 +10,7 @@ use crate::Outcome;
 pub struct SchemaArgs {}
 
 pub fn run(_args: &SchemaArgs) -> Outcome {
-    let schema = riskgate_engine::manifest::json_schema();
+    let schema = riskgate_controls::manifest::json_schema();
     let text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     let mut stdout = std::io::stdout().lock();
     match writeln!(stdout, "{text}") {

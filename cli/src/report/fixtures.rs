@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use riskgate_engine::trace::{
+use riskgate_controls::trace::{
     Action, ControlTrace, Decision, EnforcementPoint, Evidence, Expected, Finding, Location,
     ManifestTrace, Problem, RequirementTrace, Status, Summary, TRACE_VERSION, Trace,
     WaiverCitation,

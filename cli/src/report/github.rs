@@ -10,7 +10,7 @@
 
 use std::fmt::Write as _;
 
-use riskgate_engine::trace::{
+use riskgate_controls::trace::{
     Action, ControlTrace, Location, ManifestTrace, RequirementTrace, Status, Trace,
 };
 

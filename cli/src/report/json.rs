@@ -5,7 +5,7 @@
 //! `--redact` and `--explain` apply: redaction removes values, and the
 //! trace always carries everything, so both explain levels print the same.
 
-use riskgate_engine::trace::Trace;
+use riskgate_controls::trace::Trace;
 
 use super::ReportOptions;
 

@@ -10,7 +10,7 @@
 
 use std::fmt::Write as _;
 
-use riskgate_engine::trace::{ControlTrace, Decision, ManifestTrace, Status, Trace};
+use riskgate_controls::trace::{ControlTrace, Decision, ManifestTrace, Status, Trace};
 
 use super::{
     ReportOptions, comparison_text, is_notable, manifest_source, manifest_title, primary_location,

@@ -10,7 +10,7 @@
 
 use std::fmt::Write as _;
 
-use riskgate_engine::trace::{Decision, ManifestTrace, Status, Trace};
+use riskgate_controls::trace::{Decision, ManifestTrace, Status, Trace};
 
 use super::{
     ReportOptions, StatusCounts, controls_worst_first, expected_text, manifest_source,
@@ -156,7 +156,7 @@ fn section(out: &mut String, manifest: &ManifestTrace, full: bool) {
 
 /// With `--explain full`: per failing requirement computed by policy
 /// rules, a collapsed block with how the rules evaluated.
-fn explanations(out: &mut String, controls: &[&riskgate_engine::trace::ControlTrace]) {
+fn explanations(out: &mut String, controls: &[&riskgate_controls::trace::ControlTrace]) {
     for control in controls {
         for requirement in &control.requirements {
             if !requirement.status.is_failing() || requirement.explanation.is_empty() {
@@ -188,7 +188,7 @@ fn explanations(out: &mut String, controls: &[&riskgate_engine::trace::ControlTr
 fn details(
     out: &mut String,
     manifest: &ManifestTrace,
-    controls: &[&riskgate_engine::trace::ControlTrace],
+    controls: &[&riskgate_controls::trace::ControlTrace],
     full: bool,
 ) {
     let counts = StatusCounts::of(manifest);

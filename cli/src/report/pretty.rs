@@ -9,7 +9,7 @@
 
 use std::fmt::Write as _;
 
-use riskgate_engine::trace::{
+use riskgate_controls::trace::{
     Action, ControlTrace, Decision, Location, ManifestTrace, RequirementTrace, Status, Trace,
 };
 

@@ -7,7 +7,7 @@
 //! (`0.74` in "is 0.74." but not in "10.745"). Thresholds, pointers and
 //! locations are policy facts, not evidence, and are kept.
 
-use riskgate_engine::trace::{RequirementTrace, Trace};
+use riskgate_controls::trace::{RequirementTrace, Trace};
 
 /// What replaces a scrubbed value in prose.
 pub(crate) const REDACTED: &str = "[redacted]";

@@ -12,7 +12,7 @@
 
 use serde_json::{Map, Value, json};
 
-use riskgate_engine::trace::{
+use riskgate_controls::trace::{
     Action, ControlTrace, Location, ManifestTrace, RequirementTrace, Status, Trace,
 };
 

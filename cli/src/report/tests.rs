@@ -112,7 +112,7 @@ fn json_round_trips_to_the_same_trace() {
     let trace = fixtures::everything();
     let text = super::json::render(&trace, &options(Explain::Full, false));
     assert!(text.ends_with("}\n"));
-    let back: riskgate_engine::trace::Trace = serde_json::from_str(&text).unwrap();
+    let back: riskgate_controls::trace::Trace = serde_json::from_str(&text).unwrap();
     assert_eq!(back, trace);
 }
 
@@ -134,7 +134,7 @@ fn rule_explanations_are_shown_only_with_explain_full() {
 fn redaction_removes_every_evidence_value() {
     let trace = fixtures::everything();
     let text = super::json::render(&trace, &options(Explain::Full, true));
-    let back: riskgate_engine::trace::Trace = serde_json::from_str(&text).unwrap();
+    let back: riskgate_controls::trace::Trace = serde_json::from_str(&text).unwrap();
     for requirement in back
         .manifests
         .iter()

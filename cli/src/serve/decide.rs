@@ -9,9 +9,9 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-use riskgate_engine::controls::CheckOptions;
-use riskgate_engine::manifest;
-use riskgate_engine::trace::{Action, ControlTrace, Decision, EnforcementPoint, ManifestTrace};
+use riskgate_controls::CheckOptions;
+use riskgate_controls::manifest;
+use riskgate_controls::trace::{Action, ControlTrace, Decision, EnforcementPoint, ManifestTrace};
 
 use super::admission::{AdmissionRequest, AdmissionResponse, ResponseStatus};
 use super::store::Policies;
@@ -361,7 +361,7 @@ fn from_trace(
             .filter(|c| c.action == action && c.status.is_failing())
             .filter(|c| {
                 settings.failure_mode == FailureMode::Closed
-                    || c.status != riskgate_engine::trace::Status::Error
+                    || c.status != riskgate_controls::trace::Status::Error
             })
             .collect();
         controls.sort_by_key(|c| (severity_rank(&c.severity), c.id.as_str()));
@@ -373,7 +373,7 @@ fn from_trace(
         .controls
         .iter()
         .filter(|c| c.action != Action::Record)
-        .filter(|c| c.status == riskgate_engine::trace::Status::Error)
+        .filter(|c| c.status == riskgate_controls::trace::Status::Error)
         .collect();
 
     let allowed = denying.is_empty();

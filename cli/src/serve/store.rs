@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::SystemTime;
 
+use riskgate_controls::PolicySet;
 use riskgate_engine::Value;
-use riskgate_engine::controls::PolicySet;
 
 use crate::policy_files;
 use crate::policy_set::{self, PolicyInputs};

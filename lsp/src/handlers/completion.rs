@@ -8,7 +8,7 @@ use lsp_types::{
     CompletionItem, CompletionItemKind, CompletionParams, CompletionResponse, Documentation,
     InsertTextFormat, MarkupContent, MarkupKind,
 };
-use riskgate_engine::controls::FieldValue;
+use riskgate_controls::FieldValue;
 
 use crate::index::Key;
 use crate::schema;
@@ -197,9 +197,9 @@ fn field_values(world: &mut World, field: &str) -> Option<Vec<(String, Option<St
             Some(risks)
         }
         "roles" | "distinct_from" | "waivable_by" | "owner" => {
-            let roles: BTreeSet<&str> = riskgate_engine::controls::DEFAULT_ROLES
+            let roles: BTreeSet<&str> = riskgate_controls::DEFAULT_ROLES
                 .iter()
-                .chain(riskgate_engine::manifest::ROLES.iter())
+                .chain(riskgate_controls::manifest::ROLES.iter())
                 .copied()
                 .collect();
             Some(

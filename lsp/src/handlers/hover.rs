@@ -2,7 +2,7 @@
 //! control documentation, and manifest field docs from the schema.
 
 use lsp_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
-use riskgate_engine::controls::ControlSpec;
+use riskgate_controls::ControlSpec;
 
 use crate::handlers::target_at;
 use crate::index::{Key, Target};
@@ -119,7 +119,7 @@ pub fn control_markdown(control: &ControlSpec) -> String {
     if !control.mitigates.is_empty() {
         out.push_str(&format!("\n\nMitigates: {}", control.mitigates.join(", ")));
     }
-    let enforcement: Vec<String> = riskgate_engine::trace::EnforcementPoint::ALL
+    let enforcement: Vec<String> = riskgate_controls::trace::EnforcementPoint::ALL
         .iter()
         .map(|p| format!("{} → {}", p.as_str(), control.action(*p).as_str()))
         .collect();

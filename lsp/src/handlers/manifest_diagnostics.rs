@@ -9,10 +9,10 @@ use lsp_types::{
     DiagnosticSeverity, Hover, HoverContents, MarkupContent, MarkupKind, NumberOrString, Position,
     PublishDiagnosticsParams, Url,
 };
+use riskgate_controls::manifest::{LoadedManifest, PositionMap, load_manifests};
+use riskgate_controls::trace::{Action, EnforcementPoint, ManifestTrace};
+use riskgate_controls::{CheckOptions, ControlsOptions, PolicySet};
 use riskgate_dsl::Span;
-use riskgate_engine::controls::{CheckOptions, ControlsOptions, PolicySet};
-use riskgate_engine::manifest::{LoadedManifest, PositionMap, load_manifests};
-use riskgate_engine::trace::{Action, EnforcementPoint, ManifestTrace};
 
 use crate::handlers::diagnostics;
 use crate::position::Lines;

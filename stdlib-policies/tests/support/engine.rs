@@ -6,10 +6,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use riskgate_controls::manifest::load_manifests;
+use riskgate_controls::trace::{EnforcementPoint, ManifestTrace};
+use riskgate_controls::{CheckOptions, ControlsOptions, ManifestInput, PolicySet};
 use riskgate_engine::Value;
-use riskgate_engine::controls::{CheckOptions, ControlsOptions, ManifestInput, PolicySet};
-use riskgate_engine::manifest::load_manifests;
-use riskgate_engine::trace::{EnforcementPoint, ManifestTrace};
 
 /// The evaluation clock of every test: 2026-10-01T00:00:00Z (the clock the
 /// examples are written for; see examples/README.md).

@@ -9,9 +9,10 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
-use riskgate_engine::controls::{self, CheckOptions, PolicySet};
-use riskgate_engine::trace::{EnforcementPoint, Location, ManifestTrace, Trace};
-use riskgate_engine::{Value, manifest};
+use riskgate_controls::manifest;
+use riskgate_controls::trace::{EnforcementPoint, Location, ManifestTrace, Trace};
+use riskgate_controls::{CheckOptions, PolicySet};
+use riskgate_engine::Value;
 
 use crate::policy_files::PolicySource;
 pub use crate::policy_set::OverlayInput;
@@ -102,7 +103,7 @@ pub fn evaluate(request: &EvaluationRequest<'_>) -> anyhow::Result<Trace> {
         .collect();
     progress.finish_and_clear();
     let traces = per_file.into_iter().flatten().collect();
-    Ok(controls::assemble_trace(
+    Ok(riskgate_controls::assemble_trace(
         traces,
         &options,
         &policy_source(request),

@@ -12,9 +12,9 @@
 
 use std::path::{Path, PathBuf};
 
-use riskgate_engine::controls::{self, CheckOptions, PolicySet};
-use riskgate_engine::manifest;
-use riskgate_engine::trace::{EnforcementPoint, Trace};
+use riskgate_controls::manifest;
+use riskgate_controls::trace::{EnforcementPoint, Trace};
+use riskgate_controls::{CheckOptions, PolicySet};
 
 use crate::policy_files::PolicySource;
 use crate::report::json::to_pretty_json;
@@ -198,5 +198,7 @@ fn evaluate(
         .iter()
         .map(|loaded| set.check_loaded(loaded, &text, &options))
         .collect();
-    Ok(controls::assemble_trace(traces, &options, "golden"))
+    Ok(riskgate_controls::assemble_trace(
+        traces, &options, "golden",
+    ))
 }

@@ -1,0 +1,507 @@
+//! Waivers: time-bound, approved exceptions that turn failing requirements
+//! into `waived` when all eight conditions of docs/controls.md hold.
+//! Invalid waivers are ignored and reported as `W3xxx` findings.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use riskgate_dsl::diagnostics::codes;
+
+use super::evaluate::Ctx;
+use super::requirements::monitor::cadence_hours;
+use super::view::{self, Person, items, short_digest, str_at};
+use crate::trace::{ControlTrace, Finding, Status, WaiverCitation};
+use riskgate_engine::value::Value;
+
+/// The waiver policy (catalogue `waiver_policy`), overridable through
+/// `data.riskgate.config.waiver_policy`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WaiverPolicy {
+    /// Fields every waiver must have.
+    pub required_fields: Vec<String>,
+    /// Maximum `expires_at - issued_at` in days, by residual risk.
+    pub max_duration_days_by_residual_risk: BTreeMap<String, f64>,
+    /// Roles that must all approve, by residual risk.
+    pub approver_roles_by_residual_risk: BTreeMap<String, Vec<String>>,
+    /// Controls no waiver may cover.
+    pub non_waivable: Vec<String>,
+}
+
+impl Default for WaiverPolicy {
+    fn default() -> Self {
+        let strings = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        Self {
+            required_fields: strings(&[
+                "id",
+                "controls",
+                "scope",
+                "justification",
+                "risk_acceptance",
+                "residual_risk",
+                "compensating_controls",
+                "conditions",
+                "requested_by",
+                "approved_by",
+                "issued_at",
+                "expires_at",
+                "remediation_ref",
+            ]),
+            max_duration_days_by_residual_risk: [
+                ("low", 365.0),
+                ("medium", 180.0),
+                ("high", 90.0),
+                ("critical", 30.0),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect(),
+            approver_roles_by_residual_risk: [
+                ("low", strings(&["risk_officer"])),
+                ("medium", strings(&["risk_officer"])),
+                ("high", strings(&["risk_officer", "executive_accountable"])),
+                ("critical", strings(&["model_risk_committee"])),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect(),
+            non_waivable: strings(&["C-GOV-14", "C-GOV-03", "C-SEC-05"]),
+        }
+    }
+}
+
+fn strings(value: &Value) -> Option<Vec<String>> {
+    match value {
+        Value::Array(items) => Some(
+            items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+        ),
+        Value::Set(items) => Some(
+            items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+impl WaiverPolicy {
+    /// The defaults with the keys present in `overlay` replaced (lists) or
+    /// merged entry by entry (the tables keyed by residual risk).
+    #[must_use]
+    pub fn from_overlay(overlay: &Value) -> Self {
+        let mut policy = Self::default();
+        if let Some(v) = view::get(overlay, "required_fields").and_then(strings) {
+            policy.required_fields = v;
+        }
+        if let Some(v) = view::get(overlay, "non_waivable").and_then(strings) {
+            policy.non_waivable = v;
+        }
+        if let Some(Value::Object(entries)) =
+            view::get(overlay, "max_duration_days_by_residual_risk")
+        {
+            policy.max_duration_days_by_residual_risk.extend(
+                entries
+                    .iter()
+                    .filter_map(|(k, v)| Some((k.as_str()?.to_owned(), v.as_number()?.as_f64()))),
+            );
+        }
+        if let Some(Value::Object(entries)) = view::get(overlay, "approver_roles_by_residual_risk")
+        {
+            policy.approver_roles_by_residual_risk.extend(
+                entries
+                    .iter()
+                    .filter_map(|(k, v)| Some((k.as_str()?.to_owned(), strings(v)?))),
+            );
+        }
+        policy
+    }
+}
+
+/// A reason a waiver is invalid.
+struct Problem {
+    code: &'static str,
+    message: String,
+    hint: String,
+}
+
+fn problem(code: &'static str, message: String, hint: String) -> Problem {
+    Problem {
+        code,
+        message,
+        hint,
+    }
+}
+
+/// Applies every waiver of the manifest to `controls` (base statuses
+/// computed, not yet aggregated); returns the findings.
+pub(crate) fn apply(
+    ctx: &Ctx<'_>,
+    policy: &WaiverPolicy,
+    controls: &mut [ControlTrace],
+) -> Vec<Finding> {
+    let base: BTreeMap<String, Status> = controls
+        .iter()
+        .map(|c| (c.id.clone(), super::decision::worst(c)))
+        .collect();
+    let mut findings = Vec::new();
+    for (index, waiver) in items(ctx.spec(), &["waivers"]).iter().enumerate() {
+        let pointer = format!("/spec/waivers/{index}");
+        let id = str_at(waiver, &["id"]).map_or_else(|| format!("#{index}"), str::to_owned);
+        let general = general_problems(ctx, policy, waiver, &id);
+        let mut reported: BTreeSet<(String, &'static str)> = BTreeSet::new();
+        let mut report = |findings: &mut Vec<Finding>, p: &Problem| {
+            if reported.insert((p.message.clone(), p.code)) {
+                findings.push(Finding {
+                    code: p.code.to_owned(),
+                    message: format!("waiver {id} is ignored: {}", p.message),
+                    location: (ctx.locate)(&pointer),
+                    pointer: Some(pointer.clone()),
+                });
+            }
+        };
+        for p in &general {
+            report(&mut findings, p);
+        }
+        let targets = view::get(waiver, "controls")
+            .and_then(strings)
+            .unwrap_or_default();
+        let narrowed = view::get(waiver, "requirements")
+            .and_then(strings)
+            .unwrap_or_default();
+        for target in &targets {
+            let Some(control) = controls.iter_mut().find(|c| &c.id == target) else {
+                report(
+                    &mut findings,
+                    &problem(
+                        codes::WAIVER_UNKNOWN_TARGET.id,
+                        format!("it names control {target}, which the policy does not declare"),
+                        String::new(),
+                    ),
+                );
+                continue;
+            };
+            let Some(spec) = ctx.set.controls.control(target) else {
+                continue;
+            };
+            for requirement in &narrowed {
+                let known = spec.requirements.iter().any(|r| &r.id == requirement)
+                    || requirement == "violation";
+                let elsewhere = targets.iter().any(|t| {
+                    ctx.set
+                        .controls
+                        .control(t)
+                        .is_some_and(|c| c.requirements.iter().any(|r| &r.id == requirement))
+                });
+                if !known && !elsewhere {
+                    report(
+                        &mut findings,
+                        &problem(
+                            codes::WAIVER_UNKNOWN_TARGET.id,
+                            format!(
+                                "it names requirement {requirement}, which control {target} does not declare"
+                            ),
+                            String::new(),
+                        ),
+                    );
+                }
+            }
+            let specific = control_problems(ctx, policy, waiver, &id, spec, &base);
+            for p in &specific {
+                report(&mut findings, p);
+            }
+            let problems: Vec<&Problem> = general.iter().chain(specific.iter()).collect();
+            for requirement in &mut control.requirements {
+                let covered = narrowed.is_empty() || narrowed.contains(&requirement.id);
+                if !covered
+                    || !matches!(requirement.status, Status::Fail | Status::InsufficientData)
+                {
+                    continue;
+                }
+                if problems.is_empty() {
+                    requirement.status = Status::Waived;
+                    requirement.waiver = Some(WaiverCitation {
+                        id: id.clone(),
+                        expires_at: str_at(waiver, &["expires_at"])
+                            .unwrap_or_default()
+                            .to_owned(),
+                        compensating_controls: view::get(waiver, "compensating_controls")
+                            .and_then(strings)
+                            .unwrap_or_default(),
+                        location: (ctx.locate)(&pointer),
+                    });
+                } else {
+                    let hints: Vec<&str> = problems
+                        .iter()
+                        .map(|p| p.hint.as_str())
+                        .filter(|h| !h.is_empty())
+                        .collect();
+                    let extra = format!("(waiver {id} does not apply: {})", hints.join("; "));
+                    requirement.to_pass = Some(match requirement.to_pass.take() {
+                        Some(existing) => format!("{existing} {extra}"),
+                        None => extra,
+                    });
+                }
+            }
+        }
+    }
+    findings
+}
+
+fn general_problems(
+    ctx: &Ctx<'_>,
+    policy: &WaiverPolicy,
+    waiver: &Value,
+    id: &str,
+) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let missing: Vec<&str> = policy
+        .required_fields
+        .iter()
+        .filter(|f| {
+            !view::get(waiver, f).is_some_and(|v| {
+                !matches!(v, Value::Null) && !matches!(v, Value::String(s) if s.trim().is_empty())
+            })
+        })
+        .map(String::as_str)
+        .collect();
+    if !missing.is_empty() {
+        out.push(problem(
+            codes::WAIVER_INCOMPLETE.id,
+            format!("it lacks {}", missing.join(", ")),
+            format!("complete waiver {id} ({})", missing.join(", ")),
+        ));
+    }
+    let expires = view::get(waiver, "expires_at").and_then(view::parse_time);
+    let issued = view::get(waiver, "issued_at").and_then(view::parse_time);
+    let expires_text = str_at(waiver, &["expires_at"]).unwrap_or("never");
+    match expires {
+        None => out.push(problem(
+            codes::WAIVER_EXPIRED.id,
+            "it has no valid expires_at (waivers must expire)".to_owned(),
+            format!("give waiver {id} an expiry"),
+        )),
+        Some(expires) if expires <= ctx.now_ns => out.push(problem(
+            codes::WAIVER_EXPIRED.id,
+            format!("it expired at {expires_text}"),
+            format!("renew waiver {id} (expired {expires_text})"),
+        )),
+        Some(_) => {}
+    }
+    if let Some(issued) = issued
+        && issued > ctx.now_ns
+    {
+        out.push(problem(
+            codes::WAIVER_EXPIRED.id,
+            format!(
+                "it is issued in the future ({})",
+                str_at(waiver, &["issued_at"]).unwrap_or_default()
+            ),
+            format!("correct waiver {id}'s issued_at"),
+        ));
+    }
+    let residual = str_at(waiver, &["residual_risk"]);
+    if let (Some(issued), Some(expires), Some(residual)) = (issued, expires, residual) {
+        let duration = view::age_days(expires, issued);
+        match policy.max_duration_days_by_residual_risk.get(residual) {
+            Some(max) if duration > *max => out.push(problem(
+                codes::WAIVER_EXPIRED.id,
+                format!(
+                    "it runs {} days, longer than the {} days allowed for {residual} residual risk",
+                    view::days(duration),
+                    view::days(*max)
+                ),
+                format!("shorten waiver {id} to at most {} days", view::days(*max)),
+            )),
+            Some(_) => {}
+            None => out.push(problem(
+                codes::WAIVER_EXPIRED.id,
+                format!("the waiver policy has no maximum duration for residual risk `{residual}`"),
+                format!("set waiver {id}'s residual_risk to low, medium, high or critical"),
+            )),
+        }
+    }
+    if let Some(scope) = view::get(waiver, "scope") {
+        let digest = str_at(scope, &["artifact_digest"])
+            .or_else(|| str_at(scope, &["version_range_or_digest"]).filter(|d| d.contains(':')));
+        if let Some(digest) = digest
+            && Some(digest) != ctx.release.digest.as_deref()
+        {
+            out.push(problem(
+                codes::WAIVER_OUT_OF_SCOPE.id,
+                format!(
+                    "it is scoped to artifact {}, not this release",
+                    short_digest(digest)
+                ),
+                format!(
+                    "scope waiver {id} to artifact {}",
+                    ctx.release
+                        .digest
+                        .as_deref()
+                        .unwrap_or("(the release digest)")
+                ),
+            ));
+        }
+        if let Some(model) = str_at(scope, &["model"])
+            && Some(model) != ctx.release.model_id.as_deref()
+            && Some(model) != ctx.release.name.as_deref()
+        {
+            out.push(problem(
+                codes::WAIVER_OUT_OF_SCOPE.id,
+                format!("it is scoped to model {model}, not this release"),
+                format!("scope waiver {id} to this model"),
+            ));
+        }
+        if let Some(envs) = view::get(scope, "environments").and_then(strings)
+            && !envs.is_empty()
+            && !ctx
+                .release
+                .environment
+                .as_ref()
+                .is_some_and(|e| envs.contains(e))
+        {
+            let env = ctx.release.environment.as_deref().unwrap_or("(none)");
+            out.push(problem(
+                codes::WAIVER_OUT_OF_SCOPE.id,
+                format!("it covers environments {}, not {env}", envs.join(", ")),
+                format!("extend waiver {id}'s scope to environment {env}"),
+            ));
+        }
+    }
+    let requester = view::get(waiver, "requested_by").and_then(Person::from_value);
+    for approver in approvers(waiver) {
+        let who = approver.0.display();
+        if requester.as_ref().is_some_and(|r| r.same(&approver.0)) {
+            out.push(problem(
+                codes::WAIVER_UNAUTHORISED.id,
+                format!("{who} both requested and approved it (SOD-4)"),
+                format!("have waiver {id} approved by someone other than its requester"),
+            ));
+        }
+        if ctx
+            .release
+            .owner
+            .as_ref()
+            .is_some_and(|o| o.same(&approver.0))
+        {
+            out.push(problem(
+                codes::WAIVER_UNAUTHORISED.id,
+                format!("it is approved by the model owner {who} (SOD-4)"),
+                format!("have waiver {id} approved by someone other than the model owner"),
+            ));
+        }
+    }
+    out
+}
+
+fn approvers(waiver: &Value) -> Vec<(Person, String)> {
+    items(waiver, &["approved_by"])
+        .iter()
+        .filter_map(|a| Some((Person::from_value(a)?, str_at(a, &["role"])?.to_owned())))
+        .collect()
+}
+
+fn control_problems(
+    ctx: &Ctx<'_>,
+    policy: &WaiverPolicy,
+    waiver: &Value,
+    id: &str,
+    control: &super::spec::ControlSpec,
+    base: &BTreeMap<String, Status>,
+) -> Vec<Problem> {
+    let mut out = Vec::new();
+    if !control.waivable || policy.non_waivable.contains(&control.id) {
+        out.push(problem(
+            codes::WAIVER_NOT_WAIVABLE.id,
+            format!("control {} cannot be waived", control.id),
+            format!("satisfy control {} instead of waiving it", control.id),
+        ));
+    }
+    let approvers = approvers(waiver);
+    let required = match (&control.waivable_by, str_at(waiver, &["residual_risk"])) {
+        (Some(roles), _) => roles.clone(),
+        (None, Some(residual)) => policy
+            .approver_roles_by_residual_risk
+            .get(residual)
+            .cloned()
+            .unwrap_or_default(),
+        (None, None) => Vec::new(),
+    };
+    let missing: Vec<&String> = required
+        .iter()
+        .filter(|role| !approvers.iter().any(|(_, r)| r == *role))
+        .collect();
+    if !missing.is_empty() {
+        let names: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
+        out.push(problem(
+            codes::WAIVER_UNAUTHORISED.id,
+            format!(
+                "it lacks an approval by role {} required for control {}",
+                names.join(", "),
+                control.id
+            ),
+            format!("get waiver {id} approved by role {}", names.join(", ")),
+        ));
+    }
+    if let Some(owner) = &control.owner {
+        for (person, _) in &approvers {
+            let matches = [&person.email, &person.name]
+                .iter()
+                .any(|v| v.as_ref().is_some_and(|v| v.eq_ignore_ascii_case(owner)));
+            if matches {
+                out.push(problem(
+                    codes::WAIVER_UNAUTHORISED.id,
+                    format!(
+                        "it is approved by {}, the owner of control {} (SOD-4)",
+                        person.display(),
+                        control.id
+                    ),
+                    format!("have waiver {id} approved by someone other than the control owner"),
+                ));
+            }
+        }
+    }
+    for compensating in view::get(waiver, "compensating_controls")
+        .and_then(strings)
+        .unwrap_or_default()
+    {
+        if let Some(status) = base.get(&compensating) {
+            if *status != Status::Pass {
+                out.push(problem(
+                    codes::WAIVER_COMPENSATION_FAILING.id,
+                    format!("compensating control {compensating} is {}", status.as_str()),
+                    format!("make compensating control {compensating} pass"),
+                ));
+            }
+            continue;
+        }
+        let monitor = items(ctx.spec(), &["monitors"])
+            .iter()
+            .find(|m| str_at(m, &["id"]) == Some(compensating.as_str()));
+        match monitor {
+            None => out.push(problem(
+                codes::WAIVER_COMPENSATION_FAILING.id,
+                format!("compensating control {compensating} is neither a declared control nor a monitor in spec.monitors"),
+                format!("list existing controls or monitors as waiver {id}'s compensating controls"),
+            )),
+            Some(m) => {
+                let last = view::get(m, "last_run_at").and_then(view::parse_time);
+                let period = str_at(m, &["cadence"]).and_then(cadence_hours);
+                let fresh = match (last, period) {
+                    (Some(last), Some(hours)) => view::age_days(ctx.now_ns, last) <= hours * 2.0 / 24.0,
+                    (Some(_), None) => true,
+                    (None, _) => false,
+                };
+                if !fresh {
+                    out.push(problem(
+                        codes::WAIVER_COMPENSATION_FAILING.id,
+                        format!("compensating monitor {compensating} is stale or has never run"),
+                        format!("get monitor {compensating} running again"),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,45 @@
+//! Every example manifest loads without errors or warnings.
+
+use std::path::Path;
+
+use riskgate_controls::manifest::load_manifests;
+
+use crate::common::render;
+
+#[test]
+fn example_manifests_load_cleanly() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/manifests");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|ext| ext == "yaml" || ext == "json")
+        })
+        .collect();
+    names.sort();
+    let expected = [
+        "agent-expired-waiver.yaml",
+        "agent-with-waiver.yaml",
+        "credit-scorer-pass.yaml",
+        "fraud-sod-violation.yaml",
+        "support-chatbot-fail.yaml",
+    ];
+    for name in expected {
+        assert!(
+            names.iter().any(|p| p.ends_with(name)),
+            "missing example {name}"
+        );
+    }
+    for path in names {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let loaded = load_manifests(&name, &text);
+        assert_eq!(loaded.len(), 1, "{name}: one release per example");
+        assert!(
+            loaded[0].manifest.is_some() && loaded[0].diagnostics.is_empty(),
+            "{name} does not load cleanly:\n{}",
+            render(&text, &loaded)
+        );
+    }
+}
