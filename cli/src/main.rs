@@ -4,9 +4,6 @@
 mod commands;
 mod config;
 mod global;
-mod policy_files;
-mod policy_set;
-mod render;
 mod report;
 mod serve;
 
@@ -36,8 +33,8 @@ const VERSION: &str = concat!(
 )]
 struct Cli {
     /// When to use colours in diagnostics.
-    #[arg(long, global = true, value_enum, default_value_t = render::ColorChoice::Auto)]
-    color: render::ColorChoice,
+    #[arg(long, global = true, value_enum, default_value_t = riskgate_workspace::render::ColorChoice::Auto)]
+    color: riskgate_workspace::render::ColorChoice,
 
     #[command(flatten)]
     global: global::GlobalArgs,
@@ -119,7 +116,7 @@ fn main() -> ExitCode {
         }
     };
     global::set_verbosity(cli.global.verbosity());
-    let renderer = render::Renderer::new(cli.color);
+    let renderer = riskgate_workspace::render::Renderer::new(cli.color);
     let outcome = match cli.command {
         Command::Fmt(args) => match config::load(&cli.global) {
             Ok(config) => commands::fmt::run(&config::fmt(&config.fmt, args), &renderer),

@@ -19,6 +19,7 @@ mod store;
 mod tls;
 pub mod workload;
 
+use riskgate_workspace::clock::Now;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -42,16 +43,7 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Starts the server and blocks until it has shut down.
 pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
     init_logging(args.log_level);
-    let now_ns = args
-        .now
-        .as_deref()
-        .map(|now| {
-            chrono::DateTime::parse_from_rfc3339(now)
-                .ok()
-                .and_then(|t| t.timestamp_nanos_opt())
-                .with_context(|| format!("--now {now}: not an RFC 3339 time"))
-        })
-        .transpose()?;
+    let now_ns = args.now.map(Now::ns);
     if !(args.reload_interval >= 0.0 && args.reload_interval.is_finite()) {
         anyhow::bail!("--reload-interval must be a number of seconds >= 0");
     }

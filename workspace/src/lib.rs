@@ -1,10 +1,27 @@
 //! The workspace layer of riskgate: what a repository says about how its
-//! policies and manifests are checked.
+//! policies and manifests are checked, and the I/O that turns it into
+//! inputs for the engine.
 //!
-//! Today that is [`config`], the one reader of `riskgate.toml`: the CLI's
-//! `check`, `fmt`, `lint` and `test` and the language server all take their
-//! settings from it, so a file that works for one works for all of them.
+//! - [`config`]: the one reader of `riskgate.toml`; the CLI's `check`,
+//!   `fmt`, `lint` and `test` and the language server all take their
+//!   settings from it, so a file that works for one works for all of them.
+//! - [`policy_files`] and [`manifest_files`]: finding and reading the
+//!   policies and manifests named on a command line.
+//! - [`policy_set`]: building the policy set of a run (the embedded
+//!   standard library or `--policy` directories, with an `--overlay`), for
+//!   `check`, the authoring commands and the webhook.
+//! - [`clock`]: the one `--now` parser and wall-clock read.
+//! - [`render`]: diagnostics with source snippets, for terminals and logs.
+//!
+//! Invariant: errors are data (a policy set that does not compile is its
+//! diagnostics with their sources); a front end decides whether and how to
+//! render them.
 
+pub mod clock;
 pub mod config;
+pub mod manifest_files;
+pub mod policy_files;
+pub mod policy_set;
+pub mod render;
 
 pub use config::{Config, ConfigError, Lookup};

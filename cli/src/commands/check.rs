@@ -5,9 +5,9 @@
 //! evaluation clock, calls [`seam::evaluate`], renders the trace in the
 //! chosen format and maps it to an exit code with [`exit_code`].
 
-pub(crate) mod discover;
 pub mod seam;
 
+use riskgate_workspace::clock::Now;
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
@@ -17,11 +17,11 @@ use rayon::prelude::*;
 use riskgate_controls::trace::{Decision, EnforcementPoint, Trace};
 
 use crate::Outcome;
-use crate::policy_set;
-use crate::render::ColorChoice;
 use crate::report::{Explain, Format, ReportOptions};
+use riskgate_workspace::policy_set;
+use riskgate_workspace::render::ColorChoice;
 
-use discover::{Filters, Input};
+use riskgate_workspace::manifest_files::{self, Filters, Input};
 use seam::{ControlSummary, EvaluationRequest, ManifestInput};
 
 /// Evaluate release manifests against risk controls.
@@ -53,8 +53,8 @@ pub struct CheckArgs {
     pub context: Option<ContextArg>,
     /// The evaluation clock (RFC 3339, e.g. 2026-03-01T12:00:00Z); defaults
     /// to the current time, read once per run.
-    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
-    pub now: Option<String>,
+    #[arg(long, value_name = "RFC3339", value_parser = Now::parse)]
+    pub now: Option<Now>,
     /// Output format. `pretty` unless told otherwise, also when not on a
     /// terminal (then without colours): machine formats are always asked
     /// for explicitly [default: pretty].
@@ -123,24 +123,8 @@ impl From<ContextArg> for EnforcementPoint {
     }
 }
 
-/// Parses `--now` and normalises it to UTC (`...Z`).
-fn parse_now(text: &str) -> Result<String, String> {
-    chrono::DateTime::parse_from_rfc3339(text)
-        .map(|t| {
-            t.with_timezone(&chrono::Utc)
-                .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
-        })
-        .map_err(|e| format!("not an RFC 3339 timestamp ({e}); example: 2026-03-01T12:00:00Z"))
-}
-
 fn parse_glob(text: &str) -> Result<glob::Pattern, String> {
     glob::Pattern::new(text).map_err(|e| e.to_string())
-}
-
-/// The wall clock, read once per run.
-fn wall_clock() -> String {
-    chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now())
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// The exit outcome of a checked trace: [`Outcome::Error`] when any
@@ -172,7 +156,9 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> Outcome {
 fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
     let context = args.context.unwrap_or(ContextArg::Ci);
     let format = args.format.unwrap_or(Format::Pretty);
-    let now = args.now.clone().unwrap_or_else(wall_clock);
+    let now = args
+        .now
+        .unwrap_or_else(|| Now::wall_clock().whole_seconds());
     let mut input_errors = false;
     let mut manifests = Vec::new();
 
@@ -193,7 +179,7 @@ fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
                 include: args.include.clone(),
                 exclude: args.exclude.clone(),
             };
-            let (inputs, errors) = discover::discover(&args.paths, &filters);
+            let (inputs, errors) = manifest_files::discover(&args.paths, &filters);
             for error in &errors {
                 eprintln!("error: {error}");
             }
@@ -225,7 +211,7 @@ fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
             with_stdlib: args.with_stdlib,
             overlay: overlay.as_ref(),
             context: context.into(),
-            now: &now,
+            now,
             explain: args.explain == Explain::Full,
             progress: std::io::stderr().is_terminal(),
         };
@@ -393,7 +379,7 @@ fn controls_json(controls: &[ControlSummary]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{controls_table, exit_code, parse_now};
+    use super::{controls_table, exit_code};
     use crate::Outcome;
     use crate::report::fixtures;
     use riskgate_controls::trace::{EnforcementPoint, Location};
@@ -433,19 +419,6 @@ mod tests {
         for (name, trace, strict, expected) in cases {
             assert_eq!(exit_code(&trace, strict), expected, "{name}");
         }
-    }
-
-    #[test]
-    fn now_is_normalised_to_utc() {
-        assert_eq!(
-            parse_now("2026-03-01T13:30:00+01:30").unwrap(),
-            "2026-03-01T12:00:00Z"
-        );
-        assert_eq!(
-            parse_now("2026-03-01T12:00:00.250Z").unwrap(),
-            "2026-03-01T12:00:00.250Z"
-        );
-        assert!(parse_now("2026-03-01").is_err());
     }
 
     #[test]

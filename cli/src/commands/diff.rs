@@ -7,6 +7,7 @@
 //! evaluated through the same seam as `riskgate check`; the comparison is
 //! [`riskgate_controls::diff::diff`].
 
+use riskgate_workspace::clock::Now;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::Command;
@@ -17,10 +18,10 @@ use riskgate_controls::diff::{ManifestChange, TraceDiff};
 
 use crate::Outcome;
 use crate::commands::check::ContextArg;
-use crate::commands::check::discover::{self, Filters, Input};
 use crate::commands::check::seam::{self, EvaluationRequest, ManifestInput};
-use crate::policy_files::{self, PolicySource};
 use crate::report::json::to_pretty_json;
+use riskgate_workspace::manifest_files::{self, Filters, Input};
+use riskgate_workspace::policy_files::{self, PolicySource};
 
 /// Compare the decisions of two policy versions over a manifest corpus.
 ///
@@ -40,8 +41,8 @@ pub struct DiffArgs {
     pub context: ContextArg,
     /// The evaluation clock (RFC 3339); defaults to the current time, read
     /// once, the same for both versions.
-    #[arg(long, value_name = "RFC3339")]
-    pub now: Option<String>,
+    #[arg(long, value_name = "RFC3339", value_parser = Now::parse)]
+    pub now: Option<Now>,
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = DiffFormat::Pretty)]
     pub format: DiffFormat,
@@ -70,17 +71,12 @@ pub fn run(args: &DiffArgs) -> Outcome {
 }
 
 fn diff(args: &DiffArgs) -> anyhow::Result<Outcome> {
-    let now = match &args.now {
-        Some(text) => chrono::DateTime::parse_from_rfc3339(text)
-            .with_context(|| format!("--now {text}: not an RFC 3339 time"))?
-            .with_timezone(&chrono::Utc)
-            .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
-        None => chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now())
-            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-    };
+    let now = args
+        .now
+        .unwrap_or_else(|| Now::wall_clock().whole_seconds());
     let old = read_version(&args.old)?;
     let new = read_version(&args.new)?;
-    let (inputs, errors) = discover::discover(&args.manifests, &Filters::default());
+    let (inputs, errors) = manifest_files::discover(&args.manifests, &Filters::default());
     if let Some(error) = errors.first() {
         anyhow::bail!("{error}");
     }
@@ -106,7 +102,7 @@ fn diff(args: &DiffArgs) -> anyhow::Result<Outcome> {
             with_stdlib: false,
             overlay: None,
             context: args.context.into(),
-            now: &now,
+            now,
             explain: false,
             progress: false,
         })

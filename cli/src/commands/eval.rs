@@ -4,6 +4,7 @@
 mod load;
 pub(crate) mod output;
 
+use riskgate_workspace::clock::Now;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -13,8 +14,8 @@ use riskgate_engine::eval::{EvalError, EvalLimits, EvalOptions};
 use riskgate_engine::{CompileOptions, FileDiagnostic, Value};
 
 use crate::Outcome;
-use crate::render::Renderer;
 use output::{Explain, Format};
+use riskgate_workspace::render::Renderer;
 
 /// Evaluate a Rego query.
 ///
@@ -41,8 +42,8 @@ pub struct EvalArgs {
     pub v0_compatible: bool,
     /// The time `time.now_ns()` returns, as RFC 3339 (default: now, fixed
     /// for the whole evaluation).
-    #[arg(long, value_name = "RFC3339")]
-    pub now: Option<String>,
+    #[arg(long, value_name = "RFC3339", value_parser = Now::parse)]
+    pub now: Option<Now>,
     /// Make builtin errors (e.g. `to_number("x")`) stop evaluation instead
     /// of making the expression undefined.
     #[arg(long)]
@@ -88,29 +89,10 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
     Duration::try_from_secs_f64(seconds).map_err(|e| format!("invalid duration `{text}`: {e}"))
 }
 
-/// Nanoseconds since the Unix epoch for `--now`, or the wall clock.
-fn now_ns(now: Option<&str>) -> anyhow::Result<i64> {
-    match now {
-        Some(text) => chrono::DateTime::parse_from_rfc3339(text)
-            .map_err(|e| anyhow::anyhow!("--now: `{text}` is not an RFC 3339 time: {e}"))?
-            .timestamp_nanos_opt()
-            .ok_or_else(|| anyhow::anyhow!("--now: `{text}` is out of range")),
-        None => {
-            // The only wall-clock read of an evaluation.
-            let since = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap_or_default();
-            Ok(i64::try_from(since.as_nanos()).unwrap_or(i64::MAX))
-        }
-    }
-}
-
 pub fn run(args: &EvalArgs, renderer: &Renderer) -> Outcome {
     let started = Instant::now();
-    let now = match now_ns(args.now.as_deref()) {
-        Ok(now) => now,
-        Err(error) => return usage_error(&error),
-    };
+    // The only wall-clock read of an evaluation.
+    let now = args.now.unwrap_or_else(Now::wall_clock).ns();
     let options = CompileOptions {
         v0_compatible: args.v0_compatible,
         ..CompileOptions::default()

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use crate::Outcome;
 use crate::global::{info, status};
-use crate::policy_files;
-use crate::render::Renderer;
+use riskgate_workspace::policy_files;
+use riskgate_workspace::render::Renderer;
 
 /// Format policy files.
 ///

@@ -7,9 +7,9 @@ use riskgate_controls::graph::{Gaps, PolicyGraph};
 use riskgate_engine::testing::TestMentions;
 
 use crate::Outcome;
-use crate::policy_set;
-use crate::render::Renderer;
 use crate::report::json::to_pretty_json;
+use riskgate_workspace::policy_set;
+use riskgate_workspace::render::Renderer;
 
 /// Draw the risk → control → requirement → manifest-field graph.
 ///
@@ -69,7 +69,8 @@ fn graph(args: &GraphArgs, renderer: &Renderer) -> anyhow::Result<Outcome> {
     if !args.paths.is_empty() {
         sources.extend(policy_set::read_all(&args.paths)?);
     }
-    let set = policy_set::compile(&sources, renderer)?;
+    let set =
+        policy_set::compile(&sources).inspect_err(|errors| renderer.emit_policy_errors(errors))?;
     let graph = PolicyGraph::build(set.controls());
     let coverage = args.coverage || args.fail_on_gaps;
     if !coverage {

@@ -13,9 +13,9 @@ use riskgate_dsl::{LineIndex, Severity};
 use riskgate_engine::FileDiagnostic;
 
 use crate::Outcome;
-use crate::policy_files::{self, PolicySource};
-use crate::render::Renderer;
 use crate::report::{github, json::to_pretty_json, sarif};
+use riskgate_workspace::policy_files::{self, PolicySource};
+use riskgate_workspace::render::Renderer;
 
 /// Lint policy files.
 ///

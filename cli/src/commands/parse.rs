@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use crate::Outcome;
-use crate::policy_files;
-use crate::render::Renderer;
+use riskgate_workspace::policy_files;
+use riskgate_workspace::render::Renderer;
 
 /// Parse policy files and report every syntax error.
 ///

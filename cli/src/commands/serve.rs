@@ -1,5 +1,6 @@
 //! `riskgate serve`: the Kubernetes validating admission webhook.
 
+use riskgate_workspace::clock::Now;
 use std::net::IpAddr;
 use std::path::PathBuf;
 
@@ -113,8 +114,8 @@ pub struct ServeArgs {
     pub log_level: LogLevel,
     /// Fixed evaluation clock (RFC 3339), for tests and reproducing a
     /// decision; by default the wall clock at each request.
-    #[arg(long, value_name = "RFC3339")]
-    pub now: Option<String>,
+    #[arg(long, value_name = "RFC3339", value_parser = Now::parse)]
+    pub now: Option<Now>,
 }
 
 /// `--log-level` values.

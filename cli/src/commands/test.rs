@@ -10,6 +10,7 @@
 mod golden;
 mod output;
 
+use riskgate_workspace::clock::Now;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -17,9 +18,9 @@ use riskgate_engine::eval::EvalOptions;
 use riskgate_engine::testing::{self, Coverage, TestResult};
 
 use crate::Outcome;
-use crate::policy_files::PolicySource;
-use crate::policy_set;
-use crate::render::Renderer;
+use riskgate_workspace::policy_files::PolicySource;
+use riskgate_workspace::policy_set;
+use riskgate_workspace::render::Renderer;
 
 pub use golden::GoldenResult;
 
@@ -58,8 +59,8 @@ pub struct TestArgs {
     /// The clock `time.now_ns()` sees in rule tests, and of new golden
     /// cases (RFC 3339; default: the wall clock for rule tests,
     /// 2026-01-01T00:00:00Z for golden cases).
-    #[arg(long, value_name = "RFC3339")]
-    pub now: Option<String>,
+    #[arg(long, value_name = "RFC3339", value_parser = Now::parse)]
+    pub now: Option<Now>,
 }
 
 /// `--format` values of `riskgate test`.
@@ -109,24 +110,9 @@ pub fn run(args: &TestArgs, renderer: &Renderer) -> Outcome {
     }
 }
 
-fn now_ns(text: &str) -> anyhow::Result<i64> {
-    chrono::DateTime::parse_from_rfc3339(text)
-        .map_err(|e| anyhow::anyhow!("--now: `{text}` is not an RFC 3339 time: {e}"))?
-        .timestamp_nanos_opt()
-        .ok_or_else(|| anyhow::anyhow!("--now: `{text}` is out of range"))
-}
-
 fn test(args: &TestArgs, renderer: &Renderer) -> anyhow::Result<Outcome> {
-    let now = match &args.now {
-        Some(text) => now_ns(text)?,
-        None => {
-            // The only wall-clock read of the rule tests.
-            let since = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap_or_default();
-            i64::try_from(since.as_nanos()).unwrap_or(i64::MAX)
-        }
-    };
+    // The only wall-clock read of the rule tests.
+    let now = args.now.unwrap_or_else(Now::wall_clock).ns();
     let roots: Vec<PathBuf> = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -148,7 +134,8 @@ fn test(args: &TestArgs, renderer: &Renderer) -> anyhow::Result<Outcome> {
     let mut rules = Vec::new();
     let mut coverage = None;
     if !sources.is_empty() {
-        let set = policy_set::compile(&sources, renderer)?;
+        let set = policy_set::compile(&sources)
+            .inspect_err(|errors| renderer.emit_policy_errors(errors))?;
         let policy = set.policy();
         let options = EvalOptions {
             now_ns: now,
@@ -182,20 +169,16 @@ fn test(args: &TestArgs, renderer: &Renderer) -> anyhow::Result<Outcome> {
         let golden_set = if own.is_empty() || args.stdlib {
             let mut all = policy_set::stdlib();
             all.extend(golden_sources);
-            policy_set::compile(&all, renderer)?
+            policy_set::compile(&all).inspect_err(|errors| renderer.emit_policy_errors(errors))?
         } else {
-            policy_set::compile(&golden_sources, renderer)?
+            policy_set::compile(&golden_sources)
+                .inspect_err(|errors| renderer.emit_policy_errors(errors))?
         };
         for case in cases {
             if !selected(&case.name) {
                 continue;
             }
-            golden_results.push(golden::run(
-                &golden_set,
-                &case,
-                args.update,
-                args.now.as_deref(),
-            ));
+            golden_results.push(golden::run(&golden_set, &case, args.update, args.now));
         }
     }
 

@@ -12,9 +12,9 @@ use std::time::SystemTime;
 use riskgate_controls::PolicySet;
 use riskgate_engine::Value;
 
-use crate::policy_files;
-use crate::policy_set::{self, PolicyInputs};
-use crate::render::ColorChoice;
+use riskgate_workspace::policy_files;
+use riskgate_workspace::policy_set::{self, PolicyInputs};
+use riskgate_workspace::render::{ColorChoice, Renderer};
 
 /// A compiled policy set and what it was built from.
 #[derive(Debug)]
@@ -34,13 +34,11 @@ impl Policies {
     pub fn load(dirs: &[PathBuf], overlay: Option<&Path>) -> anyhow::Result<Self> {
         let inputs = PolicyInputs::read(dirs, overlay)?;
         let overlay = policy_set::overlay_data(inputs.overlay.as_ref())?;
-        let set = policy_set::compile_with_overlay(
-            &inputs.policies,
-            false,
-            overlay.clone(),
-            ColorChoice::Never,
-        )
-        .map_err(|errors| anyhow::anyhow!("{errors}:\n{}", errors.rendered))?;
+        let set = policy_set::compile_with_overlay(&inputs.policies, false, overlay.clone())
+            .map_err(|errors| {
+                let rendered = Renderer::new(ColorChoice::Never).render_policy_errors(&errors);
+                anyhow::anyhow!("{errors}:\n{rendered}")
+            })?;
         Ok(Self {
             set,
             overlay,

@@ -4,9 +4,9 @@
 //! this (discovery, reading files, the clock) and after it (rendering, exit
 //! codes) is I/O and presentation in the command itself.
 
+use riskgate_workspace::clock::Now;
 use std::path::PathBuf;
 
-use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use riskgate_controls::manifest;
@@ -14,10 +14,10 @@ use riskgate_controls::trace::{EnforcementPoint, Location, ManifestTrace, Trace}
 use riskgate_controls::{CheckOptions, PolicySet};
 use riskgate_engine::Value;
 
-use crate::policy_files::PolicySource;
-pub use crate::policy_set::OverlayInput;
-use crate::policy_set::{self, overlay_data};
-use crate::render::ColorChoice;
+use riskgate_workspace::policy_files::PolicySource;
+pub use riskgate_workspace::policy_set::OverlayInput;
+use riskgate_workspace::policy_set::{self, overlay_data};
+use riskgate_workspace::render::{ColorChoice, Renderer};
 
 /// A manifest file to evaluate, read but not parsed.
 #[derive(Debug, Clone)]
@@ -44,7 +44,7 @@ pub struct EvaluationRequest<'a> {
     /// `--context`.
     pub context: EnforcementPoint,
     /// The evaluation clock (RFC 3339, UTC), fixed for the run.
-    pub now: &'a str,
+    pub now: Now,
     /// `--explain full`: attach rule evaluation traces to failing
     /// requirements computed by policy rules.
     pub explain: bool,
@@ -82,7 +82,7 @@ pub struct ControlSummary {
 pub fn evaluate(request: &EvaluationRequest<'_>) -> anyhow::Result<Trace> {
     let overlay = overlay_data(request.overlay)?;
     let set = compile(request, overlay.clone())?;
-    let mut options = CheckOptions::new(request.context, now_ns(request.now)?);
+    let mut options = CheckOptions::new(request.context, request.now.ns());
     options.data = overlay;
     options.explain = request.explain;
     let progress = progress_bar(request);
@@ -147,23 +147,12 @@ pub fn list_controls(request: &EvaluationRequest<'_>) -> anyhow::Result<Vec<Cont
 }
 
 fn compile(request: &EvaluationRequest<'_>, overlay: Option<Value>) -> anyhow::Result<PolicySet> {
-    policy_set::compile_with_overlay(
-        request.policies,
-        request.with_stdlib,
-        overlay,
-        ColorChoice::Auto,
+    policy_set::compile_with_overlay(request.policies, request.with_stdlib, overlay).map_err(
+        |errors| {
+            Renderer::new(ColorChoice::Auto).emit_policy_errors(&errors);
+            errors.into()
+        },
     )
-    .map_err(|errors| {
-        eprint!("{}", errors.rendered);
-        errors.into()
-    })
-}
-
-fn now_ns(now: &str) -> anyhow::Result<i64> {
-    let time = chrono::DateTime::parse_from_rfc3339(now)
-        .with_context(|| format!("--now {now}: not an RFC 3339 time"))?;
-    time.timestamp_nanos_opt()
-        .with_context(|| format!("--now {now}: out of range"))
 }
 
 fn policy_source(request: &EvaluationRequest<'_>) -> String {

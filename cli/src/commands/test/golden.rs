@@ -10,14 +10,15 @@
 //! manifest by its file name, so traces do not depend on where the command
 //! runs.
 
+use riskgate_workspace::clock::Now;
 use std::path::{Path, PathBuf};
 
 use riskgate_controls::manifest;
 use riskgate_controls::trace::{EnforcementPoint, Trace};
 use riskgate_controls::{CheckOptions, PolicySet};
 
-use crate::policy_files::PolicySource;
 use crate::report::json::to_pretty_json;
+use riskgate_workspace::policy_files::PolicySource;
 
 const MANIFEST_NAMES: [&str; 3] = ["manifest.yaml", "manifest.yml", "manifest.json"];
 const EXPECTED: &str = "expected.trace.json";
@@ -107,7 +108,7 @@ pub fn relative_sources(sources: &[PolicySource], roots: &[PathBuf]) -> Vec<Poli
 }
 
 /// Runs one case.
-pub fn run(set: &PolicySet, case: &GoldenCase, update: bool, now: Option<&str>) -> GoldenResult {
+pub fn run(set: &PolicySet, case: &GoldenCase, update: bool, now: Option<Now>) -> GoldenResult {
     let status = match run_case(set, case, update, now) {
         Ok(status) => status,
         Err(error) => GoldenStatus::Error(format!("{error:#}")),
@@ -122,7 +123,7 @@ fn run_case(
     set: &PolicySet,
     case: &GoldenCase,
     update: bool,
-    now: Option<&str>,
+    now: Option<Now>,
 ) -> anyhow::Result<GoldenStatus> {
     let expected: Option<serde_json::Value> = match std::fs::read_to_string(&case.expected) {
         Ok(text) => Some(
@@ -139,15 +140,19 @@ fn run_case(
         .as_ref()
         .and_then(|e| e.get("evaluated_at"))
         .and_then(serde_json::Value::as_str)
-        .map(str::to_owned)
-        .or_else(|| now.map(str::to_owned))
-        .unwrap_or_else(|| DEFAULT_NOW.to_owned());
+        .map(|text| {
+            Now::parse(text)
+                .map_err(|e| anyhow::anyhow!("{}: evaluated_at: {e}", case.expected.display()))
+        })
+        .transpose()?
+        .or(now)
+        .map_or_else(|| Now::parse(DEFAULT_NOW), Ok)?;
     let point = expected
         .as_ref()
         .and_then(|e| e.get("enforcement_point"))
         .and_then(|p| serde_json::from_value::<EnforcementPoint>(p.clone()).ok())
         .unwrap_or(EnforcementPoint::Ci);
-    let trace = evaluate(set, &case.manifest, &evaluated_at, point)?;
+    let trace = evaluate(set, &case.manifest, evaluated_at, point)?;
     let actual = serde_json::to_value(&trace)?;
     if update {
         std::fs::write(&case.expected, to_pretty_json(&trace))
@@ -182,10 +187,10 @@ fn comparable(trace: &serde_json::Value) -> serde_json::Value {
 fn evaluate(
     set: &PolicySet,
     manifest_path: &Path,
-    now: &str,
+    now: Now,
     point: EnforcementPoint,
 ) -> anyhow::Result<Trace> {
-    let now_ns = super::now_ns(now)?;
+    let now_ns = now.ns();
     let bytes = std::fs::read(manifest_path)
         .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", manifest_path.display()))?;
     let name = manifest_path.file_name().map_or_else(

@@ -1,10 +1,12 @@
 //! Reading and compiling policy sets.
 //!
-//! `check` and `serve` use the embedded standard library unless `--policy`
-//! directories are given, adjusted by an `--overlay` file
+//! `check` and the webhook use the embedded standard library unless
+//! `--policy` directories are given, adjusted by an `--overlay` file
 //! ([`PolicyInputs`], [`compile_with_overlay`]); the authoring commands
 //! (`test`, `graph`, `diff`) compile policy files from disk, optionally with
-//! the standard library ([`read_all`], [`stdlib`], [`compile`]).
+//! the standard library ([`read_all`], [`stdlib`], [`compile`]). A set that
+//! does not compile is a [`PolicyErrors`]: the diagnostics with the sources
+//! they point into, for the caller to render.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -15,9 +17,11 @@ use riskgate_engine::{FileDiagnostic, Value};
 use sha2::{Digest, Sha256};
 
 use crate::policy_files::{self, PolicySource};
-use crate::render::{ColorChoice, Renderer};
 
 /// Reads every policy file under `paths` (files or directories).
+///
+/// # Errors
+/// When a path does not exist or a file cannot be read.
 pub fn read_all(paths: &[PathBuf]) -> anyhow::Result<Vec<PolicySource>> {
     let mut sources = Vec::new();
     for path in policy_files::collect(paths) {
@@ -27,6 +31,7 @@ pub fn read_all(paths: &[PathBuf]) -> anyhow::Result<Vec<PolicySource>> {
 }
 
 /// The embedded standard library as policy sources.
+#[must_use]
 pub fn stdlib() -> Vec<PolicySource> {
     riskgate_stdlib_policies::POLICY_FILES
         .iter()
@@ -38,39 +43,32 @@ pub fn stdlib() -> Vec<PolicySource> {
         .collect()
 }
 
-/// The policy set did not compile; its diagnostics were printed.
-#[derive(Debug)]
-pub struct CompileFailed(pub usize);
-
-impl std::fmt::Display for CompileFailed {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "the policies did not compile ({} error{})",
-            self.0,
-            if self.0 == 1 { "" } else { "s" }
-        )
-    }
-}
-
-impl std::error::Error for CompileFailed {}
-
-/// Compiles `sources` into a policy set, rendering compile errors.
-pub fn compile(sources: &[PolicySource], renderer: &Renderer) -> anyhow::Result<PolicySet> {
+/// Compiles `sources` into a policy set.
+///
+/// # Errors
+/// The diagnostics when the set does not compile.
+pub fn compile(sources: &[PolicySource]) -> Result<PolicySet, PolicyErrors> {
     let files: Vec<(&str, &str)> = sources
         .iter()
         .map(|s| (s.name.as_str(), &*s.text))
         .collect();
-    PolicySet::compile(&files, &ControlsOptions::default()).map_err(|diagnostics| {
-        let count = diagnostics.len();
-        for FileDiagnostic { file, diagnostic } in diagnostics {
-            let text = sources
-                .iter()
-                .find(|s| *s.name == *file)
-                .map_or_else(|| Arc::from(""), |s| Arc::clone(&s.text));
-            renderer.emit(&file, &text, vec![diagnostic]);
+    compile_files(&files, ControlsOptions::default())
+}
+
+fn compile_files(
+    files: &[(&str, &str)],
+    options: ControlsOptions,
+) -> Result<PolicySet, PolicyErrors> {
+    PolicySet::compile(files, &options).map_err(|diagnostics| {
+        let sources = files
+            .iter()
+            .filter(|(name, _)| diagnostics.iter().any(|d| *d.file == **name))
+            .map(|(name, text)| ((*name).to_owned(), Arc::from(*text)))
+            .collect();
+        PolicyErrors {
+            diagnostics,
+            sources,
         }
-        CompileFailed(count).into()
     })
 }
 
@@ -95,6 +93,9 @@ pub struct PolicyInputs {
 
 impl PolicyInputs {
     /// Reads every policy file under `dirs` and the overlay.
+    ///
+    /// # Errors
+    /// When a directory or file cannot be read.
     pub fn read(dirs: &[PathBuf], overlay: Option<&Path>) -> anyhow::Result<Self> {
         Ok(Self {
             policies: read_policies(dirs)?,
@@ -104,12 +105,14 @@ impl PolicyInputs {
     }
 
     /// Where the policies come from: `embedded stdlib` or the directories.
+    #[must_use]
     pub fn source(&self) -> String {
         policy_source(&self.dirs, false)
     }
 
     /// A short content hash of the policy files and the overlay, so a
     /// running webhook can say which policy version decided.
+    #[must_use]
     pub fn version(&self) -> String {
         let mut hash = Sha256::new();
         let mut add = |name: &str, text: &str| {
@@ -138,23 +141,33 @@ impl PolicyInputs {
     }
 }
 
-/// The policy set did not compile; the diagnostics are rendered in
-/// `rendered`.
+/// The policy set did not compile.
 #[derive(Debug)]
 pub struct PolicyErrors {
-    /// How many diagnostics.
-    pub count: usize,
-    /// The diagnostics, rendered for a terminal or a log.
-    pub rendered: String,
+    /// Every diagnostic, in the compiler's order.
+    pub diagnostics: Vec<FileDiagnostic>,
+    /// The text of each file a diagnostic points into.
+    sources: Vec<(String, Arc<str>)>,
+}
+
+impl PolicyErrors {
+    /// The text of `file` (empty when no diagnostic points into it).
+    #[must_use]
+    pub fn source(&self, file: &str) -> Arc<str> {
+        self.sources
+            .iter()
+            .find(|(name, _)| name == file)
+            .map_or_else(|| Arc::from(""), |(_, text)| Arc::clone(text))
+    }
 }
 
 impl std::fmt::Display for PolicyErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let count = self.diagnostics.len();
         write!(
             f,
-            "the policies did not compile ({} error{})",
-            self.count,
-            if self.count == 1 { "" } else { "s" }
+            "the policies did not compile ({count} error{})",
+            if count == 1 { "" } else { "s" }
         )
     }
 }
@@ -162,13 +175,15 @@ impl std::fmt::Display for PolicyErrors {
 impl std::error::Error for PolicyErrors {}
 
 /// Compiles the policy files (the embedded stdlib when `policies` is
-/// empty) with the overlay as compile-time data. Diagnostics are rendered
-/// into the returned [`PolicyErrors`] with `color`.
+/// empty, or with them when `with_stdlib`) with the overlay as
+/// compile-time data.
+///
+/// # Errors
+/// The diagnostics when the set does not compile.
 pub fn compile_with_overlay(
     policies: &[PolicySource],
     with_stdlib: bool,
     overlay: Option<Value>,
-    color: ColorChoice,
 ) -> Result<PolicySet, PolicyErrors> {
     // The embedded stdlib is the default, and can be combined with
     // `--policy` directories (`--with-stdlib`) to add custom controls.
@@ -187,22 +202,13 @@ pub fn compile_with_overlay(
         data: overlay,
         ..ControlsOptions::default()
     };
-    PolicySet::compile(&files, &options).map_err(|diagnostics| {
-        let count = diagnostics.len();
-        let renderer = Renderer::new(color);
-        let mut rendered = String::new();
-        for FileDiagnostic { file, diagnostic } in diagnostics {
-            let source = files
-                .iter()
-                .find(|(name, _)| *name == &*file)
-                .map_or_else(|| Arc::from(""), |(_, text)| Arc::from(*text));
-            rendered.push_str(&renderer.render(&file, &source, vec![diagnostic]));
-        }
-        PolicyErrors { count, rendered }
-    })
+    compile_files(&files, options)
 }
 
 /// The overlay as data merged under `data` (YAML or JSON).
+///
+/// # Errors
+/// When the overlay is not YAML or JSON, or not a mapping.
 pub fn overlay_data(overlay: Option<&OverlayInput>) -> anyhow::Result<Option<Value>> {
     let Some(overlay) = overlay else {
         return Ok(None);
@@ -219,6 +225,7 @@ pub fn overlay_data(overlay: Option<&OverlayInput>) -> anyhow::Result<Option<Val
 }
 
 /// `embedded stdlib`, or the `--policy` directories joined.
+#[must_use]
 pub fn policy_source(dirs: &[PathBuf], with_stdlib: bool) -> String {
     let joined = dirs
         .iter()
@@ -235,6 +242,9 @@ pub fn policy_source(dirs: &[PathBuf], with_stdlib: bool) -> String {
 }
 
 /// Reads every policy file (`.rego`, `.gate`) under the directories.
+///
+/// # Errors
+/// When a path is not a directory or a file cannot be read.
 pub fn read_policies(dirs: &[PathBuf]) -> anyhow::Result<Vec<PolicySource>> {
     let mut policies = Vec::new();
     for dir in dirs {
@@ -249,6 +259,9 @@ pub fn read_policies(dirs: &[PathBuf]) -> anyhow::Result<Vec<PolicySource>> {
 }
 
 /// Reads the `--overlay` file.
+///
+/// # Errors
+/// When the file cannot be read.
 pub fn read_overlay(path: &Path) -> anyhow::Result<OverlayInput> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("--overlay {}: cannot read", path.display()))?;
