@@ -5,7 +5,6 @@ mod commands;
 mod config;
 mod global;
 mod report;
-mod serve;
 
 use std::process::ExitCode;
 

@@ -230,7 +230,8 @@ impl PolicySet {
     }
 
     /// Checks a manifest from [`crate::manifest::load_manifests`]; `text`
-    /// is the file it was loaded from (for locations). The loader's
+    /// is the file it was loaded from (for locations; `""` for a manifest
+    /// from [`crate::manifest::load_manifest_value`]). The loader's
     /// diagnostics become the trace's `problems`; when one is an error no
     /// control is evaluated and the decision is `error`.
     #[must_use]
@@ -240,8 +241,10 @@ impl PolicySet {
         text: &str,
         options: &CheckOptions,
     ) -> ManifestTrace {
-        // Only problems need the line index; most manifests have none.
-        let index = (!loaded.diagnostics.is_empty()).then(|| riskgate_dsl::LineIndex::new(text));
+        // Only problems need the line index; most manifests have none. A
+        // manifest loaded from a value has no text and no locations.
+        let index = (!loaded.diagnostics.is_empty() && !text.is_empty())
+            .then(|| riskgate_dsl::LineIndex::new(text));
         let location = |offset: u32| {
             let lc = index.as_ref()?.line_col(text, offset);
             Some(Location {

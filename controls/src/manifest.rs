@@ -332,44 +332,75 @@ pub fn load_manifests(name: &str, text: &str) -> Vec<LoadedManifest> {
         .into_iter()
         .enumerate()
         .map(|(i, raw)| {
-            let mut diagnostics: Vec<ManifestDiagnostic> =
-                raw.diagnostics.into_iter().map(Into::into).collect();
             let positions = raw
                 .root
                 .as_ref()
                 .map(|root| PositionMap::build(root, &text, &index))
                 .unwrap_or_default();
-            let mut manifest = None;
-            if let Some(root) = &raw.root {
-                validate::validate_manifest(root, raw.span, schema(), &mut diagnostics);
-                if diagnostics.iter().all(|d| d.severity() != Severity::Error) {
-                    match serde_json::from_value::<ModelRelease>(validate::to_json(root)) {
-                        Ok(release) => {
-                            vocabulary::check(&release, &positions, &mut diagnostics);
-                            manifest = Some(release);
-                        }
-                        Err(error) => diagnostics.push(
-                            Diagnostic::new(
-                                &codes::MANIFEST_WRONG_TYPE,
-                                format!("the manifest does not match the schema: {error}"),
-                            )
-                            .with_primary(Span::new(raw.span.start, raw.span.start), "")
-                            .into(),
-                        ),
-                    }
-                }
-            }
-            LoadedManifest {
-                name: name.to_owned(),
-                index: i,
-                span: raw.span,
-                raw: raw.root.as_ref().map(validate::to_value),
-                manifest,
-                positions,
-                diagnostics,
-            }
+            load_document(name, i, raw, positions)
         })
         .collect()
+}
+
+/// Reads one `ModelRelease` that is already parsed, such as the object of
+/// an admission request: the same checks as [`load_manifests`] without a
+/// text to point into, so the result has no positions and its diagnostics
+/// only pointers. Pass `""` as the text to [`crate::PolicySet::check_loaded`].
+#[must_use]
+pub fn load_manifest_value(name: &str, value: &serde_json::Value) -> LoadedManifest {
+    let raw = match yaml::from_json(value) {
+        Ok(root) => yaml::RawDocument {
+            root: Some(root),
+            span: Span::default(),
+            diagnostics: Vec::new(),
+        },
+        Err(error) => yaml::RawDocument {
+            root: None,
+            span: Span::default(),
+            diagnostics: vec![error],
+        },
+    };
+    load_document(name, 0, raw, PositionMap::default())
+}
+
+/// Validates one read document and types it when it has no errors.
+fn load_document(
+    name: &str,
+    index: usize,
+    raw: yaml::RawDocument,
+    positions: PositionMap,
+) -> LoadedManifest {
+    let mut diagnostics: Vec<ManifestDiagnostic> =
+        raw.diagnostics.into_iter().map(Into::into).collect();
+    let mut manifest = None;
+    if let Some(root) = &raw.root {
+        validate::validate_manifest(root, raw.span, schema(), &mut diagnostics);
+        if diagnostics.iter().all(|d| d.severity() != Severity::Error) {
+            match serde_json::from_value::<ModelRelease>(validate::to_json(root)) {
+                Ok(release) => {
+                    vocabulary::check(&release, &positions, &mut diagnostics);
+                    manifest = Some(release);
+                }
+                Err(error) => diagnostics.push(
+                    Diagnostic::new(
+                        &codes::MANIFEST_WRONG_TYPE,
+                        format!("the manifest does not match the schema: {error}"),
+                    )
+                    .with_primary(Span::new(raw.span.start, raw.span.start), "")
+                    .into(),
+                ),
+            }
+        }
+    }
+    LoadedManifest {
+        name: name.to_owned(),
+        index,
+        span: raw.span,
+        raw: raw.root.as_ref().map(validate::to_value),
+        manifest,
+        positions,
+        diagnostics,
+    }
 }
 
 /// Like [`load_manifests`], for raw file bytes: reports invalid UTF-8 with

@@ -43,7 +43,7 @@ impl Now {
     /// The wall clock (a run reads it once).
     #[must_use]
     pub fn wall_clock() -> Self {
-        Self(Utc::now())
+        Self(DateTime::<Utc>::from(std::time::SystemTime::now()))
     }
 
     /// The instant without its fraction of a second, as a trace records

@@ -244,6 +244,7 @@ pub fn code_literals(root: &Path) -> Result<Vec<(String, PathBuf)>> {
         "controls/src",
         "workspace/src",
         "cli/src",
+        "webhook/src",
         "lsp/src",
         "stdlib-policies/src",
     ] {

@@ -4,9 +4,11 @@ use riskgate_workspace::clock::Now;
 use std::net::IpAddr;
 use std::path::PathBuf;
 
+use riskgate_webhook::decide::{FailureMode, UnknownKinds};
+use riskgate_webhook::workload::{DEFAULT_ANNOTATION, WorkloadKind};
+use riskgate_webhook::{LogLevel, Options};
+
 use crate::Outcome;
-use crate::serve::decide::{FailureMode, UnknownKinds};
-use crate::serve::workload::{DEFAULT_ANNOTATION, WorkloadKind};
 
 /// Serve the validating admission webhook (`POST /validate`).
 ///
@@ -118,22 +120,42 @@ pub struct ServeArgs {
     pub now: Option<Now>,
 }
 
-/// `--log-level` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum LogLevel {
-    /// Errors only.
-    Error,
-    /// Errors and warnings.
-    Warn,
-    /// Also one line per admission decision.
-    Info,
-    /// Also connection-level events.
-    Debug,
+impl ServeArgs {
+    /// The webhook's options: the flags as given.
+    fn options(&self) -> Options {
+        Options {
+            address: self.address,
+            port: self.port,
+            tls_cert: self.tls_cert.clone(),
+            tls_key: self.tls_key.clone(),
+            insecure_http: self.insecure_http,
+            policy: self.policy.clone(),
+            overlay: self.overlay.clone(),
+            reload_interval: self.reload_interval,
+            failure_mode: self.failure_mode,
+            unknown_kinds: self.unknown_kinds,
+            max_body_bytes: self.max_body_bytes,
+            eval_timeout_ms: self.eval_timeout_ms,
+            read_timeout_ms: self.read_timeout_ms,
+            shutdown_timeout: self.shutdown_timeout,
+            decision_cache_ttl: self.decision_cache_ttl,
+            workloads: self.workloads.clone(),
+            release_annotation: self.release_annotation.clone(),
+            require_release_annotation: self.require_release_annotation,
+            allow_cross_namespace_releases: self.allow_cross_namespace_releases,
+            kube_api_server: self.kube_api_server.clone(),
+            kube_token_file: self.kube_token_file.clone(),
+            kube_ca_file: self.kube_ca_file.clone(),
+            release_cache_ttl: self.release_cache_ttl,
+            log_level: self.log_level,
+            now: self.now,
+        }
+    }
 }
 
 /// Runs `riskgate serve` until SIGTERM or SIGINT.
 pub fn run(args: &ServeArgs) -> Outcome {
-    match crate::serve::run(args) {
+    match riskgate_webhook::run(&args.options()) {
         Ok(()) => Outcome::Success,
         Err(error) => {
             eprintln!("error: {error:#}");

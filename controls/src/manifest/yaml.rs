@@ -59,6 +59,68 @@ impl Node {
     }
 }
 
+/// The node tree of an already parsed JSON value, with empty spans (there
+/// is no text), under the same depth and size limits as parsed text.
+pub(crate) fn from_json(value: &serde_json::Value) -> Result<Node, Diagnostic> {
+    let mut nodes = 0;
+    json_node(value, 0, &mut nodes)
+}
+
+fn json_node(
+    value: &serde_json::Value,
+    depth: usize,
+    nodes: &mut usize,
+) -> Result<Node, Diagnostic> {
+    *nodes += 1;
+    let too_large = |message: String| {
+        Diagnostic::new(&codes::MANIFEST_TOO_LARGE, message).with_primary(Span::default(), "")
+    };
+    if *nodes > MAX_NODES {
+        return Err(too_large(format!(
+            "the document has more than {MAX_NODES} nodes"
+        )));
+    }
+    let nested = matches!(
+        value,
+        serde_json::Value::Array(_) | serde_json::Value::Object(_)
+    );
+    if nested && depth >= MAX_DEPTH {
+        return Err(too_large(format!(
+            "the document is nested more than {MAX_DEPTH} levels deep"
+        )));
+    }
+    let kind = match value {
+        serde_json::Value::Null => NodeKind::Null,
+        serde_json::Value::Bool(b) => NodeKind::Bool(*b),
+        serde_json::Value::Number(n) => match riskgate_engine::Value::from_json(value) {
+            riskgate_engine::Value::Number(n) => NodeKind::Number(n),
+            _ => NodeKind::String(n.to_string()),
+        },
+        serde_json::Value::String(s) => NodeKind::String(s.clone()),
+        serde_json::Value::Array(items) => NodeKind::Seq(
+            items
+                .iter()
+                .map(|item| json_node(item, depth + 1, nodes))
+                .collect::<Result<_, _>>()?,
+        ),
+        serde_json::Value::Object(map) => NodeKind::Map(
+            map.iter()
+                .map(|(key, value)| {
+                    Ok(Entry {
+                        key: key.clone(),
+                        key_span: Span::default(),
+                        value: json_node(value, depth + 1, nodes)?,
+                    })
+                })
+                .collect::<Result<_, Diagnostic>>()?,
+        ),
+    };
+    Ok(Node {
+        kind,
+        span: Span::default(),
+    })
+}
+
 /// One document of a stream: its tree (absent when it could not be read)
 /// and the problems found reading it.
 #[derive(Debug)]

@@ -15,3 +15,4 @@ mod examples;
 mod positions;
 mod robustness;
 mod schema;
+mod value;

@@ -8,7 +8,8 @@ use super::admission::AdmissionRequest;
 pub const DEFAULT_ANNOTATION: &str = "riskgate.dev/release";
 
 /// A workload kind `--workloads` can turn on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum WorkloadKind {
     /// `apps/v1` `Deployment`.
     Deployments,

@@ -18,7 +18,8 @@ use super::store::Policies;
 use super::workload::{self, Reference, ReleaseRef, WorkloadKind};
 
 /// What evaluation errors do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum FailureMode {
     /// Allow, with a warning naming what could not be evaluated.
     Open,
@@ -27,7 +28,8 @@ pub enum FailureMode {
 }
 
 /// What happens to objects of kinds riskgate does not check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum UnknownKinds {
     /// Allow them unchanged.
     Allow,
@@ -252,21 +254,14 @@ pub fn evaluate(
         release: &name,
         workload: workload.map(|check| check.workload.as_str()),
     };
-    let text = release_text(object);
-    let file = format!("admission:{name}");
-    let Some(loaded) = manifest::load_manifests(&file, &text).into_iter().next() else {
-        return failure(
-            request,
-            settings,
-            "the object could not be read",
-            &policies.version,
-        );
-    };
+    // The object is already parsed: no text round trip, and no positions
+    // (a verdict never shows line:col).
+    let loaded = manifest::load_manifest_value(&format!("admission:{name}"), &release(object));
     let mut options = CheckOptions::new(EnforcementPoint::Admission, now_ns);
     options.data = policies.overlay.clone();
     options.limits.deadline = deadline;
     options.limits.cancel = cancel;
-    let trace = policies.set.check_loaded(&loaded, &text, &options);
+    let trace = policies.set.check_loaded(&loaded, "", &options);
     from_trace(request, &subject, &trace, settings, &policies.version)
 }
 
@@ -571,7 +566,7 @@ fn what(request: &AdmissionRequest) -> String {
 /// The release as the manifest loader reads it: `apiVersion`, `kind`,
 /// `spec` and the user-written part of `metadata` (server-populated fields
 /// such as `uid`, `managedFields` and `resourceVersion` are dropped).
-pub fn release_text(object: &serde_json::Value) -> String {
+pub fn release(object: &serde_json::Value) -> serde_json::Value {
     let mut release = serde_json::Map::new();
     for key in ["apiVersion", "kind"] {
         if let Some(value) = object.get(key) {
@@ -595,7 +590,7 @@ pub fn release_text(object: &serde_json::Value) -> String {
     if let Some(spec) = object.get("spec") {
         release.insert("spec".to_owned(), spec.clone());
     }
-    serde_json::Value::Object(release).to_string()
+    serde_json::Value::Object(release)
 }
 
 /// Cuts `text` to at most `max` bytes on a character boundary, marking the
@@ -633,7 +628,7 @@ mod tests {
             "spec": {"identity": {}},
             "status": {"phase": "x"}
         });
-        let text: serde_json::Value = serde_json::from_str(&release_text(&object)).unwrap();
+        let text = release(&object);
         assert_eq!(
             text,
             serde_json::json!({

@@ -1,6 +1,8 @@
 //! The admission webhook server behind `riskgate serve`: hyper (HTTP/1.1)
 //! on tokio, rustls for TLS, a policy store swapped on reload, hand-written
-//! Prometheus metrics and JSON logs.
+//! Prometheus metrics and JSON logs. The only riskgate crate with an async
+//! runtime; [`Options`] are plain data, so the CLI (or an embedder) builds
+//! them however it parses its arguments.
 //!
 //! Layout: [`admission`] (wire types), [`decide`] (request → verdict, pure),
 //! [`workload`] (release annotations of Deployments and InferenceServices),
@@ -15,9 +17,12 @@ pub mod decide;
 mod http;
 mod kube;
 mod metrics;
+mod options;
 mod store;
 mod tls;
 pub mod workload;
+
+pub use options::{LogLevel, Options};
 
 use riskgate_workspace::clock::Now;
 use std::sync::Arc;
@@ -31,7 +36,6 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tracing::{debug, error, info, warn};
 
-use crate::commands::serve::{LogLevel, ServeArgs};
 use http::{Limits, State};
 use metrics::Metrics;
 use store::{PolicyStore, Reload};
@@ -40,8 +44,13 @@ use tls::CertStore;
 /// Time allowed for a TLS handshake.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Starts the server and blocks until it has shut down.
-pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
+/// Starts the server and blocks until it has shut down (SIGTERM or SIGINT).
+///
+/// # Errors
+/// When an option is out of range, the policies do not compile, a
+/// certificate or API-server setting is unusable, or the address cannot be
+/// bound.
+pub fn run(args: &Options) -> anyhow::Result<()> {
     init_logging(args.log_level);
     let now_ns = args.now.map(Now::ns);
     if !(args.reload_interval >= 0.0 && args.reload_interval.is_finite()) {
@@ -79,7 +88,7 @@ fn init_logging(level: LogLevel) {
         .try_init();
 }
 
-async fn serve(args: &ServeArgs, now_ns: Option<i64>) -> anyhow::Result<()> {
+async fn serve(args: &Options, now_ns: Option<i64>) -> anyhow::Result<()> {
     // The API client first: a wrong API server setting fails fast.
     let workloads = workload::Settings {
         kinds: args.workloads.clone(),

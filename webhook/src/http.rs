@@ -324,7 +324,7 @@ async fn evaluate_cached(
         return evaluate(job, state, Arc::clone(policies), started).await;
     }
     // A workload's verdict names the workload, so it is part of the key.
-    let mut subject = decide::release_text(&job.object);
+    let mut subject = decide::release(&job.object).to_string();
     if let Some(check) = &job.workload {
         subject = format!("{}\0{subject}", check.workload);
     }
