@@ -92,7 +92,9 @@ pub(crate) fn lower(files: Vec<(&str, &str, Module)>, roles: &BTreeSet<String>) 
                 format!("control mitigates unknown risk `{id}`"),
             )
             .with_primary(span, "no `risk` declares this id");
-            if let Some(s) = suggest(&id, ctx.risks.keys().map(String::as_str)) {
+            if let Some(s) =
+                riskgate_dsl::suggest::closest(&id, ctx.risks.keys().map(String::as_str))
+            {
                 diagnostic = diagnostic.with_help(format!("did you mean `{s}`?"));
             } else {
                 diagnostic = diagnostic.with_help(format!(
@@ -316,7 +318,7 @@ pub(crate) fn unknown_field<'a>(
         format!("unknown field `{}` in {what}", name.text),
     )
     .with_primary(name.span, "not a field of this declaration");
-    diagnostic = match suggest(&name.text, known.clone()) {
+    diagnostic = match riskgate_dsl::suggest::closest(&name.text, known.clone()) {
         Some(s) => diagnostic.with_help(format!("did you mean `{s}`?")),
         None => diagnostic.with_help(format!(
             "known fields: {}",
@@ -365,58 +367,6 @@ pub(crate) fn missing_field(
     );
 }
 
-/// The candidate closest to `word`, if close enough to be a likely typo.
-pub(crate) fn suggest<'a>(
-    word: &str,
-    candidates: impl Iterator<Item = &'a str>,
-) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(1);
-    candidates
-        .map(|c| (edit_distance(word, c), c))
-        .filter(|(d, _)| *d <= limit * 2)
-        .min()
-        .map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    // In half edits: two swapped neighbours (`=>` for `>=`) cost one half,
-    // so they win ties against substitutions.
-    let (ac, bc): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    if ac.len() == bc.len() {
-        let diff: Vec<usize> = (0..ac.len()).filter(|&i| ac.get(i) != bc.get(i)).collect();
-        if let [i, j] = diff.as_slice()
-            && *j == i + 1
-            && ac.get(*i) == bc.get(*j)
-            && ac.get(*j) == bc.get(*i)
-        {
-            return 1;
-        }
-    }
-    levenshtein(a, b) * 2
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row.first().copied().unwrap_or(0);
-        if let Some(first) = row.first_mut() {
-            *first = i + 1;
-        }
-        for (j, cb) in b.iter().enumerate() {
-            let up = row.get(j + 1).copied().unwrap_or(usize::MAX);
-            let left = row.get(j).copied().unwrap_or(usize::MAX);
-            let cost = usize::from(ca != *cb);
-            let next = (prev + cost).min(up + 1).min(left + 1);
-            prev = up;
-            if let Some(cell) = row.get_mut(j + 1) {
-                *cell = next;
-            }
-        }
-    }
-    row.last().copied().unwrap_or(0)
-}
-
 /// A generated complete rule `name := value` (or `name if body` when
 /// `value` is `None`), spanning `span`.
 pub(crate) fn generated_rule(
@@ -449,21 +399,5 @@ pub(crate) fn generated_rule(
         },
         body,
         else_chain: Vec::new(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn suggestions_find_close_typos_only() {
-        let fields = ["threshold", "metric", "op"];
-        assert_eq!(
-            suggest("threshhold", fields.iter().copied()),
-            Some("threshold")
-        );
-        assert_eq!(suggest("metirc", fields.iter().copied()), Some("metric"));
-        assert_eq!(suggest("colour", fields.iter().copied()), None);
     }
 }

@@ -28,7 +28,6 @@ mod evidence;
 mod model;
 mod operations;
 mod position;
-mod suggest;
 mod timestamp;
 mod validate;
 mod vocabulary;

@@ -212,7 +212,7 @@ fn one_of(value: &Value, allowed: &[&str]) -> Result<(), TypeError> {
         Some(text) if allowed.contains(&text) => Ok(()),
         Some(text) => Err(TypeError::Invalid(
             format!("`{text}` is not one of {}", quoted_list(allowed)),
-            super::lower::suggest(text, allowed.iter().copied())
+            riskgate_dsl::suggest::closest(text, allowed.iter().copied())
                 .map(|s| format!("did you mean `{s}`?")),
         )),
         None => Err(TypeError::Invalid(

@@ -32,6 +32,7 @@ pub mod format;
 mod lexer;
 mod parser;
 pub mod span;
+pub mod suggest;
 
 pub use diagnostics::{Code, Diagnostic, Label, Severity, SourceDiagnostic};
 pub use parser::{IncrementalParse, parse_module, parse_query, parse_term};

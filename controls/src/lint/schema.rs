@@ -165,7 +165,8 @@ fn first_unknown(root: &Json, steps: &[Step<'_>]) -> Option<Unknown> {
             return match step {
                 Step::Key(key, _) if !known.is_empty() => Some(Unknown {
                     step: index,
-                    closest: closest(key, &known),
+                    closest: riskgate_dsl::suggest::closest(key, known.iter().map(String::as_str))
+                        .map(str::to_owned),
                 }),
                 _ => None,
             };
@@ -173,39 +174,4 @@ fn first_unknown(root: &Json, steps: &[Step<'_>]) -> Option<Unknown> {
         current = next;
     }
     None
-}
-
-/// The known key closest to `key` (edit distance at most 2).
-fn closest(key: &str, known: &[String]) -> Option<String> {
-    known
-        .iter()
-        .map(|k| (distance(key, k), k))
-        .filter(|(d, _)| *d <= 2)
-        .min()
-        .map(|(_, k)| k.clone())
-}
-
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row.first().copied().unwrap_or(0);
-        if let Some(first) = row.first_mut() {
-            *first = i + 1;
-        }
-        for (j, cb) in b.iter().enumerate() {
-            let above = row.get(j + 1).copied().unwrap_or(0);
-            let left = row.get(j).copied().unwrap_or(0);
-            let value = if ca == *cb {
-                prev
-            } else {
-                1 + prev.min(above).min(left)
-            };
-            prev = above;
-            if let Some(cell) = row.get_mut(j + 1) {
-                *cell = value;
-            }
-        }
-    }
-    row.last().copied().unwrap_or(0)
 }

@@ -244,7 +244,7 @@ fn enforcement(
                 format!("`{shown}` is not an enforcement point"),
             )
             .with_primary(span, format!("expected {}", quoted_list(&points)));
-            if let Some(s) = super::suggest(&shown, points.iter().copied()) {
+            if let Some(s) = riskgate_dsl::suggest::closest(&shown, points.iter().copied()) {
                 diagnostic = diagnostic.with_help(format!("did you mean `{s}`?"));
             }
             ctx.error(file.name, diagnostic);
@@ -267,7 +267,7 @@ fn enforcement(
                     format!("`{shown}` is not an enforcement action"),
                 )
                 .with_primary(span, format!("expected {}", quoted_list(&names)));
-                if let Some(s) = super::suggest(&shown, names.iter().copied()) {
+                if let Some(s) = riskgate_dsl::suggest::closest(&shown, names.iter().copied()) {
                     diagnostic = diagnostic.with_help(format!("did you mean `{s}`?"));
                 }
                 ctx.error(file.name, diagnostic);
@@ -292,7 +292,7 @@ fn invalid(
         format!("`{shown}` is not a valid {field}"),
     )
     .with_primary(expr.span, format!("expected {}", quoted_list(allowed)));
-    if let Some(s) = super::suggest(&shown, allowed.iter().copied()) {
+    if let Some(s) = riskgate_dsl::suggest::closest(&shown, allowed.iter().copied()) {
         diagnostic = diagnostic.with_help(format!("did you mean `{s}`?"));
     }
     ctx.error(file.name, diagnostic);
@@ -322,7 +322,7 @@ pub(super) fn type_error(
             let span = string_span(expr, &role).unwrap_or(expr.span);
             let d = Diagnostic::new(&codes::UNKNOWN_ROLE, format!("unknown role `{role}`"))
                 .with_primary(span, "not in the role vocabulary");
-            match super::suggest(&role, ctx.roles.iter().map(String::as_str)) {
+            match riskgate_dsl::suggest::closest(&role, ctx.roles.iter().map(String::as_str)) {
                 Some(s) => d.with_help(format!("did you mean `{s}`?")),
                 None => d.with_help("add organisation roles with `data.riskgate.config.roles`"),
             }

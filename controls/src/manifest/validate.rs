@@ -16,9 +16,9 @@ use serde_json::Value as Json;
 use super::ManifestDiagnostic;
 use super::model::{API_VERSION, KIND};
 use super::position::push_token;
-use super::suggest::closest;
 use super::timestamp::parse_unix_nanos;
 use super::yaml::{Node, NodeKind};
+use riskgate_dsl::suggest::closest;
 use riskgate_engine::number::Number;
 use riskgate_engine::value::Value;
 

@@ -8,7 +8,7 @@ use riskgate_dsl::diagnostics::codes;
 use super::ManifestDiagnostic;
 use super::model::ModelRelease;
 use super::position::PositionMap;
-use super::suggest::closest;
+use riskgate_dsl::suggest::closest;
 
 /// Use-case flags defined by the catalogue (`vocabularies.use_case_flags`).
 pub const USE_CASE_FLAGS: &[&str] = &[
