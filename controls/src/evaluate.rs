@@ -1,6 +1,7 @@
 //! Checking one manifest: applicability, requirements, violations, then
 //! waivers and the decision.
 
+use riskgate_engine::json_pointer;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -105,12 +106,7 @@ fn shorten(line: &str) -> String {
 /// The value at a JSON pointer of the raw manifest.
 pub(crate) fn pointer_value<'v>(root: &'v Value, pointer: &str) -> Option<&'v Value> {
     let mut current = root;
-    for token in pointer.split('/').skip(1) {
-        let token = if token.contains('~') {
-            std::borrow::Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
-        } else {
-            std::borrow::Cow::Borrowed(token)
-        };
+    for token in json_pointer::tokens(pointer) {
         current = match current {
             Value::Object(_) => view::get(current, &token)?,
             Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,

@@ -38,11 +38,6 @@ pub(crate) fn items<'a>(value: &'a Value, keys: &[&str]) -> &'a [Value] {
     }
 }
 
-/// Escapes a JSON pointer token.
-pub(crate) fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
 /// Whether a value counts as present: not null, not an empty string,
 /// array or object.
 pub(crate) fn is_present(value: &Value) -> bool {

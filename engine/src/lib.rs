@@ -18,6 +18,7 @@ pub mod builtins;
 pub mod compile;
 pub mod eval;
 pub mod ir;
+pub mod json_pointer;
 pub mod lint;
 pub mod number;
 pub mod policy;

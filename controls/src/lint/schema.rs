@@ -1,6 +1,7 @@
 //! `input` references to fields the ModelRelease schema does not define
 //! (L0007).
 
+use riskgate_engine::json_pointer;
 use std::collections::HashMap;
 
 use riskgate_dsl::Diagnostic;
@@ -92,9 +93,9 @@ fn alternatives<'a>(root: &'a Json, node: &'a Json, depth: u32) -> Vec<&'a Json>
         return Vec::new();
     }
     if let Some(reference) = node.get("$ref").and_then(Json::as_str) {
-        let target = reference
-            .strip_prefix("#/")
-            .map(|p| p.split('/').try_fold(root, |n, k| n.get(k)));
+        let target = reference.strip_prefix("#/").map(|p| {
+            json_pointer::tokens(&format!("/{p}")).try_fold(root, |n, k| n.get(k.as_ref()))
+        });
         return match target.flatten() {
             Some(t) => alternatives(root, t, depth + 1),
             None => Vec::new(),

@@ -1,5 +1,6 @@
 //! Source positions of manifest nodes, addressed by JSON pointer.
 
+use riskgate_engine::json_pointer;
 use std::collections::BTreeMap;
 
 use riskgate_dsl::{LineCol, LineIndex, Span};
@@ -103,24 +104,12 @@ impl PositionMap {
             }
             NodeKind::Map(entries) => {
                 for entry in entries {
-                    push_token(pointer, &entry.key);
+                    json_pointer::push(pointer, &entry.key);
                     self.visit(&entry.value, Some(entry.key_span), pointer, text, index);
                     pointer.truncate(len);
                 }
             }
             _ => {}
-        }
-    }
-}
-
-/// Appends `/token` to `pointer`, escaping `~` and `/` as RFC 6901 requires.
-pub(crate) fn push_token(pointer: &mut String, token: &str) {
-    pointer.push('/');
-    for c in token.chars() {
-        match c {
-            '~' => pointer.push_str("~0"),
-            '/' => pointer.push_str("~1"),
-            c => pointer.push(c),
         }
     }
 }

@@ -15,10 +15,10 @@ use serde_json::Value as Json;
 
 use super::ManifestDiagnostic;
 use super::model::{API_VERSION, KIND};
-use super::position::push_token;
 use super::timestamp::parse_unix_nanos;
 use super::yaml::{Node, NodeKind};
 use riskgate_dsl::suggest::closest;
+use riskgate_engine::json_pointer;
 use riskgate_engine::number::Number;
 use riskgate_engine::value::Value;
 
@@ -181,7 +181,7 @@ fn pointer_text(pointer: &str) -> &str {
 /// The pointer of `key` in the object at `pointer`.
 fn child(pointer: &str, key: &str) -> String {
     let mut child = pointer.to_owned();
-    push_token(&mut child, key);
+    json_pointer::push(&mut child, key);
     child
 }
 
@@ -490,7 +490,7 @@ impl<'s> Validator<'s> {
         let additional = schema.get("additionalProperties");
         let len = pointer.len();
         for entry in entries {
-            push_token(pointer, &entry.key);
+            json_pointer::push(pointer, &entry.key);
             if let Some(property) = properties.and_then(|p| p.get(&entry.key)) {
                 self.check(&entry.value, property, pointer, Some(entry.key_span), out);
             } else if let Some(value_schema) = additional.filter(|a| a.is_object()) {

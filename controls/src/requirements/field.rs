@@ -5,7 +5,8 @@ use super::comparison;
 use crate::compare::{change_hint, show};
 use crate::evaluate::{Ctx, Fields, Outcome};
 use crate::schema::{PathSegment, parse_path};
-use crate::view::{self, escape};
+use crate::view;
+use riskgate_engine::json_pointer;
 use riskgate_engine::value::Value;
 
 pub(crate) fn check(ctx: &Ctx<'_>, fields: &Fields<'_>) -> Outcome {
@@ -26,7 +27,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, fields: &Fields<'_>) -> Outcome {
             _ => None,
         });
         match segment {
-            PathSegment::Key(key) => pointer.push_str(&format!("/{}", escape(key))),
+            PathSegment::Key(key) => json_pointer::push(&mut pointer, key),
             PathSegment::Index(i) => pointer.push_str(&format!("/{i}")),
         }
     }

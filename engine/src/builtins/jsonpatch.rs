@@ -39,7 +39,7 @@ fn parse_path(op: &str, value: Option<&Value>, field: &str) -> Result<Vec<Value>
             let path = path.strip_prefix('/').unwrap_or(path);
             Ok(path
                 .split('/')
-                .map(|segment| Value::string(&segment.replace("~1", "/").replace("~0", "~")))
+                .map(|segment| Value::string(&crate::json_pointer::unescape(segment)))
                 .collect())
         }
         Some(Value::Array(segments)) => Ok(segments.to_vec()),

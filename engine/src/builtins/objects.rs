@@ -250,7 +250,7 @@ fn parse_path(name: &str, path: &Value) -> Result<Vec<Value>, BuiltinError> {
         Value::String(text) => Ok(text
             .trim_start_matches('/')
             .split('/')
-            .map(|part| Value::string(&part.replace("~1", "/").replace("~0", "~")))
+            .map(|part| Value::string(&crate::json_pointer::unescape(part)))
             .collect()),
         Value::Array(segments) => Ok(segments.to_vec()),
         other => Err(operand_error(

@@ -164,9 +164,9 @@ pub fn hover(world: &mut World, uri: &Url, position: Position) -> Option<Hover> 
                 .is_some_and(|k| k.start <= offset && offset <= k.end)
         });
         if let Some((pointer, p)) = found {
-            let path: Vec<&str> = pointer
-                .split('/')
-                .skip(1)
+            let tokens: Vec<_> = riskgate_engine::json_pointer::tokens(pointer).collect();
+            let path: Vec<&str> = tokens
+                .iter()
                 .map(|s| {
                     if s.parse::<usize>().is_ok() {
                         schema::ANY_INDEX

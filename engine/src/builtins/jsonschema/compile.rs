@@ -149,10 +149,10 @@ fn resolve<'a>(document: &'a Json, pointer: &str) -> Result<&'a Json, String> {
         return Ok(document);
     }
     path.split('/').try_fold(document, |node, raw| {
-        let token = raw.replace("~1", "/").replace("~0", "~");
+        let token = crate::json_pointer::unescape(raw);
         match node {
             Json::Object(map) => map
-                .get(&token)
+                .get(token.as_ref())
                 .ok_or_else(|| format!("Object has no key '{token}'")),
             Json::Array(items) => token
                 .parse::<usize>()
