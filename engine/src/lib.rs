@@ -23,6 +23,7 @@ pub mod lint;
 pub mod number;
 pub mod policy;
 pub mod testing;
+pub mod time;
 pub mod value;
 
 pub use compile::{CompileOptions, Compiler, FileDiagnostic};

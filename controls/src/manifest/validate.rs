@@ -15,11 +15,11 @@ use serde_json::Value as Json;
 
 use super::ManifestDiagnostic;
 use super::model::{API_VERSION, KIND};
-use super::timestamp::parse_unix_nanos;
 use super::yaml::{Node, NodeKind};
 use riskgate_dsl::suggest::closest;
 use riskgate_engine::json_pointer;
 use riskgate_engine::number::Number;
+use riskgate_engine::time::parse_rfc3339_nanos;
 use riskgate_engine::value::Value;
 
 /// The node as a policy value.
@@ -320,7 +320,7 @@ impl<'s> Validator<'s> {
         match &node.kind {
             NodeKind::String(s) => {
                 if schema.get("format").and_then(Json::as_str) == Some("date-time") {
-                    if let Err(reason) = parse_unix_nanos(s) {
+                    if let Err(reason) = parse_rfc3339_nanos(s) {
                         out.push(ManifestDiagnostic::at(
                             pointer,
                             Diagnostic::new(

@@ -359,7 +359,7 @@ fn diff(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
         day -= 1;
     }
     if day < 0 {
-        day += civil::days_in_month(t1.year, i64::from(t1.month));
+        day += crate::time::days_in_month(t1.year, i64::from(t1.month));
         month -= 1;
     }
     if month < 0 {

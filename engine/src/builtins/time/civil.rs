@@ -1,59 +1,10 @@
-//! Proleptic Gregorian calendar arithmetic on plain integers, and the
-//! conversion of instants to wall-clock time in a zone.
+//! The conversion of instants to wall-clock time in a zone (the calendar
+//! arithmetic is [`crate::time`]'s).
 
 use chrono::{Offset as _, TimeZone as _};
+
+use crate::time::{civil_from_days, days_from_civil};
 use chrono_tz::{OffsetName as _, Tz};
-
-/// Days since 1970-01-01 of a civil date; months and days outside their
-/// usual ranges are not normalised here (callers normalise first).
-pub(crate) fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The civil date `(year, month, day)` of days since 1970-01-01.
-pub(crate) fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
-/// Whether `year` is a leap year.
-pub(crate) fn is_leap(year: i64) -> bool {
-    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-}
-
-/// Days in `month` (1-12) of `year`.
-pub(crate) fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// `(month, day)` of the 1-based day of the year, if it exists.
-pub(crate) fn month_day_from_yday(year: i64, yday: i64) -> Option<(i64, i64)> {
-    let len = if is_leap(year) { 366 } else { 365 };
-    if !(1..=len).contains(&yday) {
-        return None;
-    }
-    let (_, m, d) = civil_from_days(days_from_civil(year, 1, 1) + yday - 1);
-    Some((m, d))
-}
 
 /// Wall-clock fields of an instant in a zone.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,21 +91,4 @@ pub(crate) fn instant_of(
     } else {
         local - i128::from(second)
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn civil_round_trips_across_eras() {
-        for days in [-800_000, -719_468, -1, 0, 1, 11_016, 18_321, 2_932_896] {
-            let (y, m, d) = civil_from_days(days);
-            assert_eq!(days_from_civil(y, m, d), days, "{y}-{m}-{d}");
-        }
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(18_321), (2020, 2, 29));
-        assert_eq!(month_day_from_yday(2020, 60), Some((2, 29)));
-        assert_eq!(month_day_from_yday(2021, 366), None);
-    }
 }

@@ -1,7 +1,7 @@
 //! Go reference-time layouts (`2006-01-02T15:04:05Z07:00`): formatting and
 //! parsing with the semantics of Go's `time.Format` and `time.Parse`.
 
-use super::civil::{self, Broken};
+use super::civil::Broken;
 
 const LONG_MONTHS: [&str; 12] = [
     "January",
@@ -684,7 +684,7 @@ pub(crate) fn parse(layout: &str, value: &str) -> Result<Parsed, String> {
         hour = 0;
     }
     if yday >= 0 {
-        let (m, d) = civil::month_day_from_yday(year, yday)
+        let (m, d) = crate::time::month_day_from_yday(year, yday)
             .ok_or_else(|| range_error(full_value, "day-of-year"))?;
         if month >= 0 && month != m {
             return Err(format!(
@@ -708,10 +708,10 @@ pub(crate) fn parse(layout: &str, value: &str) -> Result<Parsed, String> {
             day = 1;
         }
     }
-    if day < 1 || day > civil::days_in_month(year, month) {
+    if day < 1 || day > crate::time::days_in_month(year, month) {
         return Err(range_error(full_value, "day"));
     }
-    let local = i128::from(civil::days_from_civil(year, month, day)) * 86_400
+    let local = i128::from(crate::time::days_from_civil(year, month, day)) * 86_400
         + i128::from(hour * 3600 + minute * 60 + second);
     let offset = if utc {
         0
