@@ -42,7 +42,6 @@ use std::collections::BTreeSet;
 
 use riskgate_dsl::{Dialect, ParseOptions, ast};
 
-pub use schema::DEFAULT_ROLES;
 pub use spec::{ControlSet, ControlSpec, FieldValue, RequirementSpec, RiskSpec, Severity};
 pub use view::format_time;
 pub use waivers::WaiverPolicy;
@@ -355,7 +354,7 @@ fn role_vocabulary<'a>(
     data: Option<&Value>,
     modules: impl Iterator<Item = &'a riskgate_dsl::ast::Module>,
 ) -> BTreeSet<String> {
-    let mut roles: BTreeSet<String> = DEFAULT_ROLES.iter().map(|r| (*r).to_owned()).collect();
+    let mut roles: BTreeSet<String> = manifest::ROLES.iter().map(|r| (*r).to_owned()).collect();
     let mut add = |value: &Value| match value {
         Value::Array(items) => {
             roles.extend(items.iter().filter_map(|v| v.as_str().map(str::to_owned)))

@@ -8,19 +8,6 @@ use riskgate_dsl::ast::RequirementKind;
 use super::compare::{Op, threshold_candidates};
 use riskgate_engine::value::Value;
 
-/// The built-in role vocabulary (catalogue `vocabularies.roles`).
-pub const DEFAULT_ROLES: [&str; 9] = [
-    "model_author",
-    "model_owner",
-    "peer_reviewer",
-    "model_validator",
-    "risk_officer",
-    "privacy_officer",
-    "security_reviewer",
-    "model_risk_committee",
-    "executive_accountable",
-];
-
 /// Aggregates of a test requirement.
 pub(crate) const AGGREGATES: [&str; 4] = [
     "overall",

@@ -197,11 +197,8 @@ fn field_values(world: &mut World, field: &str) -> Option<Vec<(String, Option<St
             Some(risks)
         }
         "roles" | "distinct_from" | "waivable_by" | "owner" => {
-            let roles: BTreeSet<&str> = riskgate_controls::DEFAULT_ROLES
-                .iter()
-                .chain(riskgate_controls::manifest::ROLES.iter())
-                .copied()
-                .collect();
+            let roles: BTreeSet<&str> =
+                riskgate_controls::manifest::ROLES.iter().copied().collect();
             Some(
                 roles
                     .into_iter()
