@@ -5,7 +5,8 @@ use md5::Md5;
 use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha512};
 
-use crate::builtins::ext_args::{self as a, hex_lower};
+use crate::builtins::operands;
+use crate::builtins::results::hex_lower;
 use crate::builtins::{Builtin, BuiltinContext, BuiltinError};
 use crate::value::Value;
 
@@ -72,7 +73,7 @@ pub(crate) const BUILTINS: &[Builtin] = &[
 ];
 
 fn digest<D: Digest>(name: &str, args: &[Value]) -> Result<Value, BuiltinError> {
-    let text = a::string(name, args, 0)?;
+    let text = operands::string(name, args, 1)?;
     Ok(Value::string(&hex_lower(&D::digest(text.as_bytes()))))
 }
 
@@ -101,8 +102,8 @@ pub(crate) fn hmac_bytes<M: Mac + hmac::digest::KeyInit>(key: &[u8], message: &[
 }
 
 fn hmac<M: Mac + hmac::digest::KeyInit>(name: &str, args: &[Value]) -> Result<Value, BuiltinError> {
-    let message = a::string(name, args, 0)?;
-    let key = a::string(name, args, 1)?;
+    let message = operands::string(name, args, 1)?;
+    let key = operands::string(name, args, 2)?;
     Ok(Value::string(&hex_lower(&hmac_bytes::<M>(
         key.as_bytes(),
         message.as_bytes(),
@@ -136,14 +137,14 @@ pub(crate) fn constant_time_eq(x: &[u8], y: &[u8]) -> bool {
 
 fn hmac_equal(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     let name = "crypto.hmac.equal";
-    let first = a::string(name, args, 0)?;
-    let second = a::string(name, args, 1)?;
+    let first = operands::string(name, args, 1)?;
+    let second = operands::string(name, args, 2)?;
     Ok(constant_time_eq(first.as_bytes(), second.as_bytes()).into())
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::builtins::ext_args::testing::{Want::*, check};
+    use crate::builtins::testing::{Want::*, check};
 
     const UNICODE_MESSAGE: &str = "\"åäöçß🥲♙Ω\"";
     const UNICODE_KEY: &str = "\"秘密の\"";

@@ -9,7 +9,8 @@ mod serial;
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE, URL_SAFE_NO_PAD};
 
-use crate::builtins::ext_args::{self as a, array, failed, hex_lower};
+use crate::builtins::operands::{self, failed};
+use crate::builtins::results::{array, hex_lower, object_value};
 use crate::builtins::{Builtin, BuiltinContext, BuiltinError};
 use crate::value::Value;
 
@@ -105,7 +106,7 @@ fn bytes_to_value(bytes: &[u8]) -> Value {
 }
 
 fn base64_encode(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
-    let text = a::string("base64.encode", args, 0)?;
+    let text = operands::string("base64.encode", args, 1)?;
     Ok(Value::string(&STANDARD.encode(text)))
 }
 
@@ -122,7 +123,7 @@ fn base64_error(name: &str, err: &base64::DecodeError) -> BuiltinError {
 
 fn base64_decode(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     let name = "base64.decode";
-    let text = a::string(name, args, 0)?;
+    let text = operands::string(name, args, 1)?;
     let bytes = STANDARD
         .decode(text)
         .map_err(|err| base64_error(name, &err))?;
@@ -130,23 +131,23 @@ fn base64_decode(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinErr
 }
 
 fn base64_is_valid(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
-    let text = a::string("base64.is_valid", args, 0)?;
+    let text = operands::string("base64.is_valid", args, 1)?;
     Ok(STANDARD.decode(text).is_ok().into())
 }
 
 fn base64url_encode(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
-    let text = a::string("base64url.encode", args, 0)?;
+    let text = operands::string("base64url.encode", args, 1)?;
     Ok(Value::string(&URL_SAFE.encode(text)))
 }
 
 fn base64url_encode_no_pad(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
-    let text = a::string("base64url.encode_no_pad", args, 0)?;
+    let text = operands::string("base64url.encode_no_pad", args, 1)?;
     Ok(Value::string(&URL_SAFE_NO_PAD.encode(text)))
 }
 
 fn base64url_decode(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     let name = "base64url.decode";
-    let text = a::string(name, args, 0)?;
+    let text = operands::string(name, args, 1)?;
     // Unpadded input is padded first (RFC 7515 appendix C), as in OPA.
     let mut padded = text.to_owned();
     if !text.ends_with('=') {
@@ -164,7 +165,7 @@ fn base64url_decode(_: &BuiltinContext, args: &[Value]) -> Result<Value, Builtin
 }
 
 fn hex_encode(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
-    let text = a::string("hex.encode", args, 0)?;
+    let text = operands::string("hex.encode", args, 1)?;
     Ok(Value::string(&hex_lower(text.as_bytes())))
 }
 
@@ -202,7 +203,7 @@ pub(crate) fn decode_hex(text: &str) -> Result<Vec<u8>, String> {
 
 fn hex_decode(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     let name = "hex.decode";
-    let text = a::string(name, args, 0)?;
+    let text = operands::string(name, args, 1)?;
     let bytes = decode_hex(text).map_err(|msg| failed(name, msg))?;
     Ok(bytes_to_value(&bytes))
 }
@@ -267,13 +268,13 @@ fn quote(text: &str) -> String {
 }
 
 fn urlquery_encode(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
-    let text = a::string("urlquery.encode", args, 0)?;
+    let text = operands::string("urlquery.encode", args, 1)?;
     Ok(Value::string(&query_escape(text)))
 }
 
 fn urlquery_decode(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     let name = "urlquery.decode";
-    let text = a::string(name, args, 0)?;
+    let text = operands::string(name, args, 1)?;
     query_unescape(text)
         .map(|s| Value::string(&s))
         .map_err(|msg| failed(name, msg))
@@ -281,7 +282,7 @@ fn urlquery_decode(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinE
 
 fn urlquery_encode_object(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     let name = "urlquery.encode_object";
-    let object = a::object(name, args, 0)?;
+    let object = operands::object(name, args, 1)?;
     let mut pairs: Vec<(String, String)> = Vec::new();
     for (key, value) in object {
         let not_string = || {
@@ -313,7 +314,7 @@ fn urlquery_encode_object(_: &BuiltinContext, args: &[Value]) -> Result<Value, B
 
 fn urlquery_decode_object(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     let name = "urlquery.decode_object";
-    let text = a::string(name, args, 0)?;
+    let text = operands::string(name, args, 1)?;
     let mut decoded: std::collections::BTreeMap<String, Vec<Value>> = Default::default();
     let mut first_error: Option<String> = None;
     for part in text.split('&') {
@@ -335,7 +336,7 @@ fn urlquery_decode_object(_: &BuiltinContext, args: &[Value]) -> Result<Value, B
     if let Some(err) = first_error {
         return Err(failed(name, err));
     }
-    Ok(a::object_value(
+    Ok(object_value(
         decoded
             .into_iter()
             .map(|(k, values)| (Value::string(&k), array(values))),

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use regex::Regex;
 
-use crate::builtins::ext_args::{self as a, failed};
+use crate::builtins::operands::{self, failed};
 use crate::builtins::{Builtin, BuiltinContext, BuiltinError};
 use crate::value::Value;
 
@@ -35,8 +35,8 @@ pub(crate) const BUILTINS: &[Builtin] = &[
 const NAME: &str = "glob.match";
 
 fn glob_match(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
-    let pattern = a::string(NAME, args, 0)?;
-    let delimiters: Vec<char> = match a::arg(NAME, args, 1)? {
+    let pattern = operands::string(NAME, args, 1)?;
+    let delimiters: Vec<char> = match operands::arg(NAME, args, 2)? {
         Value::Null => Vec::new(),
         Value::Array(items) if items.is_empty() => vec!['.'],
         Value::Array(items) => items
@@ -50,9 +50,9 @@ fn glob_match(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError>
             })
             .filter_map(Result::transpose)
             .collect::<Result<_, _>>()?,
-        other => return Err(a::type_error(NAME, 1, "array", other)),
+        other => return Err(operands::type_error(NAME, 2, other, &["array"])),
     };
-    let value = a::string(NAME, args, 2)?;
+    let value = operands::string(NAME, args, 3)?;
     let re = compile(pattern, &delimiters)?;
     Ok(re.is_match(value).into())
 }
@@ -163,7 +163,7 @@ fn push_class_char(class: &mut String, c: char) {
 }
 
 fn quote_meta(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
-    let text = a::string("glob.quote_meta", args, 0)?;
+    let text = operands::string("glob.quote_meta", args, 1)?;
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if matches!(c, '*' | '?' | '\\' | '[' | ']' | '{' | '}') {
@@ -176,7 +176,7 @@ fn quote_meta(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError>
 
 #[cfg(test)]
 mod tests {
-    use crate::builtins::ext_args::testing::{Want::*, check};
+    use crate::builtins::testing::{Want::*, check};
 
     fn m(pattern: &str, delimiters: &str, value: &str, want: &'static str) -> [String; 4] {
         [

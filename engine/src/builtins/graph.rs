@@ -3,7 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use crate::builtins::ext_args::{self as a, array, set};
+use crate::builtins::operands;
+use crate::builtins::results::{array, set};
 use crate::builtins::{Builtin, BuiltinContext, BuiltinError};
 use crate::value::Value;
 
@@ -41,8 +42,8 @@ fn operands<'a>(
     name: &str,
     args: &'a [Value],
 ) -> Result<(&'a Graph, Vec<&'a Value>), BuiltinError> {
-    let graph = a::object(name, args, 0)?;
-    let initial = a::array_or_set(name, args, 1)?;
+    let graph = operands::object(name, args, 1)?;
+    let initial = operands::array_or_set(name, args, 2)?;
     Ok((graph, initial))
 }
 
@@ -122,7 +123,7 @@ fn extend_paths(
 
 #[cfg(test)]
 mod tests {
-    use crate::builtins::ext_args::testing::{Want::*, check};
+    use crate::builtins::testing::{Want::*, check};
 
     const COMPONENTS: &str = r#"{"a": {"$set": ["b", "c"]}, "b": {"$set": ["d"]}, "c": {"$set": ["d"]}, "d": {"$set": []}, "e": {"$set": ["f"]}, "f": {"$set": ["e"]}, "x": {"$set": ["x"]}}"#;
     const CYCLE: &str = r#"{"a": {"$set": ["b"]}, "b": {"$set": ["c"]}, "c": {"$set": ["a"]}}"#;

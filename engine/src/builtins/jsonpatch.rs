@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use crate::builtins::ext_args as a;
+use crate::builtins::operands;
 use crate::builtins::{Builtin, BuiltinContext, BuiltinError};
 use crate::number::Number;
 use crate::value::Value;
@@ -240,10 +240,10 @@ fn apply_operation(doc: Value, operation: &Value) -> Result<Value, String> {
 }
 
 fn patch(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
-    let doc = a::arg(NAME, args, 0)?.clone();
-    let operations = match a::arg(NAME, args, 1)? {
+    let doc = operands::arg(NAME, args, 1)?.clone();
+    let operations = match operands::arg(NAME, args, 2)? {
         Value::Array(items) => items,
-        other => return Err(a::type_error(NAME, 1, "array", other)),
+        other => return Err(operands::type_error(NAME, 2, other, &["array"])),
     };
     operations
         .iter()

@@ -13,7 +13,8 @@ mod validate;
 
 use serde_json::Value as Json;
 
-use crate::builtins::ext_args::{array, failed, object_value};
+use crate::builtins::operands::failed;
+use crate::builtins::results::{array, object_value};
 use crate::builtins::{Builtin, BuiltinContext, BuiltinError};
 use crate::value::Value;
 

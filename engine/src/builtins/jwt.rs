@@ -11,7 +11,8 @@ mod asym;
 mod keys;
 
 use crate::builtins::crypto::{constant_time_eq, hmac_bytes};
-use crate::builtins::ext_args::{self as a, array, failed, hex_lower};
+use crate::builtins::operands::{self, failed};
+use crate::builtins::results::{array, hex_lower};
 use crate::builtins::{Builtin, BuiltinContext, BuiltinError};
 use crate::value::Value;
 
@@ -214,7 +215,7 @@ fn decode_token(token: &str) -> Result<Value, String> {
 
 fn decode(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     let name = "io.jwt.decode";
-    let token = a::string(name, args, 0)?;
+    let token = operands::string(name, args, 1)?;
     decode_token(token).map_err(|msg| failed(name, msg))
 }
 
@@ -222,8 +223,8 @@ fn verify_hmac<M: hmac::Mac + hmac::digest::KeyInit>(
     name: &str,
     args: &[Value],
 ) -> Result<Value, BuiltinError> {
-    let token = a::string(name, args, 0)?;
-    let secret = a::string(name, args, 1)?;
+    let token = operands::string(name, args, 1)?;
+    let secret = operands::string(name, args, 2)?;
     let [header, payload, signature] = sections(token).map_err(|msg| failed(name, msg))?;
     let signature = base64url("signature", signature).map_err(|msg| failed(name, msg))?;
     let signed = format!("{header}.{payload}");
@@ -245,7 +246,7 @@ fn verify_hs512(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinErro
 
 #[cfg(test)]
 mod tests {
-    use crate::builtins::ext_args::testing::{Want::*, check};
+    use crate::builtins::testing::{Want::*, check};
 
     const HS256: &str = r#""eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ1c2VyIjoiYWxpY2UiLCJhenAiOiJhbGljZSIsInN1Ym9yZGluYXRlcyI6W10sImhyIjpmYWxzZX0.rz3jTY033z-NrKfwrK89_dcLF7TN4gwCMj-fVBDyLoM""#;
     const SIMPLE: &str = r#""eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIwIiwiaXNzIjoib3BhIn0.XmVoLoHI3pxMtMO_WRONMSJzGUDP9pDjy8Jp0_tdRXY""#;

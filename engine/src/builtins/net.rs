@@ -4,7 +4,8 @@
 use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use crate::builtins::ext_args::{self as a, failed, set};
+use crate::builtins::operands::{self, failed};
+use crate::builtins::results::{array, set};
 use crate::builtins::{Builtin, BuiltinContext, BuiltinError};
 use crate::value::Value;
 
@@ -136,12 +137,8 @@ fn parse_cidr(text: &str) -> Result<Net, String> {
     Ok(net)
 }
 
-fn cidr_arg<'a>(
-    name: &str,
-    args: &'a [Value],
-    index: usize,
-) -> Result<(&'a str, Net), BuiltinError> {
-    let text = a::string(name, args, index)?;
+fn cidr_arg<'a>(name: &str, args: &'a [Value], pos: usize) -> Result<(&'a str, Net), BuiltinError> {
+    let text = operands::string(name, args, pos)?;
     let net = parse_cidr(text).map_err(|msg| failed(name, msg))?;
     Ok((text, net))
 }
@@ -158,15 +155,15 @@ fn contains_ip_or_cidr(name: &str, net: Net, other: &str) -> Result<bool, Builti
 
 fn cidr_contains(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     let name = "net.cidr_contains";
-    let (_, net) = cidr_arg(name, args, 0)?;
-    let other = a::string(name, args, 1)?;
+    let (_, net) = cidr_arg(name, args, 1)?;
+    let other = operands::string(name, args, 2)?;
     Ok(contains_ip_or_cidr(name, net, other)?.into())
 }
 
 fn cidr_intersects(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     let name = "net.cidr_intersects";
-    let (_, x) = cidr_arg(name, args, 0)?;
-    let (_, y) = cidr_arg(name, args, 1)?;
+    let (_, x) = cidr_arg(name, args, 1)?;
+    let (_, y) = cidr_arg(name, args, 2)?;
     let overlap = x.contains_addr(y.bits, y.start) || y.contains_addr(x.bits, x.start);
     Ok(overlap.into())
 }
@@ -181,7 +178,7 @@ fn cidr_is_valid(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinErr
 
 fn cidr_expand(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     let name = "net.cidr_expand";
-    let (_, net) = cidr_arg(name, args, 0)?;
+    let (_, net) = cidr_arg(name, args, 1)?;
     if net.host_mask() >= EXPAND_LIMIT {
         return Err(failed(
             name,
@@ -229,10 +226,10 @@ fn range_to_nets(bits: u32, mut start: u128, end: u128) -> Vec<Net> {
 fn cidr_merge(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     let name = "net.cidr_merge";
     let mut nets: Vec<Net> = Vec::new();
-    for item in a::array_or_set(name, args, 0)? {
-        let text = item
-            .as_str()
-            .ok_or_else(|| a::type_error(name, 0, "one of {array, set} of strings", item))?;
+    for item in operands::array_or_set(name, args, 1)? {
+        let text = item.as_str().ok_or_else(|| {
+            operands::type_error(name, 1, item, &["one of {array, set} of strings"])
+        })?;
         let net = if text.contains('/') {
             parse_cidr(text).map_err(|msg| failed(name, msg))?
         } else {
@@ -276,15 +273,12 @@ fn cidr_merge(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError>
 fn match_operand<'a>(
     name: &str,
     args: &'a [Value],
-    index: usize,
+    pos: usize,
 ) -> Result<Vec<(Value, &'a str)>, BuiltinError> {
     let element_error = || {
         failed(
             name,
-            format!(
-                "operand {}: element must be string or non-empty array",
-                index + 1
-            ),
+            format!("operand {pos}: element must be string or non-empty array"),
         )
     };
     let address = |element: &'a Value| -> Result<&'a str, BuiltinError> {
@@ -297,7 +291,7 @@ fn match_operand<'a>(
             _ => Err(element_error()),
         }
     };
-    match a::arg(name, args, index)? {
+    match operands::arg(name, args, pos)? {
         Value::String(s) => Ok(vec![(Value::string(s), &**s)]),
         Value::Array(items) => items
             .iter()
@@ -315,25 +309,25 @@ fn match_operand<'a>(
             .iter()
             .map(|(key, item)| Ok((key.clone(), address(item)?)))
             .collect(),
-        other => Err(a::type_error(
+        other => Err(operands::type_error(
             name,
-            index,
-            "one of {string, array, set, object}",
+            pos,
             other,
+            &["one of {string, array, set, object}"],
         )),
     }
 }
 
 fn cidr_contains_matches(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     let name = "net.cidr_contains_matches";
-    let cidrs = match_operand(name, args, 0)?;
-    let others = match_operand(name, args, 1)?;
+    let cidrs = match_operand(name, args, 1)?;
+    let others = match_operand(name, args, 2)?;
     let mut pairs = BTreeSet::new();
     for (cidr_key, cidr) in &cidrs {
         let net = parse_cidr(cidr).map_err(|msg| failed(name, msg))?;
         for (other_key, other) in &others {
             if contains_ip_or_cidr(name, net, other)? {
-                pairs.insert(a::array(vec![cidr_key.clone(), other_key.clone()]));
+                pairs.insert(array(vec![cidr_key.clone(), other_key.clone()]));
             }
         }
     }

@@ -95,6 +95,33 @@ pub(crate) fn int(name: &str, args: &[Value], pos: usize) -> Result<i128, Builti
     })
 }
 
+/// An integer operand that fits an `i64`; floats are OPA's
+/// `must be integer number but got floating-point number`.
+pub(crate) fn int64(name: &str, args: &[Value], pos: usize) -> Result<i64, BuiltinError> {
+    number(name, args, pos)?.as_i64().ok_or_else(|| {
+        operand_error(
+            name,
+            pos,
+            "must be integer number but got floating-point number",
+        )
+    })
+}
+
+/// The elements of an array or set operand, in order (`one of {array,
+/// set}` errors; [`collection`] words it `{set, array}` as other builtins
+/// do in OPA).
+pub(crate) fn array_or_set<'a>(
+    name: &str,
+    args: &'a [Value],
+    pos: usize,
+) -> Result<Vec<&'a Value>, BuiltinError> {
+    match arg(name, args, pos)? {
+        Value::Array(items) => Ok(items.iter().collect()),
+        Value::Set(items) => Ok(items.iter().collect()),
+        other => Err(type_error(name, pos, other, &["one of {array, set}"])),
+    }
+}
+
 pub(crate) fn array<'a>(
     name: &str,
     args: &'a [Value],

@@ -8,7 +8,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use regex::Regex;
 
-use crate::builtins::ext_args::{self as a, array, failed, string_array};
+use crate::builtins::operands::{self, failed};
+use crate::builtins::results::{array, string_array};
 use crate::builtins::{Builtin, BuiltinContext, BuiltinError};
 use crate::value::Value;
 
@@ -124,8 +125,8 @@ fn re_match(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
 }
 
 fn matches(name: &str, args: &[Value]) -> Result<Value, BuiltinError> {
-    let pattern = a::string(name, args, 0)?;
-    let value = a::string(name, args, 1)?;
+    let pattern = operands::string(name, args, 1)?;
+    let value = operands::string(name, args, 2)?;
     Ok(compile(name, pattern)?.is_match(value).into())
 }
 
@@ -144,9 +145,9 @@ fn limit(n: i64) -> usize {
 
 fn find_n(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     let name = "regex.find_n";
-    let pattern = a::string(name, args, 0)?;
-    let value = a::string(name, args, 1)?;
-    let n = a::int(name, args, 2)?;
+    let pattern = operands::string(name, args, 1)?;
+    let value = operands::string(name, args, 2)?;
+    let n = operands::int64(name, args, 3)?;
     let re = compile(name, pattern)?;
     Ok(string_array(
         re.find_iter(value).take(limit(n)).map(|m| m.as_str()),
@@ -155,9 +156,9 @@ fn find_n(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
 
 fn find_all_submatch(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     let name = "regex.find_all_string_submatch_n";
-    let pattern = a::string(name, args, 0)?;
-    let value = a::string(name, args, 1)?;
-    let n = a::int(name, args, 2)?;
+    let pattern = operands::string(name, args, 1)?;
+    let value = operands::string(name, args, 2)?;
+    let n = operands::int64(name, args, 3)?;
     let re = compile(name, pattern)?;
     let matches = re
         .captures_iter(value)
@@ -168,17 +169,17 @@ fn find_all_submatch(_: &BuiltinContext, args: &[Value]) -> Result<Value, Builti
 
 fn replace(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     let name = "regex.replace";
-    let base = a::string(name, args, 0)?;
-    let pattern = a::string(name, args, 1)?;
-    let replacement = a::string(name, args, 2)?;
+    let base = operands::string(name, args, 1)?;
+    let pattern = operands::string(name, args, 2)?;
+    let replacement = operands::string(name, args, 3)?;
     let re = compile(name, pattern)?;
     Ok(Value::string(&re.replace_all(base, replacement)))
 }
 
 fn split(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     let name = "regex.split";
-    let pattern = a::string(name, args, 0)?;
-    let value = a::string(name, args, 1)?;
+    let pattern = operands::string(name, args, 1)?;
+    let value = operands::string(name, args, 2)?;
     let re = compile(name, pattern)?;
     Ok(string_array(go_split(&re, pattern, value)))
 }
@@ -205,10 +206,10 @@ fn go_split<'a>(re: &Regex, pattern: &str, value: &'a str) -> Vec<&'a str> {
 
 fn template_match(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     let name = "regex.template_match";
-    let template = a::string(name, args, 0)?;
-    let value = a::string(name, args, 1)?;
-    let start = a::string(name, args, 2)?;
-    let end = a::string(name, args, 3)?;
+    let template = operands::string(name, args, 1)?;
+    let value = operands::string(name, args, 2)?;
+    let start = operands::string(name, args, 3)?;
+    let end = operands::string(name, args, 4)?;
     let (&[open], &[close]) = (start.as_bytes(), end.as_bytes()) else {
         let which = if start.len() == 1 { "end" } else { "start" };
         return Err(failed(
@@ -264,8 +265,8 @@ fn template_pattern(template: &str, open: u8, close: u8) -> Result<String, Strin
 
 fn globs_match(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     let name = "regex.globs_match";
-    let first = a::string(name, args, 0)?;
-    let second = a::string(name, args, 1)?;
+    let first = operands::string(name, args, 1)?;
+    let second = operands::string(name, args, 2)?;
     globs::intersects(first, second)
         .map(Value::from)
         .map_err(|msg| failed(name, msg))

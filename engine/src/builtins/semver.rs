@@ -3,7 +3,7 @@
 
 use std::cmp::Ordering;
 
-use crate::builtins::ext_args::{self as a, failed};
+use crate::builtins::operands::{self, failed};
 use crate::builtins::{Builtin, BuiltinContext, BuiltinError};
 use crate::value::Value;
 
@@ -117,8 +117,8 @@ fn is_valid(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
 
 fn compare(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     let name = "semver.compare";
-    let first = a::string(name, args, 0)?;
-    let second = a::string(name, args, 1)?;
+    let first = operands::string(name, args, 1)?;
+    let second = operands::string(name, args, 2)?;
     let invalid = |index: usize, text: &str| {
         failed(
             name,
@@ -148,7 +148,7 @@ fn compare(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
 
 #[cfg(test)]
 mod tests {
-    use crate::builtins::ext_args::testing::{Want::*, check};
+    use crate::builtins::testing::{Want::*, check};
 
     #[test]
     fn semver() {

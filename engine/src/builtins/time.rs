@@ -10,7 +10,8 @@ mod layout;
 
 use chrono_tz::Tz;
 
-use crate::builtins::ext_args::{self as a, array, failed};
+use crate::builtins::operands::{self, failed};
+use crate::builtins::results::array;
 use crate::builtins::{Builtin, BuiltinContext, BuiltinError};
 use crate::value::Value;
 
@@ -111,8 +112,8 @@ fn to_ns(name: &str, parsed: &layout::Parsed) -> Result<Value, BuiltinError> {
 
 fn parse_ns(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     let name = "time.parse_ns";
-    let layout_arg = a::string(name, args, 0)?;
-    let value = a::string(name, args, 1)?;
+    let layout_arg = operands::string(name, args, 1)?;
+    let value = operands::string(name, args, 2)?;
     let layout = layout::named_layout(layout_arg).unwrap_or(layout_arg);
     let parsed = layout::parse(layout, value).map_err(|msg| failed(name, msg))?;
     to_ns(name, &parsed)
@@ -120,14 +121,14 @@ fn parse_ns(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
 
 fn parse_rfc3339_ns(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     let name = "time.parse_rfc3339_ns";
-    let value = a::string(name, args, 0)?;
+    let value = operands::string(name, args, 1)?;
     let parsed = layout::parse(layout::RFC3339, value).map_err(|msg| failed(name, msg))?;
     to_ns(name, &parsed)
 }
 
 fn parse_duration_ns(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     let name = "time.parse_duration_ns";
-    let text = a::string(name, args, 0)?;
+    let text = operands::string(name, args, 1)?;
     parse_duration(text)
         .map(Value::int)
         .map_err(|msg| failed(name, msg))
@@ -238,36 +239,32 @@ struct ZonedInstant<'a> {
     layout: Option<&'a str>,
 }
 
-fn zoned<'a>(
-    name: &str,
-    args: &'a [Value],
-    index: usize,
-) -> Result<ZonedInstant<'a>, BuiltinError> {
-    let value = a::arg(name, args, index)?;
+fn zoned<'a>(name: &str, args: &'a [Value], pos: usize) -> Result<ZonedInstant<'a>, BuiltinError> {
+    let value = operands::arg(name, args, pos)?;
     let expected = "either number (ns) or [number (ns), string (tz)]";
     let (ns_value, tz_value, layout_value) = match value {
         Value::Number(_) => (value, None, None),
         Value::Array(items) => match items.first() {
             Some(first) => (first, items.get(1), items.get(2)),
-            None => return Err(a::type_error(name, index, expected, value)),
+            None => return Err(operands::type_error(name, pos, value, &[expected])),
         },
-        other => return Err(a::type_error(name, index, expected, other)),
+        other => return Err(operands::type_error(name, pos, other, &[expected])),
     };
     let ns = match ns_value {
         Value::Number(number) => number
             .as_i64()
             .ok_or_else(|| failed(name, "timestamp too big"))?,
-        other => return Err(a::type_error(name, index, "number", other)),
+        other => return Err(operands::type_error(name, pos, other, &["number"])),
     };
     let tz = match tz_value {
         None => Tz::UTC,
         Some(Value::String(tz)) => zone(tz).map_err(|msg| failed(name, msg))?,
-        Some(other) => return Err(a::type_error(name, index, "string", other)),
+        Some(other) => return Err(operands::type_error(name, pos, other, &["string"])),
     };
     let layout = match layout_value {
         None => None,
         Some(Value::String(layout)) => Some(&**layout),
-        Some(other) => return Err(a::type_error(name, index, "string", other)),
+        Some(other) => return Err(operands::type_error(name, pos, other, &["string"])),
     };
     Ok(ZonedInstant { ns, tz, layout })
 }
@@ -282,7 +279,7 @@ fn zone(name: &str) -> Result<Tz, String> {
 }
 
 fn broken_of(name: &str, args: &[Value]) -> Result<(Broken, Tz), BuiltinError> {
-    let instant = zoned(name, args, 0)?;
+    let instant = zoned(name, args, 1)?;
     Ok((civil::broken(instant.ns, instant.tz), instant.tz))
 }
 
@@ -308,9 +305,9 @@ fn weekday(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
 fn add_date(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     let name = "time.add_date";
     let (t, tz) = broken_of(name, args)?;
-    let years = a::int(name, args, 1)?;
-    let months = a::int(name, args, 2)?;
-    let days = a::int(name, args, 3)?;
+    let years = operands::int64(name, args, 2)?;
+    let months = operands::int64(name, args, 3)?;
+    let days = operands::int64(name, args, 4)?;
     let seconds_of_day = i64::from(t.hour * 3600 + t.minute * 60 + t.second);
     let seconds = t
         .year
@@ -330,8 +327,8 @@ fn add_date(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
 
 fn diff(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     let name = "time.diff";
-    let first = zoned(name, args, 0)?;
-    let second = zoned(name, args, 1)?;
+    let first = zoned(name, args, 1)?;
+    let second = zoned(name, args, 2)?;
     let (early, late) = if first.ns > second.ns {
         (second.ns, first.ns)
     } else {
@@ -370,7 +367,7 @@ fn diff(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
 }
 
 fn format(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
-    let instant = zoned("time.format", args, 0)?;
+    let instant = zoned("time.format", args, 1)?;
     let layout = match instant.layout {
         None | Some("") => layout::RFC3339_NANO,
         Some(given) => layout::named_layout(given).unwrap_or(given),

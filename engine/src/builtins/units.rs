@@ -2,7 +2,7 @@
 //! `units.parse_bytes` (byte units, case-insensitive), computed exactly on
 //! decimal rationals like OPA.
 
-use crate::builtins::ext_args::{self as a, failed};
+use crate::builtins::operands::{self, failed};
 use crate::builtins::{Builtin, BuiltinContext, BuiltinError};
 use crate::number::Number;
 use crate::value::Value;
@@ -171,7 +171,7 @@ fn scale(d: &Decimal, factor: u128, factor_exp: i64, fraction: Fraction) -> Opti
 
 fn parse(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     let name = "units.parse";
-    let text = a::string(name, args, 0)?.replace('"', "");
+    let text = operands::string(name, args, 1)?.replace('"', "");
     if text.contains(' ') {
         return Err(failed(name, "spaces not allowed in resource strings"));
     }
@@ -210,7 +210,9 @@ fn parse(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
 
 fn parse_bytes(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     let name = "units.parse_bytes";
-    let text = a::string(name, args, 0)?.to_lowercase().replace('"', "");
+    let text = operands::string(name, args, 1)?
+        .to_lowercase()
+        .replace('"', "");
     if text.contains(' ') {
         return Err(failed(name, "spaces not allowed in resource strings"));
     }
@@ -241,7 +243,7 @@ fn parse_bytes(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError
 
 #[cfg(test)]
 mod tests {
-    use crate::builtins::ext_args::testing::{Want::*, check};
+    use crate::builtins::testing::{Want::*, check};
 
     #[test]
     fn parse() {

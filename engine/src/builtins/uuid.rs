@@ -6,7 +6,8 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::builtins::ext_args::{self as a, hex_lower, object_value};
+use crate::builtins::operands;
+use crate::builtins::results::{hex_lower, object_value};
 use crate::builtins::{Builtin, BuiltinContext, BuiltinError};
 use crate::value::Value;
 
@@ -42,7 +43,7 @@ fn format_uuid(bytes: &[u8; 16]) -> String {
 }
 
 fn rfc4122(ctx: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
-    let key = a::arg("uuid.rfc4122", args, 0)?;
+    let key = operands::arg("uuid.rfc4122", args, 1)?;
     let mut hasher = Sha256::new();
     hasher.update(ctx.now_ns.to_be_bytes());
     hasher.update(key.to_string().as_bytes());
@@ -93,7 +94,7 @@ fn parse_bytes(text: &str) -> Option<[u8; 16]> {
 
 fn parse(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     let name = "uuid.parse";
-    let text = a::string(name, args, 0)?;
+    let text = operands::string(name, args, 1)?;
     // An unparsable UUID is undefined, not an error, as in OPA.
     let bytes = parse_bytes(text)
         .ok_or_else(|| BuiltinError::undefined(format!("{name}: invalid UUID {text:?}")))?;
@@ -151,8 +152,8 @@ fn parse(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
 
 #[cfg(test)]
 mod tests {
-    use crate::builtins::ext_args::testing::{Want::*, check, context};
     use crate::builtins::lookup;
+    use crate::builtins::testing::{Want::*, check, context};
     use crate::value::Value;
 
     #[test]

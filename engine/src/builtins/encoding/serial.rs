@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use crate::builtins::ext_args::{self as a, failed};
+use crate::builtins::operands::{self, failed};
 use crate::builtins::{Builtin, BuiltinContext, BuiltinError};
 use crate::number::Number;
 use crate::value::Value;
@@ -83,14 +83,14 @@ fn go_escape(json: &str) -> String {
 }
 
 fn json_marshal(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
-    let value = a::arg("json.marshal", args, 0)?;
+    let value = operands::arg("json.marshal", args, 1)?;
     Ok(Value::string(&go_escape(&value.to_json().to_string())))
 }
 
 fn json_marshal_with_options(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     let name = "json.marshal_with_options";
-    let value = a::arg(name, args, 0)?;
-    let options = a::object(name, args, 1)?;
+    let value = operands::arg(name, args, 1)?;
+    let options = operands::object(name, args, 2)?;
     let operand_error =
         |message: String| BuiltinError::type_error(format!("{name}: operand 2 {message}"));
     let (mut indent, mut prefix) = ("\t", "");
@@ -181,7 +181,7 @@ fn write_indented(
 
 fn json_unmarshal(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     let name = "json.unmarshal";
-    let text = a::string(name, args, 0)?;
+    let text = operands::string(name, args, 1)?;
     let json: serde_json::Value = serde_json::from_str(text).map_err(|err| failed(name, err))?;
     Ok(Value::from_json(&json))
 }
@@ -196,14 +196,14 @@ fn json_is_valid(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinErr
 
 fn yaml_marshal(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     let name = "yaml.marshal";
-    let value = a::arg(name, args, 0)?;
+    let value = operands::arg(name, args, 1)?;
     let text = serde_yaml_ng::to_string(&value.to_json()).map_err(|err| failed(name, err))?;
     Ok(Value::string(&text))
 }
 
 fn yaml_unmarshal(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     let name = "yaml.unmarshal";
-    let text = a::string(name, args, 0)?;
+    let text = operands::string(name, args, 1)?;
     parse_yaml(text).map_err(|msg| failed(name, msg))
 }
 

@@ -2,7 +2,7 @@
 
 use super::lexer::{GqlError, Pos};
 use super::validation_message;
-use crate::builtins::ext_args::testing::{Want::*, check};
+use crate::builtins::testing::{Want::*, check};
 
 const SCHEMA: &str = r#""type Query { hero(episode: Episode): Character search(text: String!): [Result] } enum Episode { NEWHOPE EMPIRE } interface Character { id: ID! name: String } type Human implements Character { id: ID! name: String height: Float } type Droid implements Character { id: ID! name: String primaryFunction: String } union Result = Human | Droid""#;
 

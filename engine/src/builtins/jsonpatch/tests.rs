@@ -1,5 +1,5 @@
-use crate::builtins::ext_args::testing::{Want::*, check, context, parse_arg};
 use crate::builtins::lookup;
+use crate::builtins::testing::{Want::*, check, context, parse_arg};
 use crate::value::Value;
 
 #[test]

@@ -10,7 +10,8 @@ use sha2::{Digest, Sha256, Sha384, Sha512};
 use super::keys::{PrivateKey, PublicKey, jwk_private_key, keys_from_cert_or_jwk};
 use super::{base64url, sections};
 use crate::builtins::crypto::{constant_time_eq, hmac_bytes};
-use crate::builtins::ext_args::{self as a, array, failed};
+use crate::builtins::operands::{self, failed};
+use crate::builtins::results::array;
 use crate::builtins::{BuiltinContext, BuiltinError};
 use crate::value::Value;
 
@@ -72,8 +73,8 @@ pub(crate) fn verify_with(alg: &str, key: &PublicKey, signed: &[u8], sig: &[u8])
 
 /// `io.jwt.verify_<alg>(token, certificate)`.
 pub(crate) fn verify_builtin(name: &str, alg: &str, args: &[Value]) -> Result<Value, BuiltinError> {
-    let token = a::string(name, args, 0)?;
-    let cert = a::string(name, args, 1)?;
+    let token = operands::string(name, args, 1)?;
+    let cert = operands::string(name, args, 2)?;
     let [header, payload, signature] = sections(token).map_err(|m| failed(name, m))?;
     let keys = keys_from_cert_or_jwk(cert).map_err(|m| failed(name, m))?;
     let signature = base64url("signature", signature).map_err(|m| failed(name, m))?;
@@ -280,8 +281,8 @@ fn decode_verify_token(c: &Constraints, mut token: String) -> Result<Outcome, St
 
 pub(crate) fn decode_verify(ctx: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     let name = "io.jwt.decode_verify";
-    let token = a::string(name, args, 0)?;
-    let map = a::object(name, args, 1)?;
+    let token = operands::string(name, args, 1)?;
+    let map = operands::object(name, args, 2)?;
     let c = constraints(ctx, map).map_err(|m| failed(name, m))?;
     Ok(
         match decode_verify_token(&c, token.to_owned()).map_err(|m| failed(name, m))? {
@@ -365,24 +366,24 @@ fn encode_sign_text(headers: &str, payload: &str, jwk: &str) -> Result<String, S
 
 pub(crate) fn encode_sign_raw(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     let name = "io.jwt.encode_sign_raw";
-    let jwk = a::string(name, args, 2)?;
-    let headers = a::string(name, args, 0)?;
-    let payload = a::string(name, args, 1)?;
+    let jwk = operands::string(name, args, 3)?;
+    let headers = operands::string(name, args, 1)?;
+    let payload = operands::string(name, args, 2)?;
     let token = encode_sign_text(headers, payload, jwk).map_err(|m| failed(name, m))?;
     Ok(Value::string(&token))
 }
 
 pub(crate) fn encode_sign(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
     let name = "io.jwt.encode_sign";
-    let compact = |index: usize| -> Result<String, BuiltinError> {
-        let map = a::object(name, args, index)?;
+    let compact = |pos: usize| -> Result<String, BuiltinError> {
+        let map = operands::object(name, args, pos)?;
         Ok(Value::Object(std::sync::Arc::new(map.clone()))
             .to_json()
             .to_string())
     };
-    let headers = compact(0)?;
-    let payload = compact(1)?;
-    let jwk = compact(2)?;
+    let headers = compact(1)?;
+    let payload = compact(2)?;
+    let jwk = compact(3)?;
     let token = encode_sign_text(&headers, &payload, &jwk).map_err(|m| failed(name, m))?;
     Ok(Value::string(&token))
 }

@@ -1,4 +1,4 @@
-use crate::builtins::ext_args::testing::{Want::*, check};
+use crate::builtins::testing::{Want::*, check};
 
 #[test]
 fn parse() {
