@@ -21,6 +21,7 @@
 //! that requirement's `error` status, never a panic.
 #![warn(missing_docs)]
 
+pub mod codes;
 pub mod diff;
 pub mod graph;
 pub mod lint;

@@ -7,7 +7,7 @@
 mod controls;
 mod schema;
 
-pub use riskgate_engine::lint::{LintConfig, LintFile, is_known_pattern};
+pub use riskgate_engine::lint::{LintConfig, LintFile};
 
 use riskgate_engine::compile::FileDiagnostic;
 use riskgate_engine::lint::{Pass, lint_with};

@@ -12,8 +12,8 @@ mod requirement;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use crate::codes;
 use riskgate_dsl::ast::{self, Expr, Item, Module};
-use riskgate_dsl::diagnostics::codes;
 use riskgate_dsl::{Diagnostic, LineIndex, Span};
 
 use super::spec::{ControlSet, ControlSpec, RiskSpec};

@@ -35,7 +35,7 @@ mod yaml;
 
 use std::sync::OnceLock;
 
-use riskgate_dsl::diagnostics::codes;
+use crate::codes;
 use riskgate_dsl::{Diagnostic, LineIndex, Severity, Span};
 
 use riskgate_engine::value::Value;

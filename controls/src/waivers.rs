@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use riskgate_dsl::diagnostics::codes;
+use crate::codes;
 
 use super::evaluate::Ctx;
 use super::requirements::monitor::cadence_hours;

@@ -192,8 +192,8 @@ impl EvalError {
     /// errors, or one runtime diagnostic (`R0xxx`) at the error location.
     #[must_use]
     pub fn diagnostics(&self) -> Vec<FileDiagnostic> {
+        use crate::codes;
         use riskgate_dsl::Diagnostic;
-        use riskgate_dsl::diagnostics::codes;
         let (code, location) = match self {
             EvalError::Query(d) => return d.clone(),
             EvalError::Conflict { location, .. } => (&codes::EVAL_CONFLICT, location),

@@ -15,6 +15,7 @@
 #![warn(missing_docs)]
 
 pub mod builtins;
+pub mod codes;
 pub mod compile;
 pub mod eval;
 pub mod ir;

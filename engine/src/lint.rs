@@ -46,7 +46,7 @@ pub struct LintConfig {
     pub ignore: Vec<String>,
     /// Severity overrides by code or name.
     pub severity: BTreeMap<String, Severity>,
-    /// The maximum line length for [`riskgate_dsl::diagnostics::codes::LINE_TOO_LONG`].
+    /// The maximum line length for [`crate::codes::LINE_TOO_LONG`].
     pub max_line_length: usize,
 }
 
@@ -61,18 +61,11 @@ impl Default for LintConfig {
     }
 }
 
-fn matches(pattern: &str, code: &Code) -> bool {
-    code.id.starts_with(&pattern.to_ascii_uppercase()) || code.name == pattern
-}
-
 /// Whether `pattern` (a code, a code prefix such as `L00`, or a name)
-/// selects at least one diagnostic code: `select`, `ignore` and severity
-/// keys that select nothing are typos.
+/// selects `code`.
 #[must_use]
-pub fn is_known_pattern(pattern: &str) -> bool {
-    riskgate_dsl::diagnostics::codes::ALL
-        .iter()
-        .any(|code| matches(pattern, code))
+pub fn matches(pattern: &str, code: &Code) -> bool {
+    code.id.starts_with(&pattern.to_ascii_uppercase()) || code.name == pattern
 }
 
 impl LintConfig {

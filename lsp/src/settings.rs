@@ -12,8 +12,8 @@ use std::path::Path;
 
 use lsp_types::Url;
 use riskgate_controls::lint::LintConfig;
-use riskgate_dsl::diagnostics::codes;
 use riskgate_dsl::{Diagnostic, Span};
+use riskgate_workspace::codes;
 use riskgate_workspace::config::{self, Lookup};
 
 /// What the server took from `riskgate.toml`.

@@ -23,7 +23,9 @@ use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use riskgate_controls::lint::{LintConfig, is_known_pattern};
+use riskgate_controls::lint::LintConfig;
+
+use crate::registry::is_known_pattern;
 use riskgate_controls::trace::EnforcementPoint;
 use riskgate_dsl::{LineIndex, Severity};
 use serde::Deserialize;

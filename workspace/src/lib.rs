@@ -12,16 +12,20 @@
 //!   `check`, the authoring commands and the webhook.
 //! - [`clock`]: the one `--now` parser and wall-clock read.
 //! - [`render`]: diagnostics with source snippets, for terminals and logs.
+//! - [`registry`]: every diagnostic code of every crate, for `riskgate
+//!   explain`, the docs and lint selection; [`codes`] are this crate's own.
 //!
 //! Invariant: errors are data (a policy set that does not compile is its
 //! diagnostics with their sources); a front end decides whether and how to
 //! render them.
 
 pub mod clock;
+pub mod codes;
 pub mod config;
 pub mod manifest_files;
 pub mod policy_files;
 pub mod policy_set;
+pub mod registry;
 pub mod render;
 
 pub use config::{Config, ConfigError, Lookup};

@@ -116,7 +116,7 @@ pub fn with_diagnostics(summary: &str) -> String {
             }) {
                 lines.next();
             }
-            for code in riskgate_dsl::diagnostics::codes::ALL {
+            for code in riskgate_workspace::registry::all() {
                 out.push_str(&format!(
                     "  - [{id} {name}](diagnostics/{id}.md)\n",
                     id = code.id,
@@ -222,7 +222,7 @@ pub fn missing_code_pages(root: &Path) -> Result<Vec<String>> {
             )
         })
         .collect();
-    for code in riskgate_dsl::diagnostics::codes::ALL {
+    for code in riskgate_workspace::registry::all() {
         if !diagnostics.join(format!("{}.md", code.id)).is_file() {
             problems.push(format!(
                 "{} has no page docs/diagnostics/{}.md",

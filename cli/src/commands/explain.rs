@@ -14,7 +14,7 @@ pub struct ExplainArgs {
 }
 
 pub fn run(args: &ExplainArgs) -> Outcome {
-    match riskgate_dsl::diagnostics::codes::lookup(&args.code) {
+    match riskgate_workspace::registry::lookup(&args.code) {
         // The same text as the code's page in docs/diagnostics/.
         Some(code) => crate::commands::generate::write_stdout(code.markdown_page().as_bytes()),
         None => match stdlib_entry(&args.code) {

@@ -8,9 +8,10 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use riskgate_controls::lint::{LintConfig, LintFile, is_known_pattern};
+use riskgate_controls::lint::{LintConfig, LintFile};
 use riskgate_dsl::{LineIndex, Severity};
 use riskgate_engine::FileDiagnostic;
+use riskgate_workspace::registry::is_known_pattern;
 
 use crate::Outcome;
 use crate::report::{github, json::to_pretty_json, sarif};
@@ -204,9 +205,8 @@ fn sarif_level(severity: Severity) -> &'static str {
 }
 
 fn sarif_report(findings: &[FileDiagnostic], texts: &BTreeMap<&str, &Arc<str>>) -> String {
-    let lints: Vec<&riskgate_dsl::Code> = riskgate_dsl::diagnostics::codes::ALL
-        .iter()
-        .copied()
+    let lints: Vec<&riskgate_dsl::Code> = riskgate_workspace::registry::all()
+        .into_iter()
         .filter(|c| c.id.starts_with('L'))
         .collect();
     let rules: Vec<serde_json::Value> = lints

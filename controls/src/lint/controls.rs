@@ -4,8 +4,8 @@
 
 use std::collections::BTreeSet;
 
+use crate::codes;
 use riskgate_dsl::ast::{ControlMember, Expr, ExprKind, Item, RequirementKind};
-use riskgate_dsl::diagnostics::codes;
 use riskgate_dsl::{Diagnostic, Span};
 
 use riskgate_engine::lint::{Context, Finding};

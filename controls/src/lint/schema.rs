@@ -4,9 +4,9 @@
 use riskgate_engine::json_pointer;
 use std::collections::HashMap;
 
+use crate::codes;
 use riskgate_dsl::Diagnostic;
 use riskgate_dsl::ast::{Expr, ExprKind, RefArg};
-use riskgate_dsl::diagnostics::codes;
 use serde_json::Value as Json;
 
 use riskgate_engine::lint::{Context, Finding, walk};

@@ -2,9 +2,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::codes;
 use riskgate_dsl::Diagnostic;
 use riskgate_dsl::ast::{self, ControlDecl, ControlMember};
-use riskgate_dsl::diagnostics::codes;
 
 use super::{
     FileCtx, LowerCtx, constant, generated_rule, missing_field, unknown_field, wrong_type,

@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::codes;
 use riskgate_dsl::Diagnostic;
 use riskgate_dsl::ast::{self, RequirementKind};
-use riskgate_dsl::diagnostics::codes;
 
 use super::control::type_error;
 use super::{FileCtx, LowerCtx, generated_rule, missing_field, unknown_field};

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use riskgate_dsl::diagnostics::codes;
+use crate::codes;
 use riskgate_dsl::{Diagnostic, Severity, Span};
 use serde_json::Value as Json;
 

@@ -2,8 +2,8 @@
 //! document kinds. Values outside them are allowed (organisations extend
 //! them in overlays), but a near miss of a catalogue term is a warning.
 
+use crate::codes;
 use riskgate_dsl::Diagnostic;
-use riskgate_dsl::diagnostics::codes;
 
 use super::ManifestDiagnostic;
 use super::model::ModelRelease;

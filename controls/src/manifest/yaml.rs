@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use riskgate_dsl::diagnostics::codes;
+use crate::codes;
 use riskgate_dsl::{Diagnostic, Span};
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 

@@ -13,8 +13,8 @@ mod fields;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::codes;
 use riskgate_dsl::ast::{self, Comment};
-use riskgate_dsl::diagnostics::codes;
 use riskgate_dsl::{Diagnostic, Span};
 
 use crate::value::Value;

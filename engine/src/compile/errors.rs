@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
+use crate::codes;
 use riskgate_dsl::Diagnostic;
-use riskgate_dsl::diagnostics::codes;
 
 /// A diagnostic together with the name of the file it points into.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,8 +10,8 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
+use crate::codes;
 use riskgate_dsl::ast::{self, ExprKind, LiteralKind as AstLit};
-use riskgate_dsl::diagnostics::codes;
 use riskgate_dsl::{Diagnostic, Span};
 
 mod mocks;
@@ -97,8 +97,11 @@ pub(crate) fn lower_module(
 ) {
     let Some(package) = &module.package else {
         errors.push(
-            Diagnostic::new(&codes::MISSING_PACKAGE, "module has no package")
-                .with_primary(module.span, ""),
+            Diagnostic::new(
+                &riskgate_dsl::diagnostics::codes::MISSING_PACKAGE,
+                "module has no package",
+            )
+            .with_primary(module.span, ""),
         );
         return;
     };
@@ -642,8 +645,11 @@ impl<'a> Lowerer<'a> {
                 Some(n) => TermKind::Value(Value::Number(n)),
                 None => {
                     self.errors.push(
-                        Diagnostic::new(&codes::INVALID_NUMBER, format!("invalid number {text}"))
-                            .with_primary(e.span, ""),
+                        Diagnostic::new(
+                            &riskgate_dsl::diagnostics::codes::INVALID_NUMBER,
+                            format!("invalid number {text}"),
+                        )
+                        .with_primary(e.span, ""),
                     );
                     TermKind::Value(Value::Null)
                 }

@@ -7,8 +7,8 @@
 
 use std::collections::BTreeSet;
 
+use crate::codes;
 use riskgate_dsl::Diagnostic;
-use riskgate_dsl::diagnostics::codes;
 
 use super::lower::join;
 use crate::ir::{

@@ -11,8 +11,8 @@
 
 use std::collections::BTreeSet;
 
+use crate::codes;
 use riskgate_dsl::Diagnostic;
-use riskgate_dsl::diagnostics::codes;
 
 use crate::ir::{
     Body, Literal, LiteralKind, RefHead, Slot, TemplatePart, Term, TermKind, WithValue,

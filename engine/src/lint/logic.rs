@@ -1,9 +1,9 @@
 //! Logic: `else` clauses that can never be chosen (L0012) and builtins
 //! whose results do not follow from the release and data (L0013).
 
+use crate::codes;
 use riskgate_dsl::Diagnostic;
 use riskgate_dsl::ast::{Body, Expr, ExprKind, LiteralKind, Rule};
-use riskgate_dsl::diagnostics::codes;
 
 use super::{Context, Finding, walk};
 

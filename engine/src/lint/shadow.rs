@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::codes;
 use riskgate_dsl::ast::{AssignOp, Expr, ExprKind, LiteralKind, Rule};
-use riskgate_dsl::diagnostics::codes;
 use riskgate_dsl::{Diagnostic, Span};
 
 use super::{Context, Finding, walk};

@@ -1,7 +1,7 @@
 //! Style: names that are not snake_case (L0014) and long lines (L0015).
 
+use crate::codes;
 use riskgate_dsl::ast::{AssignOp, Expr, ExprKind};
-use riskgate_dsl::diagnostics::codes;
 use riskgate_dsl::{Diagnostic, LineIndex, Span};
 
 use super::{Context, Finding, walk};

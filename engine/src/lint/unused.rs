@@ -3,9 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+use crate::codes;
 use riskgate_dsl::Diagnostic;
 use riskgate_dsl::ast::{AssignOp, Expr, ExprKind, Item, RefArg, Rule};
-use riskgate_dsl::diagnostics::codes;
 
 use super::{Context, Finding, walk};
 

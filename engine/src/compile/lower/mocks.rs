@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use riskgate_dsl::diagnostics::codes;
+use crate::codes;
 use riskgate_dsl::{Diagnostic, Span};
 
 /// Calls of unsupported builtins and the functions `with` replaces: an

@@ -4,9 +4,9 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
+use crate::codes;
 use riskgate_dsl::Diagnostic;
 use riskgate_dsl::ast;
-use riskgate_dsl::diagnostics::codes;
 
 use super::vars::collect_vars;
 use super::{Ctx, Lowerer, Scope, join, static_segment};

@@ -1,6 +1,6 @@
 //! `docs/diagnostics.md` and `docs/diagnostics/<CODE>.md` are generated from
 //! the code registry; this test fails when they are stale. Regenerate with
-//! `RISKGATE_UPDATE_DOCS=1 cargo test -p riskgate-dsl --test diagnostic_docs`
+//! `RISKGATE_UPDATE_DOCS=1 cargo test -p riskgate-workspace --test diagnostic_docs`
 //! (or `cargo xtask docs`).
 
 #![allow(
@@ -12,7 +12,7 @@
 
 use std::path::{Path, PathBuf};
 
-use riskgate_dsl::diagnostics::codes;
+use riskgate_workspace::registry;
 
 fn docs_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs")
@@ -20,9 +20,11 @@ fn docs_dir() -> PathBuf {
 
 #[test]
 fn diagnostic_docs_are_current() {
-    let mut expected: Vec<(PathBuf, String)> =
-        vec![(docs_dir().join("diagnostics.md"), codes::markdown_index())];
-    for code in codes::ALL {
+    let mut expected: Vec<(PathBuf, String)> = vec![(
+        docs_dir().join("diagnostics.md"),
+        registry::markdown_index(),
+    )];
+    for code in registry::all() {
         expected.push((
             docs_dir().join(format!("diagnostics/{}.md", code.id)),
             code.markdown_page(),
@@ -42,7 +44,10 @@ fn diagnostic_docs_are_current() {
         }
     }
     // Pages for codes that no longer exist would mislead readers.
-    let known: Vec<String> = codes::ALL.iter().map(|c| format!("{}.md", c.id)).collect();
+    let known: Vec<String> = registry::all()
+        .iter()
+        .map(|c| format!("{}.md", c.id))
+        .collect();
     for entry in std::fs::read_dir(docs_dir().join("diagnostics")).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().to_string();
         assert!(
