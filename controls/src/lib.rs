@@ -29,6 +29,7 @@ pub mod manifest;
 pub mod trace;
 
 mod compare;
+mod context;
 mod decision;
 mod evaluate;
 mod lower;

@@ -16,6 +16,7 @@ use crate::codes;
 use riskgate_dsl::ast::{self, Expr, Item, Module};
 use riskgate_dsl::{Diagnostic, LineIndex, Span};
 
+use super::schema::TypeError;
 use super::spec::{ControlSet, ControlSpec, RiskSpec};
 use crate::trace::Location;
 use riskgate_engine::compile::FileDiagnostic;
@@ -365,6 +366,51 @@ pub(crate) fn missing_field(
         )
         .with_primary(span, format!("add `{field}: ...`")),
     );
+}
+
+/// Reports a [`TypeError`] for a field.
+pub(crate) fn type_error(
+    ctx: &mut LowerCtx<'_>,
+    file: &FileCtx<'_>,
+    expr: &ast::Expr,
+    field: &str,
+    error: TypeError,
+) {
+    let diagnostic = match error {
+        TypeError::Invalid(message, help) => {
+            let d = Diagnostic::new(
+                &codes::INVALID_CONTROL_FIELD_VALUE,
+                format!("invalid `{field}`: {message}"),
+            )
+            .with_primary(expr.span, "");
+            match help {
+                Some(help) => d.with_help(help),
+                None => d,
+            }
+        }
+        TypeError::UnknownRole(role) => {
+            let span = string_span(expr, &role).unwrap_or(expr.span);
+            let d = Diagnostic::new(&codes::UNKNOWN_ROLE, format!("unknown role `{role}`"))
+                .with_primary(span, "not in the role vocabulary");
+            match riskgate_dsl::suggest::closest(&role, ctx.roles.iter().map(String::as_str)) {
+                Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                None => d.with_help("add organisation roles with `data.riskgate.config.roles`"),
+            }
+        }
+    };
+    ctx.error(file.name, diagnostic);
+}
+
+/// The span of the string literal `text` inside an array/set expression.
+pub(crate) fn string_span(expr: &ast::Expr, text: &str) -> Option<riskgate_dsl::Span> {
+    let items = match &expr.kind {
+        ast::ExprKind::Array(items) | ast::ExprKind::Set(items) => items,
+        _ => return None,
+    };
+    items
+        .iter()
+        .find(|item| matches!(&item.kind, ast::ExprKind::String(s) if s.value == text))
+        .map(|item| item.span)
 }
 
 /// A generated complete rule `name := value` (or `name if body` when

@@ -28,6 +28,7 @@ mod evidence;
 mod model;
 mod operations;
 mod position;
+mod shared;
 mod timestamp;
 mod validate;
 mod vocabulary;
@@ -45,15 +46,16 @@ pub use evidence::{
     Slice, Validation, Waiver, WaiverApprover, WaiverScope,
 };
 pub use model::{
-    API_VERSION, ApiVersion, Artifact, Classification, Data, Dataset, DatasetRef, DatasetRole,
-    EuAiAct, Identity, IntendedUse, KIND, Kind, Metadata, Methodology, ModelKind, ModelRelease,
-    Ownership, Person, ProhibitedPracticeScreen, RiskLevel, Spec, TierRationale,
+    API_VERSION, ApiVersion, Artifact, Classification, Data, Dataset, DatasetRole, EuAiAct,
+    Identity, IntendedUse, KIND, Kind, Metadata, Methodology, ModelKind, ModelRelease, Ownership,
+    ProhibitedPracticeScreen, Spec, TierRationale,
 };
 pub use operations::{
     Change, Component, Deployment, ImpactAssessment, Incident, Limits, Logging, Oversight, Privacy,
     RateLimit, Rollback, SideEffects, Slos, SupplyChain, Tool,
 };
 pub use position::{Position, PositionMap};
+pub use shared::{DatasetRef, Person, RiskLevel};
 pub use timestamp::Timestamp;
 pub use vocabulary::{DOCUMENT_KINDS, ROLES, USE_CASE_FLAGS};
 

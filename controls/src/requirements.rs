@@ -7,10 +7,10 @@ pub(crate) mod monitor;
 pub(crate) mod test;
 
 use super::compare::{Op, resolve_threshold, show};
-use super::evaluate::{Ctx, Fields, Outcome};
 use super::schema::check_threshold_for_op;
 use super::spec::ControlSpec;
 use super::view;
+use crate::context::{Ctx, Fields, Outcome};
 use crate::trace::{RequirementTrace, Status};
 use riskgate_engine::value::Value;
 

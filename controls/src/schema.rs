@@ -25,6 +25,26 @@ pub(crate) const CADENCES: [(&str, i64); 5] = [
     ("quarterly", 24 * 92),
 ];
 
+/// Hours between runs of a cadence: a name (`daily`) or `<n>m|h|d|w`.
+pub(crate) fn cadence_hours(text: &str) -> Option<f64> {
+    if let Some((_, hours)) = CADENCES.iter().find(|(name, _)| *name == text) {
+        #[expect(clippy::cast_precision_loss, reason = "small constants")]
+        return Some(*hours as f64);
+    }
+    let text = text.trim();
+    let unit = text.chars().last()?;
+    let amount: f64 = text.get(..text.len() - unit.len_utf8())?.parse().ok()?;
+    let hours = match unit {
+        's' => amount / 3600.0,
+        'm' => amount / 60.0,
+        'h' => amount,
+        'd' => amount * 24.0,
+        'w' => amount * 24.0 * 7.0,
+        _ => return None,
+    };
+    (hours > 0.0).then_some(hours)
+}
+
 /// The type of a field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Ty {

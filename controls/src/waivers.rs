@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::codes;
 
-use super::evaluate::Ctx;
-use super::requirements::monitor::cadence_hours;
+use super::context::Ctx;
+use super::schema::cadence_hours;
 use super::view::{self, Person, items, short_digest, str_at};
 use crate::trace::{ControlTrace, Finding, Status, WaiverCitation};
 use riskgate_engine::value::Value;

@@ -7,7 +7,6 @@
 //! variables ([`safety`]); reject recursion between rules ([`recursion`]).
 
 mod annotations;
-mod errors;
 mod lower;
 mod recursion;
 mod safety;
@@ -17,36 +16,18 @@ use std::sync::Arc;
 
 use riskgate_dsl::{Diagnostic, Dialect, ParseOptions, ast};
 
+pub use crate::errors::{FileDiagnostic, opa_error_code};
 pub use annotations::metadata_summary;
-pub use errors::{FileDiagnostic, opa_error_code};
-pub(crate) use lower::join as join_path;
 
 use crate::ir::{Body, Tree};
-use crate::policy::{Policy, PolicyInner, SourceFile};
-
-/// How to compile.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct CompileOptions {
-    /// Accept Rego v0 syntax.
-    pub v0_compatible: bool,
-    /// OPA strict mode (reserved; strict checks are lints in riskgate).
-    pub strict: bool,
-}
+pub use crate::program::CompileOptions;
+use crate::program::{Policy, Program, SourceFile, Symbols};
 
 /// Collects modules and compiles them together.
 #[derive(Debug, Default)]
 pub struct Compiler {
     options: CompileOptions,
     modules: Vec<(SourceFile, ast::Module)>,
-}
-
-/// Rule heads of every module, gathered before lowering.
-#[derive(Debug, Default)]
-pub(crate) struct Symbols {
-    /// Package path → first segments of the rules it defines.
-    pub(crate) rule_names: BTreeMap<Vec<Arc<str>>, BTreeSet<String>>,
-    /// Absolute function path → arity.
-    pub(crate) functions: BTreeMap<Vec<Arc<str>>, usize>,
 }
 
 impl Compiler {
@@ -69,7 +50,7 @@ impl Compiler {
         let parsed = riskgate_dsl::parse_module(source, options);
         let file: Arc<str> = Arc::from(name);
         if parsed.has_errors() {
-            return Err(errors::attach(&file, parsed.diagnostics));
+            return Err(crate::errors::attach(&file, parsed.diagnostics));
         }
         self.modules.push((
             SourceFile {
@@ -103,7 +84,7 @@ impl Compiler {
         let mut metadata = annotations::MetadataIndex::default();
         for (index, (file, module)) in self.modules.iter().enumerate() {
             let errs = metadata.add_module(file_index(index), module, &file.text);
-            diagnostics.extend(errors::attach(&file.name, errs));
+            diagnostics.extend(crate::errors::attach(&file.name, errs));
         }
         let mut mocks = Vec::new();
         let mut mocked = BTreeSet::new();
@@ -119,12 +100,12 @@ impl Compiler {
                 &mut errs,
                 &mut uses,
             );
-            diagnostics.extend(errors::attach(&file.name, errs));
+            diagnostics.extend(crate::errors::attach(&file.name, errs));
             mocked.append(&mut uses.mocked);
             mocks.push((file.name.clone(), uses));
         }
         for (file, uses) in &mocks {
-            diagnostics.extend(errors::attach(file, uses.errors(&mocked)));
+            diagnostics.extend(crate::errors::attach(file, uses.errors(&mocked)));
         }
         if diagnostics.is_empty() {
             let files: Vec<Arc<str>> = self.modules.iter().map(|(f, _)| f.name.clone()).collect();
@@ -142,12 +123,32 @@ impl Compiler {
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
-        Ok(Policy::new(PolicyInner {
+        Ok(Policy::new(Program {
             tree,
             symbols,
             files: self.modules.into_iter().map(|(file, _)| file).collect(),
             options: self.options,
         }))
+    }
+}
+
+/// The rule's name and the static segments of its head reference up to
+/// the first dynamic one (OPA's ground prefix, without the package).
+pub(crate) fn ground_path(rule: &ast::Rule) -> Vec<Arc<str>> {
+    let reference = &rule.head.reference;
+    std::iter::once(Arc::from(reference.name.text.as_str()))
+        .chain(reference.path.iter().map_while(static_segment))
+        .collect()
+}
+
+/// The key of a statically known ref segment (`.a` or `["a"]`).
+pub(crate) fn static_segment(arg: &ast::RefArg) -> Option<Arc<str>> {
+    match arg {
+        ast::RefArg::Dot(name) => Some(Arc::from(name.text.as_str())),
+        ast::RefArg::Bracket(expr) => match &expr.kind {
+            ast::ExprKind::String(s) => Some(Arc::from(s.value.as_str())),
+            _ => None,
+        },
     }
 }
 
@@ -177,7 +178,7 @@ fn collect_symbols(modules: &[(SourceFile, ast::Module)]) -> Symbols {
                 let mut path = pkg.clone();
                 path.push(Arc::from(rule.head.reference.name.text.as_str()));
                 for arg in &rule.head.reference.path {
-                    if let Some(key) = lower::static_segment(arg) {
+                    if let Some(key) = static_segment(arg) {
                         path.push(key);
                     }
                 }

@@ -25,11 +25,11 @@ use std::time::Instant;
 use riskgate_dsl::{LineIndex, Span};
 
 use crate::builtins::BuiltinContext;
-use crate::compile::FileDiagnostic;
+use crate::errors::FileDiagnostic;
 use crate::ir::{
     Body, Callee, Literal, LiteralKind, Loc, NodeId, Slot, With, WithTarget, WithValue,
 };
-use crate::policy::PolicyInner;
+use crate::program::Program;
 use crate::value::Value;
 
 pub use trace::{TraceEvent, TraceOp};
@@ -362,7 +362,7 @@ impl NodeMemo {
 pub(crate) type CallMemo = HashMap<NodeId, BTreeMap<Vec<Value>, Option<Value>>>;
 
 pub(crate) struct Evaluator<'p> {
-    pub(crate) policy: &'p PolicyInner,
+    pub(crate) policy: &'p Program,
     pub(crate) env: Env,
     pub(crate) frames: Vec<Vec<Option<Value>>>,
     /// Emptied frames kept for reuse: a frame per rule and function
@@ -382,7 +382,7 @@ pub(crate) struct Evaluator<'p> {
 }
 
 impl<'p> Evaluator<'p> {
-    pub(crate) fn new(policy: &'p PolicyInner, options: &EvalOptions, query: &'p str) -> Self {
+    pub(crate) fn new(policy: &'p Program, options: &EvalOptions, query: &'p str) -> Self {
         Self {
             policy,
             env: Env {

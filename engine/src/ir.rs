@@ -357,3 +357,8 @@ impl Tree {
         self.nodes.get(id)
     }
 }
+
+/// A rule path as written in messages (`data.x.allow` without `data.`).
+pub(crate) fn join_path(path: &[Arc<str>]) -> String {
+    path.iter().map(|s| &**s).collect::<Vec<_>>().join(".")
+}

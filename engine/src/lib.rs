@@ -17,12 +17,14 @@
 pub mod builtins;
 pub mod codes;
 pub mod compile;
+pub mod errors;
 pub mod eval;
 pub mod ir;
 pub mod json_pointer;
 pub mod lint;
 pub mod number;
 pub mod policy;
+mod program;
 pub mod testing;
 pub mod time;
 pub mod value;

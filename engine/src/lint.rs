@@ -23,7 +23,7 @@ use std::sync::Arc;
 use riskgate_dsl::ast::Module;
 use riskgate_dsl::{Code, Diagnostic, LineIndex, Severity, Span};
 
-use crate::compile::FileDiagnostic;
+use crate::errors::FileDiagnostic;
 
 /// One parsed file to lint.
 #[derive(Debug, Clone, Copy)]

@@ -2,47 +2,13 @@
 
 use std::sync::Arc;
 
-use crate::compile::{CompileOptions, FileDiagnostic, Symbols, compile_query};
+use crate::compile::compile_query;
+use crate::errors::FileDiagnostic;
 use crate::eval::{EvalError, EvalOptions, Evaluator, QueryOutput, TraceEvent};
-use crate::ir::Tree;
+pub use crate::program::{Policy, SourceFile};
 use crate::value::Value;
 
-/// A source file of a policy.
-#[derive(Debug, Clone)]
-pub struct SourceFile {
-    /// The name the module was added under.
-    pub name: Arc<str>,
-    /// Its text.
-    pub text: Arc<str>,
-}
-
-#[derive(Debug)]
-pub(crate) struct PolicyInner {
-    pub(crate) tree: Tree,
-    pub(crate) symbols: Symbols,
-    pub(crate) files: Vec<SourceFile>,
-    pub(crate) options: CompileOptions,
-}
-
-/// A compiled set of modules. Cheap to clone; `Send + Sync`.
-#[derive(Debug, Clone)]
-pub struct Policy {
-    inner: Arc<PolicyInner>,
-}
-
 impl Policy {
-    pub(crate) fn new(inner: PolicyInner) -> Self {
-        Self {
-            inner: Arc::new(inner),
-        }
-    }
-
-    /// The source files the policy was compiled from.
-    #[must_use]
-    pub fn files(&self) -> &[SourceFile] {
-        &self.inner.files
-    }
-
     /// Evaluates a Rego query (`data.x.allow = y`) and returns every
     /// solution with its bindings and expression values.
     ///

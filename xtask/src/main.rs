@@ -16,6 +16,7 @@ mod crd;
 mod deploy;
 mod docs_site;
 mod licenses;
+mod modules;
 mod stdlib;
 
 use std::path::{Path, PathBuf};
@@ -54,6 +55,8 @@ enum Command {
         #[arg(long, value_name = "SUITE")]
         only: Vec<String>,
     },
+    /// Fail on import circles between the modules of a crate.
+    Modules,
     /// Generate stdlib-policies/policies/ from the controls catalogue (once).
     StdlibGen {
         /// The catalogue to read (default: the vendored copy).
@@ -157,6 +160,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Man { out } => {
             docs_site::man(&out)?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Modules => {
+            let found = modules::circles(&workspace_root())?;
+            for circle in &found {
+                eprintln!("{circle}");
+            }
+            if found.is_empty() {
+                println!("no import circles between modules");
+            }
+            Ok(exit(found.is_empty()))
         }
         Command::Licenses => {
             let bad = licenses::violations()?;

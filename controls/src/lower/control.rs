@@ -7,9 +7,10 @@ use riskgate_dsl::Diagnostic;
 use riskgate_dsl::ast::{self, ControlDecl, ControlMember};
 
 use super::{
-    FileCtx, LowerCtx, constant, generated_rule, missing_field, unknown_field, wrong_type,
+    FileCtx, LowerCtx, constant, generated_rule, missing_field, string_span, type_error,
+    unknown_field, wrong_type,
 };
-use crate::schema::{CONTROL_FIELDS, Ty, TypeError, check_value, quoted_list};
+use crate::schema::{CONTROL_FIELDS, Ty, check_value, quoted_list};
 use crate::spec::{ControlSpec, Severity, ViolationSpec};
 use crate::trace::{Action, EnforcementPoint};
 use riskgate_engine::value::Value;
@@ -298,39 +299,6 @@ fn invalid(
     ctx.error(file.name, diagnostic);
 }
 
-/// Reports a [`TypeError`] for a field.
-pub(super) fn type_error(
-    ctx: &mut LowerCtx<'_>,
-    file: &FileCtx<'_>,
-    expr: &ast::Expr,
-    field: &str,
-    error: TypeError,
-) {
-    let diagnostic = match error {
-        TypeError::Invalid(message, help) => {
-            let d = Diagnostic::new(
-                &codes::INVALID_CONTROL_FIELD_VALUE,
-                format!("invalid `{field}`: {message}"),
-            )
-            .with_primary(expr.span, "");
-            match help {
-                Some(help) => d.with_help(help),
-                None => d,
-            }
-        }
-        TypeError::UnknownRole(role) => {
-            let span = string_span(expr, &role).unwrap_or(expr.span);
-            let d = Diagnostic::new(&codes::UNKNOWN_ROLE, format!("unknown role `{role}`"))
-                .with_primary(span, "not in the role vocabulary");
-            match riskgate_dsl::suggest::closest(&role, ctx.roles.iter().map(String::as_str)) {
-                Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                None => d.with_help("add organisation roles with `data.riskgate.config.roles`"),
-            }
-        }
-    };
-    ctx.error(file.name, diagnostic);
-}
-
 /// The strings of an array or set of strings.
 pub(super) fn string_items(value: &Value) -> Option<Vec<String>> {
     let items: Vec<&Value> = match value {
@@ -346,18 +314,6 @@ pub(super) fn string_items(value: &Value) -> Option<Vec<String>> {
             let mut seen = BTreeSet::new();
             v.into_iter().filter(|s| seen.insert(s.clone())).collect()
         })
-}
-
-/// The span of the string literal `text` inside an array/set expression.
-fn string_span(expr: &ast::Expr, text: &str) -> Option<riskgate_dsl::Span> {
-    let items = match &expr.kind {
-        ast::ExprKind::Array(items) | ast::ExprKind::Set(items) => items,
-        _ => return None,
-    };
-    items
-        .iter()
-        .find(|item| matches!(&item.kind, ast::ExprKind::String(s) if s.value == text))
-        .map(|item| item.span)
 }
 
 fn item_span(expr: &ast::Expr, text: &str) -> riskgate_dsl::Span {

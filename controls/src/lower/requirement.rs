@@ -6,7 +6,7 @@ use crate::codes;
 use riskgate_dsl::Diagnostic;
 use riskgate_dsl::ast::{self, RequirementKind};
 
-use super::control::type_error;
+use super::type_error;
 use super::{FileCtx, LowerCtx, generated_rule, missing_field, unknown_field};
 use crate::compare::Op;
 use crate::schema::{Ty, check_threshold_for_op, check_value, requirement_fields};

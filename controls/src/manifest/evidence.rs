@@ -4,7 +4,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::model::{DatasetRef, Person, RiskLevel};
+use super::shared::{DatasetRef, Person, RiskLevel};
 use super::timestamp::Timestamp;
 
 /// One test run and the metrics it produced.

@@ -16,6 +16,7 @@ use super::operations::{
     Change, Deployment, ImpactAssessment, Incident, Logging, Oversight, Privacy, Rollback,
     SupplyChain, Tool,
 };
+use super::shared::{Person, RiskLevel};
 use super::timestamp::Timestamp;
 
 /// The only `apiVersion` this release of riskgate reads.
@@ -124,17 +125,6 @@ pub struct Spec {
     pub change: Option<Change>,
 }
 
-/// A person acting in a role.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
-pub struct Person {
-    /// Display name.
-    pub name: Option<String>,
-    /// E-mail address; identifies the principal when counting distinct approvers.
-    pub email: Option<String>,
-    /// Organisational unit, used for segregation-of-duties checks.
-    pub org_unit: Option<String>,
-}
-
 /// Which model and which artifact the release is.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Identity {
@@ -157,23 +147,6 @@ pub struct Artifact {
     pub digest: Option<String>,
     /// Reference to the signature or attestation bundle (C-SEC-05).
     pub signature_ref: Option<String>,
-}
-
-/// A risk level: the tier of a model, the residual risk of a waiver or the
-/// severity of a finding.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum RiskLevel {
-    /// Limited materiality and simple method.
-    Low,
-    /// Moderate materiality or complexity.
-    Medium,
-    /// Consequential decisions about people or regulated use.
-    High,
-    /// Very high materiality combined with high complexity or autonomy.
-    Critical,
 }
 
 /// The kind of model.
@@ -338,15 +311,4 @@ pub enum DatasetRole {
     OutOfTime,
     /// Production-like reference sample for drift baselines.
     Reference,
-}
-
-/// A reference to a dataset by name, version and digest.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
-pub struct DatasetRef {
-    /// Dataset name.
-    pub name: Option<String>,
-    /// Dataset version.
-    pub version: Option<String>,
-    /// Content digest of the dataset snapshot.
-    pub digest: Option<String>,
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::model::Person;
+use super::shared::Person;
 use super::timestamp::Timestamp;
 
 /// Where and how the release is served.

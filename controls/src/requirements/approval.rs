@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::staleness;
-use crate::evaluate::{Ctx, Fields, Outcome};
+use crate::context::{Ctx, Fields, Outcome};
 use crate::view::{self, Person, items, short_digest, str_at};
 use riskgate_engine::value::Value;
 

@@ -2,7 +2,7 @@
 //! a recent approval when required.
 
 use super::staleness;
-use crate::evaluate::{Ctx, Fields, Outcome};
+use crate::context::{Ctx, Fields, Outcome};
 use crate::view::{self, items, str_at};
 
 pub(crate) fn check(ctx: &Ctx<'_>, fields: &Fields<'_>, requirement_id: &str) -> Outcome {

@@ -3,7 +3,7 @@
 
 use super::comparison;
 use crate::compare::{change_hint, show};
-use crate::evaluate::{Ctx, Fields, Outcome};
+use crate::context::{Ctx, Fields, Outcome};
 use crate::schema::{PathSegment, parse_path};
 use crate::view;
 use riskgate_engine::json_pointer;

@@ -3,31 +3,11 @@
 
 use super::comparison;
 use crate::compare::{Op, show};
-use crate::evaluate::{Ctx, Fields, Outcome};
-use crate::schema::CADENCES;
+use crate::context::{Ctx, Fields, Outcome};
+use crate::schema::cadence_hours;
 use crate::trace::Evidence;
 use crate::view::{self, items, str_at};
 use riskgate_engine::value::Value;
-
-/// Hours between runs of a cadence: a name (`daily`) or `<n>m|h|d|w`.
-pub(crate) fn cadence_hours(text: &str) -> Option<f64> {
-    if let Some((_, hours)) = CADENCES.iter().find(|(name, _)| *name == text) {
-        #[expect(clippy::cast_precision_loss, reason = "small constants")]
-        return Some(*hours as f64);
-    }
-    let text = text.trim();
-    let unit = text.chars().last()?;
-    let amount: f64 = text.get(..text.len() - unit.len_utf8())?.parse().ok()?;
-    let hours = match unit {
-        's' => amount / 3600.0,
-        'm' => amount / 60.0,
-        'h' => amount,
-        'd' => amount * 24.0,
-        'w' => amount * 24.0 * 7.0,
-        _ => return None,
-    };
-    (hours > 0.0).then_some(hours)
-}
 
 /// Whether an alert `mop mt` fires whenever `rop rt` holds.
 fn at_least_as_strict(rop: Op, rt: f64, mop: Op, mt: f64) -> bool {

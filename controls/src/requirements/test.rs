@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::{comparison, staleness};
 use crate::compare::{Op, change_hint, show};
-use crate::evaluate::{Ctx, Fields, Outcome};
+use crate::context::{Ctx, Fields, Outcome};
 use crate::trace::Status;
 use crate::view::{self, items, short_digest, str_at};
 use riskgate_engine::value::Value;

@@ -150,7 +150,7 @@ impl MetadataIndex {
             }
             (Scope::Document, Target::Rule(_, rule)) => {
                 let mut path = package.to_vec();
-                path.extend(super::lower::rule_ground_path(rule));
+                path.extend(super::ground_path(rule));
                 self.documents.entry(path).or_insert(value);
             }
             (Scope::Subpackages, _) => {

@@ -21,7 +21,6 @@ mod vars;
 pub(crate) use mocks::MockUse;
 use mocks::unsupported_arity;
 
-pub(crate) use rule::ground_path as rule_ground_path;
 use rule::lower_rule;
 use vars::{collect_vars, constants, flat_path, is_assignable, literal_vars};
 
@@ -73,17 +72,6 @@ pub(crate) struct Lowerer<'a> {
     /// The item index and ground path of the rule being lowered (`None` in
     /// queries): what `rego.metadata.*` calls describe.
     pub(crate) rule_site: Option<(usize, Vec<Arc<str>>)>,
-}
-
-/// The key of a statically known ref segment (`.a` or `["a"]`).
-pub(crate) fn static_segment(arg: &ast::RefArg) -> Option<Arc<str>> {
-    match arg {
-        ast::RefArg::Dot(name) => Some(Arc::from(name.text.as_str())),
-        ast::RefArg::Bracket(expr) => match &expr.kind {
-            ExprKind::String(s) => Some(Arc::from(s.value.as_str())),
-            _ => None,
-        },
-    }
 }
 
 pub(crate) fn lower_module(
@@ -196,9 +184,7 @@ pub(crate) fn lower_query(
     Ok((out, slots, vars))
 }
 
-pub(crate) fn join(path: &[Arc<str>]) -> String {
-    path.iter().map(|s| &**s).collect::<Vec<_>>().join(".")
-}
+pub(crate) use crate::ir::join_path as join;
 
 impl<'a> Lowerer<'a> {
     fn new(ctx: &'a Ctx<'a>) -> Self {

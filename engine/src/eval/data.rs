@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use super::{EvalError, Evaluator, R, TraceOp};
-use crate::compile::join_path as join;
+use crate::ir::join_path as join;
 use crate::ir::{Loc, NodeId, RuleDef, RuleGroup, RuleKind, Term, TermKind};
 use crate::value::Value;
 

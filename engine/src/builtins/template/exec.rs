@@ -15,17 +15,6 @@ use crate::value::Value;
 /// A template value: `None` is Go's "no value" (a missing key).
 type Val = Option<Value>;
 
-/// The functions a template may call.
-const FUNCTIONS: &[&str] = &[
-    "and", "or", "not", "len", "index", "print", "printf", "println", "eq", "ne", "lt", "le", "gt",
-    "ge",
-];
-
-/// Whether `name` is a template function.
-pub(super) fn is_function(name: &str) -> bool {
-    FUNCTIONS.contains(&name)
-}
-
 /// How a list of nodes ended inside a `range` body.
 enum Flow {
     Normal,

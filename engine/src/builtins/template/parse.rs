@@ -3,9 +3,20 @@
 //! undefined variables are errors before anything runs).
 
 use super::Error;
-use super::exec::is_function;
 use super::lex::{Piece, Tok, Token};
 use crate::value::Value;
+
+/// The functions a template may call (the parser rejects others; the
+/// executor implements these).
+const FUNCTIONS: &[&str] = &[
+    "and", "or", "not", "len", "index", "print", "printf", "println", "eq", "ne", "lt", "le", "gt",
+    "ge",
+];
+
+/// Whether `name` is a template function.
+pub(super) fn is_function(name: &str) -> bool {
+    FUNCTIONS.contains(&name)
+}
 
 /// A node of the template tree.
 #[derive(Debug)]

@@ -9,19 +9,11 @@ use riskgate_dsl::Diagnostic;
 use riskgate_dsl::ast;
 
 use super::vars::collect_vars;
-use super::{Ctx, Lowerer, Scope, join, static_segment};
+use super::{Ctx, Lowerer, Scope, join};
+use crate::compile::ground_path;
 use crate::compile::safety;
 use crate::ir::{Body, Literal, LiteralKind, RuleDef, RuleGroup, RuleKind, Term, TermKind, Tree};
 use crate::value::Value;
-
-/// The rule's name and the static segments of its head reference up to
-/// the first dynamic one (OPA's ground prefix, without the package).
-pub(crate) fn ground_path(rule: &ast::Rule) -> Vec<Arc<str>> {
-    let reference = &rule.head.reference;
-    std::iter::once(Arc::from(reference.name.text.as_str()))
-        .chain(reference.path.iter().map_while(static_segment))
-        .collect()
-}
 
 pub(super) fn lower_rule(
     ctx: &Ctx<'_>,

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use riskgate_dsl::ast::{self, ExprKind, LiteralKind as AstLit};
 
-use super::static_segment;
+use crate::compile::static_segment;
 use crate::ir::{Term, TermKind};
 use crate::value::Value;
 

@@ -1,4 +1,5 @@
-//! Compile errors: diagnostics tagged with their file, and OPA's error codes.
+//! Diagnostics tagged with the file they point into, and OPA's error
+//! codes for them; made by the compiler, carried by evaluation errors.
 
 use std::sync::Arc;
 
