@@ -19,8 +19,10 @@ mod crypto;
 mod encoding;
 mod glob;
 mod graph;
+#[cfg(feature = "graphql")]
 mod graphql;
 mod jsonpatch;
+#[cfg(feature = "jsonschema")]
 mod jsonschema;
 mod jwt;
 mod net;
@@ -174,7 +176,35 @@ pub const UNSUPPORTED: &[(&str, &str)] = &[
     ),
 ];
 
-/// The reason a builtin is unsupported, if it is one of [`UNSUPPORTED`].
+/// Builtins this build leaves out: their cargo feature of `riskgate-engine`
+/// is off (both are on by default).
+const LEFT_OUT: &[(&str, &str)] = &[
+    #[cfg(not(feature = "graphql"))]
+    ("graphql.is_valid", GRAPHQL_OFF),
+    #[cfg(not(feature = "graphql"))]
+    ("graphql.parse", GRAPHQL_OFF),
+    #[cfg(not(feature = "graphql"))]
+    ("graphql.parse_and_verify", GRAPHQL_OFF),
+    #[cfg(not(feature = "graphql"))]
+    ("graphql.parse_query", GRAPHQL_OFF),
+    #[cfg(not(feature = "graphql"))]
+    ("graphql.parse_schema", GRAPHQL_OFF),
+    #[cfg(not(feature = "graphql"))]
+    ("graphql.schema_is_valid", GRAPHQL_OFF),
+    #[cfg(not(feature = "jsonschema"))]
+    ("json.match_schema", JSONSCHEMA_OFF),
+    #[cfg(not(feature = "jsonschema"))]
+    ("json.verify_schema", JSONSCHEMA_OFF),
+];
+
+#[cfg(not(feature = "graphql"))]
+const GRAPHQL_OFF: &str = "this build leaves out the graphql builtins (cargo feature `graphql`)";
+#[cfg(not(feature = "jsonschema"))]
+const JSONSCHEMA_OFF: &str =
+    "this build leaves out the JSON Schema builtins (cargo feature `jsonschema`)";
+
+/// The reason a builtin is unsupported, if it is one of [`UNSUPPORTED`]
+/// or left out of this build.
 #[must_use]
 pub fn unsupported_reason(name: &str) -> Option<&'static str> {
     unsupported(name).map(|(_, reason)| reason)
@@ -185,6 +215,7 @@ pub fn unsupported_reason(name: &str) -> Option<&'static str> {
 pub fn unsupported(name: &str) -> Option<(&'static str, &'static str)> {
     UNSUPPORTED
         .iter()
+        .chain(LEFT_OUT)
         .find(|(unsupported, _)| *unsupported == name)
         .copied()
 }
@@ -228,8 +259,10 @@ const CATEGORIES: &[&[Builtin]] = &[
     net::BUILTINS,
     graph::BUILTINS,
     jsonpatch::BUILTINS,
+    #[cfg(feature = "jsonschema")]
     jsonschema::BUILTINS,
     jwt::BUILTINS,
+    #[cfg(feature = "graphql")]
     graphql::BUILTINS,
     #[cfg(feature = "opa-extras")]
     jwt::ASYMMETRIC_BUILTINS,

@@ -1,20 +1,15 @@
 //! `graphql.*`: parsing GraphQL queries and schemas into OPA's (gqlparser's)
 //! AST objects, and validating queries against schemas.
 //!
-//! The parser, schema checks and query rules are riskgate's own; messages
-//! and AST shapes follow OPA. Query validation covers the common rules but
-//! not "overlapping fields can be merged".
-
-mod ast;
-mod lexer;
-mod parser;
-mod schema;
-mod validate;
+//! The parser, schema checks and query rules are the `riskgate-graphql`
+//! crate's (present with the `graphql` feature); this module turns their
+//! results into OPA's values and errors.
 
 use std::sync::OnceLock;
 
-use ast::{QueryDocument, SchemaDocument};
-use lexer::GqlError;
+use riskgate_graphql::ast::{QueryDocument, SchemaDocument};
+use riskgate_graphql::lexer::GqlError;
+use riskgate_graphql::{parser, schema, validate};
 
 use crate::builtins::operands::{arg, failed, type_error};
 use crate::builtins::{Builtin, BuiltinContext, BuiltinError};
@@ -105,8 +100,7 @@ fn validation_message(errors: &[GqlError]) -> String {
 fn prelude() -> &'static SchemaDocument {
     static PRELUDE: OnceLock<SchemaDocument> = OnceLock::new();
     PRELUDE.get_or_init(|| {
-        let mut doc =
-            parser::parse_schema(include_str!("graphql/prelude.graphql")).unwrap_or_default();
+        let mut doc = parser::parse_schema(riskgate_graphql::PRELUDE).unwrap_or_default();
         for def in &mut doc.definitions {
             def.built_in = true;
         }

@@ -1,8 +1,8 @@
 //! Unit tests for the GraphQL builtins (the case tables cover the rest).
 
-use super::lexer::{GqlError, Pos};
 use super::validation_message;
 use crate::builtins::testing::{Want::*, check};
+use riskgate_graphql::lexer::{GqlError, Pos};
 
 const SCHEMA: &str = r#""type Query { hero(episode: Episode): Character search(text: String!): [Result] } enum Episode { NEWHOPE EMPIRE } interface Character { id: ID! name: String } type Human implements Character { id: ID! name: String height: Float } type Droid implements Character { id: ID! name: String primaryFunction: String } union Result = Human | Droid""#;
 

@@ -4,19 +4,19 @@
 
 use std::collections::BTreeMap;
 
-use super::ast::{Definition, DirectiveDefinition, FieldDefinition, SchemaDocument, TypeRef};
-use super::lexer::{GqlError, Pos, go_quote};
+use crate::ast::{Definition, DirectiveDefinition, FieldDefinition, SchemaDocument, TypeRef};
+use crate::lexer::{GqlError, Pos, go_quote};
 
 /// A validated schema.
 #[derive(Debug, Default)]
-pub(crate) struct Schema {
-    pub(crate) types: BTreeMap<String, Definition>,
-    pub(crate) directives: BTreeMap<String, DirectiveDefinition>,
-    pub(crate) query: Option<String>,
-    pub(crate) mutation: Option<String>,
-    pub(crate) subscription: Option<String>,
+pub struct Schema {
+    pub types: BTreeMap<String, Definition>,
+    pub directives: BTreeMap<String, DirectiveDefinition>,
+    pub query: Option<String>,
+    pub mutation: Option<String>,
+    pub subscription: Option<String>,
     /// Object types (and interfaces) a composite type may be at run time.
-    pub(crate) possible: BTreeMap<String, Vec<String>>,
+    pub possible: BTreeMap<String, Vec<String>>,
 }
 
 type SResult<T> = Result<T, GqlError>;
@@ -26,22 +26,22 @@ fn err(pos: Option<Pos>, message: String) -> GqlError {
 }
 
 impl Schema {
-    pub(crate) fn def(&self, name: &str) -> Option<&Definition> {
+    pub fn def(&self, name: &str) -> Option<&Definition> {
         self.types.get(name)
     }
 
-    pub(crate) fn is_input_type(&self, name: &str) -> bool {
+    pub fn is_input_type(&self, name: &str) -> bool {
         self.def(name)
             .is_some_and(|d| matches!(d.kind.as_str(), "SCALAR" | "ENUM" | "INPUT_OBJECT"))
     }
 
-    pub(crate) fn is_composite(&self, name: &str) -> bool {
+    pub fn is_composite(&self, name: &str) -> bool {
         self.def(name)
             .is_some_and(|d| matches!(d.kind.as_str(), "OBJECT" | "INTERFACE" | "UNION"))
     }
 
     /// The concrete types `name` may stand for.
-    pub(crate) fn possible_types(&self, name: &str) -> Vec<String> {
+    pub fn possible_types(&self, name: &str) -> Vec<String> {
         match self.def(name).map(|d| d.kind.as_str()) {
             Some("OBJECT") => vec![name.to_owned()],
             _ => self.possible.get(name).cloned().unwrap_or_default(),
@@ -49,7 +49,7 @@ impl Schema {
     }
 
     /// The root type of an operation kind.
-    pub(crate) fn root(&self, operation: &str) -> Option<&Definition> {
+    pub fn root(&self, operation: &str) -> Option<&Definition> {
         let name = match operation {
             "query" => self.query.as_ref(),
             "mutation" => self.mutation.as_ref(),
@@ -61,7 +61,7 @@ impl Schema {
 }
 
 /// Merges `prelude` and `doc` and validates the result.
-pub(crate) fn build(prelude: &SchemaDocument, doc: &SchemaDocument) -> SResult<Schema> {
+pub fn build(prelude: &SchemaDocument, doc: &SchemaDocument) -> SResult<Schema> {
     let mut schema = Schema::default();
     let definitions = prelude.definitions.iter().chain(&doc.definitions);
     let mut order: Vec<String> = Vec::new();
@@ -200,7 +200,7 @@ pub(crate) fn build(prelude: &SchemaDocument, doc: &SchemaDocument) -> SResult<S
     Ok(schema)
 }
 
-pub(crate) fn named(name: &str, non_null: bool) -> TypeRef {
+pub fn named(name: &str, non_null: bool) -> TypeRef {
     TypeRef {
         named: name.to_owned(),
         elem: None,

@@ -1,18 +1,18 @@
 //! Recursive-descent parser for GraphQL query and schema documents, reporting
 //! the first error in gqlparser's words and at its position.
 
-use super::ast::{
+use crate::ast::{
     Argument, ChildValue, Definition, Directive, DirectiveDefinition, EnumValueDefinition, Field,
     FieldDefinition, Fragment, FragmentSpread, GValue, InlineFragment, Operation, OperationType,
     QueryDocument, SchemaDefinition, SchemaDocument, Selection, TypeRef, ValueKind,
     VariableDefinition,
 };
-use super::lexer::{GqlError, Kind, Lexer, Pos, Token};
+use crate::lexer::{GqlError, Kind, Lexer, Pos, Token};
 
 type PResult<T> = Result<T, GqlError>;
 
 /// Parses an executable document.
-pub(crate) fn parse_query(source: &str) -> PResult<QueryDocument> {
+pub fn parse_query(source: &str) -> PResult<QueryDocument> {
     let mut p = Parser::new(source);
     let mut doc = QueryDocument::default();
     while p.peek().kind != Kind::Eof {
@@ -29,7 +29,7 @@ pub(crate) fn parse_query(source: &str) -> PResult<QueryDocument> {
 }
 
 /// Parses a type-system document.
-pub(crate) fn parse_schema(source: &str) -> PResult<SchemaDocument> {
+pub fn parse_schema(source: &str) -> PResult<SchemaDocument> {
     let mut p = Parser::new(source);
     let mut doc = SchemaDocument::default();
     while p.peek().kind != Kind::Eof {

@@ -3,20 +3,20 @@
 
 /// A source position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) struct Pos {
-    pub(crate) line: usize,
-    pub(crate) column: usize,
+pub struct Pos {
+    pub line: usize,
+    pub column: usize,
 }
 
 /// An error with the position it is reported at.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct GqlError {
-    pub(crate) message: String,
-    pub(crate) pos: Option<Pos>,
+pub struct GqlError {
+    pub message: String,
+    pub pos: Option<Pos>,
 }
 
 impl GqlError {
-    pub(crate) fn at(pos: Option<Pos>, message: impl Into<String>) -> Self {
+    pub fn at(pos: Option<Pos>, message: impl Into<String>) -> Self {
         Self {
             message: message.into(),
             pos,
@@ -26,7 +26,7 @@ impl GqlError {
 
 /// Token kinds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kind {
+pub enum Kind {
     Invalid,
     Eof,
     Bang,
@@ -52,7 +52,7 @@ pub(crate) enum Kind {
 
 impl Kind {
     /// The name gqlparser prints for the kind.
-    pub(crate) fn text(self) -> &'static str {
+    pub fn text(self) -> &'static str {
         match self {
             Kind::Invalid => "<Invalid>",
             Kind::Eof => "<EOF>",
@@ -81,16 +81,16 @@ impl Kind {
 
 /// One token; an `Invalid` token carries the lexer's error.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Token {
-    pub(crate) kind: Kind,
-    pub(crate) value: String,
-    pub(crate) pos: Pos,
-    pub(crate) error: Option<GqlError>,
+pub struct Token {
+    pub kind: Kind,
+    pub value: String,
+    pub pos: Pos,
+    pub error: Option<GqlError>,
 }
 
 impl Token {
     /// gqlparser's description: the kind, then the quoted value if any.
-    pub(crate) fn describe(&self) -> String {
+    pub fn describe(&self) -> String {
         if self.value.is_empty() {
             self.kind.text().to_owned()
         } else {
@@ -100,7 +100,7 @@ impl Token {
 }
 
 /// Go's `strconv.Quote` for the printable strings tokens hold.
-pub(crate) fn go_quote(text: &str) -> String {
+pub fn go_quote(text: &str) -> String {
     let mut out = String::from("\"");
     for c in text.chars() {
         match c {
@@ -120,7 +120,7 @@ pub(crate) fn go_quote(text: &str) -> String {
 }
 
 /// Reads tokens from GraphQL source text.
-pub(crate) struct Lexer<'a> {
+pub struct Lexer<'a> {
     input: &'a str,
     bytes: &'a [u8],
     end: usize,
@@ -131,7 +131,7 @@ pub(crate) struct Lexer<'a> {
 }
 
 impl<'a> Lexer<'a> {
-    pub(crate) fn new(input: &'a str) -> Self {
+    pub fn new(input: &'a str) -> Self {
         Self {
             input,
             bytes: input.as_bytes(),
@@ -221,7 +221,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// The next token (an `Eof` token at the end, forever).
-    pub(crate) fn next_token(&mut self) -> Token {
+    pub fn next_token(&mut self) -> Token {
         self.skip_ignored();
         let start = self.end;
         self.start_chars = self.end_chars;

@@ -4,11 +4,11 @@
 
 use serde_json::{Map, Value as Json, json};
 
-use super::lexer::Pos;
+use crate::lexer::Pos;
 
 /// gqlparser's value kinds, numbered as in its JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ValueKind {
+pub enum ValueKind {
     Variable = 0,
     Int = 1,
     Float = 2,
@@ -39,44 +39,44 @@ impl ValueKind {
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct GValue {
-    pub(crate) raw: String,
-    pub(crate) children: Vec<ChildValue>,
-    pub(crate) kind: ValueKind,
-    pub(crate) pos: Option<Pos>,
+pub struct GValue {
+    pub raw: String,
+    pub children: Vec<ChildValue>,
+    pub kind: ValueKind,
+    pub pos: Option<Pos>,
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct ChildValue {
-    pub(crate) name: String,
-    pub(crate) value: Option<GValue>,
+pub struct ChildValue {
+    pub name: String,
+    pub value: Option<GValue>,
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct Argument {
-    pub(crate) name: String,
-    pub(crate) value: Option<GValue>,
-    pub(crate) pos: Option<Pos>,
+pub struct Argument {
+    pub name: String,
+    pub value: Option<GValue>,
+    pub pos: Option<Pos>,
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct Directive {
-    pub(crate) name: String,
-    pub(crate) arguments: Vec<Argument>,
-    pub(crate) pos: Option<Pos>,
+pub struct Directive {
+    pub name: String,
+    pub arguments: Vec<Argument>,
+    pub pos: Option<Pos>,
 }
 
 #[derive(Debug, Clone, Default)]
-pub(crate) struct TypeRef {
-    pub(crate) named: String,
-    pub(crate) elem: Option<Box<TypeRef>>,
-    pub(crate) non_null: bool,
-    pub(crate) pos: Option<Pos>,
+pub struct TypeRef {
+    pub named: String,
+    pub elem: Option<Box<TypeRef>>,
+    pub non_null: bool,
+    pub pos: Option<Pos>,
 }
 
 impl TypeRef {
     /// The innermost named type.
-    pub(crate) fn name(&self) -> &str {
+    pub fn name(&self) -> &str {
         match &self.elem {
             Some(elem) => elem.name(),
             None => &self.named,
@@ -98,138 +98,138 @@ impl std::fmt::Display for TypeRef {
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct VariableDefinition {
-    pub(crate) variable: String,
-    pub(crate) ty: TypeRef,
-    pub(crate) default: Option<GValue>,
-    pub(crate) directives: Vec<Directive>,
-    pub(crate) pos: Option<Pos>,
+pub struct VariableDefinition {
+    pub variable: String,
+    pub ty: TypeRef,
+    pub default: Option<GValue>,
+    pub directives: Vec<Directive>,
+    pub pos: Option<Pos>,
 }
 
 #[derive(Debug, Clone)]
-pub(crate) enum Selection {
+pub enum Selection {
     Field(Field),
     Spread(FragmentSpread),
     Inline(InlineFragment),
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct Field {
-    pub(crate) alias: String,
-    pub(crate) name: String,
-    pub(crate) arguments: Vec<Argument>,
-    pub(crate) directives: Vec<Directive>,
-    pub(crate) selection_set: Vec<Selection>,
-    pub(crate) pos: Option<Pos>,
+pub struct Field {
+    pub alias: String,
+    pub name: String,
+    pub arguments: Vec<Argument>,
+    pub directives: Vec<Directive>,
+    pub selection_set: Vec<Selection>,
+    pub pos: Option<Pos>,
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct FragmentSpread {
-    pub(crate) name: String,
-    pub(crate) directives: Vec<Directive>,
-    pub(crate) pos: Option<Pos>,
+pub struct FragmentSpread {
+    pub name: String,
+    pub directives: Vec<Directive>,
+    pub pos: Option<Pos>,
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct InlineFragment {
-    pub(crate) type_condition: String,
-    pub(crate) directives: Vec<Directive>,
-    pub(crate) selection_set: Vec<Selection>,
-    pub(crate) pos: Option<Pos>,
+pub struct InlineFragment {
+    pub type_condition: String,
+    pub directives: Vec<Directive>,
+    pub selection_set: Vec<Selection>,
+    pub pos: Option<Pos>,
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct Operation {
-    pub(crate) operation: String,
-    pub(crate) name: String,
-    pub(crate) variables: Vec<VariableDefinition>,
-    pub(crate) directives: Vec<Directive>,
-    pub(crate) selection_set: Vec<Selection>,
-    pub(crate) pos: Option<Pos>,
+pub struct Operation {
+    pub operation: String,
+    pub name: String,
+    pub variables: Vec<VariableDefinition>,
+    pub directives: Vec<Directive>,
+    pub selection_set: Vec<Selection>,
+    pub pos: Option<Pos>,
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct Fragment {
-    pub(crate) name: String,
-    pub(crate) variables: Vec<VariableDefinition>,
-    pub(crate) type_condition: String,
-    pub(crate) directives: Vec<Directive>,
-    pub(crate) selection_set: Vec<Selection>,
-    pub(crate) pos: Option<Pos>,
+pub struct Fragment {
+    pub name: String,
+    pub variables: Vec<VariableDefinition>,
+    pub type_condition: String,
+    pub directives: Vec<Directive>,
+    pub selection_set: Vec<Selection>,
+    pub pos: Option<Pos>,
 }
 
 #[derive(Debug, Clone, Default)]
-pub(crate) struct QueryDocument {
-    pub(crate) operations: Vec<Operation>,
-    pub(crate) fragments: Vec<Fragment>,
+pub struct QueryDocument {
+    pub operations: Vec<Operation>,
+    pub fragments: Vec<Fragment>,
 }
 
 #[derive(Debug, Clone, Default)]
-pub(crate) struct SchemaDefinition {
-    pub(crate) description: String,
-    pub(crate) directives: Vec<Directive>,
-    pub(crate) operation_types: Vec<OperationType>,
-    pub(crate) pos: Option<Pos>,
+pub struct SchemaDefinition {
+    pub description: String,
+    pub directives: Vec<Directive>,
+    pub operation_types: Vec<OperationType>,
+    pub pos: Option<Pos>,
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct OperationType {
-    pub(crate) operation: String,
-    pub(crate) ty: String,
-    pub(crate) pos: Option<Pos>,
+pub struct OperationType {
+    pub operation: String,
+    pub ty: String,
+    pub pos: Option<Pos>,
 }
 
 /// A field, argument or input-field definition (gqlparser's
 /// `FieldDefinition` / `ArgumentDefinition`).
 #[derive(Debug, Clone, Default)]
-pub(crate) struct FieldDefinition {
-    pub(crate) description: String,
-    pub(crate) name: String,
-    pub(crate) arguments: Vec<FieldDefinition>,
-    pub(crate) default: Option<GValue>,
-    pub(crate) ty: TypeRef,
-    pub(crate) directives: Vec<Directive>,
-    pub(crate) pos: Option<Pos>,
+pub struct FieldDefinition {
+    pub description: String,
+    pub name: String,
+    pub arguments: Vec<FieldDefinition>,
+    pub default: Option<GValue>,
+    pub ty: TypeRef,
+    pub directives: Vec<Directive>,
+    pub pos: Option<Pos>,
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct EnumValueDefinition {
-    pub(crate) description: String,
-    pub(crate) name: String,
-    pub(crate) directives: Vec<Directive>,
+pub struct EnumValueDefinition {
+    pub description: String,
+    pub name: String,
+    pub directives: Vec<Directive>,
 }
 
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Definition {
-    pub(crate) kind: String,
-    pub(crate) description: String,
-    pub(crate) name: String,
-    pub(crate) directives: Vec<Directive>,
-    pub(crate) interfaces: Vec<String>,
-    pub(crate) fields: Vec<FieldDefinition>,
-    pub(crate) types: Vec<String>,
-    pub(crate) enum_values: Vec<EnumValueDefinition>,
-    pub(crate) built_in: bool,
-    pub(crate) pos: Option<Pos>,
+pub struct Definition {
+    pub kind: String,
+    pub description: String,
+    pub name: String,
+    pub directives: Vec<Directive>,
+    pub interfaces: Vec<String>,
+    pub fields: Vec<FieldDefinition>,
+    pub types: Vec<String>,
+    pub enum_values: Vec<EnumValueDefinition>,
+    pub built_in: bool,
+    pub pos: Option<Pos>,
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct DirectiveDefinition {
-    pub(crate) description: String,
-    pub(crate) name: String,
-    pub(crate) arguments: Vec<FieldDefinition>,
-    pub(crate) locations: Vec<String>,
-    pub(crate) repeatable: bool,
-    pub(crate) pos: Option<Pos>,
+pub struct DirectiveDefinition {
+    pub description: String,
+    pub name: String,
+    pub arguments: Vec<FieldDefinition>,
+    pub locations: Vec<String>,
+    pub repeatable: bool,
+    pub pos: Option<Pos>,
 }
 
 #[derive(Debug, Clone, Default)]
-pub(crate) struct SchemaDocument {
-    pub(crate) schema: Vec<SchemaDefinition>,
-    pub(crate) schema_extension: Vec<SchemaDefinition>,
-    pub(crate) directives: Vec<DirectiveDefinition>,
-    pub(crate) definitions: Vec<Definition>,
-    pub(crate) extensions: Vec<Definition>,
+pub struct SchemaDocument {
+    pub schema: Vec<SchemaDefinition>,
+    pub schema_extension: Vec<SchemaDefinition>,
+    pub directives: Vec<DirectiveDefinition>,
+    pub definitions: Vec<Definition>,
+    pub extensions: Vec<Definition>,
 }
 
 // ---- to JSON ----------------------------------------------------------
@@ -352,7 +352,7 @@ fn schema_definition_json(s: &SchemaDefinition) -> Json {
 
 impl QueryDocument {
     /// OPA's pruned JSON form.
-    pub(crate) fn to_json(&self) -> Json {
+    pub fn to_json(&self) -> Json {
         prune(json!({
             "Operations": list(&self.operations, |o| json!({
                 "Operation": o.operation,
@@ -374,7 +374,7 @@ impl QueryDocument {
 
 impl SchemaDocument {
     /// OPA's pruned JSON form.
-    pub(crate) fn to_json(&self) -> Json {
+    pub fn to_json(&self) -> Json {
         prune(json!({
             "Schema": list(&self.schema, schema_definition_json),
             "SchemaExtension": list(&self.schema_extension, schema_definition_json),
@@ -600,7 +600,7 @@ fn schema_definition_from(d: &Map<String, Json>) -> SchemaDefinition {
 
 impl QueryDocument {
     /// Decodes OPA's JSON form.
-    pub(crate) fn from_json(map: &Map<String, Json>) -> Self {
+    pub fn from_json(map: &Map<String, Json>) -> Self {
         Self {
             operations: objects(map, "Operations")
                 .map(|o| Operation {
@@ -628,7 +628,7 @@ impl QueryDocument {
 
 impl SchemaDocument {
     /// Decodes OPA's JSON form.
-    pub(crate) fn from_json(map: &Map<String, Json>) -> Self {
+    pub fn from_json(map: &Map<String, Json>) -> Self {
         Self {
             schema: objects(map, "Schema").map(schema_definition_from).collect(),
             schema_extension: objects(map, "SchemaExtension")

@@ -5,15 +5,15 @@
 
 use std::collections::BTreeSet;
 
-use super::ast::{
+use crate::ast::{
     Argument, Definition, Directive, FieldDefinition, GValue, QueryDocument, Selection, TypeRef,
     ValueKind, VariableDefinition,
 };
-use super::lexer::{GqlError, Pos};
-use super::schema::{Schema, named};
+use crate::lexer::{GqlError, Pos};
+use crate::schema::{Schema, named};
 
 /// Every error found, in document order.
-pub(crate) fn validate(schema: &Schema, doc: &QueryDocument) -> Vec<GqlError> {
+pub fn validate(schema: &Schema, doc: &QueryDocument) -> Vec<GqlError> {
     let mut v = Validator {
         schema,
         doc,
