@@ -28,6 +28,7 @@ mod evidence;
 mod model;
 mod operations;
 mod position;
+pub mod schema_nav;
 mod shared;
 mod timestamp;
 mod validate;

@@ -18,52 +18,18 @@ pub struct FieldDoc {
     pub values: Vec<String>,
 }
 
+use riskgate_controls::manifest::schema_nav;
 /// A path segment: a field name, or `[]` for any array element.
-pub const ANY_INDEX: &str = "[]";
+pub use riskgate_controls::manifest::schema_nav::ANY_INDEX;
 
 fn schema() -> &'static Value {
     static SCHEMA: OnceLock<Value> = OnceLock::new();
     SCHEMA.get_or_init(riskgate_controls::manifest::json_schema)
 }
 
-/// Follows `$ref` and nullable `anyOf` wrappers to the schema that
-/// describes values.
-fn deref(node: &Value) -> &Value {
-    let mut node = node;
-    for _ in 0..8 {
-        if let Some(reference) = node.get("$ref").and_then(Value::as_str) {
-            let name = reference.trim_start_matches("#/$defs/");
-            match schema().get("$defs").and_then(|d| d.get(name)) {
-                Some(next) => node = next,
-                None => return node,
-            }
-        } else if let Some(options) = node.get("anyOf").and_then(Value::as_array) {
-            match options
-                .iter()
-                .find(|o| o.get("type").and_then(Value::as_str) != Some("null"))
-            {
-                Some(next) => node = next,
-                None => return node,
-            }
-        } else {
-            return node;
-        }
-    }
-    node
-}
-
-fn ref_name(node: &Value) -> Option<String> {
-    if let Some(reference) = node.get("$ref").and_then(Value::as_str) {
-        return Some(reference.trim_start_matches("#/$defs/").to_owned());
-    }
-    node.get("anyOf")
-        .and_then(Value::as_array)
-        .and_then(|options| options.iter().find_map(ref_name))
-}
-
 fn type_name(node: &Value) -> String {
-    if let Some(name) = ref_name(node) {
-        return name;
+    if let Some(name) = schema_nav::ref_name(node) {
+        return name.to_owned();
     }
     match node.get("type") {
         Some(Value::String(t)) if t == "array" => match node.get("items") {
@@ -81,7 +47,7 @@ fn type_name(node: &Value) -> String {
 }
 
 fn values(node: &Value) -> Vec<String> {
-    let node = deref(node);
+    let node = schema_nav::value_schema(schema(), node);
     let strings = |list: &Value| -> Vec<String> {
         list.as_array()
             .map(|items| {
@@ -124,48 +90,20 @@ fn doc(name: &str, node: &Value) -> FieldDoc {
     }
 }
 
-/// The schema node at `path` from the document root (before deref).
-fn node_at(path: &[&str]) -> Option<&'static Value> {
-    let mut node = schema();
-    for segment in path {
-        let here = deref(node);
-        if *segment == ANY_INDEX || segment.parse::<usize>().is_ok() {
-            node = here.get("items")?;
-            continue;
-        }
-        let here = if here.get("type").and_then(Value::as_str) == Some("array") {
-            deref(here.get("items")?)
-        } else {
-            here
-        };
-        node = here.get("properties")?.get(*segment)?;
-    }
-    Some(node)
-}
-
 /// The documentation of the field at `path` (e.g. `["spec", "classification"]`).
 #[must_use]
 pub fn field(path: &[&str]) -> Option<FieldDoc> {
     let name = path.last()?;
-    node_at(path).map(|node| doc(name, node))
+    schema_nav::field_at(schema(), path).map(|node| doc(name, node))
 }
 
 /// The fields of the object at `path`, sorted by name.
 #[must_use]
 pub fn fields(path: &[&str]) -> Vec<FieldDoc> {
-    let Some(node) = node_at(path) else {
-        return Vec::new();
-    };
-    let mut node = deref(node);
-    if node.get("type").and_then(Value::as_str) == Some("array")
-        && let Some(items) = node.get("items")
-    {
-        node = deref(items);
-    }
-    node.get("properties")
-        .and_then(Value::as_object)
-        .map(|props| props.iter().map(|(k, v)| doc(k, v)).collect())
-        .unwrap_or_default()
+    schema_nav::fields_at(schema(), path)
+        .into_iter()
+        .map(|(name, node)| doc(name, node))
+        .collect()
 }
 
 /// Markdown for a hover on a field.

@@ -1,7 +1,7 @@
 //! `input` references to fields the ModelRelease schema does not define
 //! (L0007).
 
-use riskgate_engine::json_pointer;
+use crate::manifest::schema_nav;
 use std::collections::HashMap;
 
 use crate::codes;
@@ -87,41 +87,9 @@ struct Unknown {
     closest: Option<String>,
 }
 
-/// Resolves `$ref`s and merges `anyOf`/`oneOf`/`allOf` alternatives.
-fn alternatives<'a>(root: &'a Json, node: &'a Json, depth: u32) -> Vec<&'a Json> {
-    if depth > 16 {
-        return Vec::new();
-    }
-    if let Some(reference) = node.get("$ref").and_then(Json::as_str) {
-        let target = reference.strip_prefix("#/").map(|p| {
-            json_pointer::tokens(&format!("/{p}")).try_fold(root, |n, k| n.get(k.as_ref()))
-        });
-        return match target.flatten() {
-            Some(t) => alternatives(root, t, depth + 1),
-            None => Vec::new(),
-        };
-    }
-    let combined = ["anyOf", "oneOf", "allOf"]
-        .iter()
-        .any(|k| node.get(*k).is_some());
-    let mut out = if combined && node.get("properties").is_none() {
-        Vec::new()
-    } else {
-        vec![node]
-    };
-    for key in ["anyOf", "oneOf", "allOf"] {
-        if let Some(list) = node.get(key).and_then(Json::as_array) {
-            for alt in list {
-                out.extend(alternatives(root, alt, depth + 1));
-            }
-        }
-    }
-    out
-}
-
 /// The first key of `steps` the schema does not define.
 fn first_unknown(root: &Json, steps: &[Step<'_>]) -> Option<Unknown> {
-    let mut current: Vec<&Json> = alternatives(root, root, 0);
+    let mut current: Vec<&Json> = schema_nav::alternatives(root, root);
     for (index, step) in steps.iter().enumerate() {
         let mut next = Vec::new();
         let mut known = Vec::new();
@@ -132,12 +100,14 @@ fn first_unknown(root: &Json, steps: &[Step<'_>]) -> Option<Unknown> {
                     if let Some(props) = node.get("properties").and_then(Json::as_object) {
                         known.extend(props.keys().cloned());
                         if let Some(child) = props.get(*key) {
-                            next.extend(alternatives(root, child, 0));
+                            next.extend(schema_nav::alternatives(root, child));
                             continue;
                         }
                     }
                     match node.get("additionalProperties") {
-                        Some(extra @ Json::Object(_)) => next.extend(alternatives(root, extra, 0)),
+                        Some(extra @ Json::Object(_)) => {
+                            next.extend(schema_nav::alternatives(root, extra))
+                        }
                         Some(Json::Bool(false)) => {}
                         _ => {
                             if node.get("properties").is_none() && node.get("items").is_none() {
@@ -148,10 +118,10 @@ fn first_unknown(root: &Json, steps: &[Step<'_>]) -> Option<Unknown> {
                 }
                 Step::Any => {
                     if let Some(items) = node.get("items") {
-                        next.extend(alternatives(root, items, 0));
+                        next.extend(schema_nav::alternatives(root, items));
                     }
                     if let Some(extra @ Json::Object(_)) = node.get("additionalProperties") {
-                        next.extend(alternatives(root, extra, 0));
+                        next.extend(schema_nav::alternatives(root, extra));
                     }
                     if node.get("properties").is_some() {
                         open = true;

@@ -107,15 +107,13 @@ pub(crate) fn validate_manifest(
     if foreign {
         return;
     }
-    let validator = Validator {
-        defs: schema.get("$defs").and_then(Json::as_object),
-    };
+    let validator = Validator { root: schema };
     let mut pointer = String::new();
     validator.check(root, schema, &mut pointer, None, out);
 }
 
 struct Validator<'s> {
-    defs: Option<&'s serde_json::Map<String, Json>>,
+    root: &'s Json,
 }
 
 /// JSON Schema type names a node satisfies.
@@ -190,20 +188,8 @@ fn has_errors(diagnostics: &[ManifestDiagnostic]) -> bool {
 }
 
 impl<'s> Validator<'s> {
-    fn resolve(&self, mut schema: &'s Json) -> &'s Json {
-        for _ in 0..32 {
-            let Some(reference) = schema.get("$ref").and_then(Json::as_str) else {
-                break;
-            };
-            let Some(target) = reference
-                .strip_prefix("#/$defs/")
-                .and_then(|name| self.defs?.get(name))
-            else {
-                break;
-            };
-            schema = target;
-        }
-        schema
+    fn resolve(&self, schema: &'s Json) -> &'s Json {
+        super::schema_nav::resolve(self.root, schema)
     }
 
     /// Allowed values when the schema is a closed set of strings.
