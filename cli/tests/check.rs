@@ -658,3 +658,66 @@ fn explain_documents_stdlib_controls_and_risks() {
     assert_eq!(unknown.status.code(), Some(2));
     assert!(stderr(&unknown).contains("controls like C-FAIR-01"));
 }
+
+/// A control that would run for minutes ends as `error` at the step or time
+/// limit, naming it and how to raise it; the other controls of the release
+/// are still decided.
+#[test]
+fn evaluation_limits_end_a_runaway_control_with_an_error_naming_the_limit() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let policy = root.join("tests/data/serve/policy-slow");
+    let manifest = root.join("../examples/manifests/credit-scorer-pass.yaml");
+    for (flags, named) in [
+        (["--max-steps", "100000"], "max steps"),
+        (["--timeout", "500ms"], "timeout"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let output = riskgate(dir.path())
+            .args([
+                "check",
+                "--with-stdlib",
+                "-f",
+                "json",
+                "--now",
+                "2026-10-01T00:00:00Z",
+            ])
+            .arg("--policy")
+            .arg(&policy)
+            .args(flags)
+            .arg(&manifest)
+            .output()
+            .unwrap();
+        // Fail closed: the control cannot pass, so the release is denied.
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{named}: {}",
+            stderr(&output)
+        );
+        let trace: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        let controls = trace["manifests"][0]["controls"].as_array().unwrap();
+        let slow = controls.iter().find(|c| c["id"] == "C-T-SLOW").unwrap();
+        assert_eq!(slow["status"], "error", "{named}");
+        assert!(slow.to_string().contains(named), "{named}: {slow}");
+        assert!(
+            slow.to_string().contains("raise the limit"),
+            "{named}: {slow}"
+        );
+        let decided = controls.iter().filter(|c| c["status"] == "pass").count();
+        assert!(
+            decided > 10,
+            "{named}: the stdlib controls are still decided"
+        );
+    }
+}
+
+#[test]
+fn limit_flags_reject_nonsense_with_an_example() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = riskgate(dir.path())
+        .args(["check", "--timeout", "soon", "x.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("try 500ms"), "{}", stderr(&output));
+}

@@ -7,7 +7,7 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-use riskgate_engine::eval::EvalOptions;
+use riskgate_engine::eval::{EvalError, EvalOptions};
 use riskgate_engine::json_pointer;
 use riskgate_engine::policy::Session;
 use riskgate_engine::value::Value;
@@ -15,6 +15,10 @@ use riskgate_engine::value::Value;
 use crate::PolicySet;
 use crate::trace::{Evidence, Location, Status};
 use crate::view::{self, Release};
+
+/// How to raise an evaluation limit, for the message of a rule that hit one.
+const RAISE_LIMIT: &str = "raise the limit if the policy really needs more \
+    (`riskgate check --max-steps N` or `--timeout DURATION`; the webhook's `--eval-timeout-ms`)";
 
 /// Everything requirement checks read.
 pub(crate) struct Ctx<'a> {
@@ -37,7 +41,10 @@ impl Ctx<'_> {
         self.session
             .borrow_mut()
             .eval_rule(path)
-            .map_err(|e| e.to_string())
+            .map_err(|error| match error {
+                EvalError::Limit { .. } => format!("{error}; {RAISE_LIMIT}"),
+                error => error.to_string(),
+            })
     }
 
     /// The evaluation of generated rules as trace lines (`--explain full`),

@@ -43,6 +43,10 @@ pub struct EvalLimits {
     pub max_depth: u32,
     /// Maximum bytes of `print` output collected.
     pub max_output_bytes: usize,
+    /// Maximum elements of one array, set or object a comprehension
+    /// builds: the step limit bounds time, this bounds memory (a
+    /// comprehension can keep every element it enumerates).
+    pub max_collection_len: usize,
     /// Stop when this instant has passed.
     pub deadline: Option<Instant>,
     /// Stop when this flag becomes true.
@@ -55,6 +59,7 @@ impl Default for EvalLimits {
             max_steps: 50_000_000,
             max_depth: 10_000,
             max_output_bytes: 1 << 20,
+            max_collection_len: 1_000_000,
             deadline: None,
             cancel: None,
         }
@@ -88,6 +93,8 @@ pub enum LimitKind {
     Depth,
     /// [`EvalLimits::max_output_bytes`].
     Output,
+    /// [`EvalLimits::max_collection_len`].
+    Size,
     /// [`EvalLimits::deadline`].
     Deadline,
     /// [`EvalLimits::cancel`].
@@ -100,6 +107,7 @@ impl std::fmt::Display for LimitKind {
             LimitKind::Steps => "too many evaluation steps (max steps)",
             LimitKind::Depth => "nesting too deep (max depth)",
             LimitKind::Output => "too much print output",
+            LimitKind::Size => "collection too large (max collection size)",
             LimitKind::Deadline => "deadline passed (timeout)",
             LimitKind::Cancelled => "evaluation cancelled",
         })
@@ -372,7 +380,7 @@ pub(crate) struct Evaluator<'p> {
     spare_values: Vec<Vec<Value>>,
     pub(crate) ctx: BuiltinContext,
     pub(crate) strict: bool,
-    limits: EvalLimits,
+    pub(crate) limits: EvalLimits,
     steps: u64,
     depth: u32,
     pub(crate) prints: Vec<String>,
@@ -469,7 +477,7 @@ impl<'p> Evaluator<'p> {
         }
     }
 
-    fn limit(&self, kind: LimitKind, loc: Loc) -> EvalError {
+    pub(crate) fn limit(&self, kind: LimitKind, loc: Loc) -> EvalError {
         EvalError::Limit {
             kind,
             location: self.location(loc),

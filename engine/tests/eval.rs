@@ -111,6 +111,58 @@ fn limit_kind(result: Result<riskgate_engine::QueryOutput, EvalError>) -> Option
     }
 }
 
+/// A comprehension keeps what it enumerates: with the default limits it
+/// must stop at the collection size limit long before the step limit lets
+/// it exhaust memory (400 million pairs here).
+#[test]
+fn huge_comprehensions_stop_at_the_collection_size_limit_by_default() {
+    for (name, term) in [
+        (
+            "array",
+            "[[i, j] | some i in numbers.range(1, 20000); some j in numbers.range(1, 20000)]",
+        ),
+        (
+            "set",
+            "{[i, j] | some i in numbers.range(1, 20000); some j in numbers.range(1, 20000)}",
+        ),
+        (
+            "object",
+            "{sprintf(\"%d-%d\", [i, j]): 1 | some i in numbers.range(1, 20000); some j in numbers.range(1, 20000)}",
+        ),
+    ] {
+        let policy = compile(&[&format!("package l\n\nn := count({term})\n")]).unwrap();
+        let result = policy.eval_query("data.l.n", &EvalOptions::default());
+        assert_eq!(limit_kind(result), Some(LimitKind::Size), "{name}");
+    }
+    let error = compile(&["package l\n\nn := count({i | some i in numbers.range(1, 2000000)})\n"])
+        .unwrap()
+        .eval_query("data.l.n", &EvalOptions::default())
+        .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("collection too large (max collection size)"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_collection_at_the_size_limit_is_allowed() {
+    let policy =
+        compile(&["package l\n\nn := count({i | some i in numbers.range(1, 1000)})\n"]).unwrap();
+    let options = EvalOptions {
+        limits: EvalLimits {
+            max_collection_len: 1000,
+            ..EvalLimits::default()
+        },
+        ..EvalOptions::default()
+    };
+    assert_eq!(
+        policy.eval_rule("data.l.n", &options).unwrap(),
+        Some(Value::from_json(&serde_json::json!(1000)))
+    );
+}
+
 #[test]
 fn huge_range_stops_at_step_limit_quickly() {
     let policy =

@@ -1,5 +1,6 @@
 //! The evaluation clock: the one parser of `--now` and the one wall-clock
-//! read, for every command and the webhook.
+//! read, for every command and the webhook, and the parser of duration
+//! flags (`--timeout`).
 //!
 //! A run reads the clock once and passes the instant down; nothing below
 //! this layer reads the time itself, so a fixed `--now` makes every output
@@ -82,6 +83,35 @@ impl std::str::FromStr for Now {
     }
 }
 
+/// Parses a duration flag: `500ms`, `2s`, `1.5s`, `1m`, `1h` or plain
+/// seconds.
+///
+/// # Errors
+/// A message with examples when `text` is not one of those forms.
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: f64 = number
+        .parse()
+        .map_err(|_| format!("invalid duration `{text}` (try 500ms, 2s, 1m)"))?;
+    let seconds = match unit {
+        "ms" => number / 1000.0,
+        "" | "s" => number,
+        "m" => number * 60.0,
+        "h" => number * 3600.0,
+        _ => {
+            return Err(format!(
+                "invalid duration unit `{unit}` (use ms, s, m or h)"
+            ));
+        }
+    };
+    std::time::Duration::try_from_secs_f64(seconds)
+        .map_err(|e| format!("invalid duration `{text}`: {e}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,5 +156,23 @@ mod tests {
             error.as_deref().is_some_and(|e| e.contains("1677 to 2262")),
             "{error:?}"
         );
+    }
+
+    #[test]
+    fn durations_take_units_and_explain_mistakes() {
+        assert_eq!(
+            parse_duration("500ms"),
+            Ok(std::time::Duration::from_millis(500))
+        );
+        assert_eq!(
+            parse_duration("1.5s"),
+            Ok(std::time::Duration::from_millis(1500))
+        );
+        assert_eq!(
+            parse_duration("2m"),
+            Ok(std::time::Duration::from_secs(120))
+        );
+        assert!(parse_duration("2 days").is_err_and(|e| e.contains("use ms, s, m or h")));
+        assert!(parse_duration("fast").is_err_and(|e| e.contains("try 500ms")));
     }
 }

@@ -63,6 +63,14 @@ pub struct CheckArgs {
     /// Write the report to FILE instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Evaluation steps allowed per manifest; a rule that needs more makes
+    /// its control `error` (which fails closed), naming the limit.
+    #[arg(long, value_name = "N", default_value_t = riskgate_engine::EvalLimits::default().max_steps)]
+    pub max_steps: u64,
+    /// Time allowed per manifest (`500ms`, `10s`, `1m`); a rule still
+    /// running then makes its control `error` (which fails closed).
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = riskgate_workspace::clock::parse_duration)]
+    pub timeout: std::time::Duration,
     /// Treat warnings as denials (exit 1 when any manifest warns).
     #[arg(long, overrides_with = "no_strict")]
     pub strict: bool,
@@ -214,6 +222,8 @@ fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
             now,
             explain: args.explain == Explain::Full,
             progress: std::io::stderr().is_terminal(),
+            max_steps: args.max_steps,
+            timeout: Some(args.timeout),
         };
         if args.list_controls {
             let controls = seam::list_controls(&request)?;

@@ -105,6 +105,8 @@ fn diff(args: &DiffArgs) -> anyhow::Result<Outcome> {
             now,
             explain: false,
             progress: false,
+            max_steps: riskgate_engine::EvalLimits::default().max_steps,
+            timeout: None,
         })
         .with_context(|| format!("evaluating {label}"))
     };

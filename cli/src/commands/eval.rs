@@ -61,32 +61,8 @@ pub struct EvalArgs {
     #[arg(long, value_name = "N")]
     pub max_steps: Option<u64>,
     /// Stop with an error after this long (`500ms`, `2s`, `1m`).
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", value_parser = riskgate_workspace::clock::parse_duration)]
     pub timeout: Option<Duration>,
-}
-
-/// Parses `500ms`, `2s`, `1.5s`, `1m`, `1h` or plain seconds.
-fn parse_duration(text: &str) -> Result<Duration, String> {
-    let text = text.trim();
-    let split = text
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let number: f64 = number
-        .parse()
-        .map_err(|_| format!("invalid duration `{text}` (try 500ms, 2s, 1m)"))?;
-    let seconds = match unit {
-        "ms" => number / 1000.0,
-        "" | "s" => number,
-        "m" => number * 60.0,
-        "h" => number * 3600.0,
-        _ => {
-            return Err(format!(
-                "invalid duration unit `{unit}` (use ms, s, m or h)"
-            ));
-        }
-    };
-    Duration::try_from_secs_f64(seconds).map_err(|e| format!("invalid duration `{text}`: {e}"))
 }
 
 pub fn run(args: &EvalArgs, renderer: &Renderer) -> Outcome {

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use super::{Evaluator, Mock, R};
+use super::{Evaluator, LimitKind, Mock, R};
 use crate::builtins::{Builtin, BuiltinErrorKind};
 use crate::ir::{Call, Callee, Loc, RefHead, TemplatePart, Term, TermKind};
 use crate::number::Number;
@@ -115,8 +115,12 @@ impl<'p> Evaluator<'p> {
             TermKind::Call(call) => self.eval_call(call, term.loc, k),
             TermKind::ArrayCompr(head, body) => {
                 let mut out = Vec::new();
+                let max = self.limits.max_collection_len;
                 self.eval_body(&body.literals, 0, &mut |ev| {
-                    ev.eval_term(head, &mut |_, v| {
+                    ev.eval_term(head, &mut |ev, v| {
+                        if out.len() >= max {
+                            return Err(ev.limit(LimitKind::Size, term.loc));
+                        }
                         out.push(v);
                         Ok(false)
                     })
@@ -125,8 +129,12 @@ impl<'p> Evaluator<'p> {
             }
             TermKind::SetCompr(head, body) => {
                 let mut out = BTreeSet::new();
+                let max = self.limits.max_collection_len;
                 self.eval_body(&body.literals, 0, &mut |ev| {
-                    ev.eval_term(head, &mut |_, v| {
+                    ev.eval_term(head, &mut |ev, v| {
+                        if out.len() >= max && !out.contains(&v) {
+                            return Err(ev.limit(LimitKind::Size, term.loc));
+                        }
                         out.insert(v);
                         Ok(false)
                     })
@@ -136,9 +144,13 @@ impl<'p> Evaluator<'p> {
             TermKind::ObjectCompr(key, value, body) => {
                 let mut out: BTreeMap<Value, Value> = BTreeMap::new();
                 let mut conflict = false;
+                let max = self.limits.max_collection_len;
                 self.eval_body(&body.literals, 0, &mut |ev| {
                     ev.eval_term(key, &mut |ev, kv| {
-                        ev.eval_term(value, &mut |_, vv| {
+                        ev.eval_term(value, &mut |ev, vv| {
+                            if out.len() >= max && !out.contains_key(&kv) {
+                                return Err(ev.limit(LimitKind::Size, term.loc));
+                            }
                             match out.get(&kv) {
                                 Some(existing) if *existing != vv => {
                                     conflict = true;

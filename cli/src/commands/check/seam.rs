@@ -51,6 +51,10 @@ pub struct EvaluationRequest<'a> {
     /// Show a progress bar on stderr (the caller decides: a terminal and
     /// enough manifests).
     pub progress: bool,
+    /// Evaluation steps allowed per manifest.
+    pub max_steps: u64,
+    /// Time allowed per manifest (`None`: no deadline).
+    pub timeout: Option<std::time::Duration>,
 }
 
 /// Below this many manifest files no progress bar is shown.
@@ -85,6 +89,7 @@ pub fn evaluate(request: &EvaluationRequest<'_>) -> anyhow::Result<Trace> {
     let mut options = CheckOptions::new(request.context, request.now.ns());
     options.data = overlay;
     options.explain = request.explain;
+    options.limits.max_steps = request.max_steps;
     let progress = progress_bar(request);
     // Files are checked in parallel; an indexed parallel iterator collects
     // in input order, so the trace is the same as a sequential run's.
@@ -95,7 +100,15 @@ pub fn evaluate(request: &EvaluationRequest<'_>) -> anyhow::Result<Trace> {
             let text = String::from_utf8_lossy(&input.bytes);
             let traces = manifest::load_manifests_from_bytes(&input.name, &input.bytes)
                 .iter()
-                .map(|loaded| set.check_loaded(loaded, &text, &options))
+                .map(|loaded| {
+                    // The deadline is the only clock read: it can only turn
+                    // a pathological manifest into `error`, never change a
+                    // decision that finishes in time.
+                    let mut options = options.clone();
+                    options.limits.deadline =
+                        request.timeout.map(|t| std::time::Instant::now() + t);
+                    set.check_loaded(loaded, &text, &options)
+                })
                 .collect();
             progress.inc(1);
             traces
