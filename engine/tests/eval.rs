@@ -163,6 +163,24 @@ fn a_collection_at_the_size_limit_is_allowed() {
     );
 }
 
+/// Patterns that backtracking matchers take exponential time on end
+/// promptly: regexes are matched in linear time, globs without
+/// backtracking blow-up (if either regressed, this test would hang).
+#[test]
+fn catastrophic_regexes_and_glob_bombs_finish() {
+    let policy = compile(&[concat!(
+        "package adv\n\n",
+        "long := concat(\"\", [\"a\" | some _ in numbers.range(1, 20000)])\n",
+        "regex_bomb := regex.match(`^(a+)+$`, concat(\"\", [long, \"!\"]))\n",
+        "glob_bomb := glob.match(\"*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b\", [], long)\n",
+    )])
+    .unwrap();
+    for rule in ["data.adv.regex_bomb", "data.adv.glob_bomb"] {
+        let value = policy.eval_rule(rule, &EvalOptions::default()).unwrap();
+        assert_eq!(value, Some(Value::Bool(false)), "{rule}");
+    }
+}
+
 #[test]
 fn huge_range_stops_at_step_limit_quickly() {
     let policy =
