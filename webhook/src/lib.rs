@@ -23,6 +23,7 @@ mod tls;
 pub mod workload;
 
 pub use options::{LogLevel, Options};
+pub use store::Policies;
 
 use riskgate_workspace::clock::Now;
 use std::sync::Arc;

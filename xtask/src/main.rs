@@ -15,6 +15,7 @@ mod conformance;
 mod crd;
 mod deploy;
 mod docs_site;
+mod fuzz;
 mod licenses;
 mod modules;
 mod stdlib;
@@ -57,6 +58,17 @@ enum Command {
     },
     /// Fail on import circles between the modules of a crate.
     Modules,
+    /// Run every fuzz target for N minutes each (needs nightly and
+    /// cargo-fuzz).
+    Fuzz {
+        /// Minutes per target.
+        #[arg(long, default_value_t = 1.0)]
+        minutes: f64,
+        /// Only these targets (repeatable): parse_format, manifest,
+        /// admission, eval, overlay.
+        #[arg(long)]
+        only: Vec<String>,
+    },
     /// Generate stdlib-policies/policies/ from the controls catalogue (once).
     StdlibGen {
         /// The catalogue to read (default: the vendored copy).
@@ -159,6 +171,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Man { out } => {
             docs_site::man(&out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Fuzz { minutes, only } => {
+            fuzz::run(&workspace_root(), minutes, &only)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Modules => {

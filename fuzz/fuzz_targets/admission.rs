@@ -1,0 +1,64 @@
+//! The webhook's AdmissionReview decoding and decision never panic: any
+//! JSON that decodes is planned, and a ModelRelease object is evaluated
+//! against the standard library as a request would be.
+#![no_main]
+
+use std::sync::OnceLock;
+
+use libfuzzer_sys::fuzz_target;
+use riskgate_controls::{ControlsOptions, PolicySet};
+use riskgate_webhook::Policies;
+use riskgate_webhook::admission::AdmissionReview;
+use riskgate_webhook::decide::{self, FailureMode, Plan, Settings, Target, UnknownKinds};
+use riskgate_webhook::workload;
+
+fn policies() -> &'static Policies {
+    static POLICIES: OnceLock<Policies> = OnceLock::new();
+    POLICIES.get_or_init(|| {
+        let files: Vec<(&str, &str)> = riskgate_stdlib_policies::POLICY_FILES
+            .iter()
+            .map(|f| (f.path, f.source))
+            .collect();
+        Policies {
+            set: PolicySet::compile(&files, &ControlsOptions::default())
+                .expect("the stdlib compiles"),
+            overlay: None,
+            version: "fuzz".to_owned(),
+            source: "embedded stdlib".to_owned(),
+        }
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(review) = serde_json::from_slice::<AdmissionReview>(data) else {
+        return;
+    };
+    let Some(request) = review.request else {
+        return;
+    };
+    let settings = Settings {
+        failure_mode: FailureMode::Closed,
+        unknown_kinds: UnknownKinds::Allow,
+        workloads: workload::Settings {
+            kinds: vec![workload::WorkloadKind::Deployments],
+            ..workload::Settings::default()
+        },
+    };
+    if let Plan::Evaluate = decide::plan(&request, &settings, "fuzz") {
+        if let Some(object) = &request.object {
+            let target = Target {
+                object,
+                workload: None,
+            };
+            let _ = decide::evaluate(
+                &request,
+                target,
+                policies(),
+                &settings,
+                1_790_000_000_000_000_000,
+                None,
+                None,
+            );
+        }
+    }
+});
