@@ -11,7 +11,7 @@ use lsp_types::{
 };
 use riskgate_controls::manifest::{LoadedManifest, PositionMap, load_manifests};
 use riskgate_controls::trace::{Action, EnforcementPoint, ManifestTrace};
-use riskgate_controls::{CheckOptions, ControlsOptions, PolicySet};
+use riskgate_controls::{CheckOptions, PolicySet};
 use riskgate_dsl::Span;
 
 use crate::handlers::diagnostics;
@@ -23,11 +23,8 @@ use crate::world::{DocKind, World};
 fn stdlib_set() -> Option<&'static PolicySet> {
     static SET: OnceLock<Option<PolicySet>> = OnceLock::new();
     SET.get_or_init(|| {
-        let files: Vec<(&str, &str)> = riskgate_stdlib_policies::POLICY_FILES
-            .iter()
-            .map(|f| (f.path, f.source))
-            .collect();
-        PolicySet::compile(&files, &ControlsOptions::default()).ok()
+        // The same build as `riskgate check` without `--policy`.
+        riskgate_workspace::policy_set::compile_with_overlay(&[], false, None).ok()
     })
     .as_ref()
 }
