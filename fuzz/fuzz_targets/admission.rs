@@ -6,7 +6,6 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use riskgate_controls::{ControlsOptions, PolicySet};
 use riskgate_webhook::Policies;
 use riskgate_webhook::admission::AdmissionReview;
 use riskgate_webhook::decide::{self, FailureMode, Plan, Settings, Target, UnknownKinds};
@@ -14,19 +13,8 @@ use riskgate_webhook::workload;
 
 fn policies() -> &'static Policies {
     static POLICIES: OnceLock<Policies> = OnceLock::new();
-    POLICIES.get_or_init(|| {
-        let files: Vec<(&str, &str)> = riskgate_stdlib_policies::POLICY_FILES
-            .iter()
-            .map(|f| (f.path, f.source))
-            .collect();
-        Policies {
-            set: PolicySet::compile(&files, &ControlsOptions::default())
-                .expect("the stdlib compiles"),
-            overlay: None,
-            version: "fuzz".to_owned(),
-            source: "embedded stdlib".to_owned(),
-        }
-    })
+    // What the webhook serves without `--policy` or `--overlay`.
+    POLICIES.get_or_init(|| Policies::load(&[], None).expect("the stdlib compiles"))
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -8,16 +8,14 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 use riskgate_controls::manifest::load_manifests_from_bytes;
 use riskgate_controls::trace::EnforcementPoint;
-use riskgate_controls::{CheckOptions, ControlsOptions, PolicySet};
+use riskgate_controls::{CheckOptions, PolicySet};
+use riskgate_workspace::policy_set::compile_with_overlay;
 
 fn stdlib() -> &'static PolicySet {
     static SET: OnceLock<PolicySet> = OnceLock::new();
     SET.get_or_init(|| {
-        let files: Vec<(&str, &str)> = riskgate_stdlib_policies::POLICY_FILES
-            .iter()
-            .map(|f| (f.path, f.source))
-            .collect();
-        PolicySet::compile(&files, &ControlsOptions::default()).expect("the stdlib compiles")
+        // The set `riskgate check` builds without `--policy`.
+        compile_with_overlay(&[], false, None).expect("the stdlib compiles")
     })
 }
 
