@@ -34,6 +34,7 @@ mod decision;
 mod evaluate;
 mod lower;
 mod overlay;
+mod partial;
 mod requirements;
 mod schema;
 pub mod spec;
@@ -233,8 +234,12 @@ impl PolicySet {
     /// Checks a manifest from [`crate::manifest::load_manifests`]; `text`
     /// is the file it was loaded from (for locations; `""` for a manifest
     /// from [`crate::manifest::load_manifest_value`]). The loader's
-    /// diagnostics become the trace's `problems`; when one is an error no
-    /// control is evaluated and the decision is `error`.
+    /// diagnostics become the trace's `problems`, and any error makes the
+    /// decision `error`. A value that did not load (a wrong type, say)
+    /// still lets every control be evaluated: those whose result depends
+    /// on the value are `error`, citing the load error (see `partial.rs`).
+    /// A document that is not a `ModelRelease` at all (a syntax error, a
+    /// wrong `apiVersion`) has no control results.
     #[must_use]
     pub fn check_loaded(
         &self,
@@ -277,11 +282,19 @@ impl PolicySet {
                 col: lc.col,
             })
         };
-        match (&loaded.raw, loaded.has_errors()) {
-            (Some(raw), false) => {
+        let broken = match &loaded.raw {
+            Some(raw) if loaded.has_errors() => partial::broken_values(raw, &loaded.diagnostics),
+            _ => Some(Vec::new()),
+        };
+        match (&loaded.raw, broken) {
+            (Some(raw), Some(broken)) => {
                 let input =
                     ManifestInput::new(&loaded.name, loaded.index, raw).with_locate(&locate);
-                let mut trace = self.check(&input, options);
+                let mut trace = if loaded.has_errors() {
+                    partial::check(self, &input, &broken, options)
+                } else {
+                    self.check(&input, options)
+                };
                 trace.problems = problems;
                 trace
             }

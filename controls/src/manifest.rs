@@ -165,7 +165,7 @@ pub fn json_schema() -> serde_json::Value {
 }
 
 /// The schema, generated once.
-fn schema() -> &'static serde_json::Value {
+pub(crate) fn schema() -> &'static serde_json::Value {
     static SCHEMA: OnceLock<serde_json::Value> = OnceLock::new();
     SCHEMA.get_or_init(|| {
         let mut schema = schemars::schema_for!(ModelRelease).to_value();
