@@ -8,7 +8,9 @@
 //! half an edit, so a transposition wins over a substitution at the same
 //! length. A word of `n` characters may be `n / 3` edits away (at least 1,
 //! at most 3); failing that, a truncated word (`assessed` for
-//! `assessed_at`) is suggested when exactly one candidate contains it.
+//! `assessed_at`) is suggested when exactly one candidate contains it, and
+//! a short one (`due` for `due_at`) when exactly one candidate has it as a
+//! whole word.
 
 /// The candidate closest to `word`, if one is a likely typo of it. Ties go
 /// to the candidate that sorts first, so the answer does not depend on the
@@ -30,7 +32,7 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         return Some(candidate);
     }
     if normalised.len() < 4 {
-        return None;
+        return whole_word_of(word, &candidates);
     }
     let mut containing = candidates
         .iter()
@@ -40,6 +42,26 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         })
         .map(|(candidate, _)| *candidate);
     match (containing.next(), containing.next()) {
+        (Some(only), None) => Some(only),
+        _ => None,
+    }
+}
+
+/// The one candidate that has `word` as one of its words (`due` for
+/// `due_at`), for words too short to be compared by spelling.
+fn whole_word_of<'a>(word: &str, candidates: &[(&'a str, Vec<char>)]) -> Option<&'a str> {
+    if word.chars().count() < 2 {
+        return None;
+    }
+    let mut having = candidates
+        .iter()
+        .filter(|(candidate, _)| {
+            candidate
+                .split(['_', '-', ' '])
+                .any(|part| part.eq_ignore_ascii_case(word))
+        })
+        .map(|(candidate, _)| *candidate);
+    match (having.next(), having.next()) {
         (Some(only), None) => Some(only),
         _ => None,
     }
@@ -121,6 +143,16 @@ mod tests {
             Some("assessed_at")
         );
         assert_eq!(closest("risk", ["risk_tier", "risk_level"]), None);
+    }
+
+    #[test]
+    fn a_short_word_is_suggested_when_it_is_a_whole_word_of_one_candidate() {
+        assert_eq!(
+            closest("due", ["owner", "due_at", "status"]),
+            Some("due_at")
+        );
+        assert_eq!(closest("at", ["due_at", "issued_at"]), None);
+        assert_eq!(closest("du", ["due_at"]), None);
     }
 
     #[test]

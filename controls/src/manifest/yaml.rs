@@ -267,6 +267,8 @@ struct Builder<'a> {
     diagnostics: Vec<Diagnostic>,
     /// Set after an error that makes the tree unusable.
     broken: bool,
+    /// The first key of the mapping that ended last, for indentation help.
+    last_closed_keys: Option<(String, Span)>,
 }
 
 impl<'a> Builder<'a> {
@@ -281,6 +283,7 @@ impl<'a> Builder<'a> {
             in_document: false,
             diagnostics: Vec::new(),
             broken: false,
+            last_closed_keys: None,
         }
     }
 
@@ -300,13 +303,8 @@ impl<'a> Builder<'a> {
                 }
                 Err(error) => {
                     let at = self.offsets.byte(error.marker().index());
-                    self.diagnostics.push(
-                        Diagnostic::new(
-                            &codes::MANIFEST_SYNTAX,
-                            format!("invalid YAML: {}", error.info()),
-                        )
-                        .with_primary(Span::new(at, at), ""),
-                    );
+                    let diagnostic = self.syntax_error(error.info(), at);
+                    self.diagnostics.push(diagnostic);
                     self.broken = true;
                     self.finish_document(self.end_offset(), documents);
                     break;
@@ -316,6 +314,116 @@ impl<'a> Builder<'a> {
         if self.in_document {
             self.finish_document(self.end_offset(), documents);
         }
+    }
+
+    /// A parser error at `at`, said in the words of the document (the
+    /// parser's own words follow, for searching), pointing also at where
+    /// the enclosing block began and, for a mapping, at the column its
+    /// keys start in.
+    fn syntax_error(&self, info: &str, at: u32) -> Diagnostic {
+        if info.contains("tabs disallowed") {
+            return Diagnostic::new(
+                &codes::MANIFEST_SYNTAX,
+                format!(
+                    "invalid YAML: a tab indents this line; YAML indents with spaces only ({info})"
+                ),
+            )
+            .with_primary(Span::new(at, at), "")
+            .with_help("replace the tab with spaces");
+        }
+        let plain = if info.contains("block mapping") && info.contains("expected key") {
+            "a line is not indented like the keys of its mapping"
+        } else if info.contains("block sequence") {
+            "a line is not indented like the items of its list"
+        } else if info.contains("flow mapping") {
+            "a `{ }` mapping is not closed, or an entry in it lacks a `,`"
+        } else if info.contains("flow sequence") {
+            "a `[ ]` list is not closed, or an item in it lacks a `,`"
+        } else if info.contains("mapping values are not allowed") {
+            "a `: ` appears where a value was expected (quote a value that contains `: `)"
+        } else {
+            ""
+        };
+        let message = if plain.is_empty() {
+            format!("invalid YAML: {info}")
+        } else {
+            format!("invalid YAML: {plain} ({info})")
+        };
+        let mut diagnostic =
+            Diagnostic::new(&codes::MANIFEST_SYNTAX, message).with_primary(Span::new(at, at), "");
+        let open = self.stack.last().map(|frame| match frame {
+            Frame::Map {
+                start,
+                entries,
+                key,
+                ..
+            } => {
+                let first = entries
+                    .first()
+                    .map(|e| (e.key.as_str(), e.key_span))
+                    .or(key.as_ref().map(|(k, span)| (k.as_str(), *span)));
+                ("mapping", *start, first)
+            }
+            Frame::Seq { start, .. } => ("list", *start, None),
+        });
+        let Some((what, start, first_key)) = open else {
+            return diagnostic;
+        };
+        if self.line_of(start.start) != self.line_of(at) {
+            diagnostic = diagnostic.with_secondary(
+                Span::new(start.start, start.start),
+                format!("the {what} began here"),
+            );
+        }
+        if let Some((key, span)) = first_key
+            && info.contains("block mapping")
+        {
+            let found = self.column_of(self.line_start(at));
+            let mut columns = vec![(self.column_of(span.start), key)];
+            if let Some((inner, inner_span)) = &self.last_closed_keys
+                && inner_span.start > span.start
+            {
+                columns.push((self.column_of(inner_span.start), inner.as_str()));
+            }
+            let places: Vec<String> = columns
+                .iter()
+                .filter(|(column, _)| *column != found)
+                .map(|(column, key)| format!("column {column}, with `{key}`"))
+                .collect();
+            if !places.is_empty() {
+                diagnostic = diagnostic.with_help(format!(
+                    "this line starts in column {found}; keys of one mapping must start in the same column: move it to {}",
+                    places.join(", or to ")
+                ));
+            }
+        }
+        diagnostic
+    }
+
+    /// The local text before byte `at` of the file.
+    fn before(&self, at: u32) -> &str {
+        let local = (at as usize).saturating_sub(self.offsets.base);
+        self.offsets.part.get(..local).unwrap_or(self.offsets.part)
+    }
+
+    fn line_of(&self, at: u32) -> usize {
+        self.before(at).matches('\n').count()
+    }
+
+    /// The byte where the first non-blank character of the line of `at` is.
+    fn line_start(&self, at: u32) -> u32 {
+        let before = self.before(at);
+        let line = before.rfind('\n').map_or(0, |i| i + 1);
+        let rest = self.offsets.part.get(line..).unwrap_or_default();
+        let indent = rest.len() - rest.trim_start_matches(' ').len();
+        u32::try_from(self.offsets.base + line + indent).unwrap_or(u32::MAX)
+    }
+
+    /// 1-based column, in characters, of byte `at`.
+    fn column_of(&self, at: u32) -> usize {
+        let before = self.before(at);
+        let line = before.rfind('\n').map_or(0, |i| i + 1);
+        before.get(line..).unwrap_or_default().chars().count() + 1
     }
 
     /// Handles one event; returns true to stop reading this part.
@@ -393,7 +501,11 @@ impl<'a> Builder<'a> {
                         anchor,
                         entries,
                         ..
-                    } => (NodeKind::Map(entries), start, anchor),
+                    } => {
+                        self.last_closed_keys =
+                            entries.first().map(|e| (e.key.clone(), e.key_span));
+                        (NodeKind::Map(entries), start, anchor)
+                    }
                 };
                 let node = Node {
                     kind,
