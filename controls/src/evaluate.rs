@@ -61,6 +61,7 @@ pub(crate) fn check_manifest(
         })
         .collect();
     findings.extend(waivers::apply(&ctx, &policy, &mut controls));
+    findings.extend(shadowed_metrics(&ctx, &set.controls.controls, &controls));
     let decision = super::decision::finish(&mut controls, options);
     ManifestTrace {
         file: manifest.file.to_owned(),
@@ -72,6 +73,58 @@ pub(crate) fn check_manifest(
         controls,
         findings,
     }
+}
+
+/// A `W2003` finding for every evaluation metric that has the name of a
+/// derived test of an applicable control: the value is not used.
+fn shadowed_metrics(ctx: &Ctx<'_>, specs: &[ControlSpec], traces: &[ControlTrace]) -> Vec<Finding> {
+    let mut derived: BTreeMap<&str, (&str, &[String])> = BTreeMap::new();
+    for (spec, trace) in specs.iter().zip(traces) {
+        if trace.status == crate::trace::Status::NotApplicable {
+            continue;
+        }
+        for requirement in &spec.requirements {
+            let metric = match requirement.fields.get("metric").map(|f| &f.value) {
+                Some(FieldValue::Const(Value::String(metric))) => metric,
+                _ => continue,
+            };
+            if requirement.fields.contains_key("value") {
+                derived
+                    .entry(metric)
+                    .or_insert((spec.id.as_str(), &requirement.derived_from));
+            }
+        }
+    }
+    let mut findings = Vec::new();
+    for (e, evaluation) in view::items(ctx.input, &["spec", "evaluations"])
+        .iter()
+        .enumerate()
+    {
+        for (m, metric) in view::items(evaluation, &["metrics"]).iter().enumerate() {
+            let Some(name) = view::str_at(metric, &["name"]) else {
+                continue;
+            };
+            let Some((control, fields)) = derived.get(name) else {
+                continue;
+            };
+            let pointer = format!("/spec/evaluations/{e}/metrics/{m}");
+            let from = if fields.is_empty() {
+                String::new()
+            } else {
+                let fields: Vec<String> = fields.iter().map(|f| format!("`{f}`")).collect();
+                format!(" from {}", fields.join(", "))
+            };
+            findings.push(Finding {
+                code: crate::codes::DERIVED_METRIC_REPORTED.id.to_owned(),
+                message: format!(
+                    "metric {name} is not used: {control} derives it{from}, so the reported value changes nothing"
+                ),
+                location: (ctx.locate)(&pointer),
+                pointer: Some(pointer),
+            });
+        }
+    }
+    findings
 }
 
 /// Adds `riskgate.context` (`enforcement_point`, `now`, `now_ns`) to the
@@ -319,7 +372,7 @@ fn run_requirement(
     }
     let fields = Fields(fields);
     match requirement.kind {
-        RequirementKind::Test => requirements::test::check(ctx, &fields),
+        RequirementKind::Test => requirements::test::check(ctx, &fields, &requirement.derived_from),
         RequirementKind::Monitor => requirements::monitor::check(ctx, &fields),
         RequirementKind::Approval => requirements::approval::check(ctx, &fields),
         RequirementKind::Document => requirements::document::check(ctx, &fields, &requirement.id),

@@ -333,7 +333,7 @@ fn fields_of(requirement: &crate::RequirementSpec) -> Vec<String> {
     match requirement.kind {
         RequirementKind::Test => {
             if requirement.fields.contains_key("value") {
-                return Vec::new();
+                return requirement.derived_from.clone();
             }
             constant("metric")
                 .map(|m| vec![format!("spec.evaluations[].metrics.{}", text(&m))])

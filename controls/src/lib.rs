@@ -35,6 +35,7 @@ mod evaluate;
 mod lower;
 mod overlay;
 mod partial;
+mod reads;
 mod requirements;
 mod schema;
 pub mod spec;
@@ -198,9 +199,21 @@ impl PolicySet {
     ) -> Result<PolicySet, Vec<FileDiagnostic>> {
         let sources: Vec<(&str, &str)> = files.iter().map(|(n, s, _)| (*n, *s)).collect();
         let roles = role_vocabulary(options.data.as_ref(), files.iter().map(|(_, _, m)| m));
-        let lowered = lower::lower(files, &roles);
+        let mut lowered = lower::lower(files, &roles);
         if !lowered.diagnostics.is_empty() {
             return Err(lowered.diagnostics);
+        }
+        let reads = reads::ReadTable::build(&lowered.modules);
+        for requirement in lowered
+            .set
+            .controls
+            .iter_mut()
+            .flat_map(|c| c.requirements.iter_mut())
+        {
+            if let Some(FieldValue::Rule(rule)) = requirement.fields.get("value").map(|f| &f.value)
+            {
+                requirement.derived_from = reads.fields_of(rule);
+            }
         }
         let mut compiler = Compiler::new(options.compile);
         for ((name, source), module) in sources.into_iter().zip(lowered.modules) {

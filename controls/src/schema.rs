@@ -97,11 +97,12 @@ const COMMON: [FieldDef; 3] = [
     f("hint", Ty::Str),
 ];
 
-const TEST: [FieldDef; 9] = [
+const TEST: [FieldDef; 10] = [
     req("metric", Ty::Str),
     req("op", Ty::Op),
     req("threshold", Ty::Threshold),
     f("value", Ty::Any),
+    f("details", Ty::Any),
     f("aggregate", Ty::Aggregate),
     f("min_n", Ty::Num),
     f("max_age_days", Ty::Num),

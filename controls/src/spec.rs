@@ -149,6 +149,10 @@ pub struct RequirementSpec {
     pub location: Location,
     /// The block's span.
     pub span: Span,
+    /// For a derived test (`value:` computed by a rule): the manifest
+    /// fields the value is computed from (`spec.monitors`), sorted; empty
+    /// otherwise.
+    pub derived_from: Vec<String>,
 }
 
 /// One field of a requirement.

@@ -108,6 +108,7 @@ pub(super) fn lower_requirement(
         fields,
         location: file.location(requirement.span),
         span: requirement.span,
+        derived_from: Vec::new(),
     };
     (spec, rules)
 }

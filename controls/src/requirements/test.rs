@@ -10,7 +10,9 @@ use crate::trace::Status;
 use crate::view::{self, items, short_digest, str_at};
 use riskgate_engine::value::Value;
 
-pub(crate) fn check(ctx: &Ctx<'_>, fields: &Fields<'_>) -> Outcome {
+/// `derived_from`: the manifest fields a derived value is computed from
+/// (see `reads.rs`), named in the to-pass hint.
+pub(crate) fn check(ctx: &Ctx<'_>, fields: &Fields<'_>, derived_from: &[String]) -> Outcome {
     let metric = fields.str("metric").unwrap_or_default();
     let (op, threshold) = match comparison(ctx, fields, "op", "threshold") {
         Ok(Some(pair)) => pair,
@@ -18,24 +20,67 @@ pub(crate) fn check(ctx: &Ctx<'_>, fields: &Fields<'_>) -> Outcome {
         Err(outcome) => return outcome,
     };
     let outcome = match fields.value("value") {
-        Some(value) => derived(metric, value, op, &threshold),
+        Some(value) => derived(
+            metric,
+            value,
+            fields.value("details"),
+            derived_from,
+            op,
+            &threshold,
+        ),
         None => reported(ctx, fields, metric, op, &threshold),
     };
     outcome.expected(op.as_str(), threshold)
 }
 
-fn derived(metric: &str, value: &Value, op: Op, threshold: &Value) -> Outcome {
+/// A value the policy computes; `details` (the requirement's `details:`
+/// rule, a list of strings) says what a failing value consists of.
+fn derived(
+    metric: &str,
+    value: &Value,
+    details: Option<&Value>,
+    derived_from: &[String],
+    op: Op,
+    threshold: &Value,
+) -> Outcome {
     let (v, t) = (show(value), show(threshold));
     let o = op.as_str();
     match op.holds(value, threshold) {
         Ok(true) => Outcome::pass(format!("derived metric {metric} = {v} ({o} {t})")),
-        Ok(false) => Outcome::fail(
-            format!("derived metric {metric} is {v}, required {o} {t}"),
-            change_hint(metric, value, op, threshold),
-        ),
+        Ok(false) => {
+            let mut message = format!("derived metric {metric} is {v}, required {o} {t}");
+            let listed: Vec<String> = match details {
+                Some(Value::Array(items)) => items.iter().map(plain).collect(),
+                Some(Value::Set(items)) => items.iter().map(plain).collect(),
+                _ => Vec::new(),
+            };
+            if !listed.is_empty() {
+                message.push_str(": ");
+                message.push_str(&listed.join("; "));
+            }
+            let mut hint = change_hint(metric, value, op, threshold);
+            if !derived_from.is_empty() {
+                let fields: Vec<String> = derived_from.iter().map(|f| format!("`{f}`")).collect();
+                let these = if fields.len() == 1 {
+                    "that field"
+                } else {
+                    "those fields"
+                };
+                hint.push_str(&format!(
+                    " (riskgate computes it from {}: edit {these})",
+                    fields.join(", ")
+                ));
+            }
+            Outcome::fail(message, hint)
+        }
         Err(message) => Outcome::error(format!("derived metric {metric}: {message}")),
     }
     .actual(value.clone())
+}
+
+/// A detail as text: strings without quotes.
+fn plain(value: &Value) -> String {
+    value.as_str().map_or_else(|| show(value), str::to_owned)
 }
 
 /// An evaluation that reports the metric.
