@@ -11,6 +11,7 @@ pub mod graph;
 pub mod lint;
 pub mod lsp;
 pub mod parse;
+pub mod report;
 pub mod schema;
 pub mod serve;
 pub mod test;

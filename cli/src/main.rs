@@ -46,6 +46,8 @@ struct Cli {
 enum Command {
     /// Check release manifests against risk controls and explain the decision.
     Check(commands::check::CheckArgs),
+    /// Report on a portfolio of releases: status by tier, control pass rates, coverage, waivers, and a forecast of what will fail.
+    Report(commands::report::ReportArgs),
     /// Format .rego and .gate policy files in the canonical style.
     Fmt(commands::fmt::FmtArgs),
     /// Parse policy files and report syntax errors.
@@ -132,6 +134,7 @@ fn main() -> ExitCode {
             },
             Err(outcome) => outcome,
         },
+        Command::Report(args) => commands::report::run(&args),
         Command::Completions(args) => commands::completions::run(&args, Cli::command()),
         Command::Generate(args) => commands::generate::run(&args, Cli::command()),
         Command::Lsp(args) => commands::lsp::run(&args),

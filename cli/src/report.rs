@@ -13,6 +13,7 @@ pub mod github;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod portfolio;
 pub mod pretty;
 mod redact;
 pub mod sarif;

@@ -23,9 +23,11 @@
 
 pub mod codes;
 pub mod diff;
+pub mod forecast;
 pub mod graph;
 pub mod lint;
 pub mod manifest;
+pub mod portfolio;
 pub mod trace;
 
 mod compare;

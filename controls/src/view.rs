@@ -53,7 +53,11 @@ pub(crate) fn is_present(value: &Value) -> bool {
 
 /// Nanoseconds since the epoch of an RFC 3339 timestamp.
 pub(crate) fn parse_time(value: &Value) -> Option<i64> {
-    let text = value.as_str()?;
+    parse_time_text(value.as_str()?)
+}
+
+/// Nanoseconds since the epoch of RFC 3339 text.
+pub(crate) fn parse_time_text(text: &str) -> Option<i64> {
     chrono::DateTime::parse_from_rfc3339(text.trim())
         .ok()?
         .timestamp_nanos_opt()

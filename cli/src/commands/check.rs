@@ -131,7 +131,7 @@ impl From<ContextArg> for EnforcementPoint {
     }
 }
 
-fn parse_glob(text: &str) -> Result<glob::Pattern, String> {
+pub(crate) fn parse_glob(text: &str) -> Result<glob::Pattern, String> {
     glob::Pattern::new(text).map_err(|e| e.to_string())
 }
 
@@ -187,30 +187,9 @@ fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
                 include: args.include.clone(),
                 exclude: args.exclude.clone(),
             };
-            let (inputs, errors) = manifest_files::discover(&args.paths, &filters);
-            for error in &errors {
-                eprintln!("error: {error}");
-            }
-            input_errors = !errors.is_empty();
-            // Read in parallel (large corpora are many small files); errors
-            // are reported in input order.
-            let read: Vec<anyhow::Result<ManifestInput>> =
-                inputs.par_iter().map(read_manifest).collect();
-            for result in read {
-                match result {
-                    Ok(manifest) => manifests.push(manifest),
-                    Err(error) => {
-                        eprintln!("error: {error:#}");
-                        input_errors = true;
-                    }
-                }
-            }
-            if manifests.is_empty() {
-                anyhow::bail!(
-                    "no manifests found in {} (looked for .yaml, .yml and .json files)",
-                    args.paths.join(", ")
-                );
-            }
+            let errors;
+            (manifests, errors) = read_manifests(&args.paths, &filters)?;
+            input_errors = errors;
         }
         let request = EvaluationRequest {
             manifests: &manifests,
@@ -281,6 +260,48 @@ fn terminal_width() -> usize {
         .unwrap_or(100)
 }
 
+/// Discovers and reads the manifests named by `paths`; errors are
+/// printed as they are found. Returns the manifests read and whether any
+/// path could not be found or read; `Err` when none could be read.
+pub(crate) fn read_manifests(
+    paths: &[String],
+    filters: &Filters,
+) -> anyhow::Result<(Vec<ManifestInput>, bool)> {
+    let (inputs, errors) = manifest_files::discover(paths, filters);
+    for error in &errors {
+        eprintln!("error: {error}");
+    }
+    let mut input_errors = !errors.is_empty();
+    // Read in parallel (large corpora are many small files); errors are
+    // reported in input order.
+    let read: Vec<anyhow::Result<ManifestInput>> = inputs.par_iter().map(read_manifest).collect();
+    let mut manifests = Vec::with_capacity(read.len());
+    for result in read {
+        match result {
+            Ok(manifest) => manifests.push(manifest),
+            Err(error) => {
+                eprintln!("error: {error:#}");
+                input_errors = true;
+            }
+        }
+    }
+    if manifests.is_empty() {
+        anyhow::bail!(
+            "no manifests found in {} (looked for .yaml, .yml and .json files)",
+            paths.join(", ")
+        );
+    }
+    Ok((manifests, input_errors))
+}
+
+/// The text of each manifest that is UTF-8, by name, for snippets.
+pub(crate) fn manifest_sources(manifests: &[ManifestInput]) -> BTreeMap<String, String> {
+    manifests
+        .iter()
+        .filter_map(|m| Some((m.name.clone(), String::from_utf8(m.bytes.clone()).ok()?)))
+        .collect()
+}
+
 fn read_manifest(input: &Input) -> anyhow::Result<ManifestInput> {
     match input {
         Input::Stdin => {
@@ -325,7 +346,7 @@ fn snippet_sources(trace: &Trace, manifests: &[ManifestInput]) -> BTreeMap<Strin
     sources
 }
 
-fn write_report(output: Option<&std::path::Path>, text: &str) -> anyhow::Result<()> {
+pub(crate) fn write_report(output: Option<&std::path::Path>, text: &str) -> anyhow::Result<()> {
     match output {
         Some(path) => std::fs::write(path, text)
             .with_context(|| format!("{}: cannot write the report", path.display())),

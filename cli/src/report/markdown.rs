@@ -256,7 +256,7 @@ fn badge(decision: Decision) -> String {
 }
 
 /// Escapes Markdown and HTML punctuation in prose; joins lines.
-fn text(value: &str) -> String {
+pub(crate) fn text(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for c in value.chars() {
         match c {
@@ -276,7 +276,7 @@ fn text(value: &str) -> String {
 }
 
 /// A code span whose fence is longer than any backtick run inside.
-fn code(value: &str) -> String {
+pub(crate) fn code(value: &str) -> String {
     let value = value.replace(['\r', '\n'], " ");
     let mut longest = 0;
     let mut run = 0;
@@ -295,7 +295,7 @@ fn code(value: &str) -> String {
 
 /// Makes already-formatted Markdown safe inside a table cell: a `|` that is
 /// not yet escaped is escaped (also inside code spans, as GFM requires).
-fn cell(value: &str) -> String {
+pub(crate) fn cell(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     let mut escaped = false;
     for c in value.chars() {

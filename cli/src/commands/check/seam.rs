@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
-use riskgate_controls::manifest;
+use riskgate_controls::manifest::{self, LoadedManifest};
 use riskgate_controls::trace::{EnforcementPoint, Location, ManifestTrace, Trace};
 use riskgate_controls::{CheckOptions, PolicySet};
 use riskgate_engine::Value;
@@ -84,6 +84,52 @@ pub struct ControlSummary {
 /// `Err` is reserved for failures of the whole run (policies do not
 /// compile, overlay invalid).
 pub fn evaluate(request: &EvaluationRequest<'_>) -> anyhow::Result<Trace> {
+    Ok(evaluate_each(request, |_, _| ())?.trace)
+}
+
+/// One loaded manifest document and what checking it needs, handed to
+/// the `extra` closure of [`evaluate_each`] while the document is in
+/// memory.
+pub struct Document<'a> {
+    set: &'a PolicySet,
+    loaded: &'a LoadedManifest,
+    text: &'a str,
+    options: &'a CheckOptions,
+    timeout: Option<std::time::Duration>,
+}
+
+impl Document<'_> {
+    /// The manifest as written (`None` when it could not be read).
+    pub fn raw(&self) -> Option<&Value> {
+        self.loaded.raw.as_ref()
+    }
+
+    /// Checks the document again with the clock at `now_ns`.
+    pub fn check_at(&self, now_ns: i64) -> ManifestTrace {
+        let mut options = self.options.clone();
+        options.now_ns = now_ns;
+        // Each check gets the full per-manifest time, as the first did.
+        options.limits.deadline = self.timeout.map(|t| std::time::Instant::now() + t);
+        self.set.check_loaded(self.loaded, self.text, &options)
+    }
+}
+
+/// What [`evaluate_each`] returns.
+pub struct Evaluated<T> {
+    /// The decision trace.
+    pub trace: Trace,
+    /// `extra`'s result for each document, in trace order.
+    pub extras: Vec<T>,
+    /// The compiled policy set.
+    pub set: PolicySet,
+}
+
+/// [`evaluate`], also calling `extra` on every document with its trace
+/// (in parallel, results kept in input order).
+pub fn evaluate_each<T: Send>(
+    request: &EvaluationRequest<'_>,
+    extra: impl Fn(&Document<'_>, &ManifestTrace) -> T + Sync,
+) -> anyhow::Result<Evaluated<T>> {
     let overlay = overlay_data(request.overlay)?;
     let set = compile(request, overlay.clone())?;
     let mut options = CheckOptions::new(request.context, request.now.ns());
@@ -93,7 +139,7 @@ pub fn evaluate(request: &EvaluationRequest<'_>) -> anyhow::Result<Trace> {
     let progress = progress_bar(request);
     // Files are checked in parallel; an indexed parallel iterator collects
     // in input order, so the trace is the same as a sequential run's.
-    let per_file: Vec<Vec<ManifestTrace>> = request
+    let per_file: Vec<Vec<(ManifestTrace, T)>> = request
         .manifests
         .par_iter()
         .map(|input| {
@@ -107,7 +153,16 @@ pub fn evaluate(request: &EvaluationRequest<'_>) -> anyhow::Result<Trace> {
                     let mut options = options.clone();
                     options.limits.deadline =
                         request.timeout.map(|t| std::time::Instant::now() + t);
-                    set.check_loaded(loaded, &text, &options)
+                    let trace = set.check_loaded(loaded, &text, &options);
+                    let document = Document {
+                        set: &set,
+                        loaded,
+                        text: &text,
+                        options: &options,
+                        timeout: request.timeout,
+                    };
+                    let extra = extra(&document, &trace);
+                    (trace, extra)
                 })
                 .collect();
             progress.inc(1);
@@ -115,12 +170,12 @@ pub fn evaluate(request: &EvaluationRequest<'_>) -> anyhow::Result<Trace> {
         })
         .collect();
     progress.finish_and_clear();
-    let traces = per_file.into_iter().flatten().collect();
-    Ok(riskgate_controls::assemble_trace(
-        traces,
-        &options,
-        &policy_source(request),
-    ))
+    let (traces, extras) = per_file.into_iter().flatten().unzip();
+    Ok(Evaluated {
+        trace: riskgate_controls::assemble_trace(traces, &options, &policy_source(request)),
+        extras,
+        set,
+    })
 }
 
 /// A bar counting checked files on stderr, or a hidden one.
