@@ -14,6 +14,7 @@ use crate::Outcome;
 use crate::commands::check::{CheckArgs, ContextArg};
 use crate::commands::fmt::FmtArgs;
 use crate::commands::lint::LintArgs;
+use crate::commands::report::ReportArgs;
 use crate::commands::test::TestArgs;
 use crate::global::{GlobalArgs, info};
 use crate::report::Format;
@@ -55,14 +56,13 @@ pub fn report(error: &ConfigError) -> Outcome {
 /// When `check.format` names no report format.
 pub fn check(config: &Config, mut args: CheckArgs) -> Result<CheckArgs, ConfigError> {
     let file = &config.check;
-    if args.policy.is_empty() {
-        args.policy.clone_from(&file.policy);
-        args.with_stdlib = file.with_stdlib.unwrap_or(false) && !args.policy.is_empty();
-    }
-    if args.overlay.is_none() {
-        args.overlay.clone_from(&file.overlay);
-    }
-    args.context = args.context.or(file.context.map(ContextArg::from));
+    decide_like_check(
+        config,
+        &mut args.policy,
+        &mut args.with_stdlib,
+        &mut args.overlay,
+        &mut args.context,
+    );
     if args.format.is_none() {
         args.format = report_format(config)?;
     }
@@ -70,6 +70,38 @@ pub fn check(config: &Config, mut args: CheckArgs) -> Result<CheckArgs, ConfigEr
         args.strict = file.strict.unwrap_or(false);
     }
     Ok(args)
+}
+
+/// `report`'s flags: it decides like `check`, so `[check]` fills the
+/// policies, overlay and enforcement point the command line left unset.
+pub fn report_args(config: &Config, mut args: ReportArgs) -> ReportArgs {
+    decide_like_check(
+        config,
+        &mut args.policy,
+        &mut args.with_stdlib,
+        &mut args.overlay,
+        &mut args.context,
+    );
+    args
+}
+
+/// Fills the flags that choose how releases are decided from `[check]`.
+fn decide_like_check(
+    config: &Config,
+    policy: &mut Vec<std::path::PathBuf>,
+    with_stdlib: &mut bool,
+    overlay: &mut Option<std::path::PathBuf>,
+    context: &mut Option<ContextArg>,
+) {
+    let file = &config.check;
+    if policy.is_empty() {
+        policy.clone_from(&file.policy);
+        *with_stdlib = file.with_stdlib.unwrap_or(false) && !policy.is_empty();
+    }
+    if overlay.is_none() {
+        overlay.clone_from(&file.overlay);
+    }
+    *context = context.or(file.context.map(ContextArg::from));
 }
 
 /// `fmt`'s flags, with `[fmt]` filling what the command line left unset.
@@ -205,6 +237,24 @@ strict = true
         assert_eq!(flags.context, Some(ContextArg::Audit));
         assert_eq!(flags.format, Some(Format::Json));
         assert!(!flags.strict);
+    }
+
+    #[test]
+    fn report_decides_with_the_check_section() {
+        #[derive(Debug, Parser)]
+        struct Report {
+            #[command(flatten)]
+            args: ReportArgs,
+        }
+        let args = Report::try_parse_from(["report", "m.yaml"]).unwrap().args;
+        let filled = report_args(&parse(CHECK), args);
+        assert_eq!(
+            filled.policy,
+            [PathBuf::from("policies"), "/abs/org-policies".into()]
+        );
+        assert!(filled.with_stdlib);
+        assert_eq!(filled.overlay, Some(PathBuf::from("org/overlay.yaml")));
+        assert_eq!(filled.context, Some(ContextArg::Admission));
     }
 
     #[test]

@@ -134,7 +134,10 @@ fn main() -> ExitCode {
             },
             Err(outcome) => outcome,
         },
-        Command::Report(args) => commands::report::run(&args),
+        Command::Report(args) => match config::load(&cli.global) {
+            Ok(config) => commands::report::run(&config::report_args(&config, args)),
+            Err(outcome) => outcome,
+        },
         Command::Completions(args) => commands::completions::run(&args, Cli::command()),
         Command::Generate(args) => commands::generate::run(&args, Cli::command()),
         Command::Lsp(args) => commands::lsp::run(&args),

@@ -10,7 +10,7 @@ mod csv;
 mod html;
 mod markdown;
 
-use riskgate_controls::portfolio::Portfolio;
+use riskgate_controls::portfolio::{Portfolio, WaiverEntry, WaiverState};
 
 use super::SourceProvider;
 
@@ -69,4 +69,22 @@ fn kpi_value(kpi: &riskgate_controls::portfolio::Kpi) -> String {
 /// `requirement` of a change or failure, or the control alone.
 fn target(control: &str, requirement: Option<&str>) -> String {
     requirement.map_or_else(|| control.to_owned(), |r| format!("{control}/{r}"))
+}
+
+/// A waiver state as shown.
+fn waiver_state(state: WaiverState) -> &'static str {
+    match state {
+        WaiverState::InForce => "in force",
+        WaiverState::Expired => "expired",
+        WaiverState::Rejected => "rejected",
+    }
+}
+
+/// What an in-force waiver covers today, or why it does not apply.
+fn waiver_detail(waiver: &WaiverEntry) -> String {
+    match waiver.state {
+        WaiverState::InForce if waiver.covers.is_empty() => "nothing failing to cover".to_owned(),
+        WaiverState::InForce => waiver.covers.join(", "),
+        WaiverState::Expired | WaiverState::Rejected => waiver.reasons.join("; "),
+    }
 }

@@ -16,7 +16,7 @@ use riskgate_controls::portfolio::{
 };
 use riskgate_controls::trace::{Decision, Status};
 
-use super::{RenderOptions, kpi_value, number, rate, target};
+use super::{RenderOptions, kpi_value, number, rate, target, waiver_detail, waiver_state};
 use crate::report::junit::{attr, text as esc};
 
 /// Rows in the "most failing controls" table.
@@ -258,13 +258,7 @@ impl Page {
         );
         self.push("</tr></thead><tbody>");
         for waiver in &report.waivers {
-            let detail = match waiver.state {
-                WaiverState::InForce if waiver.covers.is_empty() => {
-                    "nothing failing to cover".to_owned()
-                }
-                WaiverState::InForce => waiver.covers.join(", "),
-                _ => waiver.reasons.join("; "),
-            };
+            let detail = waiver_detail(waiver);
             let state_class = match waiver.state {
                 WaiverState::InForce => "waived",
                 WaiverState::Expired => "fail",
@@ -275,7 +269,7 @@ impl Page {
                 "<tr><td>{}</td><td><code>{}</code></td><td><span class=\"badge {state_class}\">{}</span></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>{}<td>{}</td></tr>",
                 esc(&waiver.release.label()),
                 esc(&waiver.id),
-                super::markdown::state(waiver.state),
+                waiver_state(waiver.state),
                 esc(&waiver.controls.join(", ")),
                 esc(waiver.residual_risk.as_deref().unwrap_or("—")),
                 esc(&waiver.approvers.join(", ")),

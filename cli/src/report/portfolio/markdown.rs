@@ -5,9 +5,9 @@
 
 use std::fmt::Write as _;
 
-use riskgate_controls::portfolio::{Portfolio, WaiverState};
+use riskgate_controls::portfolio::Portfolio;
 
-use super::{kpi_value, number, rate, target};
+use super::{kpi_value, number, rate, target, waiver_detail, waiver_state as state};
 use crate::report::markdown::{cell, code, text};
 
 /// Rows shown in the "most failing controls" table.
@@ -114,13 +114,7 @@ pub fn render(report: &Portfolio) -> String {
     } else {
         out.push_str("| Release | Waiver | State | Controls | Residual risk | Approvers | Expires | Days left | Covers / reason |\n|---|---|---|---|---|---|---|---:|---|\n");
         for waiver in &report.waivers {
-            let detail = match waiver.state {
-                WaiverState::InForce if waiver.covers.is_empty() => {
-                    "nothing failing to cover".to_owned()
-                }
-                WaiverState::InForce => waiver.covers.join(", "),
-                _ => waiver.reasons.join("; "),
-            };
+            let detail = waiver_detail(waiver);
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
@@ -268,13 +262,4 @@ pub fn render(report: &Portfolio) -> String {
         }
     }
     out
-}
-
-/// A waiver state as shown.
-pub(super) fn state(state: WaiverState) -> &'static str {
-    match state {
-        WaiverState::InForce => "in force",
-        WaiverState::Expired => "expired",
-        WaiverState::Rejected => "rejected",
-    }
 }
