@@ -297,6 +297,26 @@ fn history_makes_a_trend() {
 }
 
 #[test]
+fn horizon_zero_skips_the_forecast() {
+    let (code, stdout, stderr) = riskgate(&[
+        "report",
+        "--now",
+        NOW,
+        "--horizon",
+        "0",
+        "-f",
+        "json",
+        "examples/manifests",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["forecast"], serde_json::json!([]));
+    assert_eq!(report["horizon_days"], 0);
+    // Everything else is still there.
+    assert_eq!(report["summary"]["releases"], 5);
+}
+
+#[test]
 fn errors_exit_two_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
     let (code, _, stderr) = riskgate_in(dir.path(), &["report", "--now", NOW, "missing.yaml"]);

@@ -19,7 +19,7 @@
 //!    change on the later day.
 //!
 //! Cost: a release with no change takes as many evaluations as there
-//! are checkpoints (four for 90 days); each change day adds at most
+//! are checkpoints after day 0 (three for 90 days); each change day adds at most
 //! ⌈log₂ 30⌉ = 5. A change that reverts between two checkpoints is not
 //! seen, which the one-way property above excludes except where an
 //! instant is involved — and every instant is a checkpoint.
@@ -85,7 +85,7 @@ pub struct Forecast {
     pub changes: Vec<Change>,
     /// Decision changes, by day.
     pub decisions: Vec<DecisionChange>,
-    /// How many evaluations the search took (for the docs' cost claim
+    /// How many evaluations the search took, besides today's (for the docs' cost claim
     /// and the benchmarks; not rendered).
     #[serde(skip)]
     pub evaluations: usize,
@@ -93,19 +93,24 @@ pub struct Forecast {
 
 /// Forecasts one release over `horizon_days` from `now_ns`.
 ///
-/// `instants` are clocks (ns) at which something is known to happen
-/// (waiver expiries, due dates); those outside the horizon are ignored.
-/// `check` evaluates the release at a clock.
+/// `today` is the release's trace at `now_ns` (already computed by the
+/// caller); `instants` are clocks (ns) at which something is known to
+/// happen (waiver expiries, due dates), those outside the horizon
+/// ignored; `check` evaluates the release at a clock.
 pub fn forecast(
     now_ns: i64,
     horizon_days: u32,
     instants: &[i64],
+    today: &ManifestTrace,
     mut check: impl FnMut(i64) -> ManifestTrace,
 ) -> Forecast {
     let clock = |day: u32| now_ns.saturating_add(i64::from(day).saturating_mul(DAY_NS));
     let mut evaluated: BTreeMap<u32, ManifestTrace> = BTreeMap::new();
+    evaluated.insert(0, today.clone());
     for day in checkpoints(now_ns, horizon_days, instants) {
-        evaluated.insert(day, check(clock(day)));
+        if day > 0 {
+            evaluated.insert(day, check(clock(day)));
+        }
     }
     // Bisect every differing gap until all differing neighbours are one
     // day apart. A worklist keeps it iterative.
@@ -124,7 +129,7 @@ pub fn forecast(
         gaps.push((mid, b));
     }
     let mut out = Forecast {
-        evaluations: evaluated.len(),
+        evaluations: evaluated.len() - 1,
         ..Forecast::default()
     };
     for ((a, before), (b, after)) in neighbours(&evaluated) {
@@ -307,7 +312,9 @@ mod tests {
             ("b", NOW + 47 * DAY_NS),
             ("c", NOW + 400 * DAY_NS),
         ];
-        let result = forecast(NOW, 90, &[], |clock| release(clock, &deadlines));
+        let result = forecast(NOW, 90, &[], &release(NOW, &deadlines), |clock| {
+            release(clock, &deadlines)
+        });
         let days: Vec<(u32, &str)> = result
             .changes
             .iter()
@@ -325,9 +332,10 @@ mod tests {
 
     #[test]
     fn nothing_changes_in_a_stable_release() {
-        let result = forecast(NOW, 90, &[], |clock| release(clock, &[("a", NOW - DAY_NS)]));
+        let stable = |clock| release(clock, &[("a", NOW - DAY_NS)]);
+        let result = forecast(NOW, 90, &[], &stable(NOW), stable);
         assert!(result.changes.is_empty() && result.decisions.is_empty());
-        assert_eq!(result.evaluations, 4);
+        assert_eq!(result.evaluations, 3);
     }
 
     #[test]
@@ -344,8 +352,13 @@ mod tests {
             };
             trace
         };
-        assert!(forecast(NOW, 90, &[], window).decisions.is_empty());
-        let known = forecast(NOW, 90, &[NOW + 10 * DAY_NS, NOW + 20 * DAY_NS], window);
+        assert!(
+            forecast(NOW, 90, &[], &window(NOW), window)
+                .decisions
+                .is_empty()
+        );
+        let instants = [NOW + 10 * DAY_NS, NOW + 20 * DAY_NS];
+        let known = forecast(NOW, 90, &instants, &window(NOW), window);
         let days: Vec<u32> = known.decisions.iter().map(|d| d.day).collect();
         assert_eq!(days, [10, 20]);
     }

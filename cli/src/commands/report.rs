@@ -49,8 +49,9 @@ pub struct ReportArgs {
     /// The enforcement point to decide for [default: ci].
     #[arg(long, value_enum)]
     pub context: Option<ContextArg>,
-    /// Days to forecast: what fails, and when, if nothing is done.
-    #[arg(long, value_name = "DAYS", default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..=3650))]
+    /// Days to forecast: what fails, and when, if nothing is done; 0
+    /// skips the forecast (then the report costs what `check` does).
+    #[arg(long, value_name = "DAYS", default_value_t = 90, value_parser = clap::value_parser!(u32).range(0..=3650))]
     pub horizon: u32,
     /// Earlier reports written with `--format json` (repeatable): their
     /// headline numbers make the trend.
@@ -134,10 +135,10 @@ fn report(args: &ReportArgs) -> anyhow::Result<Outcome> {
             .map(portfolio::known_instants)
             .unwrap_or_default();
         // A release that could not be loaded has nothing to forecast.
-        let forecast = if trace.controls.is_empty() {
+        let forecast = if trace.controls.is_empty() || horizon == 0 {
             forecast::Forecast::default()
         } else {
-            forecast::forecast(now.ns(), horizon, &instants, |clock| {
+            forecast::forecast(now.ns(), horizon, &instants, trace, |clock| {
                 document.check_at(clock)
             })
         };

@@ -178,6 +178,11 @@ impl Page {
             "forecast",
             &format!("Forecast: the next {} days", report.horizon_days),
         );
+        if report.horizon_days == 0 {
+            self.push("<p>No forecast (<code>--horizon 0</code>).</p>\n");
+            self.end_section();
+            return;
+        }
         if report.forecast.is_empty() {
             self.push("<p>Nothing changes within the horizon if nothing is done.</p>\n");
             self.end_section();

@@ -83,7 +83,9 @@ pub fn render(report: &Portfolio) -> String {
     out.push('\n');
 
     let _ = writeln!(out, "## Forecast: the next {} days\n", report.horizon_days);
-    if report.forecast.is_empty() {
+    if report.horizon_days == 0 {
+        out.push_str("No forecast (`--horizon 0`).\n\n");
+    } else if report.forecast.is_empty() {
         out.push_str("Nothing changes within the horizon.\n\n");
     } else {
         out.push_str("| Day | Date | Release | Requirement | Change | Decision | To pass |\n|---:|---|---|---|---|---|---|\n");
