@@ -14,4 +14,6 @@ pub mod parse;
 pub mod report;
 pub mod schema;
 pub mod serve;
+pub mod sign;
 pub mod test;
+pub mod verify_attestation;

@@ -70,6 +70,10 @@ enum Command {
     Graph(commands::graph::GraphArgs),
     /// Compare the decisions of two policy versions over a manifest corpus.
     Diff(commands::diff::DiffArgs),
+    /// Sign an approval, a waiver sign-off or an evaluation report for a release's artifact (DSSE).
+    Sign(commands::sign::SignArgs),
+    /// Verify decision attestations written by `riskgate check --attest`.
+    VerifyAttestation(commands::verify_attestation::VerifyAttestationArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(commands::completions::CompletionsArgs),
     /// Generate man pages or the markdown CLI reference (for packagers).
@@ -156,6 +160,8 @@ fn main() -> ExitCode {
         },
         Command::Graph(args) => commands::graph::run(&args, &renderer),
         Command::Diff(args) => commands::diff::run(&args),
+        Command::Sign(args) => commands::sign::run(&args),
+        Command::VerifyAttestation(args) => commands::verify_attestation::run(&args),
     };
     outcome.into()
 }

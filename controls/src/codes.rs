@@ -1,5 +1,6 @@
 //! The diagnostic codes of the model-risk domain: manifests (`E2xxx`,
-//! `W2xxx`), control declarations (`E3xxx`), waivers (`W3xxx`) and the
+//! `W2xxx`), control declarations (`E3xxx`), waivers (`W3xxx`), evidence
+//! verification (`E5xxx`, `W5xxx`) and the
 //! domain lints (L0007–L0011). Pages: `riskgate explain CODE` and
 //! `docs/diagnostics/`.
 
@@ -97,6 +98,24 @@ riskgate_dsl::declare_codes! {
     WAIVER_UNKNOWN_TARGET = "W3007", "waiver-unknown-target", Warning,
         "a waiver names a control or requirement that the policy does not declare",
         "## Why\nA waiver for an unknown id covers nothing, which usually means a typo or a control that was renamed.\n\n## Example\n```yaml\ncontrols: [C-FAIR-1]   # the control is C-FAIR-01\n```\n\n## Fix\nUse the control and requirement ids shown in the report.\n";
+    EVIDENCE_DIGEST_MISMATCH = "E5001", "evidence-digest-mismatch", Error,
+        "a cited file does not have the digest the manifest records",
+        "## Why\nWith `--verify-evidence` (or `trust.verify` in the policy's data) every document, evaluation report and validation report that records a `digest` / `report_digest` is hashed from the file it references, read under `--evidence-root`. A different digest means the file changed after the manifest was written, or the manifest was edited to cite something else: every requirement that relies on that evidence fails.\n\n## Example\n```yaml\ndocuments:\n  - kind: model_card\n    uri: docs/model-card.md\n    digest: sha256:9f2c…   # the file hashes to sha256:41aa…\n```\n\n## Fix\nRestore the original file, or, if the change is intended, review it and record the new digest (`sha256sum FILE`).\n";
+    EVIDENCE_SIGNATURE_INVALID = "E5002", "evidence-signature-invalid", Error,
+        "a signature or attestation does not verify, or is for another artifact",
+        "## Why\n`signature_ref` points at a DSSE envelope holding an in-toto Statement. It must be signed by a key the policy trusts for that purpose (`data.riskgate.config.trust.keys.<id>.signs`), name the release's artifact digest as its subject and, for approvals and waiver sign-offs, be signed by the key registered for that approver and role, over the same role and decision. A signature that fails any of these is treated as forged: the evidence counts for nothing.\n\n## Example\n```yaml\napprovals:\n  - role: model_validator\n    by: {email: val@example.com}\n    decision: approve\n    signature_ref: approvals/validator.dsse.json   # signed by the author's own key\n```\n\n## Fix\nHave the approver sign with their registered key (`riskgate sign approval`), over this release's artifact digest.\n";
+    EVIDENCE_UNVERIFIABLE = "W5003", "evidence-unverifiable", Warning,
+        "cited evidence could not be checked",
+        "## Why\nVerification needs the file: a digest without a reference, a reference that is missing under `--evidence-root`, a remote URL (riskgate never fetches evidence over the network during a check), or a digest algorithm other than sha256 cannot be checked. A requirement that relies on such evidence is `insufficient_data`, never `pass`.\n\n## Example\n```yaml\nevaluations:\n  - id: perf\n    report_ref: reports/perf.json    # not under the evidence root\n    report_digest: sha256:…\n```\n\n## Fix\nMake the file available under the evidence root (or point `--evidence-root` at where it is), and record a sha256 digest.\n";
+    EVIDENCE_REPORT_MISMATCH = "E5004", "evidence-report-mismatch", Error,
+        "an evaluation report states a metric other than the manifest claims",
+        "## Why\nA JSON evaluation report (`metrics` as an object of name to value, or a list of `{name, value, slices}`; or the predicate of a signed envelope) is compared with the metrics the manifest claims for that evaluation. A claimed value the report does not state is a finding, and every requirement that reads it fails.\n\n## Example\n```yaml\nmetrics:\n  - {name: auc, value: 0.91}   # reports/perf.json says 0.84\n```\n\n## Fix\nRecord the value the report states, or re-run the evaluation; `riskgate import` writes metrics from the report itself.\n";
+    APPROVAL_UNSIGNED = "W5005", "approval-unsigned", Warning,
+        "an approval or waiver sign-off has no signature where signatures are required",
+        "## Why\nApprovals and waiver sign-offs are written in the release author's own manifest, so anyone could type them. With `--require-signed-approvals` (or `trust.require_signed_approvals: true`) only those with a valid `signature_ref` count; unsigned ones are reported and ignored.\n\n## Example\n```yaml\napprovals:\n  - role: risk_officer\n    by: {email: cro@example.com}\n    decision: approve          # no signature_ref\n```\n\n## Fix\nHave the approver sign the approval with their registered key and reference the envelope in `signature_ref`.\n";
+    INVALID_TRUSTED_KEY = "E5006", "invalid-trusted-key", Error,
+        "a trusted key in the policy's data cannot be used",
+        "## Why\n`data.riskgate.config.trust.keys.<id>` needs a PEM `public_key` (Ed25519 or ECDSA P-256, SubjectPublicKeyInfo), a non-empty `signs` list of `artifact`, `evaluation`, `approval`, `waiver`, and, for approval and waiver keys, the `approver` e-mail and the `roles` they sign in. A key that lacks one is ignored; the others still count.\n\n## Example\n```json\n{\"trust\": {\"keys\": {\"alice\": {\"public_key\": \"-----BEGIN PUBLIC KEY-----…\", \"signs\": [\"approval\"]}}}}\n```\n\n## Fix\nComplete the key entry as the message says.\n";
     UNKNOWN_INPUT_FIELD = "L0007", "unknown-input-field", Warning,
         "an `input` reference names a field that the ModelRelease schema does not define",
         "## Why\nPolicies evaluate `kind: ModelRelease` manifests. A reference to a field the schema does not have is always undefined, so the expression around it never holds (or, under `not`, always does); usually it is a typo.\n\n## Example\n```rego\npackage p\n\nhigh_risk if input.spec.classification.risk_teir == \"high\"\n```\n\n## Fix\nUse the field name from the manifest reference (`riskgate schema` prints the schema): here `risk_tier`. Ignore the lint for policies that evaluate other kinds of input.\n";

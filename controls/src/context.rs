@@ -33,6 +33,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) release: Release,
     /// Attach rule traces to failing requirements.
     pub(crate) explain: bool,
+    /// What verification found out about the manifest's evidence.
+    pub(crate) trust: crate::trust::Trust,
 }
 
 impl Ctx<'_> {

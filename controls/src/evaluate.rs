@@ -13,6 +13,7 @@ use super::schema::{Ty, check_value, requirement_fields};
 use super::spec::{ControlSpec, FieldValue, RequirementSpec};
 use super::view::{self, Release};
 use super::{CheckOptions, ManifestInput, PolicySet, requirements, waivers};
+use crate::trust::Trust;
 use crate::trace::{ControlTrace, Expected, Finding, ManifestTrace, RequirementTrace, Status};
 use riskgate_engine::eval::EvalOptions;
 use riskgate_engine::value::Value;
@@ -32,7 +33,7 @@ pub(crate) fn check_manifest(
         strict_builtin_errors: false,
         trace: false,
     };
-    let ctx = Ctx {
+    let mut ctx = Ctx {
         set,
         session: RefCell::new(set.policy.session(&eval)),
         eval,
@@ -41,8 +42,12 @@ pub(crate) fn check_manifest(
         locate: manifest.locate,
         release: Release::read(manifest.value),
         explain: options.explain,
+        trust: Trust::off(),
     };
     let mut findings = Vec::new();
+    let trust_config = config(&ctx, "trust", &mut findings);
+    ctx.trust = Trust::assess(manifest.value, trust_config.as_ref(), options, manifest.locate);
+    findings.extend(ctx.trust.findings().iter().cloned());
     let policy = config(&ctx, "waiver_policy", &mut findings)
         .map_or_else(waivers::WaiverPolicy::default, |v| {
             waivers::WaiverPolicy::from_overlay(&v)
@@ -230,7 +235,8 @@ fn run_control(
         .requirements
         .iter()
         .map(|r| {
-            let mut entry = to_trace(r, run_requirement(ctx, r, overlay.fields(&r.id)));
+            let outcome = ctx.trust.apply(run_requirement(ctx, r, overlay.fields(&r.id)));
+            let mut entry = to_trace(r, outcome);
             if ctx.explain && entry.status.is_failing() {
                 let rules: Vec<&str> = control
                     .applies_rule

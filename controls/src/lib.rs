@@ -29,6 +29,7 @@ pub mod lint;
 pub mod manifest;
 pub mod portfolio;
 pub mod trace;
+pub mod trust;
 
 mod compare;
 mod context;
@@ -138,6 +139,9 @@ pub struct CheckOptions {
     /// rules' evaluation traces ([`crate::trace::RequirementTrace::explanation`];
     /// `--explain full`). Costs nothing when off.
     pub explain: bool,
+    /// Verify the evidence the manifest cites (`--verify-evidence`); `None`
+    /// verifies only where the policy's `trust.verify` asks for it.
+    pub evidence: Option<trust::EvidenceOptions>,
 }
 
 impl CheckOptions {
@@ -151,6 +155,7 @@ impl CheckOptions {
             data: None,
             strict: false,
             explain: false,
+            evidence: None,
         }
     }
 }

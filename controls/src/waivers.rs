@@ -207,7 +207,7 @@ pub(crate) fn apply(
                     );
                 }
             }
-            let specific = control_problems(ctx, policy, waiver, &id, spec, &base);
+            let specific = control_problems(ctx, policy, (index, waiver), &id, spec, &base);
             for p in &specific {
                 report(&mut findings, p);
             }
@@ -402,10 +402,21 @@ fn approvers(waiver: &Value) -> Vec<(Person, String)> {
         .collect()
 }
 
+/// The sign-offs that count towards a waiver's required roles: all of
+/// them, or with evidence verification only those whose signature holds.
+fn counted_approvers(ctx: &Ctx<'_>, index: usize, waiver: &Value) -> Vec<(Person, String)> {
+    items(waiver, &["approved_by"])
+        .iter()
+        .enumerate()
+        .filter(|(a, _)| ctx.trust.waiver_approval(index, *a).is_ok())
+        .filter_map(|(_, a)| Some((Person::from_value(a)?, str_at(a, &["role"])?.to_owned())))
+        .collect()
+}
+
 fn control_problems(
     ctx: &Ctx<'_>,
     policy: &WaiverPolicy,
-    waiver: &Value,
+    (index, waiver): (usize, &Value),
     id: &str,
     control: &super::spec::ControlSpec,
     base: &BTreeMap<String, Status>,
@@ -418,7 +429,7 @@ fn control_problems(
             format!("satisfy control {} instead of waiving it", control.id),
         ));
     }
-    let approvers = approvers(waiver);
+    let approvers = counted_approvers(ctx, index, waiver);
     let required = match (&control.waivable_by, str_at(waiver, &["residual_risk"])) {
         (Some(roles), _) => roles.clone(),
         (None, Some(residual)) => policy

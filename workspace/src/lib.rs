@@ -10,6 +10,8 @@
 //! - [`policy_set`]: building the policy set of a run (the embedded
 //!   standard library or `--policy` directories, with an `--overlay`), for
 //!   `check`, the authoring commands and the webhook.
+//! - [`evidence_root`]: the files a manifest cites, read from one
+//!   directory for `--verify-evidence`.
 //! - [`clock`]: the one `--now` parser and wall-clock read.
 //! - [`render`]: diagnostics with source snippets, for terminals and logs.
 //! - [`registry`]: every diagnostic code of every crate, for `riskgate
@@ -22,6 +24,7 @@
 pub mod clock;
 pub mod codes;
 pub mod config;
+pub mod evidence_root;
 pub mod manifest_files;
 pub mod policy_files;
 pub mod policy_set;

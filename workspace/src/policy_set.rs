@@ -111,33 +111,12 @@ impl PolicyInputs {
     }
 
     /// A short content hash of the policy files and the overlay, so a
-    /// running webhook can say which policy version decided.
+    /// running webhook can say which policy version decided: the first
+    /// twelve hex digits of [`policy_digest`].
     #[must_use]
     pub fn version(&self) -> String {
-        let mut hash = Sha256::new();
-        let mut add = |name: &str, text: &str| {
-            for part in [name, text] {
-                hash.update((part.len() as u64).to_le_bytes());
-                hash.update(part.as_bytes());
-            }
-        };
-        if self.policies.is_empty() {
-            for file in riskgate_stdlib_policies::POLICY_FILES {
-                add(file.path, file.source);
-            }
-        } else {
-            for source in &self.policies {
-                add(&source.name, &source.text);
-            }
-        }
-        if let Some(overlay) = &self.overlay {
-            add("overlay", &overlay.text);
-        }
-        hash.finalize()
-            .iter()
-            .take(6)
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        let digest = policy_digest(&self.policies, false, self.overlay.as_ref());
+        digest.trim_start_matches("sha256:").chars().take(12).collect()
     }
 }
 
@@ -203,6 +182,38 @@ pub fn compile_with_overlay(
         ..ControlsOptions::default()
     };
     compile_files(&files, options)
+}
+
+/// `sha256:<hex>` over every policy file that decides (the embedded
+/// standard library when `policies` is empty or `with_stdlib`) and the
+/// overlay: names and texts, length-prefixed, in compile order. Packs and
+/// decision attestations record it, the webhook shows its prefix.
+#[must_use]
+pub fn policy_digest(
+    policies: &[PolicySource],
+    with_stdlib: bool,
+    overlay: Option<&OverlayInput>,
+) -> String {
+    let mut hash = Sha256::new();
+    let mut add = |name: &str, text: &str| {
+        for part in [name, text] {
+            hash.update((part.len() as u64).to_le_bytes());
+            hash.update(part.as_bytes());
+        }
+    };
+    if policies.is_empty() || with_stdlib {
+        for file in riskgate_stdlib_policies::POLICY_FILES {
+            add(file.path, file.source);
+        }
+    }
+    for source in policies {
+        add(&source.name, &source.text);
+    }
+    if let Some(overlay) = overlay {
+        add("overlay", &overlay.text);
+    }
+    let hex: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
 }
 
 /// The overlay as data merged under `data` (YAML or JSON).

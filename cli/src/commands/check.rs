@@ -5,6 +5,7 @@
 //! evaluation clock, calls [`seam::evaluate`], renders the trace in the
 //! chosen format and maps it to an exit code with [`exit_code`].
 
+mod attest;
 pub mod seam;
 
 use riskgate_workspace::clock::Now;
@@ -94,10 +95,65 @@ pub struct CheckArgs {
     /// then exit.
     #[arg(long)]
     pub list_controls: bool,
+    #[command(flatten)]
+    pub evidence: EvidenceArgs,
+    /// Sign the decision for each manifest with KEY (PEM PKCS#8, Ed25519 or
+    /// ECDSA P-256): an in-toto Statement v1 with a SLSA verification
+    /// summary over the release's artifact digest and the policy digest,
+    /// in a DSSE envelope; one per line in --attest-output. Verify with
+    /// `riskgate verify-attestation`.
+    #[arg(long, value_name = "KEY", conflicts_with_all = ["replay_trace", "list_controls"])]
+    pub attest: Option<PathBuf>,
+    /// Where --attest writes the attestations [default: riskgate.intoto.jsonl].
+    #[arg(long, value_name = "FILE", requires = "attest")]
+    pub attest_output: Option<PathBuf>,
     /// Render a trace saved with `--format json` instead of evaluating
     /// (evaluate once, then produce SARIF, JUnit, Markdown... from it).
     #[arg(long, value_name = "FILE", conflicts_with = "list_controls")]
     pub replay_trace: Option<PathBuf>,
+}
+
+/// Where `--attest` writes unless told otherwise.
+const DEFAULT_ATTESTATION_FILE: &str = "riskgate.intoto.jsonl";
+
+/// How far the evidence a manifest cites is believed.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct EvidenceArgs {
+    /// Verify the evidence the manifests cite: digests against the files,
+    /// JSON evaluation reports against the metrics claimed, signatures
+    /// (DSSE) against the keys in the policy's data
+    /// (`data.riskgate.config.trust.keys`). Evidence that contradicts
+    /// itself fails its requirement; evidence that cannot be checked is
+    /// `insufficient_data`.
+    #[arg(long)]
+    pub verify_evidence: bool,
+    /// Directory evidence references are read from (relative paths only;
+    /// nothing outside it, nothing remote) [default: .]. Implies
+    /// --verify-evidence.
+    #[arg(long, value_name = "DIR")]
+    pub evidence_root: Option<PathBuf>,
+    /// Approvals and waiver sign-offs count only with a valid signature
+    /// (`signature_ref`) by the key registered for that approver and role.
+    /// Implies --verify-evidence.
+    #[arg(long)]
+    pub require_signed_approvals: bool,
+}
+
+impl EvidenceArgs {
+    /// The options for the engine; `None` when verification was not asked
+    /// for.
+    pub fn options(&self) -> anyhow::Result<Option<riskgate_controls::trust::EvidenceOptions>> {
+        if !self.verify_evidence && self.evidence_root.is_none() && !self.require_signed_approvals {
+            return Ok(None);
+        }
+        let dir = self.evidence_root.clone().unwrap_or_else(|| PathBuf::from("."));
+        let root = riskgate_workspace::evidence_root::EvidenceRoot::new(&dir)
+            .map_err(|e| anyhow::anyhow!("--evidence-root {}: {e}", dir.display()))?;
+        Ok(Some(riskgate_controls::trust::EvidenceOptions {
+            store: Some(std::sync::Arc::new(root)),
+            require_signed_approvals: self.require_signed_approvals,
+        }))
+    }
 }
 
 /// `--context` values.
@@ -203,6 +259,7 @@ fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
             progress: std::io::stderr().is_terminal(),
             max_steps: args.max_steps,
             timeout: Some(args.timeout),
+            evidence: args.evidence.options()?,
         };
         if args.list_controls {
             let controls = seam::list_controls(&request)?;
@@ -214,8 +271,20 @@ fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
             write_report(args.output.as_deref(), &text)?;
             return Ok(Outcome::Success);
         }
-        // INTERNAL SEAM: the one call into the engine.
-        seam::evaluate(&request)?
+        match &args.attest {
+            Some(key) => {
+                let digest = policy_set::policy_digest(&policies, args.with_stdlib, overlay.as_ref());
+                let output = args
+                    .attest_output
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from(DEFAULT_ATTESTATION_FILE));
+                let (trace, complete) = attest::check_and_attest(&request, key, &digest, &output)?;
+                input_errors |= !complete;
+                trace
+            }
+            // INTERNAL SEAM: the one call into the engine.
+            None => seam::evaluate(&request)?,
+        }
     };
 
     let sources = if format == Format::Pretty {

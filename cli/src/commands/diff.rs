@@ -107,6 +107,7 @@ fn diff(args: &DiffArgs) -> anyhow::Result<Outcome> {
             progress: false,
             max_steps: riskgate_engine::EvalLimits::default().max_steps,
             timeout: None,
+            evidence: None,
         })
         .with_context(|| format!("evaluating {label}"))
     };

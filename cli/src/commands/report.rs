@@ -127,6 +127,7 @@ fn report(args: &ReportArgs) -> anyhow::Result<Outcome> {
         progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
         max_steps: args.max_steps,
         timeout: Some(args.timeout),
+        evidence: None,
     };
     let horizon = args.horizon;
     let evaluated = seam::evaluate_each(&request, |document, trace| {

@@ -23,6 +23,9 @@ pub struct Evaluation {
     pub artifact_digest: Option<String>,
     /// Reference to the full report.
     pub report_ref: Option<String>,
+    /// Content digest of the report (`sha256:...`); `--verify-evidence`
+    /// compares it with the file.
+    pub report_digest: Option<String>,
     /// The metrics reported.
     #[serde(default)]
     pub metrics: Vec<Metric>,
@@ -79,6 +82,8 @@ pub struct Validation {
     pub scope: Vec<String>,
     /// Reference to the validation report.
     pub report_ref: Option<String>,
+    /// Content digest of the validation report (`sha256:...`).
+    pub report_digest: Option<String>,
     /// Findings raised by validation or audit.
     #[serde(default)]
     pub findings: Vec<Finding>,
@@ -256,4 +261,7 @@ pub struct WaiverApprover {
     pub role: String,
     /// When.
     pub at: Option<Timestamp>,
+    /// Reference to the signed sign-off (a DSSE envelope); required with
+    /// `--require-signed-approvals`.
+    pub signature_ref: Option<String>,
 }

@@ -86,6 +86,17 @@ pub(crate) fn check(ctx: &Ctx<'_>, fields: &Fields<'_>) -> Outcome {
                 continue;
             }
         }
+        if let Err(why) = ctx.trust.approval(index) {
+            let who = person.display();
+            notes.push((
+                role.to_owned(),
+                format!("{who}'s {role} approval does not count: {why}"),
+                format!(
+                    "have {who} sign the {role} approval with their registered key and set its signature_ref"
+                ),
+            ));
+            continue;
+        }
         let record = Record {
             index,
             role,

@@ -55,6 +55,9 @@ pub struct EvaluationRequest<'a> {
     pub max_steps: u64,
     /// Time allowed per manifest (`None`: no deadline).
     pub timeout: Option<std::time::Duration>,
+    /// `--verify-evidence` and its options (`None`: only where the
+    /// policy's `trust.verify` asks).
+    pub evidence: Option<riskgate_controls::trust::EvidenceOptions>,
 }
 
 /// Below this many manifest files no progress bar is shown.
@@ -136,6 +139,7 @@ pub fn evaluate_each<T: Send>(
     options.data = overlay;
     options.explain = request.explain;
     options.limits.max_steps = request.max_steps;
+    options.evidence.clone_from(&request.evidence);
     let progress = progress_bar(request);
     // Files are checked in parallel; an indexed parallel iterator collects
     // in input order, so the trace is the same as a sequential run's.

@@ -1,0 +1,424 @@
+//! Evidence that can be trusted, end to end: `--verify-evidence` against
+//! files and signatures, `riskgate sign`, `check --attest` and
+//! `verify-attestation`, and the forgeries a release author might try.
+
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use ed25519_dalek::pkcs8::{EncodePrivateKey, EncodePublicKey};
+use riskgate_controls::trust::dsse::{Envelope, STATEMENT_V1, Statement, Subject};
+use riskgate_controls::trust::keys::SigningKey;
+use riskgate_controls::trust::sha256_digest;
+use serde_json::{Value, json};
+use support::{ROOT, riskgate_in};
+
+const NOW: &str = "2026-10-01T00:00:00Z";
+const PERF: &str = "C-PERF-01";
+const DIGEST: &str = "sha256:4f1c9a7e2b8d6035c1e94a7f0b3d52e8a6c9f01d7b2e4a85c3f6d9e0a1b2c3d4";
+
+/// The people of the example release, with a key seed each.
+const APPROVERS: [(&str, &str, u8); 4] = [
+    ("model_owner", "priya.raman@example.com", 1),
+    ("model_validator", "ines.duarte@example.com", 2),
+    ("risk_officer", "daniel.okafor@example.com", 3),
+    ("privacy_officer", "sofia.marin@example.com", 4),
+];
+const AUTHOR: (&str, u8) = ("lena.fischer@example.com", 5);
+const CI_SEED: u8 = 6;
+const RISKGATE_SEED: u8 = 7;
+
+fn key(seed: u8) -> ed25519_dalek::SigningKey {
+    ed25519_dalek::SigningKey::from_bytes(&[seed; 32])
+}
+
+fn write_key(dir: &Path, name: &str, seed: u8) -> String {
+    let pem = key(seed).to_pkcs8_pem(Default::default()).unwrap();
+    std::fs::write(dir.join(format!("{name}.pem")), pem.as_bytes()).unwrap();
+    let public = key(seed)
+        .verifying_key()
+        .to_public_key_pem(Default::default())
+        .unwrap();
+    std::fs::write(dir.join(format!("{name}.pub")), &public).unwrap();
+    public
+}
+
+fn write(dir: &Path, path: &str, bytes: &[u8]) -> String {
+    let full = dir.join(path);
+    std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+    std::fs::write(full, bytes).unwrap();
+    sha256_digest(bytes)
+}
+
+/// A worked release in `dir`: the credit-scorer example with every
+/// document and the performance report as local files with digests, a
+/// signed provenance attestation, every approval signed by its approver,
+/// and an overlay that trusts those keys.
+fn release(dir: &Path) {
+    let keys = dir.join("keys");
+    std::fs::create_dir_all(&keys).unwrap();
+    let mut trusted = serde_json::Map::new();
+    for (role, email, seed) in APPROVERS {
+        let public = write_key(&keys, role, seed);
+        trusted.insert(
+            role.to_owned(),
+            json!({"public_key": public, "signs": ["approval", "waiver"], "approver": email, "roles": [role]}),
+        );
+    }
+    // The author has a key too, registered for their own role only.
+    let public = write_key(&keys, "author", AUTHOR.1);
+    trusted.insert(
+        "author".to_owned(),
+        json!({"public_key": public, "signs": ["approval"], "approver": AUTHOR.0, "roles": ["model_author"]}),
+    );
+    let public = write_key(&keys, "ci", CI_SEED);
+    trusted.insert(
+        "ci".to_owned(),
+        json!({"public_key": public, "signs": ["artifact", "evaluation"]}),
+    );
+    write_key(&keys, "riskgate", RISKGATE_SEED);
+    let overlay = json!({"riskgate": {"config": {"trust": {"keys": trusted}}}});
+    write(dir, "overlay.json", overlay.to_string().as_bytes());
+
+    let example =
+        std::fs::read_to_string(Path::new(ROOT).join("examples/manifests/credit-scorer-pass.yaml"))
+            .unwrap();
+    let documents = regex::Regex::new(r#"\{kind: (\w+), uri: [^,]+, digest: "[^"]+""#).unwrap();
+    let mut text = documents
+        .replace_all(&example, |c: &regex::Captures<'_>| {
+            let kind = &c[1];
+            let path = format!("evidence/{kind}.md");
+            let digest = write(dir, &path, format!("# {kind}\n").as_bytes());
+            format!("{{kind: {kind}, uri: {path}, digest: \"{digest}\"")
+        })
+        .into_owned();
+    // The performance report states exactly the metrics the manifest claims.
+    let loaded = riskgate_controls::manifest::load_manifests("m.yaml", &text);
+    let raw = loaded[0].raw.as_ref().unwrap().to_json();
+    let metrics = raw.pointer("/spec/evaluations/0/metrics").unwrap().clone();
+    let report = serde_json::to_vec_pretty(&json!({"metrics": metrics})).unwrap();
+    let report_digest = write(dir, "evidence/performance.json", &report);
+    text = text.replace(
+        "report_ref: reports://credit-scorer/3.2.0/performance.html",
+        &format!("report_ref: evidence/performance.json\n      report_digest: \"{report_digest}\""),
+    );
+    text = text.replace(
+        "signature_ref: \"sigstore://rekor/lending/credit-scorer/3.2.0\"",
+        "signature_ref: evidence/provenance.dsse.json",
+    );
+    let provenance = statement(DIGEST, "https://slsa.dev/provenance/v1");
+    write_envelope(dir, "evidence/provenance.dsse.json", &provenance, CI_SEED);
+    for (role, _, _) in APPROVERS {
+        let anchor = format!("    - role: {role}\n");
+        assert!(text.contains(&anchor), "{role}");
+        text = text.replacen(
+            &anchor,
+            &format!("{anchor}      signature_ref: approvals/{role}.dsse.json\n"),
+            1,
+        );
+    }
+    write(dir, "release.yaml", text.as_bytes());
+    std::fs::create_dir_all(dir.join("approvals")).unwrap();
+    for (role, email, _) in APPROVERS {
+        sign_approval(dir, role, email, &format!("keys/{role}.pem"), &format!("approvals/{role}.dsse.json"));
+    }
+}
+
+fn statement(digest: &str, predicate_type: &str) -> Statement {
+    let (algo, hex) = digest.split_once(':').unwrap();
+    Statement {
+        statement_type: STATEMENT_V1.to_owned(),
+        subject: vec![Subject {
+            name: "credit-scorer".to_owned(),
+            digest: BTreeMap::from([(algo.to_owned(), hex.to_owned())]),
+        }],
+        predicate_type: predicate_type.to_owned(),
+        predicate: json!({}),
+    }
+}
+
+fn write_envelope(dir: &Path, path: &str, statement: &Statement, seed: u8) {
+    let envelope = Envelope::sign(statement, &SigningKey::Ed25519(key(seed)), "");
+    write(dir, path, &serde_json::to_vec(&envelope).unwrap());
+}
+
+fn sign_approval(dir: &Path, role: &str, email: &str, key: &str, output: &str) {
+    let (code, _, stderr) = riskgate_in(
+        dir,
+        &[
+            "sign", "approval", "release.yaml", "--key", key, "--role", role, "--approver", email,
+            "--now", "2026-09-20T00:00:00Z", "-o", output,
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+}
+
+/// `riskgate check` with verification; the exit code and the JSON trace
+/// of the one manifest.
+fn check(dir: &Path, extra: &[&str]) -> (i32, Value) {
+    let mut args = vec![
+        "check", "release.yaml", "--now", NOW, "--overlay", "overlay.json", "--evidence-root", ".",
+        "--require-signed-approvals", "--format", "json",
+    ];
+    args.extend_from_slice(extra);
+    let (code, stdout, stderr) = riskgate_in(dir, &args);
+    let trace: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
+    (code, trace["manifests"][0].clone())
+}
+
+fn finding_codes(manifest: &Value) -> Vec<String> {
+    manifest["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| format!("{} {}", f["code"].as_str().unwrap(), f["message"].as_str().unwrap()))
+        .collect()
+}
+
+fn requirement<'a>(manifest: &'a Value, control: &str, id: &str) -> &'a Value {
+    manifest["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == control)
+        .and_then(|c| c["requirements"].as_array().unwrap().iter().find(|r| r["id"] == id))
+        .unwrap_or_else(|| panic!("no {control}/{id}"))
+}
+
+fn signoff(manifest: &Value) -> &Value {
+    requirement(manifest, "C-GOV-03", "release_signoff_high")
+}
+
+fn edit(dir: &Path, from: &str, to: &str) {
+    let path = dir.join("release.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{from}");
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn verified_evidence_and_signed_approvals_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    release(dir.path());
+    let (code, manifest) = check(dir.path(), &[]);
+    assert_eq!(finding_codes(&manifest), Vec::<String>::new());
+    assert_eq!(manifest["decision"], "pass", "{manifest:#}");
+    assert_eq!(code, 0);
+    assert_eq!(signoff(&manifest)["status"], "pass");
+}
+
+#[test]
+fn a_changed_byte_in_a_report_fails_what_relied_on_it() {
+    let dir = tempfile::tempdir().unwrap();
+    release(dir.path());
+    let path = dir.path().join("evidence/performance.json");
+    let mut bytes = std::fs::read(&path).unwrap();
+    let at = bytes.iter().position(|b| *b == b'7').unwrap();
+    bytes[at] = b'8';
+    std::fs::write(&path, bytes).unwrap();
+    let (code, manifest) = check(dir.path(), &[]);
+    assert_eq!(code, 1);
+    let codes = finding_codes(&manifest);
+    assert!(codes.iter().any(|c| c.starts_with("E5001 the report of evaluation performance-2026q3")), "{codes:#?}");
+    let auc = requirement(&manifest, PERF, "auc_overall");
+    assert_eq!(auc["status"], "fail", "{auc:#}");
+    assert!(auc["message"].as_str().unwrap().contains("not the sha256:"), "{auc:#}");
+}
+
+#[test]
+fn a_metric_the_report_does_not_state_is_a_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    release(dir.path());
+    // The author edits the manifest; the report (digest intact) says 0.781.
+    edit(dir.path(), "value: 0.781", "value: 0.95");
+    let (_, manifest) = check(dir.path(), &[]);
+    let codes = finding_codes(&manifest);
+    assert!(
+        codes.iter().any(|c| c.starts_with("E5004") && c.contains("auc is 0.781, not the 0.95")),
+        "{codes:#?}"
+    );
+    assert_eq!(requirement(&manifest, PERF, "auc_overall")["status"], "fail");
+}
+
+#[test]
+fn evidence_that_cannot_be_read_is_insufficient_data_not_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    release(dir.path());
+    std::fs::remove_file(dir.path().join("evidence/model_card.md")).unwrap();
+    let (code, manifest) = check(dir.path(), &[]);
+    assert_eq!(code, 1);
+    let codes = finding_codes(&manifest);
+    assert!(codes.iter().any(|c| c.starts_with("W5003 document model_card evidence/model_card.md could not be read")), "{codes:#?}");
+    let statuses: Vec<&Value> = manifest["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["requirements"].as_array().unwrap())
+        .filter(|r| r["message"].as_str().unwrap().contains("model_card.md could not be read"))
+        .map(|r| &r["status"])
+        .collect();
+    assert!(!statuses.is_empty());
+    assert!(statuses.iter().all(|s| *s == "insufficient_data"), "{statuses:?}");
+}
+
+#[test]
+fn an_author_cannot_sign_someone_elses_approval() {
+    let dir = tempfile::tempdir().unwrap();
+    release(dir.path());
+    // The author signs the validator's approval with their own key.
+    sign_approval(dir.path(), "model_validator", "ines.duarte@example.com", "keys/author.pem", "approvals/model_validator.dsse.json");
+    let (code, manifest) = check(dir.path(), &[]);
+    assert_eq!(code, 1);
+    let codes = finding_codes(&manifest);
+    assert!(codes.iter().any(|c| c.starts_with("E5002 approval #1 (model_validator) does not count")), "{codes:#?}");
+    let signoff = signoff(&manifest);
+    assert_eq!(signoff["status"], "fail");
+    assert!(signoff["message"].as_str().unwrap().contains("no qualified model_validator approval"), "{signoff:#}");
+}
+
+#[test]
+fn a_signature_for_another_artifact_or_role_does_not_count() {
+    let dir = tempfile::tempdir().unwrap();
+    release(dir.path());
+    // Reuse: a genuine risk-officer signature of a different artifact.
+    let other = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+    edit(dir.path(), DIGEST, other);
+    sign_approval(dir.path(), "risk_officer", "daniel.okafor@example.com", "keys/risk_officer.pem", "approvals/risk_officer.dsse.json");
+    edit(dir.path(), other, DIGEST);
+    // Role swap: the privacy officer's genuine signature cited for risk_officer.
+    edit(
+        dir.path(),
+        "signature_ref: approvals/model_owner.dsse.json",
+        "signature_ref: approvals/privacy_officer.dsse.json",
+    );
+    let (_, manifest) = check(dir.path(), &[]);
+    let codes = finding_codes(&manifest);
+    assert!(codes.iter().any(|c| c.starts_with("E5002 approval #2 (risk_officer)") && c.contains("signed for another artifact")), "{codes:#?}");
+    assert!(codes.iter().any(|c| c.starts_with("E5002 approval #0 (model_owner)") && c.contains("no signature verifies")), "{codes:#?}");
+    assert_eq!(signoff(&manifest)["status"], "fail");
+}
+
+#[test]
+fn an_edited_signed_payload_or_an_unsigned_approval_does_not_count() {
+    let dir = tempfile::tempdir().unwrap();
+    release(dir.path());
+    // Flip the decision inside a genuine envelope, keeping the signature.
+    let path = dir.path().join("approvals/model_validator.dsse.json");
+    let mut envelope: Envelope = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    use base64::Engine as _;
+    let engine = base64::engine::general_purpose::STANDARD;
+    let payload = String::from_utf8(engine.decode(&envelope.payload).unwrap()).unwrap();
+    envelope.payload = engine.encode(payload.replace("\"approve\"", "\"reject\""));
+    std::fs::write(&path, serde_json::to_vec(&envelope).unwrap()).unwrap();
+    // And drop the risk officer's signature altogether.
+    edit(dir.path(), "      signature_ref: approvals/risk_officer.dsse.json\n", "");
+    let (_, manifest) = check(dir.path(), &[]);
+    let codes = finding_codes(&manifest);
+    assert!(codes.iter().any(|c| c.starts_with("E5002 approval #1 (model_validator)")), "{codes:#?}");
+    assert!(codes.iter().any(|c| c.starts_with("W5005 approval #2 (risk_officer) does not count: it is not signed")), "{codes:#?}");
+    assert_eq!(signoff(&manifest)["status"], "fail");
+    // Without --require-signed-approvals the unsigned one counts again, the
+    // tampered one still does not.
+    let (_, manifest) = check_without_required_signatures(dir.path());
+    let message = signoff(&manifest)["message"].as_str().unwrap().to_owned();
+    assert!(message.contains("no qualified model_validator approval"), "{message}");
+    assert!(!message.contains("risk_officer approval"), "{message}");
+}
+
+fn check_without_required_signatures(dir: &Path) -> (i32, Value) {
+    let (code, stdout, stderr) = riskgate_in(
+        dir,
+        &["check", "release.yaml", "--now", NOW, "--overlay", "overlay.json", "--verify-evidence", "--format", "json"],
+    );
+    let trace: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
+    (code, trace["manifests"][0].clone())
+}
+
+#[test]
+fn keys_in_the_manifest_or_a_self_registered_key_grant_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    release(dir.path());
+    // A key the author adds to the manifest's own data is not the policy's.
+    let text = std::fs::read_to_string(dir.path().join("release.yaml")).unwrap();
+    let public = std::fs::read_to_string(dir.path().join("keys/author.pub")).unwrap();
+    let forged = text.replace(
+        "spec:\n",
+        &format!("data:\n  riskgate: {{config: {{trust: {{keys: {{mine: {{public_key: {public:?}, signs: [approval], approver: ines.duarte@example.com, roles: [model_validator]}}}}}}}}}}\nspec:\n"),
+    );
+    std::fs::write(dir.path().join("release.yaml"), forged).unwrap();
+    sign_approval(dir.path(), "model_validator", "ines.duarte@example.com", "keys/author.pem", "approvals/model_validator.dsse.json");
+    let (_, manifest) = check(dir.path(), &[]);
+    assert_eq!(signoff(&manifest)["status"], "fail");
+    // The author's registered key signs only as model_author, whoever they claim to be.
+    sign_approval(dir.path(), "model_author", "ines.duarte@example.com", "keys/author.pem", "approvals/model_validator.dsse.json");
+    let (_, manifest) = check(dir.path(), &[]);
+    assert_eq!(signoff(&manifest)["status"], "fail");
+}
+
+#[test]
+fn decisions_are_attested_and_verified() {
+    let dir = tempfile::tempdir().unwrap();
+    release(dir.path());
+    let (code, _) = check(dir.path(), &["--attest", "keys/riskgate.pem", "--attest-output", "decision.intoto.jsonl"]);
+    assert_eq!(code, 0);
+    let lines = std::fs::read_to_string(dir.path().join("decision.intoto.jsonl")).unwrap();
+    assert_eq!(lines.lines().count(), 1);
+    let (code, stdout, _) = riskgate_in(
+        dir.path(),
+        &["verify-attestation", "decision.intoto.jsonl", "--key", "keys/riskgate.pub", "--digest", DIGEST],
+    );
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("verified: credit-scorer PASSED (decision pass) at 2026-10-01T00:00:00Z with policy sha256:"), "{stdout}");
+    // Deterministic: the same inputs sign the same bytes.
+    check(dir.path(), &["--attest", "keys/riskgate.pem", "--attest-output", "again.intoto.jsonl"]);
+    assert_eq!(lines, std::fs::read_to_string(dir.path().join("again.intoto.jsonl")).unwrap());
+    // Another artifact, another key, or an edited verdict are refused.
+    let other = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+    let (code, stdout, _) = riskgate_in(dir.path(), &["verify-attestation", "decision.intoto.jsonl", "--key", "keys/riskgate.pub", "--digest", other]);
+    assert_eq!(code, 2);
+    assert!(stdout.contains("NOT verified: the attestation is not about artifact"), "{stdout}");
+    let (code, stdout, _) = riskgate_in(dir.path(), &["verify-attestation", "decision.intoto.jsonl", "--key", "keys/ci.pub"]);
+    assert_eq!(code, 2);
+    assert!(stdout.contains("NOT verified: no signature verifies"), "{stdout}");
+    let mut envelope: Envelope = serde_json::from_str(lines.trim()).unwrap();
+    use base64::Engine as _;
+    let engine = base64::engine::general_purpose::STANDARD;
+    let payload = String::from_utf8(engine.decode(&envelope.payload).unwrap()).unwrap();
+    envelope.payload = engine.encode(payload.replace("PASSED", "FAILED"));
+    std::fs::write(dir.path().join("edited.jsonl"), serde_json::to_string(&envelope).unwrap()).unwrap();
+    let (code, _, _) = riskgate_in(dir.path(), &["verify-attestation", "edited.jsonl", "--key", "keys/riskgate.pub"]);
+    assert_eq!(code, 2);
+    // A denied release is attested as FAILED, and verification says so.
+    edit(dir.path(), "      signature_ref: approvals/risk_officer.dsse.json\n", "");
+    let (code, _) = check(dir.path(), &["--attest", "keys/riskgate.pem", "--attest-output", "denied.jsonl"]);
+    assert_eq!(code, 1);
+    let (code, stdout, _) = riskgate_in(dir.path(), &["verify-attestation", "denied.jsonl", "--key", "keys/riskgate.pub"]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("FAILED (decision deny)"), "{stdout}");
+}
+
+#[test]
+fn bad_keys_and_unreadable_roots_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    release(dir.path());
+    write(dir.path(), "bad.pem", b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+    let (code, _, stderr) = riskgate_in(dir.path(), &["check", "release.yaml", "--now", NOW, "--attest", "bad.pem"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("bad.pem: not a PEM private key (PKCS#8) for Ed25519 or ECDSA P-256"), "{stderr}");
+    let (code, _, stderr) = riskgate_in(dir.path(), &["check", "release.yaml", "--now", NOW, "--evidence-root", "missing"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--evidence-root missing:"), "{stderr}");
+    // A trusted key that cannot be used is reported, the others still count.
+    let overlay = std::fs::read_to_string(dir.path().join("overlay.json")).unwrap();
+    let mut overlay: Value = serde_json::from_str(&overlay).unwrap();
+    overlay["riskgate"]["config"]["trust"]["keys"]["broken"] = json!({"public_key": "nope", "signs": ["approval"]});
+    std::fs::write(dir.path().join("overlay.json"), overlay.to_string()).unwrap();
+    let (code, manifest) = check(dir.path(), &[]);
+    assert_eq!(code, 0);
+    let codes = finding_codes(&manifest);
+    assert_eq!(codes.len(), 1, "{codes:#?}");
+    assert!(codes[0].starts_with("E5006 trusted key `broken` is ignored: not a PEM public key"), "{codes:#?}");
+}
