@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
+#[allow(dead_code)] // shared helpers; these tests need only some
 mod support;
 
 use std::collections::BTreeMap;
@@ -123,7 +124,13 @@ fn release(dir: &Path) {
     write(dir, "release.yaml", text.as_bytes());
     std::fs::create_dir_all(dir.join("approvals")).unwrap();
     for (role, email, _) in APPROVERS {
-        sign_approval(dir, role, email, &format!("keys/{role}.pem"), &format!("approvals/{role}.dsse.json"));
+        sign_approval(
+            dir,
+            role,
+            email,
+            &format!("keys/{role}.pem"),
+            &format!("approvals/{role}.dsse.json"),
+        );
     }
 }
 
@@ -149,8 +156,19 @@ fn sign_approval(dir: &Path, role: &str, email: &str, key: &str, output: &str) {
     let (code, _, stderr) = riskgate_in(
         dir,
         &[
-            "sign", "approval", "release.yaml", "--key", key, "--role", role, "--approver", email,
-            "--now", "2026-09-20T00:00:00Z", "-o", output,
+            "sign",
+            "approval",
+            "release.yaml",
+            "--key",
+            key,
+            "--role",
+            role,
+            "--approver",
+            email,
+            "--now",
+            "2026-09-20T00:00:00Z",
+            "-o",
+            output,
         ],
     );
     assert_eq!(code, 0, "{stderr}");
@@ -160,12 +178,22 @@ fn sign_approval(dir: &Path, role: &str, email: &str, key: &str, output: &str) {
 /// of the one manifest.
 fn check(dir: &Path, extra: &[&str]) -> (i32, Value) {
     let mut args = vec![
-        "check", "release.yaml", "--now", NOW, "--overlay", "overlay.json", "--evidence-root", ".",
-        "--require-signed-approvals", "--format", "json",
+        "check",
+        "release.yaml",
+        "--now",
+        NOW,
+        "--overlay",
+        "overlay.json",
+        "--evidence-root",
+        ".",
+        "--require-signed-approvals",
+        "--format",
+        "json",
     ];
     args.extend_from_slice(extra);
     let (code, stdout, stderr) = riskgate_in(dir, &args);
-    let trace: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
+    let trace: Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
     (code, trace["manifests"][0].clone())
 }
 
@@ -174,7 +202,13 @@ fn finding_codes(manifest: &Value) -> Vec<String> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| format!("{} {}", f["code"].as_str().unwrap(), f["message"].as_str().unwrap()))
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["code"].as_str().unwrap(),
+                f["message"].as_str().unwrap()
+            )
+        })
         .collect()
 }
 
@@ -184,7 +218,13 @@ fn requirement<'a>(manifest: &'a Value, control: &str, id: &str) -> &'a Value {
         .unwrap()
         .iter()
         .find(|c| c["id"] == control)
-        .and_then(|c| c["requirements"].as_array().unwrap().iter().find(|r| r["id"] == id))
+        .and_then(|c| {
+            c["requirements"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["id"] == id)
+        })
         .unwrap_or_else(|| panic!("no {control}/{id}"))
 }
 
@@ -222,10 +262,18 @@ fn a_changed_byte_in_a_report_fails_what_relied_on_it() {
     let (code, manifest) = check(dir.path(), &[]);
     assert_eq!(code, 1);
     let codes = finding_codes(&manifest);
-    assert!(codes.iter().any(|c| c.starts_with("E5001 the report of evaluation performance-2026q3")), "{codes:#?}");
+    assert!(
+        codes
+            .iter()
+            .any(|c| c.starts_with("E5001 the report of evaluation performance-2026q3")),
+        "{codes:#?}"
+    );
     let auc = requirement(&manifest, PERF, "auc_overall");
     assert_eq!(auc["status"], "fail", "{auc:#}");
-    assert!(auc["message"].as_str().unwrap().contains("not the sha256:"), "{auc:#}");
+    assert!(
+        auc["message"].as_str().unwrap().contains("not the sha256:"),
+        "{auc:#}"
+    );
 }
 
 #[test]
@@ -237,10 +285,15 @@ fn a_metric_the_report_does_not_state_is_a_finding() {
     let (_, manifest) = check(dir.path(), &[]);
     let codes = finding_codes(&manifest);
     assert!(
-        codes.iter().any(|c| c.starts_with("E5004") && c.contains("auc is 0.781, not the 0.95")),
+        codes
+            .iter()
+            .any(|c| c.starts_with("E5004") && c.contains("auc is 0.781, not the 0.95")),
         "{codes:#?}"
     );
-    assert_eq!(requirement(&manifest, PERF, "auc_overall")["status"], "fail");
+    assert_eq!(
+        requirement(&manifest, PERF, "auc_overall")["status"],
+        "fail"
+    );
 }
 
 #[test]
@@ -251,17 +304,31 @@ fn evidence_that_cannot_be_read_is_insufficient_data_not_pass() {
     let (code, manifest) = check(dir.path(), &[]);
     assert_eq!(code, 1);
     let codes = finding_codes(&manifest);
-    assert!(codes.iter().any(|c| c.starts_with("W5003 document model_card evidence/model_card.md could not be read")), "{codes:#?}");
+    assert!(
+        codes
+            .iter()
+            .any(|c| c
+                .starts_with("W5003 document model_card evidence/model_card.md could not be read")),
+        "{codes:#?}"
+    );
     let statuses: Vec<&Value> = manifest["controls"]
         .as_array()
         .unwrap()
         .iter()
         .flat_map(|c| c["requirements"].as_array().unwrap())
-        .filter(|r| r["message"].as_str().unwrap().contains("model_card.md could not be read"))
+        .filter(|r| {
+            r["message"]
+                .as_str()
+                .unwrap()
+                .contains("model_card.md could not be read")
+        })
         .map(|r| &r["status"])
         .collect();
     assert!(!statuses.is_empty());
-    assert!(statuses.iter().all(|s| *s == "insufficient_data"), "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| *s == "insufficient_data"),
+        "{statuses:?}"
+    );
 }
 
 #[test]
@@ -269,14 +336,31 @@ fn an_author_cannot_sign_someone_elses_approval() {
     let dir = tempfile::tempdir().unwrap();
     release(dir.path());
     // The author signs the validator's approval with their own key.
-    sign_approval(dir.path(), "model_validator", "ines.duarte@example.com", "keys/author.pem", "approvals/model_validator.dsse.json");
+    sign_approval(
+        dir.path(),
+        "model_validator",
+        "ines.duarte@example.com",
+        "keys/author.pem",
+        "approvals/model_validator.dsse.json",
+    );
     let (code, manifest) = check(dir.path(), &[]);
     assert_eq!(code, 1);
     let codes = finding_codes(&manifest);
-    assert!(codes.iter().any(|c| c.starts_with("E5002 approval #1 (model_validator) does not count")), "{codes:#?}");
+    assert!(
+        codes
+            .iter()
+            .any(|c| c.starts_with("E5002 approval #1 (model_validator) does not count")),
+        "{codes:#?}"
+    );
     let signoff = signoff(&manifest);
     assert_eq!(signoff["status"], "fail");
-    assert!(signoff["message"].as_str().unwrap().contains("no qualified model_validator approval"), "{signoff:#}");
+    assert!(
+        signoff["message"]
+            .as_str()
+            .unwrap()
+            .contains("no qualified model_validator approval"),
+        "{signoff:#}"
+    );
 }
 
 #[test]
@@ -286,7 +370,13 @@ fn a_signature_for_another_artifact_or_role_does_not_count() {
     // Reuse: a genuine risk-officer signature of a different artifact.
     let other = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
     edit(dir.path(), DIGEST, other);
-    sign_approval(dir.path(), "risk_officer", "daniel.okafor@example.com", "keys/risk_officer.pem", "approvals/risk_officer.dsse.json");
+    sign_approval(
+        dir.path(),
+        "risk_officer",
+        "daniel.okafor@example.com",
+        "keys/risk_officer.pem",
+        "approvals/risk_officer.dsse.json",
+    );
     edit(dir.path(), other, DIGEST);
     // Role swap: the privacy officer's genuine signature cited for risk_officer.
     edit(
@@ -296,8 +386,20 @@ fn a_signature_for_another_artifact_or_role_does_not_count() {
     );
     let (_, manifest) = check(dir.path(), &[]);
     let codes = finding_codes(&manifest);
-    assert!(codes.iter().any(|c| c.starts_with("E5002 approval #2 (risk_officer)") && c.contains("signed for another artifact")), "{codes:#?}");
-    assert!(codes.iter().any(|c| c.starts_with("E5002 approval #0 (model_owner)") && c.contains("no signature verifies")), "{codes:#?}");
+    assert!(
+        codes
+            .iter()
+            .any(|c| c.starts_with("E5002 approval #2 (risk_officer)")
+                && c.contains("signed for another artifact")),
+        "{codes:#?}"
+    );
+    assert!(
+        codes
+            .iter()
+            .any(|c| c.starts_with("E5002 approval #0 (model_owner)")
+                && c.contains("no signature verifies")),
+        "{codes:#?}"
+    );
     assert_eq!(signoff(&manifest)["status"], "fail");
 }
 
@@ -314,26 +416,55 @@ fn an_edited_signed_payload_or_an_unsigned_approval_does_not_count() {
     envelope.payload = engine.encode(payload.replace("\"approve\"", "\"reject\""));
     std::fs::write(&path, serde_json::to_vec(&envelope).unwrap()).unwrap();
     // And drop the risk officer's signature altogether.
-    edit(dir.path(), "      signature_ref: approvals/risk_officer.dsse.json\n", "");
+    edit(
+        dir.path(),
+        "      signature_ref: approvals/risk_officer.dsse.json\n",
+        "",
+    );
     let (_, manifest) = check(dir.path(), &[]);
     let codes = finding_codes(&manifest);
-    assert!(codes.iter().any(|c| c.starts_with("E5002 approval #1 (model_validator)")), "{codes:#?}");
-    assert!(codes.iter().any(|c| c.starts_with("W5005 approval #2 (risk_officer) does not count: it is not signed")), "{codes:#?}");
+    assert!(
+        codes
+            .iter()
+            .any(|c| c.starts_with("E5002 approval #1 (model_validator)")),
+        "{codes:#?}"
+    );
+    assert!(
+        codes
+            .iter()
+            .any(|c| c
+                .starts_with("W5005 approval #2 (risk_officer) does not count: it is not signed")),
+        "{codes:#?}"
+    );
     assert_eq!(signoff(&manifest)["status"], "fail");
     // Without --require-signed-approvals the unsigned one counts again, the
     // tampered one still does not.
     let (_, manifest) = check_without_required_signatures(dir.path());
     let message = signoff(&manifest)["message"].as_str().unwrap().to_owned();
-    assert!(message.contains("no qualified model_validator approval"), "{message}");
+    assert!(
+        message.contains("no qualified model_validator approval"),
+        "{message}"
+    );
     assert!(!message.contains("risk_officer approval"), "{message}");
 }
 
 fn check_without_required_signatures(dir: &Path) -> (i32, Value) {
     let (code, stdout, stderr) = riskgate_in(
         dir,
-        &["check", "release.yaml", "--now", NOW, "--overlay", "overlay.json", "--verify-evidence", "--format", "json"],
+        &[
+            "check",
+            "release.yaml",
+            "--now",
+            NOW,
+            "--overlay",
+            "overlay.json",
+            "--verify-evidence",
+            "--format",
+            "json",
+        ],
     );
-    let trace: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
+    let trace: Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
     (code, trace["manifests"][0].clone())
 }
 
@@ -349,11 +480,23 @@ fn keys_in_the_manifest_or_a_self_registered_key_grant_nothing() {
         &format!("data:\n  riskgate: {{config: {{trust: {{keys: {{mine: {{public_key: {public:?}, signs: [approval], approver: ines.duarte@example.com, roles: [model_validator]}}}}}}}}}}\nspec:\n"),
     );
     std::fs::write(dir.path().join("release.yaml"), forged).unwrap();
-    sign_approval(dir.path(), "model_validator", "ines.duarte@example.com", "keys/author.pem", "approvals/model_validator.dsse.json");
+    sign_approval(
+        dir.path(),
+        "model_validator",
+        "ines.duarte@example.com",
+        "keys/author.pem",
+        "approvals/model_validator.dsse.json",
+    );
     let (_, manifest) = check(dir.path(), &[]);
     assert_eq!(signoff(&manifest)["status"], "fail");
     // The author's registered key signs only as model_author, whoever they claim to be.
-    sign_approval(dir.path(), "model_author", "ines.duarte@example.com", "keys/author.pem", "approvals/model_validator.dsse.json");
+    sign_approval(
+        dir.path(),
+        "model_author",
+        "ines.duarte@example.com",
+        "keys/author.pem",
+        "approvals/model_validator.dsse.json",
+    );
     let (_, manifest) = check(dir.path(), &[]);
     assert_eq!(signoff(&manifest)["status"], "fail");
 }
@@ -362,40 +505,122 @@ fn keys_in_the_manifest_or_a_self_registered_key_grant_nothing() {
 fn decisions_are_attested_and_verified() {
     let dir = tempfile::tempdir().unwrap();
     release(dir.path());
-    let (code, _) = check(dir.path(), &["--attest", "keys/riskgate.pem", "--attest-output", "decision.intoto.jsonl"]);
+    let (code, _) = check(
+        dir.path(),
+        &[
+            "--attest",
+            "keys/riskgate.pem",
+            "--attest-output",
+            "decision.intoto.jsonl",
+        ],
+    );
     assert_eq!(code, 0);
     let lines = std::fs::read_to_string(dir.path().join("decision.intoto.jsonl")).unwrap();
     assert_eq!(lines.lines().count(), 1);
     let (code, stdout, _) = riskgate_in(
         dir.path(),
-        &["verify-attestation", "decision.intoto.jsonl", "--key", "keys/riskgate.pub", "--digest", DIGEST],
+        &[
+            "verify-attestation",
+            "decision.intoto.jsonl",
+            "--key",
+            "keys/riskgate.pub",
+            "--digest",
+            DIGEST,
+        ],
     );
     assert_eq!(code, 0, "{stdout}");
     assert!(stdout.contains("verified: credit-scorer PASSED (decision pass) at 2026-10-01T00:00:00Z with policy sha256:"), "{stdout}");
     // Deterministic: the same inputs sign the same bytes.
-    check(dir.path(), &["--attest", "keys/riskgate.pem", "--attest-output", "again.intoto.jsonl"]);
-    assert_eq!(lines, std::fs::read_to_string(dir.path().join("again.intoto.jsonl")).unwrap());
+    check(
+        dir.path(),
+        &[
+            "--attest",
+            "keys/riskgate.pem",
+            "--attest-output",
+            "again.intoto.jsonl",
+        ],
+    );
+    assert_eq!(
+        lines,
+        std::fs::read_to_string(dir.path().join("again.intoto.jsonl")).unwrap()
+    );
     // Another artifact, another key, or an edited verdict are refused.
     let other = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
-    let (code, stdout, _) = riskgate_in(dir.path(), &["verify-attestation", "decision.intoto.jsonl", "--key", "keys/riskgate.pub", "--digest", other]);
+    let (code, stdout, _) = riskgate_in(
+        dir.path(),
+        &[
+            "verify-attestation",
+            "decision.intoto.jsonl",
+            "--key",
+            "keys/riskgate.pub",
+            "--digest",
+            other,
+        ],
+    );
     assert_eq!(code, 2);
-    assert!(stdout.contains("NOT verified: the attestation is not about artifact"), "{stdout}");
-    let (code, stdout, _) = riskgate_in(dir.path(), &["verify-attestation", "decision.intoto.jsonl", "--key", "keys/ci.pub"]);
+    assert!(
+        stdout.contains("NOT verified: the attestation is not about artifact"),
+        "{stdout}"
+    );
+    let (code, stdout, _) = riskgate_in(
+        dir.path(),
+        &[
+            "verify-attestation",
+            "decision.intoto.jsonl",
+            "--key",
+            "keys/ci.pub",
+        ],
+    );
     assert_eq!(code, 2);
-    assert!(stdout.contains("NOT verified: no signature verifies"), "{stdout}");
+    assert!(
+        stdout.contains("NOT verified: no signature verifies"),
+        "{stdout}"
+    );
     let mut envelope: Envelope = serde_json::from_str(lines.trim()).unwrap();
     use base64::Engine as _;
     let engine = base64::engine::general_purpose::STANDARD;
     let payload = String::from_utf8(engine.decode(&envelope.payload).unwrap()).unwrap();
     envelope.payload = engine.encode(payload.replace("PASSED", "FAILED"));
-    std::fs::write(dir.path().join("edited.jsonl"), serde_json::to_string(&envelope).unwrap()).unwrap();
-    let (code, _, _) = riskgate_in(dir.path(), &["verify-attestation", "edited.jsonl", "--key", "keys/riskgate.pub"]);
+    std::fs::write(
+        dir.path().join("edited.jsonl"),
+        serde_json::to_string(&envelope).unwrap(),
+    )
+    .unwrap();
+    let (code, _, _) = riskgate_in(
+        dir.path(),
+        &[
+            "verify-attestation",
+            "edited.jsonl",
+            "--key",
+            "keys/riskgate.pub",
+        ],
+    );
     assert_eq!(code, 2);
     // A denied release is attested as FAILED, and verification says so.
-    edit(dir.path(), "      signature_ref: approvals/risk_officer.dsse.json\n", "");
-    let (code, _) = check(dir.path(), &["--attest", "keys/riskgate.pem", "--attest-output", "denied.jsonl"]);
+    edit(
+        dir.path(),
+        "      signature_ref: approvals/risk_officer.dsse.json\n",
+        "",
+    );
+    let (code, _) = check(
+        dir.path(),
+        &[
+            "--attest",
+            "keys/riskgate.pem",
+            "--attest-output",
+            "denied.jsonl",
+        ],
+    );
     assert_eq!(code, 1);
-    let (code, stdout, _) = riskgate_in(dir.path(), &["verify-attestation", "denied.jsonl", "--key", "keys/riskgate.pub"]);
+    let (code, stdout, _) = riskgate_in(
+        dir.path(),
+        &[
+            "verify-attestation",
+            "denied.jsonl",
+            "--key",
+            "keys/riskgate.pub",
+        ],
+    );
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("FAILED (decision deny)"), "{stdout}");
 }
@@ -404,21 +629,136 @@ fn decisions_are_attested_and_verified() {
 fn bad_keys_and_unreadable_roots_are_clear_errors() {
     let dir = tempfile::tempdir().unwrap();
     release(dir.path());
-    write(dir.path(), "bad.pem", b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
-    let (code, _, stderr) = riskgate_in(dir.path(), &["check", "release.yaml", "--now", NOW, "--attest", "bad.pem"]);
+    write(
+        dir.path(),
+        "bad.pem",
+        b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+    );
+    let (code, _, stderr) = riskgate_in(
+        dir.path(),
+        &["check", "release.yaml", "--now", NOW, "--attest", "bad.pem"],
+    );
     assert_eq!(code, 2);
-    assert!(stderr.contains("bad.pem: not a PEM private key (PKCS#8) for Ed25519 or ECDSA P-256"), "{stderr}");
-    let (code, _, stderr) = riskgate_in(dir.path(), &["check", "release.yaml", "--now", NOW, "--evidence-root", "missing"]);
+    assert!(
+        stderr.contains("bad.pem: not a PEM private key (PKCS#8) for Ed25519 or ECDSA P-256"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = riskgate_in(
+        dir.path(),
+        &[
+            "check",
+            "release.yaml",
+            "--now",
+            NOW,
+            "--evidence-root",
+            "missing",
+        ],
+    );
     assert_eq!(code, 2);
     assert!(stderr.contains("--evidence-root missing:"), "{stderr}");
     // A trusted key that cannot be used is reported, the others still count.
     let overlay = std::fs::read_to_string(dir.path().join("overlay.json")).unwrap();
     let mut overlay: Value = serde_json::from_str(&overlay).unwrap();
-    overlay["riskgate"]["config"]["trust"]["keys"]["broken"] = json!({"public_key": "nope", "signs": ["approval"]});
+    overlay["riskgate"]["config"]["trust"]["keys"]["broken"] =
+        json!({"public_key": "nope", "signs": ["approval"]});
     std::fs::write(dir.path().join("overlay.json"), overlay.to_string()).unwrap();
     let (code, manifest) = check(dir.path(), &[]);
     assert_eq!(code, 0);
     let codes = finding_codes(&manifest);
     assert_eq!(codes.len(), 1, "{codes:#?}");
-    assert!(codes[0].starts_with("E5006 trusted key `broken` is ignored: not a PEM public key"), "{codes:#?}");
+    assert!(
+        codes[0].starts_with("E5006 trusted key `broken` is ignored: not a PEM public key"),
+        "{codes:#?}"
+    );
+}
+
+/// The agent example, whose waiver covers a failing injection test, with
+/// the risk officer's sign-off referencing `waivers/signoff.dsse.json`.
+fn waived_release(dir: &Path) {
+    let keys = dir.join("keys");
+    std::fs::create_dir_all(&keys).unwrap();
+    let officer = write_key(&keys, "officer", 3);
+    let requester = write_key(&keys, "requester", 8);
+    let overlay = json!({"riskgate": {"config": {"trust": {"keys": {
+        "officer": {"public_key": officer, "signs": ["waiver"], "approver": "daniel.okafor@example.com", "roles": ["risk_officer"]},
+        "requester": {"public_key": requester, "signs": ["waiver"], "approver": "marta.silva@example.com", "roles": ["model_owner"]},
+    }}}}});
+    write(dir, "overlay.json", overlay.to_string().as_bytes());
+    let example =
+        std::fs::read_to_string(Path::new(ROOT).join("examples/manifests/agent-with-waiver.yaml"))
+            .unwrap();
+    let signed = example.replace(
+        "role: risk_officer, at: 2026-09-18T15:00:00Z}",
+        "role: risk_officer, at: 2026-09-18T15:00:00Z, signature_ref: waivers/signoff.dsse.json}",
+    );
+    assert_ne!(signed, example);
+    write(dir, "release.yaml", signed.as_bytes());
+    std::fs::create_dir_all(dir.join("waivers")).unwrap();
+}
+
+fn sign_waiver(dir: &Path, waiver: &str, key: &str) {
+    let (code, _, stderr) = riskgate_in(
+        dir,
+        &[
+            "sign",
+            "waiver",
+            "release.yaml",
+            "--waiver",
+            waiver,
+            "--role",
+            "risk_officer",
+            "--approver",
+            "daniel.okafor@example.com",
+            "--key",
+            key,
+            "--now",
+            "2026-09-18T15:00:00Z",
+            "-o",
+            "waivers/signoff.dsse.json",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+}
+
+fn injection_test(dir: &Path) -> (String, Vec<String>) {
+    let (_, manifest) = check_without_required_signatures(dir);
+    let status = requirement(&manifest, "C-SEC-01", "indirect_injection_asr")["status"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (status, finding_codes(&manifest))
+}
+
+#[test]
+fn a_requester_cannot_sign_their_own_waiver_for_the_risk_officer() {
+    let dir = tempfile::tempdir().unwrap();
+    waived_release(dir.path());
+    sign_waiver(dir.path(), "WVR-2026-019", "keys/officer.pem");
+    let (status, codes) = injection_test(dir.path());
+    assert_eq!(status, "waived", "{codes:#?}");
+    // The requester signs the officer's sign-off with their own key.
+    sign_waiver(dir.path(), "WVR-2026-019", "keys/requester.pem");
+    let (status, codes) = injection_test(dir.path());
+    assert_eq!(status, "fail");
+    assert!(
+        codes.iter().any(|c| c
+            .starts_with("E5002 waiver WVR-2026-019's sign-off by risk_officer does not count")),
+        "{codes:#?}"
+    );
+    assert!(
+        codes.iter().any(|c| c.starts_with(
+            "W3003 waiver WVR-2026-019 is ignored: it lacks an approval by role risk_officer"
+        )),
+        "{codes:#?}"
+    );
+    // A genuine sign-off for another waiver id does not transfer either.
+    sign_waiver(dir.path(), "WVR-2026-020", "keys/officer.pem");
+    let (status, codes) = injection_test(dir.path());
+    assert_eq!(status, "fail", "{codes:#?}");
+    assert!(
+        codes
+            .iter()
+            .any(|c| c.contains("signs waiver WVR-2026-020, not WVR-2026-019")),
+        "{codes:#?}"
+    );
 }

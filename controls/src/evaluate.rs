@@ -13,8 +13,8 @@ use super::schema::{Ty, check_value, requirement_fields};
 use super::spec::{ControlSpec, FieldValue, RequirementSpec};
 use super::view::{self, Release};
 use super::{CheckOptions, ManifestInput, PolicySet, requirements, waivers};
-use crate::trust::Trust;
 use crate::trace::{ControlTrace, Expected, Finding, ManifestTrace, RequirementTrace, Status};
+use crate::trust::Trust;
 use riskgate_engine::eval::EvalOptions;
 use riskgate_engine::value::Value;
 
@@ -46,7 +46,12 @@ pub(crate) fn check_manifest(
     };
     let mut findings = Vec::new();
     let trust_config = config(&ctx, "trust", &mut findings);
-    ctx.trust = Trust::assess(manifest.value, trust_config.as_ref(), options, manifest.locate);
+    ctx.trust = Trust::assess(
+        manifest.value,
+        trust_config.as_ref(),
+        options,
+        manifest.locate,
+    );
     findings.extend(ctx.trust.findings().iter().cloned());
     let policy = config(&ctx, "waiver_policy", &mut findings)
         .map_or_else(waivers::WaiverPolicy::default, |v| {
@@ -235,7 +240,9 @@ fn run_control(
         .requirements
         .iter()
         .map(|r| {
-            let outcome = ctx.trust.apply(run_requirement(ctx, r, overlay.fields(&r.id)));
+            let outcome = ctx
+                .trust
+                .apply(run_requirement(ctx, r, overlay.fields(&r.id)));
             let mut entry = to_trace(r, outcome);
             if ctx.explain && entry.status.is_failing() {
                 let rules: Vec<&str> = control

@@ -32,12 +32,12 @@ use std::sync::Arc;
 use riskgate_engine::value::Value;
 use sha2::{Digest as _, Sha256};
 
+use crate::CheckOptions;
 use crate::codes;
 use crate::context::Outcome;
+use crate::trace::EnforcementPoint;
 use crate::trace::{Finding, Location, Status};
 use crate::view::{self, Person, items, short_digest, str_at};
-use crate::CheckOptions;
-use crate::trace::EnforcementPoint;
 use dsse::{Envelope, Statement};
 use keys::{Purpose, TrustedKey};
 
@@ -126,8 +126,7 @@ impl Trust {
             (None, false) => return Trust::off(),
         };
         let require_signed = evidence.require_signed_approvals
-            || view::get(config, "require_signed_approvals").and_then(Value::as_bool)
-                == Some(true);
+            || view::get(config, "require_signed_approvals").and_then(Value::as_bool) == Some(true);
         let (keys, problems) = keys::read_keys(config);
         let mut check = Checker {
             store: evidence.store.as_deref(),
@@ -231,7 +230,9 @@ fn verified_points(config: &Value) -> Vec<EnforcementPoint> {
         .iter()
         .filter_map(|v| {
             let name = v.as_str()?;
-            EnforcementPoint::ALL.into_iter().find(|p| p.as_str() == name)
+            EnforcementPoint::ALL
+                .into_iter()
+                .find(|p| p.as_str() == name)
         })
         .collect()
 }
@@ -302,7 +303,10 @@ impl Checker<'_> {
         let Some(reference) = reference else {
             self.unverifiable(
                 pointer,
-                format!("{what} has digest {} but no reference to the file", short_digest(claimed)),
+                format!(
+                    "{what} has digest {} but no reference to the file",
+                    short_digest(claimed)
+                ),
                 format!("record where the {what} is, so its digest can be checked"),
             );
             return None;
@@ -396,7 +400,10 @@ impl Checker<'_> {
                             self.contradicted(
                                 codes::EVIDENCE_SIGNATURE_INVALID.id,
                                 pointer,
-                                format!("{what} is signed for another artifact, not {}", short_digest(release)),
+                                format!(
+                                    "{what} is signed for another artifact, not {}",
+                                    short_digest(release)
+                                ),
                                 "evaluate the released artifact and sign that report".to_owned(),
                             );
                             return;
@@ -427,7 +434,13 @@ impl Checker<'_> {
             };
             let metric_pointer = format!("{pointer}/metrics/{m}");
             let claimed = view::get(metric, "value").map(Value::to_json);
-            self.compare_one(&metric_pointer, what, name, claimed.as_ref(), reported.get(name).map(|r| &r.value));
+            self.compare_one(
+                &metric_pointer,
+                what,
+                name,
+                claimed.as_ref(),
+                reported.get(name).map(|r| &r.value),
+            );
             for (s, slice) in items(metric, &["slices"]).iter().enumerate() {
                 let Some(slice_name) = str_at(slice, &["name"]) else {
                     continue;
@@ -435,7 +448,13 @@ impl Checker<'_> {
                 let claimed = view::get(slice, "value").map(Value::to_json);
                 let reported = reported.get(name).and_then(|r| r.slices.get(slice_name));
                 let label = format!("{name}[{slice_name}]");
-                self.compare_one(&format!("{metric_pointer}/slices/{s}"), what, &label, claimed.as_ref(), reported);
+                self.compare_one(
+                    &format!("{metric_pointer}/slices/{s}"),
+                    what,
+                    &label,
+                    claimed.as_ref(),
+                    reported,
+                );
             }
         }
     }
@@ -474,7 +493,11 @@ impl Checker<'_> {
 
     fn open(&self, bytes: &[u8], purpose: Purpose) -> Result<Statement, String> {
         let envelope = Envelope::parse(bytes).map_err(|e| e.to_string())?;
-        let keys: Vec<&TrustedKey> = self.keys.iter().filter(|k| k.signs.contains(&purpose)).collect();
+        let keys: Vec<&TrustedKey> = self
+            .keys
+            .iter()
+            .filter(|k| k.signs.contains(&purpose))
+            .collect();
         envelope
             .open(&keys, &format!("{}s", purpose.as_str()))
             .map(|(statement, _)| statement)
@@ -483,8 +506,10 @@ impl Checker<'_> {
 
     fn artifact(&mut self) {
         let pointer = "/spec/identity/artifact/signature_ref";
-        let Some(reference) = str_at(self.input, &["spec", "identity", "artifact", "signature_ref"])
-        else {
+        let Some(reference) = str_at(
+            self.input,
+            &["spec", "identity", "artifact", "signature_ref"],
+        ) else {
             return;
         };
         let bytes = match self.read(reference) {
@@ -538,7 +563,9 @@ impl Checker<'_> {
         let Some(reference) = reference else {
             return Err("it is not signed (no signature_ref)".to_owned());
         };
-        let bytes = self.read(reference).map_err(|why| format!("its signature {reference} could not be read: {why}"))?;
+        let bytes = self
+            .read(reference)
+            .map_err(|why| format!("its signature {reference} could not be read: {why}"))?;
         let envelope = Envelope::parse(&bytes).map_err(|e| format!("{reference}: {e}"))?;
         let email = person.and_then(|p| p.email.as_deref());
         let keys: Vec<&TrustedKey> = self
@@ -561,7 +588,10 @@ impl Checker<'_> {
             _ => return Err(format!("{reference} is signed for another artifact")),
         }
         for (field, expected) in claims {
-            let signed = statement.predicate.get(*field).and_then(serde_json::Value::as_str);
+            let signed = statement
+                .predicate
+                .get(*field)
+                .and_then(serde_json::Value::as_str);
             if signed != *expected {
                 return Err(format!(
                     "{reference} signs {field} {}, not {}",
@@ -587,7 +617,14 @@ impl Checker<'_> {
                 ("decision", str_at(approval, &["decision"])),
                 ("approver", person.as_ref().and_then(|p| p.email.as_deref())),
             ];
-            let result = self.signed_by(reference, Purpose::Approval, APPROVAL_PREDICATE, person.as_ref(), role, &claims);
+            let result = self.signed_by(
+                reference,
+                Purpose::Approval,
+                APPROVAL_PREDICATE,
+                person.as_ref(),
+                role,
+                &claims,
+            );
             if let Err(why) = &result {
                 let code = if reference.is_some() {
                     codes::EVIDENCE_SIGNATURE_INVALID.id
@@ -595,7 +632,11 @@ impl Checker<'_> {
                     codes::APPROVAL_UNSIGNED.id
                 };
                 let pointer = format!("/spec/approvals/{index}");
-                self.finding(code, &pointer, format!("approval #{index} ({role}) does not count: {why}"));
+                self.finding(
+                    code,
+                    &pointer,
+                    format!("approval #{index} ({role}) does not count: {why}"),
+                );
             }
             self.trust.approvals.insert(index, result);
         }
@@ -617,7 +658,14 @@ impl Checker<'_> {
                     ("role", Some(role)),
                     ("approver", person.as_ref().and_then(|p| p.email.as_deref())),
                 ];
-                let result = self.signed_by(reference, Purpose::Waiver, WAIVER_PREDICATE, person.as_ref(), role, &claims);
+                let result = self.signed_by(
+                    reference,
+                    Purpose::Waiver,
+                    WAIVER_PREDICATE,
+                    person.as_ref(),
+                    role,
+                    &claims,
+                );
                 if let Err(why) = &result {
                     let code = if reference.is_some() {
                         codes::EVIDENCE_SIGNATURE_INVALID.id
@@ -625,10 +673,14 @@ impl Checker<'_> {
                         codes::APPROVAL_UNSIGNED.id
                     };
                     let pointer = format!("/spec/waivers/{w}/approved_by/{a}");
-                    self.finding(code, &pointer, format!(
-                        "waiver {}'s sign-off by {role} does not count: {why}",
-                        id.unwrap_or("?")
-                    ));
+                    self.finding(
+                        code,
+                        &pointer,
+                        format!(
+                            "waiver {}'s sign-off by {role} does not count: {why}",
+                            id.unwrap_or("?")
+                        ),
+                    );
                 }
                 self.trust.waiver_approvals.insert((w, a), result);
             }
@@ -652,7 +704,9 @@ fn reported_metrics(report: &serde_json::Value) -> BTreeMap<String, Reported> {
                 .collect(),
             Some(serde_json::Value::Array(list)) => list
                 .iter()
-                .filter_map(|s| Some((s.get("name")?.as_str()?.to_owned(), s.get("value")?.clone())))
+                .filter_map(|s| {
+                    Some((s.get("name")?.as_str()?.to_owned(), s.get("value")?.clone()))
+                })
                 .collect(),
             _ => BTreeMap::new(),
         }
@@ -661,15 +715,30 @@ fn reported_metrics(report: &serde_json::Value) -> BTreeMap<String, Reported> {
         Some(serde_json::Value::Object(map)) => {
             for (name, entry) in map {
                 let value = entry.get("value").unwrap_or(entry).clone();
-                out.insert(name.clone(), Reported { value, slices: slices_of(entry) });
+                out.insert(
+                    name.clone(),
+                    Reported {
+                        value,
+                        slices: slices_of(entry),
+                    },
+                );
             }
         }
         Some(serde_json::Value::Array(list)) => {
             for entry in list {
-                let (Some(name), Some(value)) = (entry.get("name").and_then(|n| n.as_str()), entry.get("value")) else {
+                let (Some(name), Some(value)) = (
+                    entry.get("name").and_then(|n| n.as_str()),
+                    entry.get("value"),
+                ) else {
                     continue;
                 };
-                out.insert(name.to_owned(), Reported { value: value.clone(), slices: slices_of(entry) });
+                out.insert(
+                    name.to_owned(),
+                    Reported {
+                        value: value.clone(),
+                        slices: slices_of(entry),
+                    },
+                );
             }
         }
         _ => {}

@@ -69,10 +69,12 @@ fn local_path(reference: &str) -> Result<&Path, String> {
     if text.is_empty() {
         return Err("the reference is empty".to_owned());
     }
-    if path
-        .components()
-        .any(|c| matches!(c, Component::RootDir | Component::Prefix(_) | Component::ParentDir))
-    {
+    if path.components().any(|c| {
+        matches!(
+            c,
+            Component::RootDir | Component::Prefix(_) | Component::ParentDir
+        )
+    }) {
         return Err(format!(
             "{reference} is not a path inside the evidence root (absolute or with `..`)"
         ));
@@ -111,16 +113,22 @@ mod tests {
         std::fs::write(dir.path().join("secret"), b"s").expect("write");
         let root = EvidenceRoot::new(&inner).expect("root");
         assert_eq!(root.read("reports/perf.json").as_deref(), Ok(&b"{}"[..]));
-        assert_eq!(root.read("file:reports/perf.json").as_deref(), Ok(&b"{}"[..]));
+        assert_eq!(
+            root.read("file:reports/perf.json").as_deref(),
+            Ok(&b"{}"[..])
+        );
         for escape in ["../secret", "/etc/passwd", "reports/../../secret"] {
             let error = root.read(escape).expect_err(escape);
             assert!(error.contains("not a path inside"), "{escape}: {error}");
         }
-        let error = root.read("https://example.com/report.json").expect_err("url");
+        let error = root
+            .read("https://example.com/report.json")
+            .expect_err("url");
         assert!(error.contains("local files only"), "{error}");
         #[cfg(unix)]
         {
-            std::os::unix::fs::symlink(dir.path().join("secret"), inner.join("link")).expect("symlink");
+            std::os::unix::fs::symlink(dir.path().join("secret"), inner.join("link"))
+                .expect("symlink");
             let error = root.read("link").expect_err("symlink out");
             assert!(error.contains("outside the evidence root"), "{error}");
         }

@@ -116,7 +116,11 @@ impl PolicyInputs {
     #[must_use]
     pub fn version(&self) -> String {
         let digest = policy_digest(&self.policies, false, self.overlay.as_ref());
-        digest.trim_start_matches("sha256:").chars().take(12).collect()
+        digest
+            .trim_start_matches("sha256:")
+            .chars()
+            .take(12)
+            .collect()
     }
 }
 

@@ -21,7 +21,9 @@ pub fn all() -> Vec<&'static Code> {
 
 /// The place of a code's range in listings.
 fn range_rank(id: &str) -> usize {
-    const RANGES: [&str; 9] = ["E0", "E1", "R0", "E2", "W2", "E3", "W3", "E4", "L0"];
+    const RANGES: [&str; 11] = [
+        "E0", "E1", "R0", "E2", "W2", "E3", "W3", "E4", "E5", "W5", "L0",
+    ];
     RANGES
         .iter()
         .position(|range| id.starts_with(range))
@@ -51,7 +53,7 @@ pub fn is_known_pattern(pattern: &str) -> bool {
 #[must_use]
 pub fn markdown_index() -> String {
     let mut out = String::from(
-        "# Diagnostic codes\n\nEvery problem riskgate reports has a stable code. Codes are never reused.\nRanges: `E0xxx` syntax, `E1xxx` compile, `E2xxx` manifest, `E3xxx` controls,\n`E4xxx` configuration, `W` warnings, `R` runtime, `L` lints. `riskgate explain CODE` prints a code's page.\n\n| code | name | severity | meaning |\n|---|---|---|---|\n",
+        "# Diagnostic codes\n\nEvery problem riskgate reports has a stable code. Codes are never reused.\nRanges: `E0xxx` syntax, `E1xxx` compile, `E2xxx` manifest, `E3xxx` controls,\n`E4xxx` configuration, `E5xxx` evidence, `W` warnings, `R` runtime, `L` lints. `riskgate explain CODE` prints a code's page.\n\n| code | name | severity | meaning |\n|---|---|---|---|\n",
     );
     for code in all() {
         out.push_str(&format!(
@@ -81,7 +83,7 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), codes.len(), "a code name is declared twice");
         assert!(
-            codes.iter().all(|c| range_rank(c.id) < 9),
+            codes.iter().all(|c| range_rank(c.id) < 11),
             "a code outside the ranges"
         );
     }

@@ -146,7 +146,10 @@ impl EvidenceArgs {
         if !self.verify_evidence && self.evidence_root.is_none() && !self.require_signed_approvals {
             return Ok(None);
         }
-        let dir = self.evidence_root.clone().unwrap_or_else(|| PathBuf::from("."));
+        let dir = self
+            .evidence_root
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("."));
         let root = riskgate_workspace::evidence_root::EvidenceRoot::new(&dir)
             .map_err(|e| anyhow::anyhow!("--evidence-root {}: {e}", dir.display()))?;
         Ok(Some(riskgate_controls::trust::EvidenceOptions {
@@ -273,7 +276,8 @@ fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
         }
         match &args.attest {
             Some(key) => {
-                let digest = policy_set::policy_digest(&policies, args.with_stdlib, overlay.as_ref());
+                let digest =
+                    policy_set::policy_digest(&policies, args.with_stdlib, overlay.as_ref());
                 let output = args
                     .attest_output
                     .clone()

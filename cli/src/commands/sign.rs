@@ -110,7 +110,11 @@ fn sign(args: &SignArgs) -> anyhow::Result<()> {
     };
     let release = read_release(&common.manifest)?;
     let key = read_signing_key(&common.key)?;
-    let at = common.now.unwrap_or_else(Now::wall_clock).whole_seconds().rfc3339();
+    let at = common
+        .now
+        .unwrap_or_else(Now::wall_clock)
+        .whole_seconds()
+        .rfc3339();
     let statement = match &args.what {
         SignWhat::Approval {
             role,
@@ -154,7 +158,9 @@ pub(crate) fn read_release(path: &Path) -> anyhow::Result<ReleaseRef> {
     let raw = loaded
         .first()
         .and_then(|m| m.raw.as_ref())
-        .with_context(|| format!("{name}: not a readable manifest (`riskgate check {name}` says why)"))?;
+        .with_context(|| {
+            format!("{name}: not a readable manifest (`riskgate check {name}` says why)")
+        })?;
     ReleaseRef::of(raw).map_err(|why| anyhow::anyhow!("{name}: {why}"))
 }
 

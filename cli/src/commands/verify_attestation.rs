@@ -38,23 +38,25 @@ pub fn run(args: &VerifyAttestationArgs) -> Outcome {
 }
 
 fn verify(args: &VerifyAttestationArgs) -> anyhow::Result<Outcome> {
-    let pem = std::fs::read_to_string(&args.key)
-        .with_context(|| format!("{}", args.key.display()))?;
-    let key = PublicKey::from_pem(&pem).map_err(|why| anyhow::anyhow!("{}: {why}", args.key.display()))?;
-    let text = std::fs::read_to_string(&args.file)
-        .with_context(|| format!("{}", args.file.display()))?;
+    let pem =
+        std::fs::read_to_string(&args.key).with_context(|| format!("{}", args.key.display()))?;
+    let key = PublicKey::from_pem(&pem)
+        .map_err(|why| anyhow::anyhow!("{}: {why}", args.key.display()))?;
+    let text =
+        std::fs::read_to_string(&args.file).with_context(|| format!("{}", args.file.display()))?;
     let name = args.file.display();
     let trimmed = text.trim();
     // A pretty-printed single envelope spans lines; JSON Lines do not.
-    let envelopes: Vec<(usize, &str)> = if trimmed.starts_with('{') && serde_json::from_str::<serde_json::Value>(trimmed).is_ok() {
-        vec![(1, trimmed)]
-    } else {
-        text.lines()
-            .enumerate()
-            .filter(|(_, line)| !line.trim().is_empty())
-            .map(|(i, line)| (i + 1, line))
-            .collect()
-    };
+    let envelopes: Vec<(usize, &str)> =
+        if trimmed.starts_with('{') && serde_json::from_str::<serde_json::Value>(trimmed).is_ok() {
+            vec![(1, trimmed)]
+        } else {
+            text.lines()
+                .enumerate()
+                .filter(|(_, line)| !line.trim().is_empty())
+                .map(|(i, line)| (i + 1, line))
+                .collect()
+        };
     if envelopes.is_empty() {
         anyhow::bail!("{name}: no attestations");
     }
@@ -67,7 +69,11 @@ fn verify(args: &VerifyAttestationArgs) -> anyhow::Result<Outcome> {
             Ok(decision) => {
                 println!(
                     "{name}:{line}: verified: {} {} (decision {}) at {} with policy {}",
-                    decision.name, decision.result, decision.decision, decision.time, decision.policy_digest
+                    decision.name,
+                    decision.result,
+                    decision.decision,
+                    decision.time,
+                    decision.policy_digest
                 );
                 if decision.result != "PASSED" && outcome == Outcome::Success {
                     outcome = Outcome::Findings;

@@ -157,7 +157,9 @@ impl Envelope {
         let signer = self.signatures.iter().find_map(|signature| {
             let sig = STANDARD.decode(signature.sig.as_bytes()).ok()?;
             keys.iter()
-                .filter(|k| signature.keyid.is_empty() || k.id.is_empty() || signature.keyid == k.id)
+                .filter(|k| {
+                    signature.keyid.is_empty() || k.id.is_empty() || signature.keyid == k.id
+                })
                 .find(|k| k.key.verify(&message, &sig))
                 .copied()
         });

@@ -250,7 +250,9 @@ mod tests {
     fn both_key_types_round_trip_through_pem_and_verify_their_signatures() {
         for key in [ed25519(), p256()] {
             let pem = match &key {
-                SigningKey::Ed25519(k) => k.to_pkcs8_pem(Default::default()).expect("pem").to_string(),
+                SigningKey::Ed25519(k) => {
+                    k.to_pkcs8_pem(Default::default()).expect("pem").to_string()
+                }
                 SigningKey::P256(k) => k.to_pkcs8_pem(Default::default()).expect("pem").to_string(),
             };
             let read = SigningKey::from_pem(&pem).expect("reads back");
@@ -272,9 +274,20 @@ mod tests {
             }
         }));
         let (keys, problems) = read_keys(&entry);
-        assert_eq!(keys.iter().map(|k| k.id.as_str()).collect::<Vec<_>>(), ["ci"]);
+        assert_eq!(
+            keys.iter().map(|k| k.id.as_str()).collect::<Vec<_>>(),
+            ["ci"]
+        );
         assert_eq!(problems.len(), 2);
-        assert!(problems.iter().any(|(id, why)| id == "alice" && why.contains("approver")));
-        assert!(problems.iter().any(|(id, why)| id == "typo" && why.contains("`aproval`")));
+        assert!(
+            problems
+                .iter()
+                .any(|(id, why)| id == "alice" && why.contains("approver"))
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|(id, why)| id == "typo" && why.contains("`aproval`"))
+        );
     }
 }

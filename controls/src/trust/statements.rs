@@ -58,7 +58,10 @@ impl ReleaseRef {
     }
 
     fn subject(&self) -> Vec<Subject> {
-        let (algo, hex) = self.digest.split_once(':').unwrap_or(("sha256", &self.digest));
+        let (algo, hex) = self
+            .digest
+            .split_once(':')
+            .unwrap_or(("sha256", &self.digest));
         vec![Subject {
             name: self.name.clone(),
             digest: BTreeMap::from([(algo.to_owned(), hex.to_lowercase())]),
@@ -66,7 +69,11 @@ impl ReleaseRef {
     }
 }
 
-fn statement(release: &ReleaseRef, predicate_type: &str, predicate: serde_json::Value) -> Statement {
+fn statement(
+    release: &ReleaseRef,
+    predicate_type: &str,
+    predicate: serde_json::Value,
+) -> Statement {
     Statement {
         statement_type: STATEMENT_V1.to_owned(),
         subject: release.subject(),
@@ -77,7 +84,13 @@ fn statement(release: &ReleaseRef, predicate_type: &str, predicate: serde_json::
 
 /// A release approval by `approver` (e-mail) in `role`.
 #[must_use]
-pub fn approval(release: &ReleaseRef, role: &str, decision: &str, approver: &str, at: &str) -> Statement {
+pub fn approval(
+    release: &ReleaseRef,
+    role: &str,
+    decision: &str,
+    approver: &str,
+    at: &str,
+) -> Statement {
     statement(
         release,
         APPROVAL_PREDICATE,
@@ -87,7 +100,13 @@ pub fn approval(release: &ReleaseRef, role: &str, decision: &str, approver: &str
 
 /// A sign-off of waiver `waiver` by `approver` in `role`.
 #[must_use]
-pub fn waiver(release: &ReleaseRef, waiver: &str, role: &str, approver: &str, at: &str) -> Statement {
+pub fn waiver(
+    release: &ReleaseRef,
+    waiver: &str,
+    role: &str,
+    approver: &str,
+    at: &str,
+) -> Statement {
     statement(
         release,
         WAIVER_PREDICATE,
@@ -130,7 +149,10 @@ pub fn decision(release: &ReleaseRef, trace: &ManifestTrace, run: &RunInfo<'_>) 
         .filter(|c| c.status.is_failing() && c.status != Status::Waived)
         .map(|c| c.id.as_str())
         .collect();
-    let policy_hex = run.policy_digest.strip_prefix("sha256:").unwrap_or(run.policy_digest);
+    let policy_hex = run
+        .policy_digest
+        .strip_prefix("sha256:")
+        .unwrap_or(run.policy_digest);
     statement(
         release,
         VSA_PREDICATE,
@@ -191,7 +213,12 @@ pub fn verify_decision(
             statement.predicate_type
         ));
     }
-    if statement.predicate.pointer("/verifier/id").and_then(|v| v.as_str()) != Some(VERIFIER_ID) {
+    if statement
+        .predicate
+        .pointer("/verifier/id")
+        .and_then(|v| v.as_str())
+        != Some(VERIFIER_ID)
+    {
         return Err("the verification summary was not made by riskgate".to_owned());
     }
     if let Some(digest) = digest {
@@ -208,7 +235,11 @@ pub fn verify_decision(
             .to_owned()
     };
     Ok(VerifiedDecision {
-        name: statement.subject.first().map(|s| s.name.clone()).unwrap_or_default(),
+        name: statement
+            .subject
+            .first()
+            .map(|s| s.name.clone())
+            .unwrap_or_default(),
         result: text("/verificationResult"),
         decision: text("/riskgate/decision"),
         time: text("/timeVerified"),

@@ -6,7 +6,8 @@
 //! with `retired: true`. Each crate owns the codes it emits: `E0xxx` syntax
 //! here; `E1xxx` compile, `R0xxx` runtime and the Rego lints in
 //! `riskgate_engine::codes`; `E2xxx`/`W2xxx` manifests, `E3xxx`/`W3xxx`
-//! declarations and waivers and the domain lints in
+//! declarations and waivers, `E5xxx`/`W5xxx` evidence verification and
+//! the domain lints in
 //! `riskgate_controls::codes`; `E4xxx` configuration in
 //! `riskgate_workspace::codes`, which also holds the one registry of all of
 //! them (`riskgate explain`, the docs pages, lint selection).
