@@ -762,3 +762,94 @@ fn a_requester_cannot_sign_their_own_waiver_for_the_risk_officer() {
         "{codes:#?}"
     );
 }
+
+#[test]
+fn the_policy_turns_verification_on_at_an_enforcement_point() {
+    let dir = tempfile::tempdir().unwrap();
+    release(dir.path());
+    let text = std::fs::read_to_string(dir.path().join("overlay.json")).unwrap();
+    let mut overlay: Value = serde_json::from_str(&text).unwrap();
+    overlay["riskgate"]["config"]["trust"]["verify"] = json!(["admission"]);
+    std::fs::write(dir.path().join("overlay.json"), overlay.to_string()).unwrap();
+    // Reports in the object form are compared too.
+    let report = json!({"metrics": {"auc": {"value": 0.70, "slices": {"channel=branch": 0.772}}}});
+    write(
+        dir.path(),
+        "evidence/performance.json",
+        report.to_string().as_bytes(),
+    );
+    let run = |context: &str| {
+        let (_, stdout, _) = riskgate_in(
+            dir.path(),
+            &[
+                "check",
+                "release.yaml",
+                "--now",
+                NOW,
+                "--overlay",
+                "overlay.json",
+                "--context",
+                context,
+                "--format",
+                "json",
+            ],
+        );
+        let trace: Value = serde_json::from_str(&stdout).unwrap();
+        finding_codes(&trace["manifests"][0])
+    };
+    assert_eq!(run("ci"), Vec::<String>::new());
+    // At admission there is no evidence root: every digest is unverifiable.
+    let codes = run("admission");
+    assert!(
+        codes
+            .iter()
+            .any(|c| c
+                .starts_with("W5003 document model_card evidence/model_card.md could not be read")),
+        "{codes:#?}"
+    );
+    assert!(
+        codes
+            .iter()
+            .all(|c| c.starts_with("W5003") || c.starts_with("W5005") || c.starts_with("E5002")),
+        "{codes:#?}"
+    );
+    // With the files, the changed report is caught: digest first, then values.
+    let (_, manifest) = check(dir.path(), &["--context", "admission"]);
+    let codes = finding_codes(&manifest);
+    assert!(
+        codes
+            .iter()
+            .any(|c| c.starts_with("E5001 the report of evaluation performance-2026q3")),
+        "{codes:#?}"
+    );
+    let digest = sha256_digest(report.to_string().as_bytes());
+    let yaml = std::fs::read_to_string(dir.path().join("release.yaml")).unwrap();
+    let old = regex::Regex::new(r#"report_digest: "[^"]+""#).unwrap();
+    std::fs::write(
+        dir.path().join("release.yaml"),
+        old.replace(&yaml, format!("report_digest: \"{digest}\"").as_str())
+            .as_ref(),
+    )
+    .unwrap();
+    let (_, manifest) = check(dir.path(), &[]);
+    let codes = finding_codes(&manifest);
+    assert!(
+        codes
+            .iter()
+            .any(|c| c.starts_with("E5004") && c.contains("says auc is 0.7, not the 0.781")),
+        "{codes:#?}"
+    );
+    assert!(
+        !codes
+            .iter()
+            .any(|c| c.contains("auc[channel=branch]") && c.starts_with("E5004")),
+        "{codes:#?}"
+    );
+    assert!(
+        codes
+            .iter()
+            .any(|c| c.starts_with("W5003")
+                && c.contains("does not report metric auc[channel=online]")),
+        "{codes:#?}"
+    );
+}

@@ -187,6 +187,63 @@ impl Envelope {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::trust::keys::Purpose;
+
+    fn p256() -> SigningKey {
+        SigningKey::P256(p256::ecdsa::SigningKey::from_slice(&[9; 32]).expect("valid scalar"))
+    }
+
+    fn trusted(id: &str, key: &SigningKey) -> TrustedKey {
+        TrustedKey {
+            id: id.to_owned(),
+            key: key.public_key(),
+            signs: [Purpose::Artifact].into(),
+            approver: None,
+            roles: Vec::new(),
+        }
+    }
+
+    fn statement() -> Statement {
+        Statement {
+            statement_type: STATEMENT_V1.to_owned(),
+            subject: vec![Subject {
+                name: "m".to_owned(),
+                digest: [("sha256".to_owned(), "AB12".to_owned())].into(),
+            }],
+            predicate_type: "https://slsa.dev/provenance/v1".to_owned(),
+            predicate: serde_json::json!({}),
+        }
+    }
+
+    #[test]
+    fn a_p256_envelope_opens_only_with_its_key_and_untouched() {
+        let key = p256();
+        let envelope = Envelope::sign(&statement(), &key, "ci");
+        let ci = trusted("ci", &key);
+        let (opened, signer) = envelope.open(&[&ci], "artifacts").expect("verifies");
+        assert_eq!(signer.id, "ci");
+        assert!(opened.names_digest("sha256:ab12"));
+        assert!(!opened.names_digest("sha256:ab13"));
+        // The keyid selects the key: the same key under another id is not it.
+        let other = trusted("other", &key);
+        assert_eq!(
+            envelope.open(&[&other], "artifacts").map(|_| ()),
+            Err(EnvelopeError::Untrusted("artifacts".to_owned()))
+        );
+        // PAE covers the payload type as well as the payload.
+        let mut retyped = envelope.clone();
+        retyped.payload_type = "application/json".to_owned();
+        assert!(matches!(
+            retyped.open(&[&ci], "artifacts"),
+            Err(EnvelopeError::Untrusted(_))
+        ));
+        let mut edited = envelope;
+        edited.payload = STANDARD.encode(b"{}");
+        assert!(matches!(
+            edited.open(&[&ci], "artifacts"),
+            Err(EnvelopeError::Untrusted(_))
+        ));
+    }
 
     #[test]
     fn pae_matches_the_spec_example() {
