@@ -770,3 +770,26 @@ fn policies_load_and_reload_from_a_configmap_style_volume() {
 
 #[path = "serve/workloads.rs"]
 mod workloads;
+
+#[test]
+fn unsigned_approvals_do_not_admit_a_release_when_signatures_are_required() {
+    let text = std::fs::read_to_string(repo("examples/manifests/credit-scorer-pass.yaml")).unwrap();
+    let object: Value = serde_yaml_ng::from_str(&text).unwrap();
+    let mut review = release_review("u-signed", json!({}));
+    review["request"]["name"] = json!("credit-scorer");
+    review["request"]["object"] = object;
+    // The example's evidence is current on this day.
+    let day = "2026-10-01T00:00:00Z";
+    let open = Server::start_at(day, &[]);
+    assert_eq!(open.review(&review)["allowed"], true);
+    let evidence = tempfile::tempdir().unwrap();
+    let root = evidence.path().display().to_string();
+    let strict = Server::start_at(
+        day,
+        &["--evidence-root", &root, "--require-signed-approvals"],
+    );
+    let response = strict.review(&review);
+    assert_eq!(response["allowed"], false, "{response:#}");
+    let message = response["status"]["message"].as_str().unwrap();
+    assert!(message.contains("C-GOV-03"), "{message}");
+}

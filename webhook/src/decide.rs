@@ -46,6 +46,9 @@ pub struct Settings {
     pub unknown_kinds: UnknownKinds,
     /// Which workloads are checked through their release annotation.
     pub workloads: workload::Settings,
+    /// Evidence verification (`--evidence-root`); `None`: only where the
+    /// policy's `trust.verify` asks, without files.
+    pub evidence: Option<riskgate_controls::trust::EvidenceOptions>,
 }
 
 /// Longest `status.message`.
@@ -261,6 +264,7 @@ pub fn evaluate(
     options.data = policies.overlay.clone();
     options.limits.deadline = deadline;
     options.limits.cancel = cancel;
+    options.evidence.clone_from(&settings.evidence);
     let trace = policies.set.check_loaded(&loaded, "", &options);
     from_trace(request, &subject, &trace, settings, &policies.version)
 }

@@ -134,6 +134,7 @@ async fn serve(args: &Options, now_ns: Option<i64>) -> anyhow::Result<()> {
             failure_mode: args.failure_mode,
             unknown_kinds: args.unknown_kinds,
             workloads,
+            evidence: evidence_options(args)?,
         },
         limits: Limits {
             max_body: args.max_body_bytes,
@@ -335,4 +336,24 @@ async fn shutdown_signal() {
     {
         let _ = tokio::signal::ctrl_c().await;
     }
+}
+
+/// `--evidence-root` and `--require-signed-approvals` as engine options.
+fn evidence_options(
+    args: &Options,
+) -> anyhow::Result<Option<riskgate_controls::trust::EvidenceOptions>> {
+    let store: Option<Arc<dyn riskgate_controls::trust::EvidenceStore>> = match &args.evidence_root
+    {
+        Some(dir) => {
+            let root = riskgate_workspace::evidence_root::EvidenceRoot::new(dir)
+                .map_err(|e| anyhow::anyhow!("--evidence-root {}: {e}", dir.display()))?;
+            Some(Arc::new(root))
+        }
+        None if args.require_signed_approvals => None,
+        None => return Ok(None),
+    };
+    Ok(Some(riskgate_controls::trust::EvidenceOptions {
+        store,
+        require_signed_approvals: args.require_signed_approvals,
+    }))
 }

@@ -69,6 +69,11 @@ pub struct Options {
     pub log_level: LogLevel,
     /// Fixed evaluation clock; by default the wall clock at each request.
     pub now: Option<Now>,
+    /// Verify cited evidence against files in this directory (typically a
+    /// mounted ConfigMap or volume release authors cannot write).
+    pub evidence_root: Option<PathBuf>,
+    /// Approvals and waiver sign-offs count only when signed.
+    pub require_signed_approvals: bool,
 }
 
 /// How much the webhook logs.

@@ -118,6 +118,17 @@ pub struct ServeArgs {
     /// decision; by default the wall clock at each request.
     #[arg(long, value_name = "RFC3339", value_parser = Now::parse)]
     pub now: Option<Now>,
+    /// Verify the evidence releases cite (digests, reports, signatures)
+    /// against files in DIR, e.g. a mounted ConfigMap that release authors
+    /// cannot write; see docs/evidence.md. Decisions are cached with
+    /// --decision-cache-ttl as usual.
+    #[arg(long, value_name = "DIR")]
+    pub evidence_root: Option<PathBuf>,
+    /// Approvals and waiver sign-offs count only with a valid signature by
+    /// the approver's registered key (envelopes are read from
+    /// --evidence-root).
+    #[arg(long)]
+    pub require_signed_approvals: bool,
 }
 
 impl ServeArgs {
@@ -149,6 +160,8 @@ impl ServeArgs {
             release_cache_ttl: self.release_cache_ttl,
             log_level: self.log_level,
             now: self.now,
+            evidence_root: self.evidence_root.clone(),
+            require_signed_approvals: self.require_signed_approvals,
         }
     }
 }
