@@ -46,6 +46,8 @@ struct Cli {
 enum Command {
     /// Check release manifests against risk controls and explain the decision.
     Check(commands::check::CheckArgs),
+    /// Write a manifest skeleton for a new release: every field the controls that apply to its tier, kind and flags read.
+    Init(commands::init::InitArgs),
     /// Report on a portfolio of releases: status by tier, control pass rates, coverage, waivers, and a forecast of what will fail.
     Report(commands::report::ReportArgs),
     /// Format .rego and .gate policy files in the canonical style.
@@ -161,6 +163,7 @@ fn main() -> ExitCode {
         Command::Graph(args) => commands::graph::run(&args, &renderer),
         Command::Diff(args) => commands::diff::run(&args),
         Command::Sign(args) => commands::sign::run(&args),
+        Command::Init(args) => commands::init::run(&args),
         Command::VerifyAttestation(args) => commands::verify_attestation::run(&args),
     };
     outcome.into()

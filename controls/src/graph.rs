@@ -325,7 +325,7 @@ impl PolicyGraph {
 }
 
 /// The manifest fields a requirement reads.
-fn fields_of(requirement: &crate::RequirementSpec) -> Vec<String> {
+pub(crate) fn fields_of(requirement: &crate::RequirementSpec) -> Vec<String> {
     let constant = |name: &str| match requirement.fields.get(name).map(|f| &f.value) {
         Some(FieldValue::Const(value)) => Some(value.clone()),
         _ => None,

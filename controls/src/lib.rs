@@ -28,6 +28,7 @@ pub mod graph;
 pub mod lint;
 pub mod manifest;
 pub mod portfolio;
+pub mod scaffold;
 pub mod trace;
 pub mod trust;
 
