@@ -240,9 +240,7 @@ fn run_control(
         .requirements
         .iter()
         .map(|r| {
-            let outcome = ctx
-                .trust
-                .apply(run_requirement(ctx, r, overlay.fields(&r.id)));
+            let outcome = believed(ctx, run_requirement(ctx, r, overlay.fields(&r.id)));
             let mut entry = to_trace(r, outcome);
             if ctx.explain && entry.status.is_failing() {
                 let rules: Vec<&str> = control
@@ -279,6 +277,25 @@ fn disabled_reason(disabled: Option<&Value>, id: &str) -> Option<String> {
             .contains(&Value::string(id))
             .then(|| "disabled by the overlay".to_owned()),
         _ => None,
+    }
+}
+
+/// A passing outcome lowered by what evidence verification found about
+/// the evidence it used (verification never raises a status).
+fn believed(ctx: &Ctx<'_>, outcome: Outcome) -> Outcome {
+    if outcome.status != Status::Pass {
+        return outcome;
+    }
+    match ctx.trust.lowering(&outcome.evidence) {
+        Some((status, why, hint)) => {
+            let message = format!("{}, but {why}", outcome.message);
+            let hint = hint.to_owned();
+            let mut lowered = outcome;
+            lowered.status = status;
+            lowered.message = message;
+            lowered.hint(hint)
+        }
+        None => outcome,
     }
 }
 

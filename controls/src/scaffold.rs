@@ -91,7 +91,10 @@ pub fn scaffold(set: &PolicySet, request: &ScaffoldRequest, options: &CheckOptio
 
 fn seed(request: &ScaffoldRequest) -> Json {
     let mut spec = serde_json::Map::new();
-    spec.insert("identity".into(), serde_json::json!({"model_id": request.name}));
+    spec.insert(
+        "identity".into(),
+        serde_json::json!({"model_id": request.name}),
+    );
     spec.insert(
         "classification".into(),
         serde_json::json!({
@@ -101,7 +104,10 @@ fn seed(request: &ScaffoldRequest) -> Json {
         }),
     );
     if let Some(environment) = &request.environment {
-        spec.insert("deployment".into(), serde_json::json!({"environment": environment}));
+        spec.insert(
+            "deployment".into(),
+            serde_json::json!({"environment": environment}),
+        );
     }
     serde_json::json!({
         "apiVersion": "riskgate.dev/v1alpha1",

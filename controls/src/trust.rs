@@ -5,7 +5,7 @@
 //!
 //! Verification runs once per manifest, before any requirement, and yields
 //! a verdict per JSON pointer. After each requirement runs,
-//! [`Trust::apply`] looks at the evidence it used: evidence that
+//! [`Trust::lowering`] looks at the evidence it used: evidence that
 //! contradicts itself (a digest or metric that does not match, a bad
 //! signature) turns a pass into `fail`; evidence that cannot be checked
 //! turns it into `insufficient_data`. Approvals and waiver sign-offs ask
@@ -34,9 +34,8 @@ use sha2::{Digest as _, Sha256};
 
 use crate::CheckOptions;
 use crate::codes;
-use crate::context::Outcome;
 use crate::trace::EnforcementPoint;
-use crate::trace::{Finding, Location, Status};
+use crate::trace::{Evidence, Finding, Location, Status};
 use crate::view::{self, Person, items, short_digest, str_at};
 use dsse::{Envelope, Statement};
 use keys::{Purpose, TrustedKey};
@@ -156,41 +155,37 @@ impl Trust {
         check.trust
     }
 
-    /// Lowers a passing outcome whose evidence is contradicted (`fail`) or
-    /// unverifiable (`insufficient_data`).
-    pub(crate) fn apply(&self, outcome: Outcome) -> Outcome {
-        if !self.active || outcome.status != Status::Pass {
-            return outcome;
+    /// How a passing requirement that used `evidence` is lowered: `fail`
+    /// when any of it is contradicted, `insufficient_data` when any cannot
+    /// be checked, with why and what to do; `None` leaves it as it is.
+    pub(crate) fn lowering(&self, evidence: &[Evidence]) -> Option<(Status, &str, &str)> {
+        if !self.active {
+            return None;
         }
         let verdicts: Vec<&Verdict> = self
             .verdicts
             .iter()
             .filter(|(at, _)| {
-                outcome
-                    .evidence
+                evidence
                     .iter()
                     .any(|e| nested(at, &e.pointer) || nested(&e.pointer, at))
             })
             .map(|(_, verdict)| verdict)
             .collect();
         let contradicted = verdicts.iter().find_map(|v| match v {
-            Verdict::Contradicted { message, hint } => Some((message, hint)),
+            Verdict::Contradicted { message, hint } => {
+                Some((Status::Fail, message.as_str(), hint.as_str()))
+            }
             Verdict::Unverifiable { .. } => None,
         });
-        let unverifiable = verdicts.iter().find_map(|v| match v {
-            Verdict::Unverifiable { message, hint } => Some((message, hint)),
-            Verdict::Contradicted { .. } => None,
-        });
-        let (status, (message, hint)) = match (contradicted, unverifiable) {
-            (Some(found), _) => (Status::Fail, found),
-            (None, Some(found)) => (Status::InsufficientData, found),
-            (None, None) => return outcome,
-        };
-        let mut lowered = outcome;
-        lowered.status = status;
-        lowered.message = format!("{}, but {message}", lowered.message);
-        lowered.to_pass = Some(hint.clone());
-        lowered
+        contradicted.or_else(|| {
+            verdicts.iter().find_map(|v| match v {
+                Verdict::Unverifiable { message, hint } => {
+                    Some((Status::InsufficientData, message.as_str(), hint.as_str()))
+                }
+                Verdict::Contradicted { .. } => None,
+            })
+        })
     }
 
     /// Whether approval `index` counts: `Err` says why not.
