@@ -212,6 +212,30 @@ fn finding_codes(manifest: &Value) -> Vec<String> {
         .collect()
 }
 
+/// Asserts a finding whose `code message` starts with `prefix` and
+/// contains `text`.
+#[track_caller]
+fn assert_finding(codes: &[String], prefix: &str, text: &str) {
+    assert!(
+        codes
+            .iter()
+            .any(|c| c.starts_with(prefix) && c.contains(text)),
+        "no finding `{prefix}…{text}…` in {codes:#?}"
+    );
+}
+
+/// Replaces `from` by `to` in the payload of the envelope at `path`,
+/// keeping its signature.
+fn edit_payload(path: &Path, from: &str, to: &str) {
+    use base64::Engine as _;
+    let engine = base64::engine::general_purpose::STANDARD;
+    let mut envelope: Envelope = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let payload = String::from_utf8(engine.decode(&envelope.payload).unwrap()).unwrap();
+    assert!(payload.contains(from), "{payload}");
+    envelope.payload = engine.encode(payload.replace(from, to));
+    std::fs::write(path, serde_json::to_vec(&envelope).unwrap()).unwrap();
+}
+
 fn requirement<'a>(manifest: &'a Value, control: &str, id: &str) -> &'a Value {
     manifest["controls"]
         .as_array()
@@ -262,11 +286,10 @@ fn a_changed_byte_in_a_report_fails_what_relied_on_it() {
     let (code, manifest) = check(dir.path(), &[]);
     assert_eq!(code, 1);
     let codes = finding_codes(&manifest);
-    assert!(
-        codes
-            .iter()
-            .any(|c| c.starts_with("E5001 the report of evaluation performance-2026q3")),
-        "{codes:#?}"
+    assert_finding(
+        &codes,
+        "E5001 the report of evaluation performance-2026q3",
+        "",
     );
     let auc = requirement(&manifest, PERF, "auc_overall");
     assert_eq!(auc["status"], "fail", "{auc:#}");
@@ -284,12 +307,7 @@ fn a_metric_the_report_does_not_state_is_a_finding() {
     edit(dir.path(), "value: 0.781", "value: 0.95");
     let (_, manifest) = check(dir.path(), &[]);
     let codes = finding_codes(&manifest);
-    assert!(
-        codes
-            .iter()
-            .any(|c| c.starts_with("E5004") && c.contains("auc is 0.781, not the 0.95")),
-        "{codes:#?}"
-    );
+    assert_finding(&codes, "E5004", "auc is 0.781, not the 0.95");
     assert_eq!(
         requirement(&manifest, PERF, "auc_overall")["status"],
         "fail"
@@ -304,12 +322,10 @@ fn evidence_that_cannot_be_read_is_insufficient_data_not_pass() {
     let (code, manifest) = check(dir.path(), &[]);
     assert_eq!(code, 1);
     let codes = finding_codes(&manifest);
-    assert!(
-        codes
-            .iter()
-            .any(|c| c
-                .starts_with("W5003 document model_card evidence/model_card.md could not be read")),
-        "{codes:#?}"
+    assert_finding(
+        &codes,
+        "W5003 document model_card evidence/model_card.md could not be read",
+        "",
     );
     let statuses: Vec<&Value> = manifest["controls"]
         .as_array()
@@ -346,11 +362,10 @@ fn an_author_cannot_sign_someone_elses_approval() {
     let (code, manifest) = check(dir.path(), &[]);
     assert_eq!(code, 1);
     let codes = finding_codes(&manifest);
-    assert!(
-        codes
-            .iter()
-            .any(|c| c.starts_with("E5002 approval #1 (model_validator) does not count")),
-        "{codes:#?}"
+    assert_finding(
+        &codes,
+        "E5002 approval #1 (model_validator) does not count",
+        "",
     );
     let signoff = signoff(&manifest);
     assert_eq!(signoff["status"], "fail");
@@ -386,19 +401,15 @@ fn a_signature_for_another_artifact_or_role_does_not_count() {
     );
     let (_, manifest) = check(dir.path(), &[]);
     let codes = finding_codes(&manifest);
-    assert!(
-        codes
-            .iter()
-            .any(|c| c.starts_with("E5002 approval #2 (risk_officer)")
-                && c.contains("signed for another artifact")),
-        "{codes:#?}"
+    assert_finding(
+        &codes,
+        "E5002 approval #2 (risk_officer)",
+        "signed for another artifact",
     );
-    assert!(
-        codes
-            .iter()
-            .any(|c| c.starts_with("E5002 approval #0 (model_owner)")
-                && c.contains("no signature verifies")),
-        "{codes:#?}"
+    assert_finding(
+        &codes,
+        "E5002 approval #0 (model_owner)",
+        "no signature verifies",
     );
     assert_eq!(signoff(&manifest)["status"], "fail");
 }
@@ -409,12 +420,7 @@ fn an_edited_signed_payload_or_an_unsigned_approval_does_not_count() {
     release(dir.path());
     // Flip the decision inside a genuine envelope, keeping the signature.
     let path = dir.path().join("approvals/model_validator.dsse.json");
-    let mut envelope: Envelope = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-    use base64::Engine as _;
-    let engine = base64::engine::general_purpose::STANDARD;
-    let payload = String::from_utf8(engine.decode(&envelope.payload).unwrap()).unwrap();
-    envelope.payload = engine.encode(payload.replace("\"approve\"", "\"reject\""));
-    std::fs::write(&path, serde_json::to_vec(&envelope).unwrap()).unwrap();
+    edit_payload(&path, "\"approve\"", "\"reject\"");
     // And drop the risk officer's signature altogether.
     edit(
         dir.path(),
@@ -423,18 +429,11 @@ fn an_edited_signed_payload_or_an_unsigned_approval_does_not_count() {
     );
     let (_, manifest) = check(dir.path(), &[]);
     let codes = finding_codes(&manifest);
-    assert!(
-        codes
-            .iter()
-            .any(|c| c.starts_with("E5002 approval #1 (model_validator)")),
-        "{codes:#?}"
-    );
-    assert!(
-        codes
-            .iter()
-            .any(|c| c
-                .starts_with("W5005 approval #2 (risk_officer) does not count: it is not signed")),
-        "{codes:#?}"
+    assert_finding(&codes, "E5002 approval #1 (model_validator)", "");
+    assert_finding(
+        &codes,
+        "W5005 approval #2 (risk_officer) does not count: it is not signed",
+        "",
     );
     assert_eq!(signoff(&manifest)["status"], "fail");
     // Without --require-signed-approvals the unsigned one counts again, the
@@ -576,16 +575,9 @@ fn decisions_are_attested_and_verified() {
         stdout.contains("NOT verified: no signature verifies"),
         "{stdout}"
     );
-    let mut envelope: Envelope = serde_json::from_str(lines.trim()).unwrap();
-    use base64::Engine as _;
-    let engine = base64::engine::general_purpose::STANDARD;
-    let payload = String::from_utf8(engine.decode(&envelope.payload).unwrap()).unwrap();
-    envelope.payload = engine.encode(payload.replace("PASSED", "FAILED"));
-    std::fs::write(
-        dir.path().join("edited.jsonl"),
-        serde_json::to_string(&envelope).unwrap(),
-    )
-    .unwrap();
+    let edited = dir.path().join("edited.jsonl");
+    std::fs::write(&edited, lines.trim()).unwrap();
+    edit_payload(&edited, "PASSED", "FAILED");
     let (code, _, _) = riskgate_in(
         dir.path(),
         &[
@@ -740,27 +732,21 @@ fn a_requester_cannot_sign_their_own_waiver_for_the_risk_officer() {
     sign_waiver(dir.path(), "WVR-2026-019", "keys/requester.pem");
     let (status, codes) = injection_test(dir.path());
     assert_eq!(status, "fail");
-    assert!(
-        codes.iter().any(|c| c
-            .starts_with("E5002 waiver WVR-2026-019's sign-off by risk_officer does not count")),
-        "{codes:#?}"
+    assert_finding(
+        &codes,
+        "E5002 waiver WVR-2026-019's sign-off by risk_officer does not count",
+        "",
     );
-    assert!(
-        codes.iter().any(|c| c.starts_with(
-            "W3003 waiver WVR-2026-019 is ignored: it lacks an approval by role risk_officer"
-        )),
-        "{codes:#?}"
+    assert_finding(
+        &codes,
+        "W3003 waiver WVR-2026-019 is ignored: it lacks an approval by role risk_officer",
+        "",
     );
     // A genuine sign-off for another waiver id does not transfer either.
     sign_waiver(dir.path(), "WVR-2026-020", "keys/officer.pem");
     let (status, codes) = injection_test(dir.path());
     assert_eq!(status, "fail", "{codes:#?}");
-    assert!(
-        codes
-            .iter()
-            .any(|c| c.contains("signs waiver WVR-2026-020, not WVR-2026-019")),
-        "{codes:#?}"
-    );
+    assert_finding(&codes, "", "signs waiver WVR-2026-020, not WVR-2026-019");
 }
 
 #[test]
@@ -800,12 +786,10 @@ fn the_policy_turns_verification_on_at_an_enforcement_point() {
     assert_eq!(run("ci"), Vec::<String>::new());
     // At admission there is no evidence root: every digest is unverifiable.
     let codes = run("admission");
-    assert!(
-        codes
-            .iter()
-            .any(|c| c
-                .starts_with("W5003 document model_card evidence/model_card.md could not be read")),
-        "{codes:#?}"
+    assert_finding(
+        &codes,
+        "W5003 document model_card evidence/model_card.md could not be read",
+        "",
     );
     assert!(
         codes
@@ -816,11 +800,10 @@ fn the_policy_turns_verification_on_at_an_enforcement_point() {
     // With the files, the changed report is caught: digest first, then values.
     let (_, manifest) = check(dir.path(), &["--context", "admission"]);
     let codes = finding_codes(&manifest);
-    assert!(
-        codes
-            .iter()
-            .any(|c| c.starts_with("E5001 the report of evaluation performance-2026q3")),
-        "{codes:#?}"
+    assert_finding(
+        &codes,
+        "E5001 the report of evaluation performance-2026q3",
+        "",
     );
     let digest = sha256_digest(report.to_string().as_bytes());
     let yaml = std::fs::read_to_string(dir.path().join("release.yaml")).unwrap();
@@ -833,23 +816,16 @@ fn the_policy_turns_verification_on_at_an_enforcement_point() {
     .unwrap();
     let (_, manifest) = check(dir.path(), &[]);
     let codes = finding_codes(&manifest);
-    assert!(
-        codes
-            .iter()
-            .any(|c| c.starts_with("E5004") && c.contains("says auc is 0.7, not the 0.781")),
-        "{codes:#?}"
-    );
+    assert_finding(&codes, "E5004", "says auc is 0.7, not the 0.781");
     assert!(
         !codes
             .iter()
             .any(|c| c.contains("auc[channel=branch]") && c.starts_with("E5004")),
         "{codes:#?}"
     );
-    assert!(
-        codes
-            .iter()
-            .any(|c| c.starts_with("W5003")
-                && c.contains("does not report metric auc[channel=online]")),
-        "{codes:#?}"
+    assert_finding(
+        &codes,
+        "W5003",
+        "does not report metric auc[channel=online]",
     );
 }

@@ -545,17 +545,17 @@ impl Checker<'_> {
     }
 
     /// Checks a signed approval record: signed by a key registered for
-    /// `person` in `role`, over the release's artifact, saying `claims`.
-    fn signed_by(
-        &self,
-        reference: Option<&str>,
-        purpose: Purpose,
-        predicate_type: &str,
-        person: Option<&Person>,
-        role: &str,
-        claims: &[(&str, Option<&str>)],
-    ) -> Result<(), String> {
-        let Some(reference) = reference else {
+    /// the person in the role, over the release's artifact, saying what
+    /// the record claims.
+    fn signed_by(&self, signed: &SignOff<'_>) -> Result<(), String> {
+        let SignOff {
+            purpose,
+            predicate_type,
+            person,
+            role,
+            ..
+        } = *signed;
+        let Some(reference) = signed.reference else {
             return Err("it is not signed (no signature_ref)".to_owned());
         };
         let bytes = self
@@ -582,7 +582,7 @@ impl Checker<'_> {
             Some(digest) if statement.names_digest(digest) => {}
             _ => return Err(format!("{reference} is signed for another artifact")),
         }
-        for (field, expected) in claims {
+        for (field, expected) in &signed.claims {
             let signed = statement
                 .predicate
                 .get(*field)
@@ -598,6 +598,22 @@ impl Checker<'_> {
         Ok(())
     }
 
+    /// Checks one sign-off and reports why it does not count: `E5002`
+    /// for a signature that fails, `W5005` for a missing one. `what` names
+    /// it in the message.
+    fn sign_off(&mut self, signed: &SignOff<'_>, pointer: &str, what: &str) -> Result<(), String> {
+        let result = self.signed_by(signed);
+        if let Err(why) = &result {
+            let code = if signed.reference.is_some() {
+                codes::EVIDENCE_SIGNATURE_INVALID.id
+            } else {
+                codes::APPROVAL_UNSIGNED.id
+            };
+            self.finding(code, pointer, format!("{what} does not count: {why}"));
+        }
+        result
+    }
+
     fn approvals(&mut self) {
         let input = self.input;
         for (index, approval) in items(input, &["spec", "approvals"]).iter().enumerate() {
@@ -607,32 +623,21 @@ impl Checker<'_> {
             }
             let role = str_at(approval, &["role"]).unwrap_or("");
             let person = view::get(approval, "by").and_then(Person::from_value);
-            let claims = [
-                ("role", Some(role)),
-                ("decision", str_at(approval, &["decision"])),
-                ("approver", person.as_ref().and_then(|p| p.email.as_deref())),
-            ];
-            let result = self.signed_by(
+            let signed = SignOff {
                 reference,
-                Purpose::Approval,
-                APPROVAL_PREDICATE,
-                person.as_ref(),
+                purpose: Purpose::Approval,
+                predicate_type: APPROVAL_PREDICATE,
+                person: person.as_ref(),
                 role,
-                &claims,
-            );
-            if let Err(why) = &result {
-                let code = if reference.is_some() {
-                    codes::EVIDENCE_SIGNATURE_INVALID.id
-                } else {
-                    codes::APPROVAL_UNSIGNED.id
-                };
-                let pointer = format!("/spec/approvals/{index}");
-                self.finding(
-                    code,
-                    &pointer,
-                    format!("approval #{index} ({role}) does not count: {why}"),
-                );
-            }
+                claims: vec![
+                    ("role", Some(role)),
+                    ("decision", str_at(approval, &["decision"])),
+                    ("approver", person.as_ref().and_then(|p| p.email.as_deref())),
+                ],
+            };
+            let pointer = format!("/spec/approvals/{index}");
+            let what = format!("approval #{index} ({role})");
+            let result = self.sign_off(&signed, &pointer, &what);
             self.trust.approvals.insert(index, result);
         }
     }
@@ -648,39 +653,36 @@ impl Checker<'_> {
                 }
                 let role = str_at(approver, &["role"]).unwrap_or("");
                 let person = Person::from_value(approver);
-                let claims = [
-                    ("waiver", id),
-                    ("role", Some(role)),
-                    ("approver", person.as_ref().and_then(|p| p.email.as_deref())),
-                ];
-                let result = self.signed_by(
+                let signed = SignOff {
                     reference,
-                    Purpose::Waiver,
-                    WAIVER_PREDICATE,
-                    person.as_ref(),
+                    purpose: Purpose::Waiver,
+                    predicate_type: WAIVER_PREDICATE,
+                    person: person.as_ref(),
                     role,
-                    &claims,
-                );
-                if let Err(why) = &result {
-                    let code = if reference.is_some() {
-                        codes::EVIDENCE_SIGNATURE_INVALID.id
-                    } else {
-                        codes::APPROVAL_UNSIGNED.id
-                    };
-                    let pointer = format!("/spec/waivers/{w}/approved_by/{a}");
-                    self.finding(
-                        code,
-                        &pointer,
-                        format!(
-                            "waiver {}'s sign-off by {role} does not count: {why}",
-                            id.unwrap_or("?")
-                        ),
-                    );
-                }
+                    claims: vec![
+                        ("waiver", id),
+                        ("role", Some(role)),
+                        ("approver", person.as_ref().and_then(|p| p.email.as_deref())),
+                    ],
+                };
+                let pointer = format!("/spec/waivers/{w}/approved_by/{a}");
+                let what = format!("waiver {}'s sign-off by {role}", id.unwrap_or("?"));
+                let result = self.sign_off(&signed, &pointer, &what);
                 self.trust.waiver_approvals.insert((w, a), result);
             }
         }
     }
+}
+
+/// An approval or waiver sign-off to check against its signature.
+struct SignOff<'a> {
+    reference: Option<&'a str>,
+    purpose: Purpose,
+    predicate_type: &'a str,
+    person: Option<&'a Person>,
+    role: &'a str,
+    /// Predicate fields the signature must state, and their values.
+    claims: Vec<(&'a str, Option<&'a str>)>,
 }
 
 /// One metric as a report states it.
