@@ -829,3 +829,75 @@ fn the_policy_turns_verification_on_at_an_enforcement_point() {
         "does not report metric auc[channel=online]",
     );
 }
+
+#[test]
+fn signed_reports_are_verified_and_a_failed_test_result_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    release(dir.path());
+    // CI signs the performance report: the check reads the signed predicate.
+    let (code, _, stderr) = riskgate_in(
+        dir.path(),
+        &[
+            "sign",
+            "evaluation",
+            "release.yaml",
+            "--report",
+            "evidence/performance.json",
+            "--key",
+            "keys/ci.pem",
+            "--keyid",
+            "ci",
+            "-o",
+            "evidence/performance.dsse.json",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let bytes = std::fs::read(dir.path().join("evidence/performance.dsse.json")).unwrap();
+    let yaml = std::fs::read_to_string(dir.path().join("release.yaml")).unwrap();
+    let old =
+        regex::Regex::new(r#"report_ref: evidence/performance.json\n      report_digest: "[^"]+""#)
+            .unwrap();
+    let signed = format!(
+        "report_ref: evidence/performance.dsse.json\n      report_digest: \"{}\"",
+        sha256_digest(&bytes)
+    );
+    std::fs::write(
+        dir.path().join("release.yaml"),
+        old.replace(&yaml, signed.as_str()).as_ref(),
+    )
+    .unwrap();
+    let (code, manifest) = check(dir.path(), &[]);
+    assert_eq!(finding_codes(&manifest), Vec::<String>::new());
+    assert_eq!(code, 0);
+    // An in-toto test result that failed, correctly signed, still fails.
+    let mut failed = statement(DIGEST, riskgate_controls::trust::TEST_RESULT_PREDICATE);
+    failed.predicate =
+        json!({"result": "FAILED", "configuration": [], "passedTests": [], "failedTests": ["auc"]});
+    write_envelope(
+        dir.path(),
+        "evidence/performance.dsse.json",
+        &failed,
+        CI_SEED,
+    );
+    let bytes = std::fs::read(dir.path().join("evidence/performance.dsse.json")).unwrap();
+    let yaml = std::fs::read_to_string(dir.path().join("release.yaml")).unwrap();
+    let digest = regex::Regex::new(r#"report_digest: "[^"]+""#).unwrap();
+    let replaced = format!("report_digest: \"{}\"", sha256_digest(&bytes));
+    std::fs::write(
+        dir.path().join("release.yaml"),
+        digest.replace(&yaml, replaced.as_str()).as_ref(),
+    )
+    .unwrap();
+    let (code, manifest) = check(dir.path(), &[]);
+    assert_eq!(code, 1);
+    let codes = finding_codes(&manifest);
+    assert_finding(
+        &codes,
+        "E5004 the report of evaluation performance-2026q3 is a signed test result that says FAILED",
+        "",
+    );
+    assert_eq!(
+        requirement(&manifest, PERF, "auc_overall")["status"],
+        "fail"
+    );
+}

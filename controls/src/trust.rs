@@ -46,6 +46,10 @@ pub const APPROVAL_PREDICATE: &str = "https://riskgate.dev/approval/v1";
 /// The predicate type of a signed waiver sign-off.
 pub const WAIVER_PREDICATE: &str = "https://riskgate.dev/waiver-approval/v1";
 
+/// The in-toto test-result predicate: a signed evaluation report of this
+/// type must say `PASSED`.
+pub const TEST_RESULT_PREDICATE: &str = "https://in-toto.io/attestation/test-result/v0.1";
+
 /// Where evidence files come from (a confined directory in the CLI).
 pub trait EvidenceStore: Send + Sync {
     /// The bytes `reference` (a manifest's `uri`, `report_ref`,
@@ -400,6 +404,21 @@ impl Checker<'_> {
                                     short_digest(release)
                                 ),
                                 "evaluate the released artifact and sign that report".to_owned(),
+                            );
+                            return;
+                        }
+                    }
+                    if statement.predicate_type == TEST_RESULT_PREDICATE {
+                        let result = statement.predicate.get("result").and_then(|r| r.as_str());
+                        if result != Some("PASSED") {
+                            self.contradicted(
+                                codes::EVIDENCE_REPORT_MISMATCH.id,
+                                pointer,
+                                format!(
+                                    "{what} is a signed test result that says {}, not PASSED",
+                                    result.unwrap_or("nothing")
+                                ),
+                                "fix what the test run found and re-run it".to_owned(),
                             );
                             return;
                         }
