@@ -57,7 +57,8 @@ pub struct Slice {
     pub n: Option<u64>,
 }
 
-/// A metric value: a number, a boolean, a string or a list of strings.
+/// A metric value: a number, a boolean, a string, a list of strings or a
+/// list of numbers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum MetricValue {
@@ -69,6 +70,9 @@ pub enum MetricValue {
     Text(String),
     /// A list of strings (e.g. covered scopes).
     List(Vec<String>),
+    /// A list of numbers (e.g. a band `[0.8, 1.25]` for an alert
+    /// threshold, or a value per bin).
+    Numbers(Vec<f64>),
 }
 
 /// Independent validation (C-GOV-04, C-GOV-05).

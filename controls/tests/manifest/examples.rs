@@ -43,3 +43,26 @@ fn example_manifests_load_cleanly() {
         );
     }
 }
+
+#[test]
+fn numeric_lists_load_as_metric_values_and_alert_bands() {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../examples/manifests/credit-scorer-pass.yaml"),
+    )
+    .unwrap();
+    let banded = text.replace("value: 0.781", "value: [0.8, 1.25]").replacen(
+        "alert_threshold: 0.25",
+        "alert_threshold: [0.8, 1.25]",
+        1,
+    );
+    assert_ne!(banded, text);
+    let loaded = riskgate_controls::manifest::load_manifests("banded.yaml", &banded);
+    let errors: Vec<String> = loaded[0]
+        .diagnostics
+        .iter()
+        .map(|d| format!("{} {}", d.code().id, d.message()))
+        .collect();
+    assert_eq!(errors, Vec::<String>::new());
+    assert!(loaded[0].manifest.is_some());
+}
