@@ -59,23 +59,39 @@ fn derived(
                 message.push_str(&listed.join("; "));
             }
             let mut hint = change_hint(metric, value, op, threshold);
-            if !derived_from.is_empty() {
-                let fields: Vec<String> = derived_from.iter().map(|f| format!("`{f}`")).collect();
-                let these = if fields.len() == 1 {
-                    "that field"
-                } else {
-                    "those fields"
-                };
-                hint.push_str(&format!(
-                    " (riskgate computes it from {}: edit {these})",
-                    fields.join(", ")
-                ));
+            if let Some(from) = computed_from(derived_from, "edit") {
+                hint.push_str(&format!(" ({from})"));
             }
             Outcome::fail(message, hint)
         }
-        Err(message) => Outcome::error(format!("derived metric {metric}: {message}")),
+        Err(message) => {
+            let error = Outcome::error(format!("derived metric {metric}: {message}"));
+            // The value cannot be compared (a field left empty, say): name
+            // the fields it comes from rather than a generic fix.
+            match computed_from(derived_from, "set") {
+                Some(from) => error.hint(format!("{from} so that {metric} is {o} {t}")),
+                None => error,
+            }
+        }
     }
     .actual(value.clone())
+}
+
+/// `riskgate computes it from `a`, `b`: edit those fields`.
+fn computed_from(derived_from: &[String], verb: &str) -> Option<String> {
+    if derived_from.is_empty() {
+        return None;
+    }
+    let fields: Vec<String> = derived_from.iter().map(|f| format!("`{f}`")).collect();
+    let these = if fields.len() == 1 {
+        "that field"
+    } else {
+        "those fields"
+    };
+    Some(format!(
+        "riskgate computes it from {}: {verb} {these}",
+        fields.join(", ")
+    ))
 }
 
 /// A detail as text: strings without quotes.
