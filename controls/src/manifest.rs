@@ -56,7 +56,7 @@ pub use operations::{
     RateLimit, Rollback, SideEffects, Slos, SupplyChain, Tool,
 };
 pub use position::{Position, PositionMap};
-pub use shared::{DatasetRef, Person, RiskLevel};
+pub use shared::{Capability, DatasetRef, OneOrMany, Person, RiskLevel};
 pub use timestamp::Timestamp;
 pub use vocabulary::{DOCUMENT_KINDS, ROLES, USE_CASE_FLAGS};
 

@@ -295,6 +295,11 @@ pub struct Dataset {
     pub license: Option<String>,
     /// Reference to its datasheet.
     pub datasheet_ref: Option<String>,
+    /// Whether it holds personal data.
+    pub personal_data: Option<bool>,
+    /// Whether it holds special-category data (GDPR Art. 9: health,
+    /// ethnicity, religion, ...).
+    pub special_category_data: Option<bool>,
 }
 
 /// What a dataset is used for.

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::shared::Person;
+use super::shared::{Capability, OneOrMany, Person};
 use super::timestamp::Timestamp;
 
 /// Where and how the release is served.
@@ -56,6 +56,10 @@ pub struct Limits {
 pub struct RateLimit {
     /// Requests allowed per minute.
     pub requests_per_minute: Option<u64>,
+    /// Requests allowed per day.
+    pub requests_per_day: Option<u64>,
+    /// Requests allowed per session (conversation).
+    pub requests_per_session: Option<u64>,
     /// Who the limit applies to: `per_user`, `per_client` or `global`.
     pub scope: Option<String>,
 }
@@ -70,7 +74,7 @@ pub struct Rollback {
     /// Reference to the rollback procedure.
     pub procedure_ref: Option<String>,
     /// Whether a kill switch can stop the model without a deployment.
-    pub kill_switch: Option<bool>,
+    pub kill_switch: Option<Capability>,
     /// When rollback was last drilled.
     pub last_drill_at: Option<Timestamp>,
 }
@@ -86,9 +90,9 @@ pub struct Oversight {
     #[schemars(range(min = 0, max = 1))]
     pub review_sample_rate: Option<f64>,
     /// Whether a human can override an individual output.
-    pub override_capability: Option<bool>,
+    pub override_capability: Option<Capability>,
     /// Whether a human can stop the system.
-    pub stop_capability: Option<bool>,
+    pub stop_capability: Option<Capability>,
 }
 
 /// Decision logging (C-TRN-04).
@@ -142,6 +146,12 @@ pub struct Component {
     pub license: Option<String>,
     /// Reference to the vendor assessment (C-GOV-09).
     pub vendor_assessment_ref: Option<String>,
+    /// What it is: `base_model`, `library`, `vendor_api`, `prompt`,
+    /// `guardrail`, `retrieval_index`, ... Prompts, guardrails and
+    /// retrieval indexes are pinned like any component (C-SEC-05
+    /// `unpinned_components`).
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
 }
 
 /// A tool an agent can call (C-SEC-04).
@@ -177,9 +187,10 @@ pub enum SideEffects {
 /// AI impact assessment (C-GOV-11).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct ImpactAssessment {
-    /// Kind: `aiia`, `fria` or `dpia`.
+    /// Kind: `aiia`, `fria` or `dpia`, or a list when one assessment
+    /// covers several (`[fria, dpia]`).
     #[serde(rename = "type")]
-    pub kind: Option<String>,
+    pub kind: Option<OneOrMany<String>>,
     /// Reference to the assessment.
     #[serde(rename = "ref")]
     pub reference: Option<String>,

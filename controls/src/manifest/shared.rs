@@ -15,6 +15,37 @@ pub struct Person {
     pub email: Option<String>,
     /// Organisational unit, used for segregation-of-duties checks.
     pub org_unit: Option<String>,
+    /// Whom they report to (a role or a person), e.g. `chief-risk-officer`:
+    /// shows a validator's or approver's independence from the model's
+    /// developers.
+    pub reporting_line: Option<String>,
+}
+
+/// One value or a list of them (`type: fria` or `type: [fria, dpia]`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum OneOrMany<T> {
+    /// One value.
+    One(T),
+    /// Several.
+    Many(Vec<T>),
+}
+
+/// A yes/no design fact, bare or with a description of how it works
+/// (`kill_switch: true`, or `kill_switch: {enabled: true, description:
+/// "feature flag risk.credit.scorer, owned by SRE"}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Capability {
+    /// Bare.
+    Bool(bool),
+    /// With a description.
+    Described {
+        /// Whether the capability exists.
+        enabled: bool,
+        /// How it works, who operates it.
+        description: Option<String>,
+    },
 }
 
 /// A risk level: the tier of a model, the residual risk of a waiver or the

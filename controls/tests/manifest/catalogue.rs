@@ -36,7 +36,11 @@ fn resolve<'a>(schema: &'a Json, root: &'a Json) -> &'a Json {
                 .iter()
                 .filter(|b| b.get("type") != Some(&Json::from("null")))
                 .collect();
-            assert_eq!(non_null.len(), 1, "ambiguous anyOf");
+            // Alternatives (`true` or `{enabled, description}`) are a leaf
+            // here: no catalogue path steps into them.
+            if non_null.len() != 1 {
+                return schema;
+            }
             schema = non_null[0];
         } else {
             return schema;
