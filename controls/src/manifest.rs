@@ -53,7 +53,7 @@ pub use model::{
 };
 pub use operations::{
     Change, Component, Deployment, ImpactAssessment, Incident, Limits, Logging, Oversight, Privacy,
-    RateLimit, Rollback, SideEffects, Slos, SupplyChain, Tool,
+    RateLimit, ReportingClock, Rollback, SideEffects, Slos, SupplyChain, Tool,
 };
 pub use position::{Position, PositionMap};
 pub use shared::{Capability, DatasetRef, OneOrMany, Person, RiskLevel};

@@ -205,10 +205,21 @@ pub struct Incident {
     pub on_call: Option<String>,
     /// Reference to the incident runbook.
     pub runbook_ref: Option<String>,
-    /// Regulatory reporting clocks, name to days, e.g.
-    /// `eu_serious_incident: 15`.
+    /// Regulatory reporting clocks, name to days (`eu_serious_incident:
+    /// 15`) or a duration in hours or days (`dora_initial: 4h`,
+    /// `eu_death: 10d`).
     #[serde(default)]
-    pub reporting_clocks: BTreeMap<String, u32>,
+    pub reporting_clocks: BTreeMap<String, ReportingClock>,
+}
+
+/// How long a reporting clock runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ReportingClock {
+    /// Whole days.
+    Days(u32),
+    /// Hours or days with a unit: `4h`, `72h`, `15d`.
+    Duration(#[schemars(regex(pattern = r"^[0-9]+(\.[0-9]+)?[hd]$"))] String),
 }
 
 /// What changed since the previous version (C-GOV-06).
