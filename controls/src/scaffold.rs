@@ -186,7 +186,7 @@ const SECTION_ORDER: [&str; 14] = [
 ];
 
 /// A mapping of the skeleton: children by key, and who needs a leaf.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Tree {
     children: BTreeMap<String, Tree>,
     needs: Needs,
@@ -336,9 +336,23 @@ fn render_node(
     path.push(key);
     let node = schema_nav::field_at(root, &path);
     let comment = comment(root, node, &tree.needs);
-    if !tree.children.is_empty() {
+    // A record a control needs as a whole (a person, say) is shown with
+    // all its fields, so the reader sees what to write.
+    let fields = if tree.needs.is_empty() {
+        Vec::new()
+    } else {
+        schema_nav::fields_at(root, &path)
+    };
+    let is_record = node
+        .map(|n| schema_nav::value_schema(root, n))
+        .is_some_and(|s| s.get("type").and_then(Json::as_str) == Some("object"));
+    if !tree.children.is_empty() || (is_record && !fields.is_empty()) {
+        let mut expanded = tree.clone();
+        for (name, _) in &fields {
+            expanded.children.entry((*name).to_owned()).or_default();
+        }
         let _ = writeln!(out, "{indent}{key}:{comment}");
-        render_children(out, root, &path, tree, depth + 1, &[]);
+        render_children(out, root, &path, &expanded, depth + 1, &[]);
         return;
     }
     let placeholder = match node.map(|n| schema_nav::value_schema(root, n)) {
