@@ -901,3 +901,44 @@ fn signed_reports_are_verified_and_a_failed_test_result_fails() {
         "fail"
     );
 }
+
+#[test]
+fn signing_needs_one_release_with_an_artifact_digest() {
+    let dir = tempfile::tempdir().unwrap();
+    release(dir.path());
+    let text = std::fs::read_to_string(dir.path().join("release.yaml")).unwrap();
+    write(
+        dir.path(),
+        "two.yaml",
+        format!("{text}\n---\n{text}").as_bytes(),
+    );
+    let without = text.replace(&format!("digest: \"{DIGEST}\""), "version_note: none");
+    write(dir.path(), "undigested.yaml", without.as_bytes());
+    for (file, expected) in [
+        (
+            "two.yaml",
+            "two.yaml holds 2 documents; a signature is for one release",
+        ),
+        (
+            "undigested.yaml",
+            "undigested.yaml: the manifest has no spec.identity.artifact.digest to sign for",
+        ),
+    ] {
+        let (code, _, stderr) = riskgate_in(
+            dir.path(),
+            &[
+                "sign",
+                "approval",
+                file,
+                "--key",
+                "keys/model_owner.pem",
+                "--role",
+                "model_owner",
+                "--approver",
+                "a@example.com",
+            ],
+        );
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stderr.contains(expected), "{stderr}");
+    }
+}

@@ -155,6 +155,12 @@ pub(crate) fn read_release(path: &Path) -> anyhow::Result<ReleaseRef> {
     let bytes = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
     let name = path.display().to_string();
     let loaded = load_manifests_from_bytes(&name, &bytes);
+    if loaded.len() > 1 {
+        anyhow::bail!(
+            "{name} holds {} documents; a signature is for one release (put it in a file of its own)",
+            loaded.len()
+        );
+    }
     let raw = loaded
         .first()
         .and_then(|m| m.raw.as_ref())
