@@ -238,19 +238,8 @@ impl World {
         let Some(root) = self.root.clone() else {
             return;
         };
-        let walker = walkdir::WalkDir::new(&root)
-            .follow_links(false)
-            .into_iter()
-            .filter_entry(|entry| {
-                let name = entry.file_name().to_string_lossy();
-                entry.depth() == 0
-                    || !(name.starts_with('.') || name == "target" || name == "node_modules")
-            });
-        for entry in walker.flatten() {
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            self.load_from_disk(entry.path());
+        for path in riskgate_workspace::walk::workspace_files(&root) {
+            self.load_from_disk(&path);
         }
     }
 

@@ -12,6 +12,8 @@
 //!   `check`, the authoring commands and the webhook.
 //! - [`evidence_root`]: the files a manifest cites, read from one
 //!   directory for `--verify-evidence`.
+//! - [`walk`]: what a walk of a workspace skips; the language server's
+//!   scan.
 //! - [`clock`]: the one `--now` parser and wall-clock read.
 //! - [`render`]: diagnostics with source snippets, for terminals and logs.
 //! - [`registry`]: every diagnostic code of every crate, for `riskgate
@@ -30,5 +32,6 @@ pub mod policy_files;
 pub mod policy_set;
 pub mod registry;
 pub mod render;
+pub mod walk;
 
 pub use config::{Config, ConfigError, Lookup};

@@ -115,7 +115,7 @@ impl Found {
         let walker = walkdir::WalkDir::new(root)
             .sort_by_file_name()
             .into_iter()
-            .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.path()));
+            .filter_entry(|entry| entry.depth() == 0 || !crate::walk::is_hidden(entry.path()));
         for entry in walker {
             match entry {
                 Ok(entry)
@@ -160,12 +160,6 @@ impl Found {
                 .push(format!("{pattern}: no files match this pattern"));
         }
     }
-}
-
-fn is_hidden(path: &Path) -> bool {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| n.starts_with('.') && n != "." && n != "..")
 }
 
 #[cfg(test)]

@@ -45,7 +45,7 @@ pub fn collect(paths: &[PathBuf]) -> Vec<anyhow::Result<PathBuf>> {
                 .follow_links(true)
                 .sort_by_file_name()
                 .into_iter()
-                .filter_entry(|entry| !is_hidden(entry.path()) || entry.depth() == 0)
+                .filter_entry(|entry| !crate::walk::is_hidden(entry.path()) || entry.depth() == 0)
                 .filter_map(Result::ok)
                 .filter(|entry| entry.file_type().is_file() && is_policy_file(entry.path()))
                 .map(walkdir::DirEntry::into_path)
@@ -60,12 +60,6 @@ pub fn collect(paths: &[PathBuf]) -> Vec<anyhow::Result<PathBuf>> {
         }
     }
     found
-}
-
-fn is_hidden(path: &Path) -> bool {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| n.starts_with('.') && n != "." && n != "..")
 }
 
 /// Whether the path has a policy extension.
