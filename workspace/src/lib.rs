@@ -11,6 +11,8 @@
 //!   standard library or `--policy` directories, with an `--overlay`), for
 //!   `check`, the authoring commands and the webhook.
 //! - [`clock`]: the one `--now` parser and wall-clock read.
+//! - [`digest`]: `sha256:<hex>` content digests; [`evidence_files`]: the
+//!   local files a manifest references, read safely from its directory.
 //! - [`render`]: diagnostics with source snippets, for terminals and logs.
 //! - [`registry`]: every diagnostic code of every crate, for `riskgate
 //!   explain`, the docs and lint selection; [`codes`] are this crate's own.
@@ -22,6 +24,8 @@
 pub mod clock;
 pub mod codes;
 pub mod config;
+pub mod digest;
+pub mod evidence_files;
 pub mod manifest_files;
 pub mod policy_files;
 pub mod policy_set;

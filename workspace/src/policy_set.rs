@@ -16,6 +16,7 @@ use riskgate_controls::{ControlsOptions, PolicySet};
 use riskgate_engine::{FileDiagnostic, Value};
 use sha2::{Digest, Sha256};
 
+use crate::digest::{SHA256_PREFIX, format_sha256};
 use crate::policy_files::{self, PolicySource};
 
 /// Reads every policy file under `paths` (files or directories).
@@ -110,35 +111,66 @@ impl PolicyInputs {
         policy_source(&self.dirs, false)
     }
 
-    /// A short content hash of the policy files and the overlay, so a
-    /// running webhook can say which policy version decided.
+    /// The policy set's digest (see [`digest`]) over the files
+    /// [`compile_with_overlay`] compiles for these inputs.
+    #[must_use]
+    pub fn digest(&self, with_stdlib: bool) -> String {
+        digest(
+            &compiled_files(&self.policies, with_stdlib),
+            self.overlay.as_ref().map(|overlay| overlay.text.as_str()),
+        )
+    }
+
+    /// A short form of [`Self::digest`] (12 hex digits), so a running
+    /// webhook can say which policy version decided.
     #[must_use]
     pub fn version(&self) -> String {
-        let mut hash = Sha256::new();
-        let mut add = |name: &str, text: &str| {
-            for part in [name, text] {
-                hash.update((part.len() as u64).to_le_bytes());
-                hash.update(part.as_bytes());
-            }
-        };
-        if self.policies.is_empty() {
-            for file in riskgate_stdlib_policies::POLICY_FILES {
-                add(file.path, file.source);
-            }
-        } else {
-            for source in &self.policies {
-                add(&source.name, &source.text);
-            }
-        }
-        if let Some(overlay) = &self.overlay {
-            add("overlay", &overlay.text);
-        }
-        hash.finalize()
-            .iter()
-            .take(6)
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        let digest = self.digest(false);
+        let hex = digest.strip_prefix(SHA256_PREFIX).unwrap_or(&digest);
+        hex.chars().take(12).collect()
     }
+}
+
+/// The digest of a policy set: the name and text of every file in
+/// compile order, then the overlay's text, each length-prefixed so no two
+/// different sets hash alike; as `sha256:<hex>`. Evidence packs record it
+/// and `riskgate pack --verify` recomputes it from the packed files.
+#[must_use]
+pub fn digest(files: &[(&str, &str)], overlay: Option<&str>) -> String {
+    let mut hash = Sha256::new();
+    let mut add = |name: &str, text: &str| {
+        for part in [name, text] {
+            hash.update((part.len() as u64).to_le_bytes());
+            hash.update(part.as_bytes());
+        }
+    };
+    for (name, text) in files {
+        add(name, text);
+    }
+    if let Some(overlay) = overlay {
+        add("overlay", overlay);
+    }
+    format_sha256(&hash.finalize())
+}
+
+/// The files a run compiles, in compile order: the embedded standard
+/// library (when `policies` is empty, or with them when `with_stdlib`),
+/// then `policies`.
+#[must_use]
+pub fn compiled_files(policies: &[PolicySource], with_stdlib: bool) -> Vec<(&str, &str)> {
+    // The embedded stdlib is the default, and can be combined with
+    // `--policy` directories (`--with-stdlib`) to add custom controls.
+    let stdlib = policies.is_empty() || with_stdlib;
+    riskgate_stdlib_policies::POLICY_FILES
+        .iter()
+        .filter(|_| stdlib)
+        .map(|file| (file.path, file.source))
+        .chain(
+            policies
+                .iter()
+                .map(|source| (source.name.as_str(), &*source.text)),
+        )
+        .collect()
 }
 
 /// The policy set did not compile.
@@ -185,19 +217,7 @@ pub fn compile_with_overlay(
     with_stdlib: bool,
     overlay: Option<Value>,
 ) -> Result<PolicySet, PolicyErrors> {
-    // The embedded stdlib is the default, and can be combined with
-    // `--policy` directories (`--with-stdlib`) to add custom controls.
-    let stdlib = policies.is_empty() || with_stdlib;
-    let files: Vec<(&str, &str)> = riskgate_stdlib_policies::POLICY_FILES
-        .iter()
-        .filter(|_| stdlib)
-        .map(|file| (file.path, file.source))
-        .chain(
-            policies
-                .iter()
-                .map(|source| (source.name.as_str(), &*source.text)),
-        )
-        .collect();
+    let files = compiled_files(policies, with_stdlib);
     let options = ControlsOptions {
         data: overlay,
         ..ControlsOptions::default()
