@@ -13,6 +13,8 @@
 //! - [`clock`]: the one `--now` parser and wall-clock read.
 //! - [`digest`]: `sha256:<hex>` content digests; [`evidence_files`]: the
 //!   local files a manifest references, read safely from its directory.
+//! - [`pack`]: audit evidence packs (`riskgate pack`): writing them
+//!   deterministically and opening them as untrusted input.
 //! - [`render`]: diagnostics with source snippets, for terminals and logs.
 //! - [`registry`]: every diagnostic code of every crate, for `riskgate
 //!   explain`, the docs and lint selection; [`codes`] are this crate's own.
@@ -27,6 +29,7 @@ pub mod config;
 pub mod digest;
 pub mod evidence_files;
 pub mod manifest_files;
+pub mod pack;
 pub mod policy_files;
 pub mod policy_set;
 pub mod registry;
