@@ -10,6 +10,7 @@ pub mod generate;
 pub mod graph;
 pub mod lint;
 pub mod lsp;
+pub mod pack;
 pub mod parse;
 pub mod report;
 pub mod schema;

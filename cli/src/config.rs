@@ -14,6 +14,7 @@ use crate::Outcome;
 use crate::commands::check::{CheckArgs, ContextArg};
 use crate::commands::fmt::FmtArgs;
 use crate::commands::lint::LintArgs;
+use crate::commands::pack::PackArgs;
 use crate::commands::report::ReportArgs;
 use crate::commands::test::TestArgs;
 use crate::global::{GlobalArgs, info};
@@ -75,6 +76,19 @@ pub fn check(config: &Config, mut args: CheckArgs) -> Result<CheckArgs, ConfigEr
 /// `report`'s flags: it decides like `check`, so `[check]` fills the
 /// policies, overlay and enforcement point the command line left unset.
 pub fn report_args(config: &Config, mut args: ReportArgs) -> ReportArgs {
+    decide_like_check(
+        config,
+        &mut args.policy,
+        &mut args.with_stdlib,
+        &mut args.overlay,
+        &mut args.context,
+    );
+    args
+}
+
+/// `pack`'s flags: a pack records the decision `check` would make, so
+/// `[check]` fills the policies, overlay and enforcement point.
+pub fn pack_args(config: &Config, mut args: PackArgs) -> PackArgs {
     decide_like_check(
         config,
         &mut args.policy,
