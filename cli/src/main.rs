@@ -143,10 +143,9 @@ fn main() -> ExitCode {
         // A pack is verified with what it holds; riskgate.toml plays no part.
         Command::Pack(args) if args.verify.is_some() => commands::pack::run(&args, None),
         Command::Pack(args) => match config::load(&cli.global) {
-            Ok(config) => commands::pack::run(
-                &config::pack_args(&config, args),
-                config.path.as_deref(),
-            ),
+            Ok(config) => {
+                commands::pack::run(&config::pack_args(&config, args), config.path.as_deref())
+            }
             Err(outcome) => outcome,
         },
         Command::Completions(args) => commands::completions::run(&args, Cli::command()),

@@ -49,7 +49,12 @@ pub struct PackArgs {
     #[arg(value_name = "MANIFEST", required_unless_present = "verify")]
     pub manifest: Option<PathBuf>,
     /// Where to write the pack (e.g. release.tar.gz).
-    #[arg(long, short = 'o', value_name = "FILE", required_unless_present = "verify")]
+    #[arg(
+        long,
+        short = 'o',
+        value_name = "FILE",
+        required_unless_present = "verify"
+    )]
     pub output: Option<PathBuf>,
     /// Verify PACK instead of writing one: every member's sha256, then the
     /// decision again from the packed manifest and policies at the packed
@@ -110,9 +115,7 @@ fn write_pack(args: &PackArgs, config: Option<&Path>) -> anyhow::Result<Outcome>
     };
     let policy = PolicyInputs::read(&args.policy, args.overlay.as_deref())?;
     let config_bytes = config
-        .map(|path| {
-            std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))
-        })
+        .map(|path| std::fs::read(path).with_context(|| format!("{}: cannot read", path.display())))
         .transpose()?;
     let references = evidence_references(&manifest);
     let evidence_root = EvidenceRoot::new(manifest_path.parent().unwrap_or(Path::new(".")))
@@ -155,7 +158,12 @@ fn write_pack(args: &PackArgs, config: Option<&Path>) -> anyhow::Result<Outcome>
     for finding in &written.index.findings {
         eprintln!("warning: {} ({})", finding.message, finding.pointer);
     }
-    for record in written.index.evidence.iter().filter(|e| e.status == "not_found") {
+    for record in written
+        .index
+        .evidence
+        .iter()
+        .filter(|e| e.status == "not_found")
+    {
         eprintln!(
             "warning: evidence {} ({}) is not packed: {}",
             record.reference,
@@ -163,12 +171,17 @@ fn write_pack(args: &PackArgs, config: Option<&Path>) -> anyhow::Result<Outcome>
             record.detail.as_deref().unwrap_or("not found")
         );
     }
-    let packed = written.index.evidence.iter().filter(|e| e.member.is_some()).count();
+    let packed = written
+        .index
+        .evidence
+        .iter()
+        .filter(|e| e.member.is_some())
+        .count();
     eprintln!(
-        "wrote {}: decision {}, {} members, {} of {} evidence references packed (the rest are listed in pack.json)",
+        "wrote {}: decision {}, {} members and pack.json, {} of {} evidence references packed (pack.json says why not for the rest)",
         output.display(),
         written.index.decision.decision.as_str(),
-        written.index.members.len() + 1,
+        written.index.members.len(),
         packed,
         written.index.evidence.len()
     );
@@ -240,7 +253,9 @@ fn decide(decision: &Decision<'_>) -> anyhow::Result<Decided> {
     })?;
     // The packed files no longer say which were the stdlib's and which
     // came from directories; the label recorded when packing does.
-    decision.policy_source.clone_into(&mut evaluated.trace.policy_source);
+    decision
+        .policy_source
+        .clone_into(&mut evaluated.trace.policy_source);
     let trace = evaluated.trace;
     let sources: BTreeMap<String, String> =
         super::check::manifest_sources(std::slice::from_ref(decision.manifest));

@@ -88,7 +88,10 @@ pub(super) fn run(path: &Path, timeout: std::time::Duration) -> anyhow::Result<O
         }
     }
     for finding in &index.findings {
-        println!("  note  recorded when packing: {} ({})", finding.message, finding.pointer);
+        println!(
+            "  note  recorded when packing: {} ({})",
+            finding.message, finding.pointer
+        );
     }
     if failed.is_empty() {
         println!("verified: {name}");
@@ -101,13 +104,17 @@ pub(super) fn run(path: &Path, timeout: std::time::Duration) -> anyhow::Result<O
 
 /// Reads at most `limit` bytes: a pack is untrusted input, its size too.
 fn read_limited(path: &Path, limit: u64) -> anyhow::Result<Vec<u8>> {
-    let file = std::fs::File::open(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let file =
+        std::fs::File::open(path).with_context(|| format!("{}: cannot read", path.display()))?;
     let mut bytes = Vec::new();
     file.take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
         .with_context(|| format!("{}: cannot read", path.display()))?;
     if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > limit {
-        anyhow::bail!("{}: over the pack size limit of {limit} bytes", path.display());
+        anyhow::bail!(
+            "{}: over the pack size limit of {limit} bytes",
+            path.display()
+        );
     }
     Ok(bytes)
 }
@@ -118,7 +125,11 @@ fn check_policy_digest(opened: &OpenedPack) -> Result<String, String> {
         Ok(digest) if &digest == recorded => Ok(format!(
             "policy digest {recorded} ({} files{})",
             opened.index.policy.files.len(),
-            if opened.index.policy.overlay.is_some() { " and an overlay" } else { "" }
+            if opened.index.policy.overlay.is_some() {
+                " and an overlay"
+            } else {
+                ""
+            }
         )),
         Ok(digest) => Err(format!(
             "policy digest: the packed files give {digest}, pack.json records {recorded}"
@@ -128,7 +139,10 @@ fn check_policy_digest(opened: &OpenedPack) -> Result<String, String> {
 }
 
 /// The decision members whose bytes differ when deciding again.
-fn redecide(opened: &OpenedPack, timeout: std::time::Duration) -> anyhow::Result<Vec<&'static str>> {
+fn redecide(
+    opened: &OpenedPack,
+    timeout: std::time::Duration,
+) -> anyhow::Result<Vec<&'static str>> {
     let index = &opened.index;
     let now = Now::parse(&index.now).with_context(|| format!("pack.json: now `{}`", index.now))?;
     let manifest = ManifestInput {
