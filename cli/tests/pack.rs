@@ -17,7 +17,7 @@ use std::io::{Read as _, Write as _};
 use std::path::Path;
 
 use serde_json::Value;
-use support::{ROOT, riskgate_in};
+use support::{ROOT, riskgate, riskgate_in};
 
 const NOW: &str = "2026-10-01T00:00:00Z";
 const EXAMPLE: &str = "examples/manifests/credit-scorer-pass.yaml";
@@ -206,9 +206,13 @@ fn stable_output(text: &str) -> String {
 #[test]
 fn a_pack_of_an_example_release_verifies() {
     let dir = tempfile::tempdir().unwrap();
-    let manifest = Path::new(ROOT).join(EXAMPLE).display().to_string();
-    let (stderr, archive) = pack(dir.path(), &manifest);
+    let output = dir.path().join("release.tar.gz").display().to_string();
+    // From the repository root, so the manifest keeps its relative name.
+    let (code, _, stderr) =
+        riskgate(&["--no-config", "pack", EXAMPLE, "--now", NOW, "-o", &output]);
+    assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("decision pass"), "{stderr}");
+    let archive = std::fs::read(&output).unwrap();
     let names: Vec<String> = members(&archive).into_iter().map(|(p, _)| p).collect();
     assert_eq!(names[0], "pack.json", "the index comes first");
     assert!(names.contains(&"manifest/credit-scorer-pass.yaml".to_owned()));
