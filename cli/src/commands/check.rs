@@ -35,22 +35,8 @@ pub struct CheckArgs {
     /// glob patterns; `-` reads stdin.
     #[arg(value_name = "PATHS", required_unless_present_any = ["list_controls", "replay_trace"])]
     pub paths: Vec<String>,
-    /// Policy directory replacing the embedded standard library
-    /// (repeatable).
-    #[arg(long, value_name = "DIR")]
-    pub policy: Vec<PathBuf>,
-    /// Keep the embedded standard library and add the --policy
-    /// directories to it (custom controls may mitigate stdlib risks and
-    /// import data.stdlib.lib).
-    #[arg(long, requires = "policy")]
-    pub with_stdlib: bool,
-    /// Organisation overlay (YAML or JSON): thresholds, disabled or added
-    /// controls.
-    #[arg(long, value_name = "FILE")]
-    pub overlay: Option<PathBuf>,
-    /// The enforcement point to decide for [default: ci].
-    #[arg(long, value_enum)]
-    pub context: Option<ContextArg>,
+    #[command(flatten)]
+    pub decision: DecisionArgs,
     /// The evaluation clock (RFC 3339, e.g. 2026-03-01T12:00:00Z); defaults
     /// to the current time, read once per run.
     #[arg(long, value_name = "RFC3339", value_parser = Now::parse)]
@@ -98,6 +84,28 @@ pub struct CheckArgs {
     /// (evaluate once, then produce SARIF, JUnit, Markdown... from it).
     #[arg(long, value_name = "FILE", conflicts_with = "list_controls")]
     pub replay_trace: Option<PathBuf>,
+}
+
+/// The flags that choose how releases are decided: the same for `check`,
+/// `report` and `pack`, and filled from `riskgate.toml`'s `[check]`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct DecisionArgs {
+    /// Policy directory replacing the embedded standard library
+    /// (repeatable).
+    #[arg(long, value_name = "DIR")]
+    pub policy: Vec<PathBuf>,
+    /// Keep the embedded standard library and add the --policy
+    /// directories to it (custom controls may mitigate stdlib risks and
+    /// import data.stdlib.lib).
+    #[arg(long, requires = "policy")]
+    pub with_stdlib: bool,
+    /// Organisation overlay (YAML or JSON): thresholds, disabled or added
+    /// controls.
+    #[arg(long, value_name = "FILE")]
+    pub overlay: Option<PathBuf>,
+    /// The enforcement point to decide for [default: ci].
+    #[arg(long, value_enum)]
+    pub context: Option<ContextArg>,
 }
 
 /// `--context` values.
@@ -162,7 +170,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> Outcome {
 }
 
 fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
-    let context = args.context.unwrap_or(ContextArg::Ci);
+    let context = args.decision.context.unwrap_or(ContextArg::Ci);
     let format = args.format.unwrap_or(Format::Pretty);
     let now = args
         .now
@@ -176,8 +184,9 @@ fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
         serde_json::from_str::<Trace>(&text)
             .with_context(|| format!("{}: not a riskgate trace", path.display()))?
     } else {
-        let policies = policy_set::read_policies(&args.policy)?;
+        let policies = policy_set::read_policies(&args.decision.policy)?;
         let overlay = args
+            .decision
             .overlay
             .as_deref()
             .map(policy_set::read_overlay)
@@ -194,8 +203,8 @@ fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
         let request = EvaluationRequest {
             manifests: &manifests,
             policies: &policies,
-            policy_dirs: &args.policy,
-            with_stdlib: args.with_stdlib,
+            policy_dirs: &args.decision.policy,
+            with_stdlib: args.decision.with_stdlib,
             overlay: overlay.as_ref(),
             context: context.into(),
             now,

@@ -27,8 +27,8 @@ use riskgate_workspace::pack::{self, NamedBytes, PackInput, RenderedDecision};
 use riskgate_workspace::policy_files::PolicySource;
 use riskgate_workspace::policy_set::{self, OverlayInput, PolicyInputs};
 
-use super::check::ContextArg;
 use super::check::seam::{self, EvaluationRequest, ManifestInput};
+use super::check::{ContextArg, DecisionArgs};
 use crate::Outcome;
 use crate::report::portfolio::{PortfolioFormat, RenderOptions};
 use crate::report::{Explain, ReportOptions, json, markdown};
@@ -61,21 +61,8 @@ pub struct PackArgs {
     /// clock, compared byte for byte.
     #[arg(long, value_name = "PACK", conflicts_with_all = ["manifest", "output", "policy", "with_stdlib", "overlay", "context", "now", "max_steps"])]
     pub verify: Option<PathBuf>,
-    /// Policy directory replacing the embedded standard library
-    /// (repeatable).
-    #[arg(long, value_name = "DIR")]
-    pub policy: Vec<PathBuf>,
-    /// Keep the embedded standard library and add the --policy
-    /// directories to it.
-    #[arg(long, requires = "policy")]
-    pub with_stdlib: bool,
-    /// Organisation overlay (YAML or JSON): thresholds, disabled or added
-    /// controls.
-    #[arg(long, value_name = "FILE")]
-    pub overlay: Option<PathBuf>,
-    /// The enforcement point to decide for [default: ci].
-    #[arg(long, value_enum)]
-    pub context: Option<ContextArg>,
+    #[command(flatten)]
+    pub decision: DecisionArgs,
     /// The evaluation clock (RFC 3339, e.g. 2026-10-01T00:00:00Z),
     /// recorded in the pack; defaults to the current time, read once.
     #[arg(long, value_name = "RFC3339", value_parser = Now::parse)]
@@ -113,19 +100,20 @@ fn write_pack(args: &PackArgs, config: Option<&Path>) -> anyhow::Result<Outcome>
         bytes: std::fs::read(manifest_path)
             .with_context(|| format!("{}: cannot read", manifest_path.display()))?,
     };
-    let policy = PolicyInputs::read(&args.policy, args.overlay.as_deref())?;
+    let decision = &args.decision;
+    let policy = PolicyInputs::read(&decision.policy, decision.overlay.as_deref())?;
     let config_bytes = config
         .map(|path| std::fs::read(path).with_context(|| format!("{}: cannot read", path.display())))
         .transpose()?;
     let references = evidence_references(&manifest);
     let evidence_root = EvidenceRoot::new(manifest_path.parent().unwrap_or(Path::new(".")))
         .with_context(|| format!("{}: cannot resolve its directory", manifest_path.display()))?;
-    let context: EnforcementPoint = args.context.unwrap_or(ContextArg::Ci).into();
-    let sources = compiled_sources(&policy, args.with_stdlib);
+    let context: EnforcementPoint = decision.context.unwrap_or(ContextArg::Ci).into();
+    let sources = compiled_sources(&policy, decision.with_stdlib);
     let decided = decide(&Decision {
         manifest: &manifest,
         policies: &sources,
-        policy_source: &policy_set::policy_source(&policy.dirs, args.with_stdlib),
+        policy_source: &policy_set::policy_source(&policy.dirs, decision.with_stdlib),
         overlay: policy.overlay.as_ref(),
         context,
         now,
@@ -143,7 +131,7 @@ fn write_pack(args: &PackArgs, config: Option<&Path>) -> anyhow::Result<Outcome>
             bytes: &manifest.bytes,
         },
         policy: &policy,
-        with_stdlib: args.with_stdlib,
+        with_stdlib: decision.with_stdlib,
         config: config_name
             .as_deref()
             .zip(config_bytes.as_deref())
