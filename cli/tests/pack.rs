@@ -173,6 +173,19 @@ fn tamper(
     changed
 }
 
+/// Verifies the pack with one byte of `member` changed (see [`tamper`]);
+/// verification must fail.
+fn verify_tampered(
+    dir: &Path,
+    members: &[(String, Vec<u8>)],
+    member: &str,
+    update_index: bool,
+) -> String {
+    let (code, stdout) = verify(dir, &tar_gz(&tamper(members, member, update_index), &[]));
+    assert_eq!(code, 1, "{member}: {stdout}");
+    stdout
+}
+
 /// `pack.json` with what changes with the standard library, the
 /// renderers or the example manifest replaced, so the snapshot shows the
 /// structure and the evidence.
@@ -303,8 +316,7 @@ fn a_changed_member_fails_verification_by_name() {
         "decision/trace.json",
         "policy/005-lib.gate",
     ] {
-        let (code, stdout) = verify(dir.path(), &tar_gz(&tamper(&members, member, false), &[]));
-        assert_eq!(code, 1, "{member}: {stdout}");
+        let stdout = verify_tampered(dir.path(), &members, member, false);
         assert!(
             stdout.contains(&format!("  FAIL  {member}: sha256 is ")),
             "{member}: {stdout}"
@@ -321,21 +333,13 @@ fn a_forged_index_is_caught_by_deciding_again() {
     let dir = release_with_local_evidence();
     let (_, archive) = pack(dir.path(), "release/credit.yaml");
     let members = members(&archive);
-    let (code, stdout) = verify(
-        dir.path(),
-        &tar_gz(&tamper(&members, "decision/trace.json", true), &[]),
-    );
-    assert_eq!(code, 1, "{stdout}");
+    let stdout = verify_tampered(dir.path(), &members, "decision/trace.json", true);
     assert!(
         stdout.contains("members match their size and sha256"),
         "{stdout}"
     );
     insta::assert_snapshot!("verify_forged_trace", stable_output(&stdout));
-    let (code, stdout) = verify(
-        dir.path(),
-        &tar_gz(&tamper(&members, "policy/005-lib.gate", true), &[]),
-    );
-    assert_eq!(code, 1, "{stdout}");
+    let stdout = verify_tampered(dir.path(), &members, "policy/005-lib.gate", true);
     assert!(
         stdout.contains("  FAIL  policy digest: the packed files give "),
         "{stdout}"

@@ -248,26 +248,27 @@ mod tests {
     #[test]
     fn unsafe_members_are_refused() {
         use tar::EntryType::{Directory, Regular, Symlink};
-        assert_eq!(
-            refusal(&hostile("../escape.txt", Regular, b"x")),
-            "member `../escape.txt`: a `..` component"
-        );
-        assert_eq!(
-            refusal(&hostile("/etc/cron.d/x", Regular, b"x")),
-            "member `/etc/cron.d/x`: an absolute path"
-        );
-        assert_eq!(
-            refusal(&hostile("evidence/link", Symlink, b"")),
-            "member `evidence/link`: a symlink (packs hold regular files only)"
-        );
-        assert_eq!(
-            refusal(&hostile("evidence", Directory, b"")),
-            "member `evidence`: a directory (packs hold regular files only)"
-        );
-        assert_eq!(
-            refusal(&hostile("evidence//a.md", Regular, b"")),
-            "member `evidence//a.md`: an empty or `.` component"
-        );
+        let cases = [
+            ("../escape.txt", Regular, "a `..` component"),
+            ("/etc/cron.d/x", Regular, "an absolute path"),
+            (
+                "evidence/link",
+                Symlink,
+                "a symlink (packs hold regular files only)",
+            ),
+            (
+                "evidence",
+                Directory,
+                "a directory (packs hold regular files only)",
+            ),
+            ("evidence//a.md", Regular, "an empty or `.` component"),
+        ];
+        for (path, kind, why) in cases {
+            assert_eq!(
+                refusal(&hostile(path, kind, b"")),
+                format!("member `{path}`: {why}")
+            );
+        }
     }
 
     #[test]
