@@ -407,3 +407,68 @@ fn what_is_not_a_pack_is_an_error_not_a_panic() {
     assert_eq!(code, 2);
     assert!(stderr.contains("error: nope.yaml: cannot read"), "{stderr}");
 }
+
+#[test]
+fn custom_policies_an_overlay_and_the_configuration_are_packed_and_verify() {
+    let dir = release_with_local_evidence();
+    let root = Path::new(ROOT);
+    std::fs::create_dir_all(dir.path().join("policies")).unwrap();
+    std::fs::copy(
+        root.join("examples/policies/rollback.gate"),
+        dir.path().join("policies/rollback.gate"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root.join("examples/overlays/org.yaml"),
+        dir.path().join("overlay.yaml"),
+    )
+    .unwrap();
+    // Found by discovery from the current directory; [check] chooses the
+    // policies, the overlay and the enforcement point.
+    std::fs::write(
+        dir.path().join("riskgate.toml"),
+        "[check]\npolicy = [\"policies\"]\nwith-stdlib = true\noverlay = \"overlay.yaml\"\ncontext = \"audit\"\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = riskgate_in(
+        dir.path(),
+        &[
+            "pack",
+            "release/credit.yaml",
+            "--now",
+            NOW,
+            "-o",
+            "release.tar.gz",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let archive = std::fs::read(dir.path().join("release.tar.gz")).unwrap();
+    let members = members(&archive);
+    let packed: BTreeMap<&str, &[u8]> = members
+        .iter()
+        .map(|(p, b)| (p.as_str(), b.as_slice()))
+        .collect();
+    let index: Value = serde_json::from_slice(packed["pack.json"]).unwrap();
+    assert_eq!(index["context"], "audit");
+    assert_eq!(index["policy"]["source"], "embedded stdlib + policies");
+    assert_eq!(
+        index["policy"]["overlay"]["member"],
+        "policy/overlay/overlay.yaml"
+    );
+    assert_eq!(index["config"]["member"], "config/riskgate.toml");
+    let files = index["policy"]["files"].as_array().unwrap();
+    assert_eq!(files.last().unwrap()["name"], "policies/rollback.gate");
+    assert!(
+        files.len() > 1,
+        "the stdlib's files are packed with the custom ones"
+    );
+    let trace: Value = serde_json::from_slice(packed["decision/trace.json"]).unwrap();
+    assert_eq!(trace["policy_source"], "embedded stdlib + policies");
+    assert_eq!(trace["enforcement_point"], "audit");
+    // Verification uses what the pack holds, whatever the directory says.
+    std::fs::remove_dir_all(dir.path().join("policies")).unwrap();
+    std::fs::remove_file(dir.path().join("riskgate.toml")).unwrap();
+    let (code, stdout) = verify(dir.path(), &archive);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("files and an overlay)"), "{stdout}");
+}
