@@ -472,3 +472,37 @@ fn custom_policies_an_overlay_and_the_configuration_are_packed_and_verify() {
     assert_eq!(code, 0, "{stdout}");
     assert!(stdout.contains("files and an overlay)"), "{stdout}");
 }
+
+#[test]
+fn a_manifest_that_does_not_load_is_packed_with_its_error_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("broken.yaml"),
+        "kind: ModelRelease\nspec: [unclosed\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = riskgate_in(
+        dir.path(),
+        &[
+            "--no-config",
+            "pack",
+            "broken.yaml",
+            "--now",
+            NOW,
+            "-o",
+            "release.tar.gz",
+        ],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("error: broken.yaml:"),
+        "the error names the file and position: {stderr}"
+    );
+    assert!(stderr.contains("decision error"), "{stderr}");
+    let archive = std::fs::read(dir.path().join("release.tar.gz")).unwrap();
+    let (code, stdout) = verify(dir.path(), &archive);
+    assert_eq!(
+        code, 0,
+        "an undecided release still packs and verifies: {stdout}"
+    );
+}

@@ -41,7 +41,9 @@ use crate::report::{Explain, ReportOptions, json, markdown};
 /// the clock, the policy digest and the sha256 of every member.
 ///
 /// Exits 0 when the pack is written or verifies, 1 when verification
-/// finds a mismatch or an unsafe pack, 2 on usage or input errors.
+/// finds a mismatch or an unsafe pack, 2 on usage or input errors (also
+/// when the manifest cannot be decided: the pack is written, with the
+/// error in its trace).
 #[derive(Debug, Clone, clap::Args)]
 pub struct PackArgs {
     /// The release manifest to pack; local evidence it references is
@@ -173,7 +175,35 @@ fn write_pack(args: &PackArgs, config: Option<&Path>) -> anyhow::Result<Outcome>
         packed,
         written.index.evidence.len()
     );
-    Ok(Outcome::Success)
+    // A release that could not be decided is still packed (the trace says
+    // why), but the run is not a success: the pack records an error.
+    let undecided = report_undecided(&decided.trace);
+    Ok(if undecided {
+        Outcome::Error
+    } else {
+        Outcome::Success
+    })
+}
+
+/// Prints the errors of every document that could not be decided, with
+/// `file:line:col`; whether there was one.
+fn report_undecided(trace: &Trace) -> bool {
+    let mut undecided = false;
+    for manifest in trace
+        .manifests
+        .iter()
+        .filter(|m| m.decision == riskgate_controls::trace::Decision::Error)
+    {
+        undecided = true;
+        for problem in manifest.problems.iter().filter(|p| p.severity == "error") {
+            let at = problem.location.as_ref().map_or_else(
+                || manifest.file.clone(),
+                |l| format!("{}:{}:{}", l.file, l.line, l.col),
+            );
+            eprintln!("error: {at}: {} [{}]", problem.message, problem.code);
+        }
+    }
+    undecided
 }
 
 /// The evidence references of every document of the manifest.
