@@ -161,19 +161,23 @@ fn write_pack(args: &PackArgs, config: Option<&Path>) -> anyhow::Result<Outcome>
             record.detail.as_deref().unwrap_or("not found")
         );
     }
+    let total = written.index.evidence.len();
     let packed = written
         .index
         .evidence
         .iter()
         .filter(|e| e.member.is_some())
         .count();
+    let why_not = if packed < total {
+        " (pack.json says why not for the rest)"
+    } else {
+        ""
+    };
     eprintln!(
-        "wrote {}: decision {}, {} members and pack.json, {} of {} evidence references packed (pack.json says why not for the rest)",
+        "wrote {}: decision {}, {} members and pack.json, {packed} of {total} evidence references packed{why_not}",
         output.display(),
         written.index.decision.decision.as_str(),
         written.index.members.len(),
-        packed,
-        written.index.evidence.len()
     );
     // A release that could not be decided is still packed (the trace says
     // why), but the run is not a success: the pack records an error.
