@@ -306,19 +306,12 @@ fn pack_evidence(
             Ok((relative, bytes)) => {
                 let member = format!("evidence/{}", relative_member_name(&relative));
                 let digest = sha256(&bytes);
-                if let Some(claimed) = &reference.claimed_digest
-                    && !same_digest(claimed, &digest)
-                {
-                    findings.push(Finding {
-                        kind: "digest_mismatch".to_owned(),
-                        pointer: reference.pointer.clone(),
-                        reference: reference.reference.clone(),
-                        message: format!(
-                            "{} claims digest {claimed}, the file's sha256 is {digest}",
-                            reference.reference
-                        ),
-                    });
-                }
+                findings.extend(digest_finding(
+                    &reference.pointer,
+                    &reference.reference,
+                    reference.claimed_digest.as_deref(),
+                    &digest,
+                ));
                 record.member = Some(member.clone());
                 record.sha256 = Some(digest);
                 members.insert(member, bytes);
@@ -331,6 +324,23 @@ fn pack_evidence(
         records.push(record);
     }
     (records, findings)
+}
+
+/// A `digest_mismatch` when the reference at `pointer` claims a digest
+/// its file's `digest` is not.
+fn digest_finding(
+    pointer: &str,
+    reference: &str,
+    claimed: Option<&str>,
+    digest: &str,
+) -> Option<Finding> {
+    let claimed = claimed?;
+    (!same_digest(claimed, digest)).then(|| Finding {
+        kind: "digest_mismatch".to_owned(),
+        pointer: pointer.to_owned(),
+        reference: reference.to_owned(),
+        message: format!("{reference} claims digest {claimed}, the file's sha256 is {digest}"),
+    })
 }
 
 /// A relative path with `/` separators (the tar convention on every
@@ -539,6 +549,77 @@ impl OpenedPack {
             &files,
             overlay.as_ref().map(|o| o.text.as_str()),
         ))
+    }
+
+    /// What is wrong with `pack.json`'s evidence list, given the
+    /// references of the packed manifest: the list must be the manifest's
+    /// references (pointer, reference, claimed digest, in order), each
+    /// packed file's recorded sha256 its member's, and the recorded
+    /// findings the digest mismatches of the packed files. Empty when all
+    /// agree.
+    #[must_use]
+    pub fn evidence_problems(&self, references: &[EvidenceReference]) -> Vec<String> {
+        let mut problems = Vec::new();
+        let recorded = &self.index.evidence;
+        let listed = |r: &EvidenceReference| {
+            (
+                r.pointer.clone(),
+                r.reference.clone(),
+                r.claimed_digest.clone(),
+            )
+        };
+        let in_index = |r: &EvidenceRecord| {
+            (
+                r.pointer.clone(),
+                r.reference.clone(),
+                r.claimed_digest.clone(),
+            )
+        };
+        if !references
+            .iter()
+            .map(listed)
+            .eq(recorded.iter().map(in_index))
+        {
+            let differs = references
+                .iter()
+                .map(|r| r.pointer.as_str())
+                .zip(recorded.iter().map(|r| r.pointer.as_str()))
+                .find(|(manifest, index)| manifest != index)
+                .map_or_else(String::new, |(manifest, _)| {
+                    format!(" (first at {manifest})")
+                });
+            problems.push(format!(
+                "the evidence list is not the manifest's {} references{differs}",
+                references.len()
+            ));
+        }
+        let mut findings = Vec::new();
+        for (record, reference) in recorded.iter().zip(references) {
+            let Some(member) = &record.member else {
+                continue;
+            };
+            let digest = sha256(self.member(member).unwrap_or_default());
+            if record.sha256.as_deref() != Some(digest.as_str()) {
+                problems.push(format!(
+                    "{member}: the evidence entry at {} records another sha256",
+                    record.pointer
+                ));
+            }
+            findings.extend(digest_finding(
+                &record.pointer,
+                &record.reference,
+                record.claimed_digest.as_deref(),
+                &digest,
+            ));
+        }
+        if findings != self.index.findings {
+            problems.push(format!(
+                "the findings are not what the packed evidence shows ({} recorded, {} found)",
+                self.index.findings.len(),
+                findings.len()
+            ));
+        }
+        problems
     }
 
     fn text(&self, member: &str) -> Result<&str, PackError> {

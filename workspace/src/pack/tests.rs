@@ -227,3 +227,29 @@ fn member_names_use_the_file_name_only() {
     assert_eq!(file_name("..", "x"), "x");
     assert_eq!(relative_member_name(Path::new("a/b.md")), "a/b.md");
 }
+
+#[test]
+fn the_evidence_list_must_agree_with_the_manifest_and_the_files() {
+    let fixture = fixture();
+    let written = pack(&fixture);
+    let opened = open(&written.archive, &Limits::default()).unwrap();
+    assert_eq!(
+        opened.evidence_problems(&fixture.references),
+        Vec::<String>::new()
+    );
+    let fewer = &fixture.references[1..];
+    assert_eq!(
+        opened.evidence_problems(fewer),
+        ["the evidence list is not the manifest's 4 references (first at /spec/documents/1/uri)"]
+    );
+    let mut forged = written.index.clone();
+    forged.findings.clear();
+    let forged_pack = repack(&written.archive, |members| {
+        members.insert(INDEX_MEMBER.into(), forged.to_json().into_bytes());
+    });
+    let opened = open(&forged_pack, &Limits::default()).unwrap();
+    assert_eq!(
+        opened.evidence_problems(&fixture.references),
+        ["the findings are not what the packed evidence shows (0 recorded, 1 found)"]
+    );
+}

@@ -1,9 +1,10 @@
 //! `riskgate pack --verify`: is this pack what it says it is?
 //!
-//! Three checks, each printed on its own line: every member against its
+//! Four checks, each printed on its own line: every member against its
 //! size and sha256 in `pack.json` (an archive with unsafe, extra or
 //! missing members is refused before anything else), the policy digest
-//! recomputed from the packed files, and the decision made again from the
+//! recomputed from the packed files, the evidence list against the packed
+//! manifest's references and files, and the decision made again from the
 //! packed manifest and policy set at the packed clock, rendered and
 //! compared byte for byte with the packed trace, Markdown and HTML.
 
@@ -58,7 +59,24 @@ pub(super) fn run(path: &Path, timeout: std::time::Duration) -> anyhow::Result<O
             failed.push("policy digest".to_owned());
         }
     }
-    match redecide(&opened, timeout) {
+    let manifest = ManifestInput {
+        name: index.manifest.name.clone(),
+        bytes: opened.manifest().to_vec(),
+    };
+    let references = super::evidence_references(&manifest);
+    let evidence_problems = opened.evidence_problems(&references);
+    if evidence_problems.is_empty() {
+        println!(
+            "  ok    the evidence list is the manifest's {} references ({} of them packed)",
+            references.len(),
+            index.evidence.iter().filter(|e| e.member.is_some()).count()
+        );
+    }
+    for problem in evidence_problems {
+        println!("  FAIL  pack.json: {problem}");
+        failed.push("evidence list".to_owned());
+    }
+    match redecide(&opened, &manifest, timeout) {
         Ok(differing) if differing.is_empty() => println!(
             "  ok    decided again at {}: {}, {} and {} are byte-identical",
             index.now,
@@ -141,18 +159,15 @@ fn check_policy_digest(opened: &OpenedPack) -> Result<String, String> {
 /// The decision members whose bytes differ when deciding again.
 fn redecide(
     opened: &OpenedPack,
+    manifest: &ManifestInput,
     timeout: std::time::Duration,
 ) -> anyhow::Result<Vec<&'static str>> {
     let index = &opened.index;
     let now = Now::parse(&index.now).with_context(|| format!("pack.json: now `{}`", index.now))?;
-    let manifest = ManifestInput {
-        name: index.manifest.name.clone(),
-        bytes: opened.manifest().to_vec(),
-    };
     let policies = opened.policy_sources()?;
     let overlay = opened.overlay()?;
     let decided = decide(&Decision {
-        manifest: &manifest,
+        manifest,
         policies: &policies,
         policy_source: &index.policy.source,
         overlay: overlay.as_ref(),
