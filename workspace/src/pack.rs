@@ -270,7 +270,7 @@ fn pack_policy(
         }
     });
     PackedPolicy {
-        digest: inputs.digest(with_stdlib),
+        digest: policy_set::policy_digest(&inputs.policies, with_stdlib, inputs.overlay.as_ref()),
         source: policy_set::policy_source(&inputs.dirs, with_stdlib),
         dirs: inputs
             .dirs
@@ -539,15 +539,12 @@ impl OpenedPack {
     /// # Errors
     /// When a policy member is not UTF-8.
     pub fn policy_digest(&self) -> Result<String, PackError> {
-        let sources = self.policy_sources()?;
-        let overlay = self.overlay()?;
-        let files: Vec<(&str, &str)> = sources
-            .iter()
-            .map(|s| (s.name.as_str(), &*s.text))
-            .collect();
-        Ok(policy_set::digest(
-            &files,
-            overlay.as_ref().map(|o| o.text.as_str()),
+        // The packed files are the whole set (the standard library's
+        // included when it was used), so nothing is added to them.
+        Ok(policy_set::policy_digest(
+            &self.policy_sources()?,
+            false,
+            self.overlay()?.as_ref(),
         ))
     }
 

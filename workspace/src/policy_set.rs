@@ -16,7 +16,6 @@ use riskgate_controls::{ControlsOptions, PolicySet};
 use riskgate_engine::{FileDiagnostic, Value};
 use sha2::{Digest, Sha256};
 
-use crate::digest::{SHA256_PREFIX, format_sha256};
 use crate::policy_files::{self, PolicySource};
 
 /// Reads every policy file under `paths` (files or directories).
@@ -111,66 +110,18 @@ impl PolicyInputs {
         policy_source(&self.dirs, false)
     }
 
-    /// The policy set's digest (see [`digest`]) over the files
-    /// [`compile_with_overlay`] compiles for these inputs.
-    #[must_use]
-    pub fn digest(&self, with_stdlib: bool) -> String {
-        digest(
-            &compiled_files(&self.policies, with_stdlib),
-            self.overlay.as_ref().map(|overlay| overlay.text.as_str()),
-        )
-    }
-
-    /// A short form of [`Self::digest`] (12 hex digits), so a running
-    /// webhook can say which policy version decided.
+    /// A short content hash of the policy files and the overlay, so a
+    /// running webhook can say which policy version decided: the first
+    /// twelve hex digits of [`policy_digest`].
     #[must_use]
     pub fn version(&self) -> String {
-        let digest = self.digest(false);
-        let hex = digest.strip_prefix(SHA256_PREFIX).unwrap_or(&digest);
-        hex.chars().take(12).collect()
+        let digest = policy_digest(&self.policies, false, self.overlay.as_ref());
+        digest
+            .trim_start_matches("sha256:")
+            .chars()
+            .take(12)
+            .collect()
     }
-}
-
-/// The digest of a policy set: the name and text of every file in
-/// compile order, then the overlay's text, each length-prefixed so no two
-/// different sets hash alike; as `sha256:<hex>`. Evidence packs record it
-/// and `riskgate pack --verify` recomputes it from the packed files.
-#[must_use]
-pub fn digest(files: &[(&str, &str)], overlay: Option<&str>) -> String {
-    let mut hash = Sha256::new();
-    let mut add = |name: &str, text: &str| {
-        for part in [name, text] {
-            hash.update((part.len() as u64).to_le_bytes());
-            hash.update(part.as_bytes());
-        }
-    };
-    for (name, text) in files {
-        add(name, text);
-    }
-    if let Some(overlay) = overlay {
-        add("overlay", overlay);
-    }
-    format_sha256(&hash.finalize())
-}
-
-/// The files a run compiles, in compile order: the embedded standard
-/// library (when `policies` is empty, or with them when `with_stdlib`),
-/// then `policies`.
-#[must_use]
-pub fn compiled_files(policies: &[PolicySource], with_stdlib: bool) -> Vec<(&str, &str)> {
-    // The embedded stdlib is the default, and can be combined with
-    // `--policy` directories (`--with-stdlib`) to add custom controls.
-    let stdlib = policies.is_empty() || with_stdlib;
-    riskgate_stdlib_policies::POLICY_FILES
-        .iter()
-        .filter(|_| stdlib)
-        .map(|file| (file.path, file.source))
-        .chain(
-            policies
-                .iter()
-                .map(|source| (source.name.as_str(), &*source.text)),
-        )
-        .collect()
 }
 
 /// The policy set did not compile.
@@ -217,12 +168,56 @@ pub fn compile_with_overlay(
     with_stdlib: bool,
     overlay: Option<Value>,
 ) -> Result<PolicySet, PolicyErrors> {
-    let files = compiled_files(policies, with_stdlib);
+    // The embedded stdlib is the default, and can be combined with
+    // `--policy` directories (`--with-stdlib`) to add custom controls.
+    let stdlib = policies.is_empty() || with_stdlib;
+    let files: Vec<(&str, &str)> = riskgate_stdlib_policies::POLICY_FILES
+        .iter()
+        .filter(|_| stdlib)
+        .map(|file| (file.path, file.source))
+        .chain(
+            policies
+                .iter()
+                .map(|source| (source.name.as_str(), &*source.text)),
+        )
+        .collect();
     let options = ControlsOptions {
         data: overlay,
         ..ControlsOptions::default()
     };
     compile_files(&files, options)
+}
+
+/// `sha256:<hex>` over every policy file that decides (the embedded
+/// standard library when `policies` is empty or `with_stdlib`) and the
+/// overlay: names and texts, length-prefixed, in compile order. Packs and
+/// decision attestations record it, the webhook shows its prefix.
+#[must_use]
+pub fn policy_digest(
+    policies: &[PolicySource],
+    with_stdlib: bool,
+    overlay: Option<&OverlayInput>,
+) -> String {
+    let mut hash = Sha256::new();
+    let mut add = |name: &str, text: &str| {
+        for part in [name, text] {
+            hash.update((part.len() as u64).to_le_bytes());
+            hash.update(part.as_bytes());
+        }
+    };
+    if policies.is_empty() || with_stdlib {
+        for file in riskgate_stdlib_policies::POLICY_FILES {
+            add(file.path, file.source);
+        }
+    }
+    for source in policies {
+        add(&source.name, &source.text);
+    }
+    if let Some(overlay) = overlay {
+        add("overlay", &overlay.text);
+    }
+    let hex: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
 }
 
 /// The overlay as data merged under `data` (YAML or JSON).
@@ -289,4 +284,23 @@ pub fn read_overlay(path: &Path) -> anyhow::Result<OverlayInput> {
         name: path.display().to_string(),
         text,
     })
+}
+
+/// The files a run compiles, in compile order: the embedded standard
+/// library (when `policies` is empty, or with them when `with_stdlib`),
+/// then `policies`; what [`compile_with_overlay`] compiles and
+/// [`policy_digest`] hashes, and what an evidence pack holds.
+#[must_use]
+pub fn compiled_files(policies: &[PolicySource], with_stdlib: bool) -> Vec<(&str, &str)> {
+    let stdlib = policies.is_empty() || with_stdlib;
+    riskgate_stdlib_policies::POLICY_FILES
+        .iter()
+        .filter(|_| stdlib)
+        .map(|file| (file.path, file.source))
+        .chain(
+            policies
+                .iter()
+                .map(|source| (source.name.as_str(), &*source.text)),
+        )
+        .collect()
 }

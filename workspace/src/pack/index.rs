@@ -54,7 +54,7 @@ pub struct PackedFile {
 /// The policy set of the decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PackedPolicy {
-    /// `policy_set::digest` over the files and overlay.
+    /// `policy_set::policy_digest` over the files and overlay.
     pub digest: String,
     /// Where the policies came from (`embedded stdlib`, directories), as
     /// the trace says.
