@@ -11,6 +11,7 @@ pub mod graph;
 pub mod init;
 pub mod lint;
 pub mod lsp;
+pub mod pack;
 pub mod parse;
 pub mod report;
 pub mod schema;

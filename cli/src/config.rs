@@ -11,9 +11,10 @@ use riskgate_workspace::config::{FmtConfig, LintSettings, Lookup, TestConfig};
 use riskgate_workspace::{Config, ConfigError};
 
 use crate::Outcome;
-use crate::commands::check::{CheckArgs, ContextArg};
+use crate::commands::check::{CheckArgs, ContextArg, DecisionArgs};
 use crate::commands::fmt::FmtArgs;
 use crate::commands::lint::LintArgs;
+use crate::commands::pack::PackArgs;
 use crate::commands::report::ReportArgs;
 use crate::commands::test::TestArgs;
 use crate::global::{GlobalArgs, info};
@@ -56,13 +57,7 @@ pub fn report(error: &ConfigError) -> Outcome {
 /// When `check.format` names no report format.
 pub fn check(config: &Config, mut args: CheckArgs) -> Result<CheckArgs, ConfigError> {
     let file = &config.check;
-    decide_like_check(
-        config,
-        &mut args.policy,
-        &mut args.with_stdlib,
-        &mut args.overlay,
-        &mut args.context,
-    );
+    decide_like_check(config, &mut args.decision);
     if args.format.is_none() {
         args.format = report_format(config)?;
     }
@@ -75,33 +70,28 @@ pub fn check(config: &Config, mut args: CheckArgs) -> Result<CheckArgs, ConfigEr
 /// `report`'s flags: it decides like `check`, so `[check]` fills the
 /// policies, overlay and enforcement point the command line left unset.
 pub fn report_args(config: &Config, mut args: ReportArgs) -> ReportArgs {
-    decide_like_check(
-        config,
-        &mut args.policy,
-        &mut args.with_stdlib,
-        &mut args.overlay,
-        &mut args.context,
-    );
+    decide_like_check(config, &mut args.decision);
+    args
+}
+
+/// `pack`'s flags: a pack records the decision `check` would make, so
+/// `[check]` fills the policies, overlay and enforcement point.
+pub fn pack_args(config: &Config, mut args: PackArgs) -> PackArgs {
+    decide_like_check(config, &mut args.decision);
     args
 }
 
 /// Fills the flags that choose how releases are decided from `[check]`.
-fn decide_like_check(
-    config: &Config,
-    policy: &mut Vec<std::path::PathBuf>,
-    with_stdlib: &mut bool,
-    overlay: &mut Option<std::path::PathBuf>,
-    context: &mut Option<ContextArg>,
-) {
+fn decide_like_check(config: &Config, decision: &mut DecisionArgs) {
     let file = &config.check;
-    if policy.is_empty() {
-        policy.clone_from(&file.policy);
-        *with_stdlib = file.with_stdlib.unwrap_or(false) && !policy.is_empty();
+    if decision.policy.is_empty() {
+        decision.policy.clone_from(&file.policy);
+        decision.with_stdlib = file.with_stdlib.unwrap_or(false) && !decision.policy.is_empty();
     }
-    if overlay.is_none() {
-        overlay.clone_from(&file.overlay);
+    if decision.overlay.is_none() {
+        decision.overlay.clone_from(&file.overlay);
     }
-    *context = context.or(file.context.map(ContextArg::from));
+    decision.context = decision.context.or(file.context.map(ContextArg::from));
 }
 
 /// `fmt`'s flags, with `[fmt]` filling what the command line left unset.
@@ -203,12 +193,15 @@ strict = true
         let config = parse(CHECK);
         let defaults = check(&config, check_args(&["m.yaml"])).unwrap();
         assert_eq!(
-            defaults.policy,
+            defaults.decision.policy,
             [PathBuf::from("policies"), "/abs/org-policies".into()]
         );
-        assert!(defaults.with_stdlib);
-        assert_eq!(defaults.overlay, Some(PathBuf::from("org/overlay.yaml")));
-        assert_eq!(defaults.context, Some(ContextArg::Admission));
+        assert!(defaults.decision.with_stdlib);
+        assert_eq!(
+            defaults.decision.overlay,
+            Some(PathBuf::from("org/overlay.yaml"))
+        );
+        assert_eq!(defaults.decision.context, Some(ContextArg::Admission));
         assert_eq!(defaults.format, Some(Format::Sarif));
         assert!(defaults.strict);
 
@@ -228,13 +221,13 @@ strict = true
             ]),
         )
         .unwrap();
-        assert_eq!(flags.policy, [PathBuf::from("mine")]);
+        assert_eq!(flags.decision.policy, [PathBuf::from("mine")]);
         assert!(
-            !flags.with_stdlib,
+            !flags.decision.with_stdlib,
             "--policy without --with-stdlib replaces the stdlib"
         );
-        assert_eq!(flags.overlay, Some(PathBuf::from("o.json")));
-        assert_eq!(flags.context, Some(ContextArg::Audit));
+        assert_eq!(flags.decision.overlay, Some(PathBuf::from("o.json")));
+        assert_eq!(flags.decision.context, Some(ContextArg::Audit));
         assert_eq!(flags.format, Some(Format::Json));
         assert!(!flags.strict);
     }
@@ -249,19 +242,22 @@ strict = true
         let args = Report::try_parse_from(["report", "m.yaml"]).unwrap().args;
         let filled = report_args(&parse(CHECK), args);
         assert_eq!(
-            filled.policy,
+            filled.decision.policy,
             [PathBuf::from("policies"), "/abs/org-policies".into()]
         );
-        assert!(filled.with_stdlib);
-        assert_eq!(filled.overlay, Some(PathBuf::from("org/overlay.yaml")));
-        assert_eq!(filled.context, Some(ContextArg::Admission));
+        assert!(filled.decision.with_stdlib);
+        assert_eq!(
+            filled.decision.overlay,
+            Some(PathBuf::from("org/overlay.yaml"))
+        );
+        assert_eq!(filled.decision.context, Some(ContextArg::Admission));
     }
 
     #[test]
     fn without_a_file_nothing_changes() {
         let args = check(&Config::default(), check_args(&["m.yaml"])).unwrap();
-        assert!(args.policy.is_empty());
-        assert_eq!(args.context, None);
+        assert!(args.decision.policy.is_empty());
+        assert_eq!(args.decision.context, None);
         assert_eq!(args.format, None);
         assert!(!args.strict);
     }
@@ -281,7 +277,7 @@ strict = true
         let text = include_str!("../../examples/riskgate.example.toml");
         let config = riskgate_workspace::config::parse(text, Path::new("examples")).unwrap();
         let args = check(&config, check_args(&["m.yaml"])).unwrap();
-        assert_eq!(args.policy, [PathBuf::from("examples/policies")]);
-        assert_eq!(args.context, Some(ContextArg::Ci));
+        assert_eq!(args.decision.policy, [PathBuf::from("examples/policies")]);
+        assert_eq!(args.decision.context, Some(ContextArg::Ci));
     }
 }

@@ -50,6 +50,8 @@ enum Command {
     Init(commands::init::InitArgs),
     /// Report on a portfolio of releases: status by tier, control pass rates, coverage, waivers, and a forecast of what will fail.
     Report(commands::report::ReportArgs),
+    /// Write an audit evidence pack for one release (manifest, decision, policies, evidence, hashes), or verify one.
+    Pack(commands::pack::PackArgs),
     /// Format .rego and .gate policy files in the canonical style.
     Fmt(commands::fmt::FmtArgs),
     /// Parse policy files and report syntax errors.
@@ -142,6 +144,14 @@ fn main() -> ExitCode {
         },
         Command::Report(args) => match config::load(&cli.global) {
             Ok(config) => commands::report::run(&config::report_args(&config, args)),
+            Err(outcome) => outcome,
+        },
+        // A pack is verified with what it holds; riskgate.toml plays no part.
+        Command::Pack(args) if args.verify.is_some() => commands::pack::run(&args, None),
+        Command::Pack(args) => match config::load(&cli.global) {
+            Ok(config) => {
+                commands::pack::run(&config::pack_args(&config, args), config.path.as_deref())
+            }
             Err(outcome) => outcome,
         },
         Command::Completions(args) => commands::completions::run(&args, Cli::command()),

@@ -11,9 +11,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use ed25519_dalek::pkcs8::{EncodePrivateKey, EncodePublicKey};
+use riskgate_controls::digest::sha256 as sha256_digest;
 use riskgate_controls::trust::dsse::{Envelope, STATEMENT_V1, Statement, Subject};
 use riskgate_controls::trust::keys::SigningKey;
-use riskgate_controls::trust::sha256_digest;
 use serde_json::{Value, json};
 use support::{ROOT, riskgate_in};
 

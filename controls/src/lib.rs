@@ -23,6 +23,7 @@
 
 pub mod codes;
 pub mod diff;
+pub mod digest;
 pub mod forecast;
 pub mod graph;
 pub mod lint;

@@ -28,6 +28,7 @@ mod evidence;
 mod model;
 mod operations;
 mod position;
+mod references;
 pub mod schema_nav;
 mod shared;
 mod timestamp;
@@ -56,6 +57,7 @@ pub use operations::{
     RateLimit, ReportingClock, Rollback, SideEffects, Slos, SupplyChain, Tool,
 };
 pub use position::{Position, PositionMap};
+pub use references::{EvidenceReference, evidence_references};
 pub use shared::{Capability, DatasetRef, OneOrMany, Person, RiskLevel};
 pub use timestamp::Timestamp;
 pub use vocabulary::{DOCUMENT_KINDS, ROLES, USE_CASE_FLAGS};

@@ -30,7 +30,6 @@ use std::fmt;
 use std::sync::Arc;
 
 use riskgate_engine::value::Value;
-use sha2::{Digest as _, Sha256};
 
 use crate::CheckOptions;
 use crate::codes;
@@ -236,18 +235,6 @@ fn verified_points(config: &Value) -> Vec<EnforcementPoint> {
         .collect()
 }
 
-/// `sha256:<hex>` of `bytes`, as manifests write digests.
-#[must_use]
-pub fn sha256_digest(bytes: &[u8]) -> String {
-    let hash = Sha256::digest(bytes);
-    let mut out = String::with_capacity(71);
-    out.push_str("sha256:");
-    for byte in hash {
-        out.push_str(&format!("{byte:02x}"));
-    }
-    out
-}
-
 struct Checker<'a> {
     store: Option<&'a dyn EvidenceStore>,
     keys: Vec<TrustedKey>,
@@ -329,8 +316,8 @@ impl Checker<'_> {
                 return None;
             }
         };
-        let actual = sha256_digest(&bytes);
-        if !actual.eq_ignore_ascii_case(claimed) {
+        let actual = crate::digest::sha256(&bytes);
+        if !crate::digest::same_digest(claimed, &actual) {
             self.contradicted(
                 codes::EVIDENCE_DIGEST_MISMATCH.id,
                 pointer,

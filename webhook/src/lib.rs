@@ -345,7 +345,7 @@ fn evidence_options(
     let store: Option<Arc<dyn riskgate_controls::trust::EvidenceStore>> = match &args.evidence_root
     {
         Some(dir) => {
-            let root = riskgate_workspace::evidence_root::EvidenceRoot::new(dir)
+            let root = riskgate_workspace::evidence_files::EvidenceRoot::new(dir)
                 .map_err(|e| anyhow::anyhow!("--evidence-root {}: {e}", dir.display()))?;
             Some(Arc::new(root))
         }

@@ -10,11 +10,13 @@
 //! - [`policy_set`]: building the policy set of a run (the embedded
 //!   standard library or `--policy` directories, with an `--overlay`), for
 //!   `check`, the authoring commands and the webhook.
-//! - [`evidence_root`]: the files a manifest cites, read from one
-//!   directory for `--verify-evidence`.
 //! - [`walk`]: what a walk of a workspace skips; the language server's
 //!   scan.
 //! - [`clock`]: the one `--now` parser and wall-clock read.
+//! - [`digest`]: `sha256:<hex>` content digests; [`evidence_files`]: the
+//!   local files a manifest references, read safely from its directory.
+//! - [`pack`]: audit evidence packs (`riskgate pack`): writing them
+//!   deterministically and opening them as untrusted input.
 //! - [`render`]: diagnostics with source snippets, for terminals and logs.
 //! - [`registry`]: every diagnostic code of every crate, for `riskgate
 //!   explain`, the docs and lint selection; [`codes`] are this crate's own.
@@ -26,8 +28,9 @@
 pub mod clock;
 pub mod codes;
 pub mod config;
-pub mod evidence_root;
+pub mod evidence_files;
 pub mod manifest_files;
+pub mod pack;
 pub mod policy_files;
 pub mod policy_set;
 pub mod registry;

@@ -17,6 +17,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+pub use crate::walk::is_manifest_file;
+
 /// One input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
@@ -52,14 +54,6 @@ impl Filters {
         (self.include.is_empty() || self.include.iter().any(matches))
             && !self.exclude.iter().any(matches)
     }
-}
-
-/// Whether a file name has a manifest extension.
-pub fn is_manifest_file(path: &Path) -> bool {
-    matches!(
-        path.extension().and_then(|e| e.to_str()),
-        Some("yaml" | "yml" | "json")
-    )
 }
 
 /// Expands the command-line paths into inputs, in order, without

@@ -7,6 +7,8 @@ use std::sync::Arc;
 use anyhow::Context;
 use riskgate_dsl::{Dialect, ParseOptions};
 
+pub use crate::walk::is_policy_file;
+
 /// A policy source read from disk or stdin.
 pub struct PolicySource {
     /// The name shown in diagnostics (`-` for stdin).
@@ -60,14 +62,6 @@ pub fn collect(paths: &[PathBuf]) -> Vec<anyhow::Result<PathBuf>> {
         }
     }
     found
-}
-
-/// Whether the path has a policy extension.
-pub fn is_policy_file(path: &Path) -> bool {
-    matches!(
-        path.extension().and_then(|e| e.to_str()),
-        Some("rego" | "gate")
-    )
 }
 
 /// Reads one policy source; `-` reads stdin.

@@ -285,3 +285,22 @@ pub fn read_overlay(path: &Path) -> anyhow::Result<OverlayInput> {
         text,
     })
 }
+
+/// The files a run compiles, in compile order: the embedded standard
+/// library (when `policies` is empty, or with them when `with_stdlib`),
+/// then `policies`; what [`compile_with_overlay`] compiles and
+/// [`policy_digest`] hashes, and what an evidence pack holds.
+#[must_use]
+pub fn compiled_files(policies: &[PolicySource], with_stdlib: bool) -> Vec<(&str, &str)> {
+    let stdlib = policies.is_empty() || with_stdlib;
+    riskgate_stdlib_policies::POLICY_FILES
+        .iter()
+        .filter(|_| stdlib)
+        .map(|file| (file.path, file.source))
+        .chain(
+            policies
+                .iter()
+                .map(|source| (source.name.as_str(), &*source.text)),
+        )
+        .collect()
+}

@@ -1,5 +1,6 @@
-//! Which directories a walk of a workspace skips, and the one walk of a
-//! whole workspace (the language server's start-up scan).
+//! Which files a walk of a workspace picks up (policies by extension,
+//! manifests by extension), which directories it skips, and the one walk
+//! of a whole workspace (the language server's start-up scan).
 //!
 //! Hidden entries (`.git`, `.venv`) are skipped everywhere. A workspace
 //! scan also skips directories that hold other tools' dependencies and
@@ -9,8 +10,23 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::manifest_files::is_manifest_file;
-use crate::policy_files::is_policy_file;
+/// Whether a file name has a manifest extension.
+#[must_use]
+pub fn is_manifest_file(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml" | "json")
+    )
+}
+
+/// Whether the path has a policy extension.
+#[must_use]
+pub fn is_policy_file(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("rego" | "gate")
+    )
+}
 
 /// Directory names a workspace scan does not enter.
 pub const SKIPPED_DIRS: [&str; 2] = ["target", "node_modules"];

@@ -36,22 +36,8 @@ pub struct CheckArgs {
     /// glob patterns; `-` reads stdin.
     #[arg(value_name = "PATHS", required_unless_present_any = ["list_controls", "replay_trace"])]
     pub paths: Vec<String>,
-    /// Policy directory replacing the embedded standard library
-    /// (repeatable).
-    #[arg(long, value_name = "DIR")]
-    pub policy: Vec<PathBuf>,
-    /// Keep the embedded standard library and add the --policy
-    /// directories to it (custom controls may mitigate stdlib risks and
-    /// import data.stdlib.lib).
-    #[arg(long, requires = "policy")]
-    pub with_stdlib: bool,
-    /// Organisation overlay (YAML or JSON): thresholds, disabled or added
-    /// controls.
-    #[arg(long, value_name = "FILE")]
-    pub overlay: Option<PathBuf>,
-    /// The enforcement point to decide for [default: ci].
-    #[arg(long, value_enum)]
-    pub context: Option<ContextArg>,
+    #[command(flatten)]
+    pub decision: DecisionArgs,
     /// The evaluation clock (RFC 3339, e.g. 2026-03-01T12:00:00Z); defaults
     /// to the current time, read once per run.
     #[arg(long, value_name = "RFC3339", value_parser = Now::parse)]
@@ -150,13 +136,35 @@ impl EvidenceArgs {
             .evidence_root
             .clone()
             .unwrap_or_else(|| PathBuf::from("."));
-        let root = riskgate_workspace::evidence_root::EvidenceRoot::new(&dir)
+        let root = riskgate_workspace::evidence_files::EvidenceRoot::new(&dir)
             .map_err(|e| anyhow::anyhow!("--evidence-root {}: {e}", dir.display()))?;
         Ok(Some(riskgate_controls::trust::EvidenceOptions {
             store: Some(std::sync::Arc::new(root)),
             require_signed_approvals: self.require_signed_approvals,
         }))
     }
+}
+
+/// The flags that choose how releases are decided: the same for `check`,
+/// `report` and `pack`, and filled from `riskgate.toml`'s `[check]`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct DecisionArgs {
+    /// Policy directory replacing the embedded standard library
+    /// (repeatable).
+    #[arg(long, value_name = "DIR")]
+    pub policy: Vec<PathBuf>,
+    /// Keep the embedded standard library and add the --policy
+    /// directories to it (custom controls may mitigate stdlib risks and
+    /// import data.stdlib.lib).
+    #[arg(long, requires = "policy")]
+    pub with_stdlib: bool,
+    /// Organisation overlay (YAML or JSON): thresholds, disabled or added
+    /// controls.
+    #[arg(long, value_name = "FILE")]
+    pub overlay: Option<PathBuf>,
+    /// The enforcement point to decide for [default: ci].
+    #[arg(long, value_enum)]
+    pub context: Option<ContextArg>,
 }
 
 /// `--context` values.
@@ -221,7 +229,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> Outcome {
 }
 
 fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
-    let context = args.context.unwrap_or(ContextArg::Ci);
+    let context = args.decision.context.unwrap_or(ContextArg::Ci);
     let format = args.format.unwrap_or(Format::Pretty);
     let now = args
         .now
@@ -235,8 +243,9 @@ fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
         serde_json::from_str::<Trace>(&text)
             .with_context(|| format!("{}: not a riskgate trace", path.display()))?
     } else {
-        let policies = policy_set::read_policies(&args.policy)?;
+        let policies = policy_set::read_policies(&args.decision.policy)?;
         let overlay = args
+            .decision
             .overlay
             .as_deref()
             .map(policy_set::read_overlay)
@@ -253,8 +262,8 @@ fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
         let request = EvaluationRequest {
             manifests: &manifests,
             policies: &policies,
-            policy_dirs: &args.policy,
-            with_stdlib: args.with_stdlib,
+            policy_dirs: &args.decision.policy,
+            with_stdlib: args.decision.with_stdlib,
             overlay: overlay.as_ref(),
             context: context.into(),
             now,
@@ -276,8 +285,11 @@ fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
         }
         match &args.attest {
             Some(key) => {
-                let digest =
-                    policy_set::policy_digest(&policies, args.with_stdlib, overlay.as_ref());
+                let digest = policy_set::policy_digest(
+                    &policies,
+                    args.decision.with_stdlib,
+                    overlay.as_ref(),
+                );
                 let output = args
                     .attest_output
                     .clone()

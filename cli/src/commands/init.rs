@@ -13,6 +13,7 @@ use riskgate_workspace::policy_set;
 use riskgate_workspace::render::{ColorChoice, Renderer};
 
 use crate::Outcome;
+use crate::commands::check::DecisionArgs;
 
 /// Write a ModelRelease skeleton with every field the applicable controls
 /// read, each commented with the controls that need it.
@@ -39,16 +40,9 @@ pub struct InitArgs {
     /// The deployment environment, e.g. `production`.
     #[arg(long, value_name = "NAME")]
     pub environment: Option<String>,
-    /// Policy directory replacing the embedded standard library
-    /// (repeatable).
-    #[arg(long, value_name = "DIR")]
-    pub policy: Vec<PathBuf>,
-    /// Keep the embedded standard library and add the --policy directories.
-    #[arg(long, requires = "policy")]
-    pub with_stdlib: bool,
-    /// Organisation overlay (YAML or JSON), as for `riskgate check`.
-    #[arg(long, value_name = "FILE")]
-    pub overlay: Option<PathBuf>,
+    /// The policy set to scaffold for, as `riskgate check` decides.
+    #[command(flatten)]
+    pub decision: DecisionArgs,
     /// Write the skeleton to FILE instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -99,19 +93,19 @@ fn init(args: &InitArgs) -> anyhow::Result<()> {
     {
         anyhow::bail!("{} exists; pass --force to overwrite it", path.display());
     }
-    let policies = policy_set::read_policies(&args.policy)?;
-    let overlay = args
+    let decision = &args.decision;
+    let policies = policy_set::read_policies(&decision.policy)?;
+    let overlay = decision
         .overlay
         .as_deref()
         .map(policy_set::read_overlay)
         .transpose()?;
     let data = policy_set::overlay_data(overlay.as_ref())?;
-    let set = policy_set::compile_with_overlay(&policies, args.with_stdlib, data.clone()).map_err(
-        |errors| {
+    let set = policy_set::compile_with_overlay(&policies, decision.with_stdlib, data.clone())
+        .map_err(|errors| {
             Renderer::new(ColorChoice::Auto).emit_policy_errors(&errors);
             anyhow::Error::from(errors)
-        },
-    )?;
+        })?;
     let request = ScaffoldRequest {
         name: args.name.clone(),
         tier: format!("{:?}", args.tier).to_lowercase(),
@@ -124,7 +118,10 @@ fn init(args: &InitArgs) -> anyhow::Result<()> {
             .collect(),
         environment: args.environment.clone(),
     };
-    let mut options = CheckOptions::new(EnforcementPoint::Ci, Now::wall_clock().ns());
+    let point = decision
+        .context
+        .map_or(EnforcementPoint::Ci, EnforcementPoint::from);
+    let mut options = CheckOptions::new(point, Now::wall_clock().ns());
     options.data = data;
     let text = scaffold(&set, &request, &options);
     // A near-miss flag (`credit_decisions`) would silently switch controls

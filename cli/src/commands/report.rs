@@ -18,7 +18,7 @@ use riskgate_workspace::manifest_files::Filters;
 use riskgate_workspace::policy_set;
 
 use super::check::seam::{self, EvaluationRequest};
-use super::check::{self as check_command, ContextArg};
+use super::check::{self as check_command, ContextArg, DecisionArgs};
 use crate::Outcome;
 use crate::report::portfolio::{PortfolioFormat, RenderOptions};
 
@@ -46,9 +46,6 @@ pub struct ReportArgs {
     /// to the current time, read once per run.
     #[arg(long, value_name = "RFC3339", value_parser = Now::parse)]
     pub now: Option<Now>,
-    /// The enforcement point to decide for [default: ci].
-    #[arg(long, value_enum)]
-    pub context: Option<ContextArg>,
     /// Days to forecast: what fails, and when, if nothing is done; 0
     /// skips the forecast (then the report costs what `check` does).
     #[arg(long, value_name = "DAYS", default_value_t = 90, value_parser = clap::value_parser!(u32).range(0..=3650))]
@@ -57,18 +54,8 @@ pub struct ReportArgs {
     /// headline numbers make the trend.
     #[arg(long, value_name = "REPORT.json")]
     pub history: Vec<PathBuf>,
-    /// Policy directory replacing the embedded standard library
-    /// (repeatable).
-    #[arg(long, value_name = "DIR")]
-    pub policy: Vec<PathBuf>,
-    /// Keep the embedded standard library and add the --policy
-    /// directories to it.
-    #[arg(long, requires = "policy")]
-    pub with_stdlib: bool,
-    /// Organisation overlay (YAML or JSON): thresholds, disabled or added
-    /// controls.
-    #[arg(long, value_name = "FILE")]
-    pub overlay: Option<PathBuf>,
+    #[command(flatten)]
+    pub decision: DecisionArgs,
     /// Only report files in directories that match GLOB (repeatable).
     #[arg(long, value_name = "GLOB", value_parser = check_command::parse_glob)]
     pub include: Vec<glob::Pattern>,
@@ -104,8 +91,9 @@ fn report(args: &ReportArgs) -> anyhow::Result<Outcome> {
         .iter()
         .map(|path| read_report(path))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let policies = policy_set::read_policies(&args.policy)?;
+    let policies = policy_set::read_policies(&args.decision.policy)?;
     let overlay = args
+        .decision
         .overlay
         .as_deref()
         .map(policy_set::read_overlay)
@@ -118,10 +106,10 @@ fn report(args: &ReportArgs) -> anyhow::Result<Outcome> {
     let request = EvaluationRequest {
         manifests: &manifests,
         policies: &policies,
-        policy_dirs: &args.policy,
-        with_stdlib: args.with_stdlib,
+        policy_dirs: &args.decision.policy,
+        with_stdlib: args.decision.with_stdlib,
         overlay: overlay.as_ref(),
-        context: args.context.unwrap_or(ContextArg::Ci).into(),
+        context: args.decision.context.unwrap_or(ContextArg::Ci).into(),
         now,
         explain: false,
         progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
