@@ -43,7 +43,7 @@ use riskgate_dsl::{Diagnostic, LineIndex, Severity, Span};
 use riskgate_engine::value::Value;
 
 pub use evidence::{
-    Approval, Decision, Document, Evaluation, Finding, FindingStatus, Metric, MetricValue, Monitor,
+    Approval, Decision, Document, Evaluation, EvidenceSource, Finding, FindingStatus, Metric, MetricValue, Monitor,
     Slice, Validation, Waiver, WaiverApprover, WaiverScope,
 };
 pub use model::{
