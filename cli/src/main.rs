@@ -70,6 +70,8 @@ enum Command {
     Graph(commands::graph::GraphArgs),
     /// Compare the decisions of two policy versions over a manifest corpus.
     Diff(commands::diff::DiffArgs),
+    /// Import evidence (model cards, CycloneDX ML-BOMs, lm-eval results, mapped JSON/CSV, MLflow runs) into a manifest.
+    Import(commands::import::ImportArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(commands::completions::CompletionsArgs),
     /// Generate man pages or the markdown CLI reference (for packagers).
@@ -156,6 +158,7 @@ fn main() -> ExitCode {
         },
         Command::Graph(args) => commands::graph::run(&args, &renderer),
         Command::Diff(args) => commands::diff::run(&args),
+        Command::Import(args) => commands::import::run(&args, &renderer),
     };
     outcome.into()
 }

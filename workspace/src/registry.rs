@@ -5,7 +5,7 @@
 use riskgate_dsl::Code;
 
 /// Every code, grouped by range (syntax, compile, runtime, manifest,
-/// declarations, waivers, configuration, lints) and by id within a range.
+/// declarations, waivers, configuration, imports, lints) and by id within a range.
 #[must_use]
 pub fn all() -> Vec<&'static Code> {
     let mut codes: Vec<&'static Code> = riskgate_dsl::diagnostics::codes::ALL
@@ -13,6 +13,7 @@ pub fn all() -> Vec<&'static Code> {
         .chain(riskgate_engine::codes::ALL)
         .chain(riskgate_controls::codes::ALL)
         .chain(crate::codes::ALL)
+        .chain(riskgate_import::codes::ALL)
         .copied()
         .collect();
     codes.sort_by_key(|code| (range_rank(code.id), code.id));
@@ -21,7 +22,7 @@ pub fn all() -> Vec<&'static Code> {
 
 /// The place of a code's range in listings.
 fn range_rank(id: &str) -> usize {
-    const RANGES: [&str; 9] = ["E0", "E1", "R0", "E2", "W2", "E3", "W3", "E4", "L0"];
+    const RANGES: [&str; 10] = ["E0", "E1", "R0", "E2", "W2", "E3", "W3", "E4", "E5", "L0"];
     RANGES
         .iter()
         .position(|range| id.starts_with(range))
