@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use riskgate_controls::manifest::{
     Approval, Component, Dataset, Document, Evaluation, IntendedUse,
 };
-use serde_json::{Map, Value, json};
+use serde_json::Value;
+use serde_yaml_ng::{Mapping, Value as Yaml};
 
 /// Manifest parts read from one evidence source.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -87,77 +88,80 @@ impl Fragment {
         self.approvals.sort_by(|a, b| a.role.cmp(&b.role));
     }
 
-    /// The fragment as the `spec` of a manifest (JSON), without empty
-    /// fields.
+    /// The fragment as the `spec` of a manifest, without empty fields, in
+    /// the order of the manifest schema.
     #[must_use]
-    pub fn spec_json(&self) -> Value {
-        let mut spec = Map::new();
-        insert_list(&mut spec, "evaluations", &self.evaluations);
-        insert_list(&mut spec, "documents", &self.documents);
-        insert_list(&mut spec, "approvals", &self.approvals);
+    pub fn spec_value(&self) -> Yaml {
+        let mut spec = Mapping::new();
         if let Some(intended_use) = &self.intended_use {
-            spec.insert("intended_use".to_owned(), to_pruned(intended_use));
+            spec.insert("intended_use".into(), to_pruned(intended_use));
         }
         if !self.datasets.is_empty() {
-            spec.insert(
-                "data".to_owned(),
-                json!({ "datasets": to_pruned(&self.datasets) }),
-            );
+            let mut data = Mapping::new();
+            data.insert("datasets".into(), to_pruned(&self.datasets));
+            spec.insert("data".into(), Yaml::Mapping(data));
         }
-        let mut supply_chain = Map::new();
+        insert_list(&mut spec, "evaluations", &self.evaluations);
+        insert_list(&mut spec, "approvals", &self.approvals);
+        insert_list(&mut spec, "documents", &self.documents);
+        let mut supply_chain = Mapping::new();
         if let Some(aibom_ref) = &self.aibom_ref {
-            supply_chain.insert("aibom_ref".to_owned(), Value::String(aibom_ref.clone()));
+            supply_chain.insert("aibom_ref".into(), aibom_ref.as_str().into());
         }
         insert_list(&mut supply_chain, "components", &self.components);
         if !supply_chain.is_empty() {
-            spec.insert("supply_chain".to_owned(), Value::Object(supply_chain));
+            spec.insert("supply_chain".into(), Yaml::Mapping(supply_chain));
         }
-        Value::Object(spec)
+        Yaml::Mapping(spec)
     }
 
     /// The fragment as a whole `ModelRelease` document named `name`.
     #[must_use]
-    pub fn manifest_json(&self, name: &str) -> Value {
-        let mut metadata = Map::new();
-        metadata.insert("name".to_owned(), Value::String(name.to_owned()));
+    pub fn manifest_value(&self, name: &str) -> Yaml {
+        let mut metadata = Mapping::new();
+        metadata.insert("name".into(), name.into());
         if !self.annotations.is_empty() {
-            metadata.insert("annotations".to_owned(), json!(self.annotations));
+            metadata.insert("annotations".into(), to_pruned(&self.annotations));
         }
-        json!({
-            "apiVersion": riskgate_controls::manifest::API_VERSION,
-            "kind": riskgate_controls::manifest::KIND,
-            "metadata": metadata,
-            "spec": self.spec_json(),
-        })
+        let mut document = Mapping::new();
+        document.insert(
+            "apiVersion".into(),
+            riskgate_controls::manifest::API_VERSION.into(),
+        );
+        document.insert("kind".into(), riskgate_controls::manifest::KIND.into());
+        document.insert("metadata".into(), Yaml::Mapping(metadata));
+        document.insert("spec".into(), self.spec_value());
+        Yaml::Mapping(document)
     }
 }
 
 /// Inserts `items` under `key` unless the list is empty.
-fn insert_list<T: serde::Serialize>(map: &mut Map<String, Value>, key: &str, items: &[T]) {
+fn insert_list<T: serde::Serialize>(map: &mut Mapping, key: &str, items: &[T]) {
     if !items.is_empty() {
-        map.insert(key.to_owned(), to_pruned(&items));
+        map.insert(key.into(), to_pruned(&items));
     }
 }
 
-/// `value` as JSON without `null`s and empty lists: the manifest types
-/// serialize every absent optional field, which a reader does not want.
-pub(crate) fn to_pruned<T: serde::Serialize + ?Sized>(value: &T) -> Value {
-    let mut json = serde_json::to_value(value).unwrap_or(Value::Null);
-    prune(&mut json);
-    json
+/// `value` as YAML in field order, without `null`s and empty lists: the
+/// manifest types serialize every absent optional field, which a reader
+/// does not want.
+pub(crate) fn to_pruned<T: serde::Serialize + ?Sized>(value: &T) -> Yaml {
+    let mut yaml = serde_yaml_ng::to_value(value).unwrap_or(Yaml::Null);
+    prune(&mut yaml);
+    yaml
 }
 
-fn prune(value: &mut Value) {
+fn prune(value: &mut Yaml) {
     match value {
-        Value::Object(map) => {
+        Yaml::Mapping(map) => {
             map.retain(|_, v| {
                 prune(v);
                 !(v.is_null()
-                    || v.as_array().is_some_and(Vec::is_empty)
-                    || v.as_object().is_some_and(Map::is_empty))
+                    || v.as_sequence().is_some_and(Vec::is_empty)
+                    || v.as_mapping().is_some_and(Mapping::is_empty))
             });
         }
-        Value::Array(items) => items.iter_mut().for_each(prune),
+        Yaml::Sequence(items) => items.iter_mut().for_each(prune),
         _ => {}
     }
 }

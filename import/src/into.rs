@@ -13,6 +13,7 @@
 use riskgate_controls::manifest::{LoadedDocument, load_documents, load_manifests};
 use riskgate_dsl::Span;
 use serde_json::Value;
+use serde_yaml_ng::{Mapping, Value as Yaml};
 
 use crate::ImportError;
 use crate::codes;
@@ -73,21 +74,23 @@ pub fn merge(name: &str, text: &str, fragment: &Fragment) -> Result<String, Impo
         editor.upsert_key(
             "/spec/supply_chain",
             "aibom_ref",
-            &Value::String(aibom_ref.clone()),
+            &Yaml::from(aibom_ref.as_str()),
         )?;
     }
     if let Some(intended_use) = &fragment.intended_use
-        && let Value::Object(fields) = to_pruned(intended_use)
+        && let Yaml::Mapping(fields) = to_pruned(intended_use)
     {
-        for (field, value) in fields {
-            editor.upsert_key("/spec/intended_use", &field, &value)?;
+        for (field, value) in &fields {
+            if let Some(field) = field.as_str() {
+                editor.upsert_key("/spec/intended_use", field, value)?;
+            }
         }
     }
     for approval in &fragment.approvals {
         editor.insert_item_if_absent("/spec/approvals", "role", &to_pruned(approval))?;
     }
     for (key, value) in &fragment.annotations {
-        editor.upsert_key("/metadata/annotations", key, &Value::String(value.clone()))?;
+        editor.upsert_key("/metadata/annotations", key, &Yaml::from(value.as_str()))?;
     }
     verify(name, &editor.text, fragment)?;
     Ok(editor.text)
@@ -212,7 +215,7 @@ impl Editor<'_> {
 
     /// Replaces the entry of the list at `list` whose `key` equals the
     /// item's, or appends the item.
-    fn upsert_item(&mut self, list: &str, key: &str, item: &Value) -> Result<(), ImportError> {
+    fn upsert_item(&mut self, list: &str, key: &str, item: &Yaml) -> Result<(), ImportError> {
         self.item(list, key, item, true)
     }
 
@@ -221,7 +224,7 @@ impl Editor<'_> {
         &mut self,
         list: &str,
         key: &str,
-        item: &Value,
+        item: &Yaml,
     ) -> Result<(), ImportError> {
         self.item(list, key, item, false)
     }
@@ -230,24 +233,28 @@ impl Editor<'_> {
         &mut self,
         list: &str,
         key: &str,
-        item: &Value,
+        item: &Yaml,
         replace: bool,
     ) -> Result<(), ImportError> {
         let snapshot = self.snapshot()?;
         let Some(existing) = snapshot.value.pointer(list) else {
             let (parent, field) = split_pointer(list);
-            return self.upsert_key(parent, field, &Value::Array(vec![item.clone()]));
+            return self.upsert_key(parent, field, &Yaml::Sequence(vec![item.clone()]));
         };
         let Some(items) = existing.as_array() else {
             return Err(self.unsupported(&format!("`{list}` is not a list")));
         };
         let span = snapshot.span(list).ok_or_else(|| self.unsupported(list))?;
+        let wanted = item.get(key).and_then(Yaml::as_str);
         let found = items
             .iter()
-            .position(|entry| entry.get(key).is_some() && entry.get(key) == item.get(key));
+            .position(|entry| wanted.is_some() && entry.get(key).and_then(Value::as_str) == wanted);
         if is_flow(&self.text, span) {
             // Flow lists are rewritten whole, as flow JSON (valid YAML).
-            let mut merged = items.clone();
+            let mut merged: Vec<Yaml> = items
+                .iter()
+                .map(|entry| serde_yaml_ng::to_value(entry).unwrap_or(Yaml::Null))
+                .collect();
             match found {
                 Some(i) if replace => {
                     if let Some(slot) = merged.get_mut(i) {
@@ -259,9 +266,9 @@ impl Editor<'_> {
             }
             if merged.len() == 1 && items.is_empty() {
                 // `[]`: write a block list under the key instead.
-                return self.replace_with_block(&snapshot, list, &Value::Array(merged));
+                return self.replace_with_block(&snapshot, list, &Yaml::Sequence(merged));
             }
-            let flow = serde_json::to_string(&Value::Array(merged)).unwrap_or_default();
+            let flow = serde_json::to_string(&Yaml::Sequence(merged)).unwrap_or_default();
             self.splice(span.start as usize, span.end as usize, &flow);
             return Ok(());
         }
@@ -298,13 +305,13 @@ impl Editor<'_> {
 
     /// Sets `key` of the mapping at `map` to `value`, creating the mapping
     /// (and its parents) when missing.
-    fn upsert_key(&mut self, map: &str, key: &str, value: &Value) -> Result<(), ImportError> {
+    fn upsert_key(&mut self, map: &str, key: &str, value: &Yaml) -> Result<(), ImportError> {
         let snapshot = self.snapshot()?;
         let Some(existing) = snapshot.value.pointer(map) else {
             let (parent, field) = split_pointer(map);
-            let mut object = serde_json::Map::new();
-            object.insert(key.to_owned(), value.clone());
-            return self.upsert_key(parent, field, &Value::Object(object));
+            let mut object = Mapping::new();
+            object.insert(key.into(), value.clone());
+            return self.upsert_key(parent, field, &Yaml::Mapping(object));
         };
         let Some(entries) = existing.as_object() else {
             return Err(self.unsupported(&format!("`{map}` is not a mapping")));
@@ -315,12 +322,20 @@ impl Editor<'_> {
         }
         let span = snapshot.span(map).ok_or_else(|| self.unsupported(map))?;
         if is_flow(&self.text, span) || entries.is_empty() {
-            let mut merged = entries.clone();
-            merged.insert(key.to_owned(), value.clone());
+            let mut merged: Mapping = entries
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        Yaml::from(k.as_str()),
+                        serde_yaml_ng::to_value(v).unwrap_or(Yaml::Null),
+                    )
+                })
+                .collect();
+            merged.insert(key.into(), value.clone());
             if map.is_empty() {
                 return Err(self.unsupported("the document is not a block mapping"));
             }
-            return self.replace_with_block(&snapshot, map, &Value::Object(merged));
+            return self.replace_with_block(&snapshot, map, &Yaml::Mapping(merged));
         }
         // Append after the last entry, at the first entry's indentation.
         let Some((first_key, _)) = entries.iter().next() else {
@@ -348,7 +363,7 @@ impl Editor<'_> {
         &mut self,
         snapshot: &Snapshot,
         pointer: &str,
-        value: &Value,
+        value: &Yaml,
     ) -> Result<(), ImportError> {
         let position = snapshot
             .document
@@ -366,7 +381,7 @@ impl Editor<'_> {
             .ok_or_else(|| self.unsupported(pointer))?;
         let end = snapshot.content_end(&self.text, pointer).max(colon);
         let replacement = match value {
-            Value::Object(_) | Value::Array(_) => {
+            Yaml::Mapping(_) | Yaml::Sequence(_) => {
                 format!("\n{}", block(value, indent + 2).trim_end_matches('\n'))
             }
             scalar => format!(" {}", scalar_text(scalar)),
@@ -410,14 +425,14 @@ fn after_line(text: &str, offset: usize) -> usize {
 }
 
 /// `value` as block YAML, every line indented by `indent` spaces.
-fn block(value: &Value, indent: usize) -> String {
+fn block(value: &Yaml, indent: usize) -> String {
     let yaml = crate::render::yaml(value);
     let pad = " ".repeat(indent);
     yaml.lines().map(|line| format!("{pad}{line}\n")).collect()
 }
 
 /// A list item at dash column `dash`.
-fn list_item(item: &Value, dash: usize) -> String {
+fn list_item(item: &Yaml, dash: usize) -> String {
     let body = block(item, dash + 2);
     let mut out = String::with_capacity(body.len());
     for (i, line) in body.lines().enumerate() {
@@ -434,11 +449,11 @@ fn list_item(item: &Value, dash: usize) -> String {
 }
 
 /// A mapping entry at `indent`.
-fn entry(key: &str, value: &Value, indent: usize) -> String {
+fn entry(key: &str, value: &Yaml, indent: usize) -> String {
     let pad = " ".repeat(indent);
-    let key_text = scalar_text(&Value::String(key.to_owned()));
+    let key_text = scalar_text(&Yaml::from(key));
     match value {
-        Value::Object(_) | Value::Array(_) => {
+        Yaml::Mapping(_) | Yaml::Sequence(_) => {
             format!("{pad}{key_text}:\n{}", block(value, indent + 2))
         }
         scalar => format!("{pad}{key_text}: {}\n", scalar_text(scalar)),
@@ -446,6 +461,6 @@ fn entry(key: &str, value: &Value, indent: usize) -> String {
 }
 
 /// A scalar as YAML text (quoted when YAML would read it otherwise).
-fn scalar_text(value: &Value) -> String {
+fn scalar_text(value: &Yaml) -> String {
     crate::render::yaml(value).trim_end().to_owned()
 }
