@@ -61,6 +61,17 @@ impl Fragment {
         self.normalise();
     }
 
+    /// Binds every imported evaluation that names no artifact to `digest`
+    /// (`--artifact-digest`): the user vouches that the runs tested that
+    /// artifact, which most sources cannot say themselves.
+    pub fn bind_artifact(&mut self, digest: &str) {
+        for evaluation in &mut self.evaluations {
+            if evaluation.artifact_digest.is_none() {
+                evaluation.artifact_digest = Some(digest.to_owned());
+            }
+        }
+    }
+
     /// Sorts every list by its identifying field and makes evaluation ids
     /// unique, so the same source always gives the same manifest.
     pub(crate) fn normalise(&mut self) {

@@ -58,6 +58,8 @@ enum Source {
         output: OutputArgs,
     },
     /// A registered model version of an MLflow tracking server and its run.
+    // `--version` names the model version here, not riskgate's.
+    #[command(disable_version_flag = true)]
     Mlflow {
         /// The tracking server, e.g. `http://127.0.0.1:5000`.
         #[arg(long, value_name = "URL", env = "MLFLOW_TRACKING_URI")]
@@ -66,8 +68,8 @@ enum Source {
         #[arg(long, value_name = "NAME")]
         model: String,
         /// The model version.
-        #[arg(long, value_name = "VERSION")]
-        version: String,
+        #[arg(long = "version", id = "model_version", value_name = "VERSION")]
+        model_version: String,
         /// How per-slice metrics are named, e.g. `{metric}/{attr}/{value}`
         /// for `auc/sex/female` (MLflow metric names cannot contain `=`).
         #[arg(long, value_name = "PATTERN")]
@@ -92,6 +94,11 @@ struct OutputArgs {
     /// Update this manifest in place, keeping its comments and key order.
     #[arg(long, value_name = "MANIFEST")]
     into: Option<PathBuf>,
+    /// Bind imported evaluations to this artifact digest (`sha256:...`);
+    /// controls only count evaluations of the released artifact, and most
+    /// sources do not record which artifact they tested.
+    #[arg(long, value_name = "DIGEST")]
+    artifact_digest: Option<String>,
     /// `metadata.name` of a new manifest [default: the model's name in the
     /// source, else the file name].
     #[arg(long)]
@@ -114,8 +121,12 @@ pub fn run(args: &ImportArgs, renderer: &Renderer) -> Outcome {
         .now
         .unwrap_or_else(|| Now::wall_clock().whole_seconds());
     let context = ImportContext::new(&now.rfc3339());
-    let result = import(&args.source, &context)
-        .and_then(|(fragment, default_name)| write(output, &fragment, &default_name));
+    let result = import(&args.source, &context).and_then(|(mut fragment, default_name)| {
+        if let Some(digest) = &output.artifact_digest {
+            fragment.bind_artifact(digest);
+        }
+        write(output, &fragment, &default_name)
+    });
     match result {
         Ok(()) => Outcome::Success,
         Err(error) => {
@@ -227,7 +238,7 @@ fn import(source: &Source, context: &ImportContext) -> Result<(Fragment, String)
         Source::Mlflow {
             tracking_uri,
             model,
-            version,
+            model_version,
             slice_pattern,
             suite,
             timeout,
@@ -240,7 +251,7 @@ fn import(source: &Source, context: &ImportContext) -> Result<(Fragment, String)
                 .map_err(|e| Failure::Io(format!("--slice-pattern: {e}")))?;
             let token = std::env::var("MLFLOW_TRACKING_TOKEN").ok();
             let client = riskgate_import::mlflow::http::Client::new(tracking_uri, token, *timeout);
-            let version_body = client.model_version(model, version)?;
+            let version_body = client.model_version(model, model_version)?;
             let run_id = riskgate_import::mlflow::run_id(&version_body)?;
             let run_body = client.run(&run_id)?;
             let options = riskgate_import::mlflow::Options {
