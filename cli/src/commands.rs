@@ -8,6 +8,7 @@ pub mod explain;
 pub mod fmt;
 pub mod generate;
 pub mod graph;
+pub mod import;
 pub mod init;
 pub mod lint;
 pub mod lsp;

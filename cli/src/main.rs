@@ -78,6 +78,8 @@ enum Command {
     Sign(commands::sign::SignArgs),
     /// Verify decision attestations written by `riskgate check --attest`.
     VerifyAttestation(commands::verify_attestation::VerifyAttestationArgs),
+    /// Import evidence (model cards, CycloneDX ML-BOMs, lm-eval results, mapped JSON/CSV, MLflow runs) into a manifest.
+    Import(commands::import::ImportArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(commands::completions::CompletionsArgs),
     /// Generate man pages or the markdown CLI reference (for packagers).
@@ -175,6 +177,7 @@ fn main() -> ExitCode {
         Command::Sign(args) => commands::sign::run(&args),
         Command::Init(args) => commands::init::run(&args),
         Command::VerifyAttestation(args) => commands::verify_attestation::run(&args),
+        Command::Import(args) => commands::import::run(&args, &renderer),
     };
     outcome.into()
 }

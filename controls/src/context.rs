@@ -85,6 +85,7 @@ impl Ctx<'_> {
             pointer: pointer.to_owned(),
             location: (self.locate)(pointer),
             value: pointer_value(self.input, pointer).map(Value::to_json),
+            source: evidence_source(self.input, pointer),
         }
     }
 
@@ -106,6 +107,18 @@ fn shorten(line: &str) -> String {
         Some((end, _)) => format!("{}…", line.get(..end).unwrap_or(line)),
         None => line.to_owned(),
     }
+}
+
+/// The `source` (provenance) of the evaluation or document that the
+/// pointer lands in, e.g. for `/spec/evaluations/2/metrics/0/value`.
+pub(crate) fn evidence_source(root: &Value, pointer: &str) -> Option<serde_json::Value> {
+    let mut tokens = pointer.strip_prefix("/spec/")?.splitn(3, '/');
+    let section = tokens.next()?;
+    let index = tokens.next()?;
+    if !matches!(section, "evaluations" | "documents") {
+        return None;
+    }
+    pointer_value(root, &format!("/spec/{section}/{index}/source")).map(Value::to_json)
 }
 
 /// The value at a JSON pointer of the raw manifest.

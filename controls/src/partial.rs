@@ -289,6 +289,7 @@ fn evidence(group: &[&Broken<'_>], manifest: &ManifestInput<'_>) -> Vec<Evidence
             pointer: b.pointer().to_owned(),
             location: (manifest.locate)(b.pointer()),
             value: lookup(manifest.value, &b.tokens).map(Value::to_json),
+            source: None,
         })
         .collect()
 }

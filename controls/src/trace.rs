@@ -304,6 +304,10 @@ pub struct Evidence {
     /// The value there (omitted with `--redact`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<serde_json::Value>,
+    /// Where the evaluation or document holding the value was imported
+    /// from (its `source`, written by `riskgate import`), when recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<serde_json::Value>,
 }
 
 /// A waiver applied to a requirement.

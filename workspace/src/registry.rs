@@ -5,7 +5,7 @@
 use riskgate_dsl::Code;
 
 /// Every code, grouped by range (syntax, compile, runtime, manifest,
-/// declarations, waivers, configuration, lints) and by id within a range.
+/// declarations, waivers, configuration, imports, lints) and by id within a range.
 #[must_use]
 pub fn all() -> Vec<&'static Code> {
     let mut codes: Vec<&'static Code> = riskgate_dsl::diagnostics::codes::ALL
@@ -13,6 +13,7 @@ pub fn all() -> Vec<&'static Code> {
         .chain(riskgate_engine::codes::ALL)
         .chain(riskgate_controls::codes::ALL)
         .chain(crate::codes::ALL)
+        .chain(riskgate_import::codes::ALL)
         .copied()
         .collect();
     codes.sort_by_key(|code| (range_rank(code.id), code.id));
@@ -21,8 +22,8 @@ pub fn all() -> Vec<&'static Code> {
 
 /// The place of a code's range in listings.
 fn range_rank(id: &str) -> usize {
-    const RANGES: [&str; 11] = [
-        "E0", "E1", "R0", "E2", "W2", "E3", "W3", "E4", "E5", "W5", "L0",
+    const RANGES: [&str; 12] = [
+        "E0", "E1", "R0", "E2", "W2", "E3", "W3", "E4", "E5", "W5", "E6", "L0",
     ];
     RANGES
         .iter()
@@ -53,7 +54,7 @@ pub fn is_known_pattern(pattern: &str) -> bool {
 #[must_use]
 pub fn markdown_index() -> String {
     let mut out = String::from(
-        "# Diagnostic codes\n\nEvery problem riskgate reports has a stable code. Codes are never reused.\nRanges: `E0xxx` syntax, `E1xxx` compile, `E2xxx` manifest, `E3xxx` controls,\n`E4xxx` configuration, `E5xxx` evidence, `W` warnings, `R` runtime, `L` lints. `riskgate explain CODE` prints a code's page.\n\n| code | name | severity | meaning |\n|---|---|---|---|\n",
+        "# Diagnostic codes\n\nEvery problem riskgate reports has a stable code. Codes are never reused.\nRanges: `E0xxx` syntax, `E1xxx` compile, `E2xxx` manifest, `E3xxx` controls,\n`E4xxx` configuration, `E5xxx` evidence verification, `E6xxx` evidence import, `W` warnings, `R` runtime, `L` lints. `riskgate explain CODE` prints a code's page.\n\n| code | name | severity | meaning |\n|---|---|---|---|\n",
     );
     for code in all() {
         out.push_str(&format!(
@@ -83,7 +84,7 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), codes.len(), "a code name is declared twice");
         assert!(
-            codes.iter().all(|c| range_rank(c.id) < 11),
+            codes.iter().all(|c| range_rank(c.id) < 12),
             "a code outside the ranges"
         );
     }

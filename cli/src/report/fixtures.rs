@@ -119,6 +119,7 @@ fn credit() -> ManifestTrace {
         pointer: "/spec/evaluations/0/metrics/0/value".into(),
         location: Some(loc(CREDIT_FILE, 13, 18)),
         value: Some(json!(0.74)),
+        source: None,
     }];
     air_slice.policy = stdlib("fairness.gate", 22);
     air_slice.to_pass =
@@ -139,6 +140,7 @@ fn credit() -> ManifestTrace {
         pointer: "/spec/evaluations/0/metrics/0/n".into(),
         location: Some(loc(CREDIT_FILE, 14, 14)),
         value: Some(json!(23)),
+        source: None,
     }];
     sample.policy = stdlib("fairness.gate", 30);
     sample.to_pass = Some("evaluate slice sex=female on at least 30 observations".into());
@@ -163,6 +165,7 @@ fn credit() -> ManifestTrace {
         pointer: "/spec/approvals".into(),
         location: Some(loc(CREDIT_FILE, 15, 3)),
         value: Some(json!([{"role": "model_owner", "name": "Ada"}])),
+        source: None,
     }];
     signoff.policy = stdlib("governance.gate", 40);
     signoff.to_pass =
@@ -200,6 +203,7 @@ fn credit() -> ManifestTrace {
         pointer: "/spec/documents".into(),
         location: None,
         value: None,
+        source: None,
     }];
     card.policy = stdlib("documentation.gate", 12);
     card.waiver = Some(WaiverCitation {
@@ -304,6 +308,7 @@ fn chatbot() -> ManifestTrace {
         pointer: "/spec/safety/output_filter".into(),
         location: Some(loc("examples/chat, bot.yaml", 31, 20)),
         value: Some(json!("none")),
+        source: None,
     }];
     filter.policy = stdlib("llm.gate", 60);
     filter.to_pass = Some("set spec.safety.output_filter to \"moderation\" or \"classifier\"\n(see docs: safety | filters)".into());

@@ -29,6 +29,8 @@ pub struct Evaluation {
     /// The metrics reported.
     #[serde(default)]
     pub metrics: Vec<Metric>,
+    /// Where the run was imported from (`riskgate import`).
+    pub source: Option<EvidenceSource>,
 }
 
 /// A reported metric, overall and per slice (cohort).
@@ -196,6 +198,8 @@ pub struct Document {
     pub version: Option<String>,
     /// When it was approved.
     pub approved_at: Option<Timestamp>,
+    /// Where the document was imported from (`riskgate import`).
+    pub source: Option<EvidenceSource>,
 }
 
 /// A time-bound exception to one or more controls.
@@ -268,4 +272,23 @@ pub struct WaiverApprover {
     /// Reference to the signed sign-off (a DSSE envelope); required with
     /// `--require-signed-approvals`.
     pub signature_ref: Option<String>,
+}
+
+/// Provenance of imported evidence: which tool's output it came from,
+/// where, and when, so a reviewer can trace a value back to its origin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct EvidenceSource {
+    /// The format imported: `model_card`, `cyclonedx`, `lm_eval`,
+    /// `mapped` or `mlflow`.
+    pub kind: String,
+    /// Where the evidence lives, e.g. an MLflow run URL.
+    pub uri: Option<String>,
+    /// The file read, as named on the command line.
+    pub file: Option<String>,
+    /// Tracking-server run id (MLflow).
+    pub run_id: Option<String>,
+    /// `sha256:` digest of the source file or response the values were read from.
+    pub digest: Option<String>,
+    /// When the import ran.
+    pub imported_at: Option<Timestamp>,
 }

@@ -255,6 +255,7 @@ fn reported_metrics(ctx: &Ctx<'_>, evaluations: &Value) -> crate::trace::Evidenc
         pointer: pointer.to_owned(),
         location: (ctx.locate)(pointer),
         value: Some(summary),
+        source: None,
     }
 }
 

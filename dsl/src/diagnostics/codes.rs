@@ -9,8 +9,9 @@
 //! declarations and waivers, `E5xxx`/`W5xxx` evidence verification and
 //! the domain lints in
 //! `riskgate_controls::codes`; `E4xxx` configuration in
-//! `riskgate_workspace::codes`, which also holds the one registry of all of
-//! them (`riskgate explain`, the docs pages, lint selection).
+//! `riskgate_workspace::codes`; `E6xxx` evidence import in
+//! `riskgate_import::codes`. `riskgate_workspace::registry` holds the one
+//! registry of all of them (`riskgate explain`, the docs pages, lint selection).
 
 use super::Severity;
 
