@@ -7,7 +7,7 @@ use std::path::Path;
 
 mod support;
 
-use support::{ROOT, riskgate, riskgate_in};
+use support::{ROOT, copy_dir, riskgate, riskgate_in};
 
 const NOW: [&str; 2] = ["--now", "2026-11-26T00:00:00Z"];
 
@@ -123,19 +123,6 @@ fn bench_times_passing_tests() {
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     for test in json["tests"].as_array().unwrap() {
         assert!(test["bench"]["runs"].as_u64().unwrap() >= 10, "{test}");
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
     }
 }
 

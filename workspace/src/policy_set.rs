@@ -168,19 +168,7 @@ pub fn compile_with_overlay(
     with_stdlib: bool,
     overlay: Option<Value>,
 ) -> Result<PolicySet, PolicyErrors> {
-    // The embedded stdlib is the default, and can be combined with
-    // `--policy` directories (`--with-stdlib`) to add custom controls.
-    let stdlib = policies.is_empty() || with_stdlib;
-    let files: Vec<(&str, &str)> = riskgate_stdlib_policies::POLICY_FILES
-        .iter()
-        .filter(|_| stdlib)
-        .map(|file| (file.path, file.source))
-        .chain(
-            policies
-                .iter()
-                .map(|source| (source.name.as_str(), &*source.text)),
-        )
-        .collect();
+    let files = compiled_files(policies, with_stdlib);
     let options = ControlsOptions {
         data: overlay,
         ..ControlsOptions::default()
@@ -199,25 +187,17 @@ pub fn policy_digest(
     overlay: Option<&OverlayInput>,
 ) -> String {
     let mut hash = Sha256::new();
-    let mut add = |name: &str, text: &str| {
+    let overlay = overlay.map(|overlay| ("overlay", overlay.text.as_str()));
+    for (name, text) in compiled_files(policies, with_stdlib)
+        .into_iter()
+        .chain(overlay)
+    {
         for part in [name, text] {
             hash.update((part.len() as u64).to_le_bytes());
             hash.update(part.as_bytes());
         }
-    };
-    if policies.is_empty() || with_stdlib {
-        for file in riskgate_stdlib_policies::POLICY_FILES {
-            add(file.path, file.source);
-        }
     }
-    for source in policies {
-        add(&source.name, &source.text);
-    }
-    if let Some(overlay) = overlay {
-        add("overlay", &overlay.text);
-    }
-    let hex: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    format!("sha256:{hex}")
+    riskgate_controls::digest::format_sha256(&hash.finalize())
 }
 
 /// The overlay as data merged under `data` (YAML or JSON).

@@ -19,7 +19,7 @@ use riskgate_controls::trace::{Decision, EnforcementPoint, Trace};
 
 use crate::Outcome;
 use crate::report::{Explain, Format, ReportOptions};
-use riskgate_workspace::policy_set;
+use riskgate_workspace::policy_set::{self, PolicyInputs};
 use riskgate_workspace::render::ColorChoice;
 
 use riskgate_workspace::manifest_files::{self, Filters, Input};
@@ -167,6 +167,16 @@ pub struct DecisionArgs {
     pub context: Option<ContextArg>,
 }
 
+impl DecisionArgs {
+    /// Reads the `--policy` files and the `--overlay`, not yet compiled.
+    ///
+    /// # Errors
+    /// When a policy directory, file or the overlay cannot be read.
+    pub fn read_inputs(&self) -> anyhow::Result<PolicyInputs> {
+        PolicyInputs::read(&self.policy, self.overlay.as_deref())
+    }
+}
+
 /// `--context` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ContextArg {
@@ -243,13 +253,7 @@ fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
         serde_json::from_str::<Trace>(&text)
             .with_context(|| format!("{}: not a riskgate trace", path.display()))?
     } else {
-        let policies = policy_set::read_policies(&args.decision.policy)?;
-        let overlay = args
-            .decision
-            .overlay
-            .as_deref()
-            .map(policy_set::read_overlay)
-            .transpose()?;
+        let inputs = args.decision.read_inputs()?;
         if !args.list_controls {
             let filters = Filters {
                 include: args.include.clone(),
@@ -261,10 +265,10 @@ fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
         }
         let request = EvaluationRequest {
             manifests: &manifests,
-            policies: &policies,
+            policies: &inputs.policies,
             policy_dirs: &args.decision.policy,
             with_stdlib: args.decision.with_stdlib,
-            overlay: overlay.as_ref(),
+            overlay: inputs.overlay.as_ref(),
             context: context.into(),
             now,
             explain: args.explain == Explain::Full,
@@ -286,9 +290,9 @@ fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
         match &args.attest {
             Some(key) => {
                 let digest = policy_set::policy_digest(
-                    &policies,
+                    &inputs.policies,
                     args.decision.with_stdlib,
-                    overlay.as_ref(),
+                    inputs.overlay.as_ref(),
                 );
                 let output = args
                     .attest_output

@@ -94,18 +94,14 @@ fn init(args: &InitArgs) -> anyhow::Result<()> {
         anyhow::bail!("{} exists; pass --force to overwrite it", path.display());
     }
     let decision = &args.decision;
-    let policies = policy_set::read_policies(&decision.policy)?;
-    let overlay = decision
-        .overlay
-        .as_deref()
-        .map(policy_set::read_overlay)
-        .transpose()?;
-    let data = policy_set::overlay_data(overlay.as_ref())?;
-    let set = policy_set::compile_with_overlay(&policies, decision.with_stdlib, data.clone())
-        .map_err(|errors| {
-            Renderer::new(ColorChoice::Auto).emit_policy_errors(&errors);
-            anyhow::Error::from(errors)
-        })?;
+    let inputs = decision.read_inputs()?;
+    let data = policy_set::overlay_data(inputs.overlay.as_ref())?;
+    let set =
+        policy_set::compile_with_overlay(&inputs.policies, decision.with_stdlib, data.clone())
+            .map_err(|errors| {
+                Renderer::new(ColorChoice::Auto).emit_policy_errors(&errors);
+                anyhow::Error::from(errors)
+            })?;
     let request = ScaffoldRequest {
         name: args.name.clone(),
         tier: format!("{:?}", args.tier).to_lowercase(),

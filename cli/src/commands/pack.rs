@@ -103,7 +103,7 @@ fn write_pack(args: &PackArgs, config: Option<&Path>) -> anyhow::Result<Outcome>
             .with_context(|| format!("{}: cannot read", manifest_path.display()))?,
     };
     let decision = &args.decision;
-    let policy = PolicyInputs::read(&decision.policy, decision.overlay.as_deref())?;
+    let policy = decision.read_inputs()?;
     let config_bytes = config
         .map(|path| std::fs::read(path).with_context(|| format!("{}: cannot read", path.display())))
         .transpose()?;

@@ -15,7 +15,6 @@ use riskgate_controls::forecast;
 use riskgate_controls::portfolio::{self, Portfolio, ReleaseFacts, ReleaseInput};
 use riskgate_workspace::clock::Now;
 use riskgate_workspace::manifest_files::Filters;
-use riskgate_workspace::policy_set;
 
 use super::check::seam::{self, EvaluationRequest};
 use super::check::{self as check_command, ContextArg, DecisionArgs};
@@ -91,13 +90,7 @@ fn report(args: &ReportArgs) -> anyhow::Result<Outcome> {
         .iter()
         .map(|path| read_report(path))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let policies = policy_set::read_policies(&args.decision.policy)?;
-    let overlay = args
-        .decision
-        .overlay
-        .as_deref()
-        .map(policy_set::read_overlay)
-        .transpose()?;
+    let inputs = args.decision.read_inputs()?;
     let filters = Filters {
         include: args.include.clone(),
         exclude: args.exclude.clone(),
@@ -105,10 +98,10 @@ fn report(args: &ReportArgs) -> anyhow::Result<Outcome> {
     let (manifests, input_errors) = check_command::read_manifests(&args.paths, &filters)?;
     let request = EvaluationRequest {
         manifests: &manifests,
-        policies: &policies,
+        policies: &inputs.policies,
         policy_dirs: &args.decision.policy,
         with_stdlib: args.decision.with_stdlib,
-        overlay: overlay.as_ref(),
+        overlay: inputs.overlay.as_ref(),
         context: args.decision.context.unwrap_or(ContextArg::Ci).into(),
         now,
         explain: false,

@@ -28,3 +28,18 @@ pub fn riskgate_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
 pub fn riskgate(args: &[&str]) -> (i32, String, String) {
     riskgate_in(Path::new(ROOT), args)
 }
+
+/// Copies the directory tree `from` into `to` (created if missing).
+#[allow(dead_code, reason = "not every test binary copies fixtures")]
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create directory");
+    for entry in std::fs::read_dir(from).expect("read directory") {
+        let entry = entry.expect("directory entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+}
