@@ -55,7 +55,7 @@ pub struct KubeOptions {
 #[derive(Debug)]
 pub enum Fetched {
     /// The release object.
-    Found(serde_json::Value),
+    Found(Box<::kube::core::DynamicObject>),
     /// The API server says the release does not exist.
     NotFound,
 }
@@ -242,7 +242,11 @@ fn interpret(status: StatusCode, body: &[u8], release: &ReleaseRef) -> Result<Fe
     match status {
         StatusCode::OK => match json {
             Some(object) if object.get("kind").and_then(|k| k.as_str()) == Some("ModelRelease") => {
-                Ok(Fetched::Found(object))
+                serde_json::from_value(object)
+                    .map(|object| Fetched::Found(Box::new(object)))
+                    .map_err(|e| {
+                        format!("the API server answered with an unreadable ModelRelease: {e}")
+                    })
             }
             _ => Err("the API server answered with something other than a ModelRelease".to_owned()),
         },
