@@ -15,8 +15,8 @@ use tracing::{info, warn};
 use super::admission::{self, Request as AdmissionRequest};
 use super::cache::{DecisionCache, ReleaseCache};
 use super::decide::{self, Plan, Settings, Target, Verdict, WorkloadCheck};
-use super::kube::{Fetched, KubeClient};
 use super::metrics::Metrics;
+use super::releases::{Fetched, ReleaseClient};
 use super::store::{Policies, PolicyStore};
 use super::workload::ReleaseRef;
 use kube::core::DynamicObject;
@@ -52,7 +52,7 @@ pub struct State {
     /// Recent decisions (`--decision-cache-ttl`).
     pub cache: DecisionCache,
     /// The API server client, when workloads are checked.
-    pub kube: Option<KubeClient>,
+    pub kube: Option<ReleaseClient>,
     /// Recently fetched releases (`--release-cache-ttl`).
     pub releases: ReleaseCache,
     /// Set once shutdown starts: `/readyz` fails so no new traffic arrives.

@@ -1,6 +1,6 @@
 //! Workloads that reference a `ModelRelease` by annotation: which kinds are
 //! checked (`--workloads`), how the annotation is read and what a valid
-//! reference looks like. Pure; the release is fetched by [`super::kube`].
+//! reference looks like. Pure; the release is fetched by [`super::releases`].
 
 use kube::core::DynamicObject;
 
