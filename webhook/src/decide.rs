@@ -83,6 +83,12 @@ pub enum Plan {
     Done(Box<Verdict>),
 }
 
+impl Plan {
+    fn done(verdict: Verdict) -> Self {
+        Self::Done(Box::new(verdict))
+    }
+}
+
 /// A workload whose referenced release decides its admission.
 #[derive(Debug, Clone)]
 pub struct WorkloadCheck {
@@ -115,7 +121,7 @@ pub fn plan(request: &Request, settings: &Settings, version: &str) -> Plan {
     }
     if !is_release(request) {
         let kind = format!("{}/{}", request.kind.group, request.kind.kind);
-        return Plan::Done(Box::new(match settings.unknown_kinds {
+        return Plan::done(match settings.unknown_kinds {
             UnknownKinds::Allow => verdict(request, true, None, "pass_through", version),
             UnknownKinds::Deny => verdict(
                 request,
@@ -129,21 +135,15 @@ pub fn plan(request: &Request, settings: &Settings, version: &str) -> Plan {
                 "pass_through",
                 version,
             ),
-        }));
+        });
     }
     if request.operation == Operation::Delete || request.sub_resource.is_some() {
         // Deleting a release, or writing its status, needs no evidence.
-        return Plan::Done(Box::new(verdict(
-            request,
-            true,
-            None,
-            "pass_through",
-            version,
-        )));
+        return Plan::done(verdict(request, true, None, "pass_through", version));
     }
     match &request.object {
         Some(_) => Plan::Evaluate,
-        None => Plan::Done(Box::new(no_object(request, version))),
+        None => Plan::done(no_object(request, version)),
     }
 }
 
@@ -169,16 +169,10 @@ fn plan_workload(
 ) -> Plan {
     if request.operation == Operation::Delete || request.sub_resource.is_some() {
         // Removing a workload, or scaling it, is not a new use of a model.
-        return Plan::Done(Box::new(verdict(
-            request,
-            true,
-            None,
-            "pass_through",
-            version,
-        )));
+        return Plan::done(verdict(request, true, None, "pass_through", version));
     }
     let Some(object) = request.object.as_ref() else {
-        return Plan::Done(Box::new(no_object(request, version)));
+        return Plan::done(no_object(request, version));
     };
     let name = display_name(request, object);
     let workload = format!("{} {name}", kind.kind());
@@ -189,13 +183,13 @@ fn plan_workload(
             &format!("riskgate denied {workload}: {message}"),
             MAX_MESSAGE,
         );
-        Plan::Done(Box::new(verdict(
+        Plan::done(verdict(
             request,
             false,
             Some(status(code, message)),
             decision,
             version,
-        )))
+        ))
     };
     let reference = workload::reference(object, kind, namespace, &settings.workloads);
     if request.operation == Operation::Update
@@ -205,13 +199,7 @@ fn plan_workload(
     {
         // Labels, annotations or finalizers written by people and
         // controllers: the workload serves the same release as before.
-        return Plan::Done(Box::new(verdict(
-            request,
-            true,
-            None,
-            "pass_through",
-            version,
-        )));
+        return Plan::done(verdict(request, true, None, "pass_through", version));
     }
     match reference {
         Reference::Release(release) => Plan::Fetch(WorkloadCheck { workload, release }),
@@ -222,13 +210,7 @@ fn plan_workload(
             ),
             "deny",
         ),
-        Reference::Missing => Plan::Done(Box::new(verdict(
-            request,
-            true,
-            None,
-            "pass_through",
-            version,
-        ))),
+        Reference::Missing => Plan::done(verdict(request, true, None, "pass_through", version)),
         Reference::Invalid(why) => deny(400, why, "invalid"),
     }
 }

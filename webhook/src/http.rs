@@ -10,6 +10,7 @@ use http_body_util::{BodyExt as _, Full, LengthLimitError, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
+use kube::core::DynamicObject;
 use tracing::{info, warn};
 
 use super::admission::{self, Request as AdmissionRequest};
@@ -19,7 +20,6 @@ use super::metrics::Metrics;
 use super::releases::{Fetched, ReleaseClient};
 use super::store::{Policies, PolicyStore};
 use super::workload::ReleaseRef;
-use kube::core::DynamicObject;
 
 /// Extra time past the evaluation deadline before a request is answered
 /// without waiting for the evaluator.

@@ -75,7 +75,6 @@ pub enum Fetched {
 }
 
 /// Reads `ModelRelease`s by namespace and name.
-#[derive(Clone)]
 pub struct ReleaseClient {
     client: Client,
     resource: ApiResource,
