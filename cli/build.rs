@@ -40,10 +40,10 @@ fn git_paths_to_watch() -> Vec<PathBuf> {
     if let Some(head) = git(&["rev-parse", "--git-path", "HEAD"]) {
         paths.push(PathBuf::from(head));
     }
-    if let Some(reference) = git(&["symbolic-ref", "-q", "HEAD"]) {
-        if let Some(path) = git(&["rev-parse", "--git-path", &reference]) {
-            paths.push(PathBuf::from(path));
-        }
+    if let Some(reference) = git(&["symbolic-ref", "-q", "HEAD"])
+        && let Some(path) = git(&["rev-parse", "--git-path", &reference])
+    {
+        paths.push(PathBuf::from(path));
     }
     if let Some(packed) = git(&["rev-parse", "--git-path", "packed-refs"]) {
         paths.push(PathBuf::from(packed));

@@ -179,10 +179,10 @@ fn checkpoints(now_ns: i64, horizon_days: u32, instants: &[i64]) -> Vec<u32> {
         }
         // The first whole day at or after the instant, and the one before.
         let after = offset.div_euclid(DAY_NS) + i64::from(offset.rem_euclid(DAY_NS) != 0);
-        if let Ok(after) = u32::try_from(after) {
-            if after <= horizon_days {
-                days.extend([after - 1, after]);
-            }
+        if let Ok(after) = u32::try_from(after)
+            && after <= horizon_days
+        {
+            days.extend([after - 1, after]);
         }
     }
     days.sort_unstable();

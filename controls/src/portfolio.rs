@@ -792,7 +792,7 @@ fn evidence_ages(raw: &Value, now: i64) -> Vec<f64> {
 fn median(mut values: Vec<f64>) -> Option<f64> {
     values.sort_by(f64::total_cmp);
     let mid = values.len() / 2;
-    let value = if values.len() % 2 == 0 {
+    let value = if values.len().is_multiple_of(2) {
         f64::midpoint(*values.get(mid.checked_sub(1)?)?, *values.get(mid)?)
     } else {
         *values.get(mid)?

@@ -348,11 +348,11 @@ impl Checker<'_> {
 
     fn reports(&mut self) {
         let input = self.input;
-        if let Some(validation) = view::at(input, &["spec", "validation"]) {
-            if let Some(claimed) = str_at(validation, &["report_digest"]) {
-                let reference = str_at(validation, &["report_ref"]);
-                self.verify_digest("/spec/validation", "validation report", reference, claimed);
-            }
+        if let Some(validation) = view::at(input, &["spec", "validation"])
+            && let Some(claimed) = str_at(validation, &["report_digest"])
+        {
+            let reference = str_at(validation, &["report_ref"]);
+            self.verify_digest("/spec/validation", "validation report", reference, claimed);
         }
         for (index, evaluation) in items(input, &["spec", "evaluations"]).iter().enumerate() {
             let pointer = format!("/spec/evaluations/{index}");
@@ -381,19 +381,19 @@ impl Checker<'_> {
         let report = if json.get("payloadType").is_some() && json.get("signatures").is_some() {
             match self.open(bytes, Purpose::Evaluation) {
                 Ok(statement) => {
-                    if let Some(release) = self.release_digest {
-                        if !statement.names_digest(release) {
-                            self.contradicted(
-                                codes::EVIDENCE_SIGNATURE_INVALID.id,
-                                pointer,
-                                format!(
-                                    "{what} is signed for another artifact, not {}",
-                                    short_digest(release)
-                                ),
-                                "evaluate the released artifact and sign that report".to_owned(),
-                            );
-                            return;
-                        }
+                    if let Some(release) = self.release_digest
+                        && !statement.names_digest(release)
+                    {
+                        self.contradicted(
+                            codes::EVIDENCE_SIGNATURE_INVALID.id,
+                            pointer,
+                            format!(
+                                "{what} is signed for another artifact, not {}",
+                                short_digest(release)
+                            ),
+                            "evaluate the released artifact and sign that report".to_owned(),
+                        );
+                        return;
                     }
                     if statement.predicate_type == TEST_RESULT_PREDICATE {
                         let result = statement.predicate.get("result").and_then(|r| r.as_str());

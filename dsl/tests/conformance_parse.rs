@@ -59,21 +59,21 @@ fn run_case(case: &serde_json::Value) -> Outcome {
             errors.push(format!("{} {} at {at}", d.code().id, d.message()));
         }
     }
-    if let Some(query) = case["query"].as_str() {
-        if let Err(diagnostics) = parse_query(query, options) {
-            errors.push(format!(
-                "query: {:?}",
-                diagnostics.first().map(|d| d.message().to_string())
-            ));
-        }
+    if let Some(query) = case["query"].as_str()
+        && let Err(diagnostics) = parse_query(query, options)
+    {
+        errors.push(format!(
+            "query: {:?}",
+            diagnostics.first().map(|d| d.message().to_string())
+        ));
     }
-    if let Some(term) = case["input_term"].as_str() {
-        if let Err(diagnostics) = parse_term(term) {
-            errors.push(format!(
-                "input_term: {:?}",
-                diagnostics.first().map(|d| d.message().to_string())
-            ));
-        }
+    if let Some(term) = case["input_term"].as_str()
+        && let Err(diagnostics) = parse_term(term)
+    {
+        errors.push(format!(
+            "input_term: {:?}",
+            diagnostics.first().map(|d| d.message().to_string())
+        ));
     }
     let handled = if expects_parse_error {
         !errors.is_empty()

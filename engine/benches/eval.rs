@@ -150,7 +150,7 @@ fn read_json(path: PathBuf) -> Json {
 fn pod(index: usize, containers: usize) -> Json {
     let containers: Vec<Json> = (0..containers)
         .map(|c| {
-            let bad = (index + c) % 3 == 0;
+            let bad = (index + c).is_multiple_of(3);
             json!({
                 "name": format!("c{c}"),
                 "image": if bad { format!("docker.io/library/app{c}:latest") } else { format!("registry.internal.example/app{c}:1.{c}") },
@@ -160,7 +160,7 @@ fn pod(index: usize, containers: usize) -> Json {
         })
         .collect();
     let mut labels = json!({"app.kubernetes.io/name": format!("app{index}"), "owner": "team-a"});
-    if index % 4 == 0 {
+    if index.is_multiple_of(4) {
         labels = json!({"owner": "team-a"});
     }
     json!({"kind": "Pod", "metadata": {"name": format!("pod-{index}"), "namespace": "ns", "labels": labels},

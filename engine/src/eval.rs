@@ -492,15 +492,15 @@ impl<'p> Evaluator<'p> {
             return Err(self.limit(LimitKind::Steps, loc));
         }
         if before >> 10 != self.steps >> 10 {
-            if let Some(deadline) = self.limits.deadline {
-                if Instant::now() >= deadline {
-                    return Err(self.limit(LimitKind::Deadline, loc));
-                }
+            if let Some(deadline) = self.limits.deadline
+                && Instant::now() >= deadline
+            {
+                return Err(self.limit(LimitKind::Deadline, loc));
             }
-            if let Some(cancel) = &self.limits.cancel {
-                if cancel.load(Ordering::Relaxed) {
-                    return Err(self.limit(LimitKind::Cancelled, loc));
-                }
+            if let Some(cancel) = &self.limits.cancel
+                && cancel.load(Ordering::Relaxed)
+            {
+                return Err(self.limit(LimitKind::Cancelled, loc));
             }
         }
         Ok(())

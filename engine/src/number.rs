@@ -210,10 +210,10 @@ impl Number {
         int: fn(i128, i128) -> Option<i128>,
         float: fn(f64, f64) -> f64,
     ) -> Result<Number, ArithError> {
-        if let (Some(a), Some(b)) = (self.as_i128(), other.as_i128()) {
-            if let Some(result) = int(a, b) {
-                return Ok(Number::from_i128(result));
-            }
+        if let (Some(a), Some(b)) = (self.as_i128(), other.as_i128())
+            && let Some(result) = int(a, b)
+        {
+            return Ok(Number::from_i128(result));
         }
         Number::from_f64(float(self.as_f64(), other.as_f64())).ok_or(ArithError::OutOfRange)
     }
@@ -239,12 +239,11 @@ impl Number {
         if other.is_zero() {
             return Err(ArithError::DivideByZero);
         }
-        if let (Some(a), Some(b)) = (self.as_i128(), other.as_i128()) {
-            if a.checked_rem(b) == Some(0) {
-                if let Some(q) = a.checked_div(b) {
-                    return Ok(Number::from_i128(q));
-                }
-            }
+        if let (Some(a), Some(b)) = (self.as_i128(), other.as_i128())
+            && a.checked_rem(b) == Some(0)
+            && let Some(q) = a.checked_div(b)
+        {
+            return Ok(Number::from_i128(q));
         }
         Number::from_f64(self.as_f64() / other.as_f64()).ok_or(ArithError::OutOfRange)
     }

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use riskgate_webhook::Policies;
-use riskgate_webhook::admission::AdmissionReview;
+use riskgate_webhook::admission;
 use riskgate_webhook::decide::{self, FailureMode, Plan, Settings, Target, UnknownKinds};
 use riskgate_webhook::workload;
 
@@ -18,10 +18,7 @@ fn policies() -> &'static Policies {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(review) = serde_json::from_slice::<AdmissionReview>(data) else {
-        return;
-    };
-    let Some(request) = review.request else {
+    let Ok(request) = admission::parse(data) else {
         return;
     };
     let settings = Settings {
@@ -31,6 +28,7 @@ fuzz_target!(|data: &[u8]| {
             kinds: vec![workload::WorkloadKind::Deployments],
             ..workload::Settings::default()
         },
+        evidence: None,
     };
     if let Plan::Evaluate = decide::plan(&request, &settings, "fuzz") {
         if let Some(object) = &request.object {

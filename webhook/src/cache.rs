@@ -16,6 +16,7 @@ use std::hash::Hash;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use kube::core::DynamicObject;
 use sha2::{Digest, Sha256};
 
 use super::decide::Verdict;
@@ -28,7 +29,7 @@ const MAX_ENTRIES: usize = 4096;
 pub type DecisionCache = TtlCache<[u8; 32], Verdict>;
 
 /// Release objects by namespace and name.
-pub type ReleaseCache = TtlCache<ReleaseRef, serde_json::Value>;
+pub type ReleaseCache = TtlCache<ReleaseRef, DynamicObject>;
 
 /// Values kept for a fixed time after they were stored.
 #[derive(Debug)]

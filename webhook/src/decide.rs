@@ -4,7 +4,7 @@
 //!
 //! Pure: no I/O; the clock and deadline are inputs.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
@@ -13,7 +13,9 @@ use riskgate_controls::CheckOptions;
 use riskgate_controls::manifest;
 use riskgate_controls::trace::{Action, ControlTrace, Decision, EnforcementPoint, ManifestTrace};
 
-use super::admission::{AdmissionRequest, AdmissionResponse, ResponseStatus};
+use kube::core::DynamicObject;
+
+use super::admission::{self, AdmissionResponse, Operation, Request, Status};
 use super::store::Policies;
 use super::workload::{self, Reference, ReleaseRef, WorkloadKind};
 
@@ -77,8 +79,14 @@ pub enum Plan {
     Evaluate,
     /// Fetch the release a workload references, then evaluate it.
     Fetch(WorkloadCheck),
-    /// Answer now.
-    Done(Verdict),
+    /// Answer now (boxed: a verdict is large next to the other plans).
+    Done(Box<Verdict>),
+}
+
+impl Plan {
+    fn done(verdict: Verdict) -> Self {
+        Self::Done(Box::new(verdict))
+    }
 }
 
 /// A workload whose referenced release decides its admission.
@@ -92,7 +100,7 @@ pub struct WorkloadCheck {
 
 /// The `kind` label of a request for metrics: `ModelRelease`, a checked
 /// workload kind (`Deployment`, `InferenceService`) or `other`.
-pub fn kind_label(request: &AdmissionRequest, settings: &Settings) -> &'static str {
+pub fn kind_label(request: &Request, settings: &Settings) -> &'static str {
     if is_release(request) {
         "ModelRelease"
     } else if let Some(kind) = settings.workloads.kind_of(request) {
@@ -102,18 +110,18 @@ pub fn kind_label(request: &AdmissionRequest, settings: &Settings) -> &'static s
     }
 }
 
-fn is_release(request: &AdmissionRequest) -> bool {
+fn is_release(request: &Request) -> bool {
     request.kind.group == "riskgate.dev" && request.kind.kind == "ModelRelease"
 }
 
 /// Decides whether a request needs an evaluation.
-pub fn plan(request: &AdmissionRequest, settings: &Settings, version: &str) -> Plan {
+pub fn plan(request: &Request, settings: &Settings, version: &str) -> Plan {
     if let Some(kind) = settings.workloads.kind_of(request) {
         return plan_workload(request, kind, settings, version);
     }
     if !is_release(request) {
         let kind = format!("{}/{}", request.kind.group, request.kind.kind);
-        return Plan::Done(match settings.unknown_kinds {
+        return Plan::done(match settings.unknown_kinds {
             UnknownKinds::Allow => verdict(request, true, None, "pass_through", version),
             UnknownKinds::Deny => verdict(
                 request,
@@ -129,17 +137,17 @@ pub fn plan(request: &AdmissionRequest, settings: &Settings, version: &str) -> P
             ),
         });
     }
-    if request.operation == "DELETE" || request.sub_resource.is_some() {
+    if request.operation == Operation::Delete || request.sub_resource.is_some() {
         // Deleting a release, or writing its status, needs no evidence.
-        return Plan::Done(verdict(request, true, None, "pass_through", version));
+        return Plan::done(verdict(request, true, None, "pass_through", version));
     }
     match &request.object {
-        Some(object) if object.is_object() => Plan::Evaluate,
-        _ => Plan::Done(no_object(request, version)),
+        Some(_) => Plan::Evaluate,
+        None => Plan::done(no_object(request, version)),
     }
 }
 
-fn no_object(request: &AdmissionRequest, version: &str) -> Verdict {
+fn no_object(request: &Request, version: &str) -> Verdict {
     verdict(
         request,
         false,
@@ -154,17 +162,17 @@ fn no_object(request: &AdmissionRequest, version: &str) -> Verdict {
 
 /// A checked workload kind: read its release annotation.
 fn plan_workload(
-    request: &AdmissionRequest,
+    request: &Request,
     kind: WorkloadKind,
     settings: &Settings,
     version: &str,
 ) -> Plan {
-    if request.operation == "DELETE" || request.sub_resource.is_some() {
+    if request.operation == Operation::Delete || request.sub_resource.is_some() {
         // Removing a workload, or scaling it, is not a new use of a model.
-        return Plan::Done(verdict(request, true, None, "pass_through", version));
+        return Plan::done(verdict(request, true, None, "pass_through", version));
     }
-    let Some(object) = request.object.as_ref().filter(|o| o.is_object()) else {
-        return Plan::Done(no_object(request, version));
+    let Some(object) = request.object.as_ref() else {
+        return Plan::done(no_object(request, version));
     };
     let name = display_name(request, object);
     let workload = format!("{} {name}", kind.kind());
@@ -175,7 +183,7 @@ fn plan_workload(
             &format!("riskgate denied {workload}: {message}"),
             MAX_MESSAGE,
         );
-        Plan::Done(verdict(
+        Plan::done(verdict(
             request,
             false,
             Some(status(code, message)),
@@ -184,14 +192,14 @@ fn plan_workload(
         ))
     };
     let reference = workload::reference(object, kind, namespace, &settings.workloads);
-    if request.operation == "UPDATE"
+    if request.operation == Operation::Update
         && let Some(old) = &request.old_object
-        && old.get("spec") == object.get("spec")
+        && old.data.get("spec") == object.data.get("spec")
         && workload::reference(old, kind, namespace, &settings.workloads) == reference
     {
         // Labels, annotations or finalizers written by people and
         // controllers: the workload serves the same release as before.
-        return Plan::Done(verdict(request, true, None, "pass_through", version));
+        return Plan::done(verdict(request, true, None, "pass_through", version));
     }
     match reference {
         Reference::Release(release) => Plan::Fetch(WorkloadCheck { workload, release }),
@@ -202,14 +210,14 @@ fn plan_workload(
             ),
             "deny",
         ),
-        Reference::Missing => Plan::Done(verdict(request, true, None, "pass_through", version)),
+        Reference::Missing => Plan::done(verdict(request, true, None, "pass_through", version)),
         Reference::Invalid(why) => deny(400, why, "invalid"),
     }
 }
 
 /// The verdict for a workload whose release does not exist.
 pub fn release_not_found(
-    request: &AdmissionRequest,
+    request: &Request,
     check: &WorkloadCheck,
     annotation: &str,
     version: &str,
@@ -232,7 +240,7 @@ pub fn release_not_found(
 #[derive(Debug, Clone, Copy)]
 pub struct Target<'a> {
     /// The `ModelRelease` object.
-    pub object: &'a serde_json::Value,
+    pub object: &'a DynamicObject,
     /// The referencing workload.
     pub workload: Option<&'a WorkloadCheck>,
 }
@@ -240,7 +248,7 @@ pub struct Target<'a> {
 /// Evaluates a `ModelRelease` object (the request's own, or the release
 /// `workload` references) and builds the verdict.
 pub fn evaluate(
-    request: &AdmissionRequest,
+    request: &Request,
     target: Target<'_>,
     policies: &Policies,
     settings: &Settings,
@@ -292,31 +300,23 @@ impl Subject<'_> {
 }
 
 /// The verdict for an evaluation error, by failure mode.
-pub fn failure(
-    request: &AdmissionRequest,
-    settings: &Settings,
-    why: &str,
-    version: &str,
-) -> Verdict {
+pub fn failure(request: &Request, settings: &Settings, why: &str, version: &str) -> Verdict {
     let text = format!("riskgate could not evaluate {}: {why}", what(request));
     let mut v = match settings.failure_mode {
         FailureMode::Closed => verdict(
             request,
             false,
-            Some(ResponseStatus {
-                code: 500,
-                reason: "InternalError",
-                message: format!("{text} (failure mode closed: denied)"),
-            }),
+            Some(admission::status(
+                500,
+                "InternalError",
+                format!("{text} (failure mode closed: denied)"),
+            )),
             "error",
             version,
         ),
         FailureMode::Open => {
             let mut v = verdict(request, true, None, "error", version);
-            v.response.warnings.push(truncate(
-                &format!("{text} (failure mode open: allowed)"),
-                MAX_WARNING,
-            ));
+            v.warn(&format!("{text} (failure mode open: allowed)"));
             v
         }
     };
@@ -327,7 +327,7 @@ pub fn failure(
 }
 
 fn from_trace(
-    request: &AdmissionRequest,
+    request: &Request,
     subject: &Subject<'_>,
     trace: &ManifestTrace,
     settings: &Settings,
@@ -393,23 +393,20 @@ fn from_trace(
         .map(|_| format!(" on ModelRelease {}", subject.release))
         .unwrap_or_default();
     for control in &warning {
-        v.response.warnings.push(truncate(
-            &format!("riskgate {}{about}: {}", control.id, hint(control)),
-            MAX_WARNING,
+        v.warn(&format!(
+            "riskgate {}{about}: {}",
+            control.id,
+            hint(control)
         ));
     }
     if settings.failure_mode == FailureMode::Open && !errored.is_empty() {
         let ids: Vec<&str> = errored.iter().map(|c| c.id.as_str()).collect();
-        v.response.warnings.push(truncate(
-            &format!(
-                "riskgate could not evaluate {} (failure mode open: allowed): {}",
-                plural(ids.len(), "control"),
-                ids.join(", ")
-            ),
-            MAX_WARNING,
+        v.warn(&format!(
+            "riskgate could not evaluate {} (failure mode open: allowed): {}",
+            plural(ids.len(), "control"),
+            ids.join(", ")
         ));
     }
-    v.response.warnings.truncate(MAX_WARNINGS);
     let audit = &mut v.response.audit_annotations;
     if !denying.is_empty() {
         audit.insert("denied-by".to_owned(), id_list(&denying));
@@ -506,61 +503,72 @@ fn plural(n: usize, noun: &str) -> String {
     }
 }
 
-fn status(code: u16, message: String) -> ResponseStatus {
-    ResponseStatus {
-        code,
-        reason: if code == 403 {
-            "Forbidden"
-        } else {
-            "BadRequest"
-        },
-        message,
-    }
+fn status(code: u16, message: String) -> Status {
+    let reason = if code == 403 {
+        "Forbidden"
+    } else {
+        "BadRequest"
+    };
+    admission::status(code, reason, message)
 }
 
 /// A verdict with the common audit annotations.
 fn verdict(
-    request: &AdmissionRequest,
+    request: &Request,
     allowed: bool,
-    status: Option<ResponseStatus>,
+    status: Option<Status>,
     decision: &'static str,
     version: &str,
 ) -> Verdict {
-    let mut audit = BTreeMap::new();
+    let mut audit = HashMap::new();
     audit.insert("decision".to_owned(), decision.replace('_', "-"));
     audit.insert("policy-version".to_owned(), version.to_owned());
-    if request.dry_run == Some(true) {
+    if request.dry_run {
         audit.insert("dry-run".to_owned(), "true".to_owned());
     }
-    Verdict {
-        response: AdmissionResponse {
-            uid: request.uid.clone(),
-            allowed,
-            status,
-            warnings: Vec::new(),
-            audit_annotations: audit,
-        },
-        decision,
+    // The uid is the request's; the response is allowed unless denied.
+    let mut response = AdmissionResponse::from(request);
+    response.allowed = allowed;
+    response.result = status.unwrap_or_default();
+    response.audit_annotations = audit;
+    Verdict { response, decision }
+}
+
+impl Verdict {
+    /// Adds a warning (cut to what the API server keeps), up to
+    /// [`MAX_WARNINGS`].
+    fn warn(&mut self, text: &str) {
+        let warnings = self.response.warnings.get_or_insert_with(Vec::new);
+        if warnings.len() < MAX_WARNINGS {
+            warnings.push(truncate(text, MAX_WARNING));
+        }
     }
 }
 
 /// `namespace/name` of the object (the request's when the object has none).
-fn display_name(request: &AdmissionRequest, object: &serde_json::Value) -> String {
-    let metadata = object.get("metadata");
-    let field = |key: &str| metadata.and_then(|m| m.get(key)).and_then(|v| v.as_str());
-    let name = field("name")
+fn display_name(request: &Request, object: &DynamicObject) -> String {
+    let metadata = &object.metadata;
+    let name = metadata
+        .name
+        .as_deref()
         .filter(|n| !n.is_empty())
-        .or(request.name.as_deref())
-        .or_else(|| field("generateName"))
+        .or(Some(request.name.as_str()).filter(|n| !n.is_empty()))
+        .or(metadata.generate_name.as_deref())
         .unwrap_or("<unnamed>");
-    match field("namespace").or(request.namespace.as_deref()) {
+    match metadata
+        .namespace
+        .as_deref()
+        .or(request.namespace.as_deref())
+    {
         Some(namespace) if !namespace.is_empty() => format!("{namespace}/{name}"),
         _ => name.to_owned(),
     }
 }
 
-fn what(request: &AdmissionRequest) -> String {
-    let name = request.name.as_deref().unwrap_or("<unnamed>");
+fn what(request: &Request) -> String {
+    let name = Some(request.name.as_str())
+        .filter(|n| !n.is_empty())
+        .unwrap_or("<unnamed>");
     match request.namespace.as_deref() {
         Some(ns) if !ns.is_empty() => format!("{} {ns}/{name}", request.kind.kind),
         _ => format!("{} {name}", request.kind.kind),
@@ -570,31 +578,47 @@ fn what(request: &AdmissionRequest) -> String {
 /// The release as the manifest loader reads it: `apiVersion`, `kind`,
 /// `spec` and the user-written part of `metadata` (server-populated fields
 /// such as `uid`, `managedFields` and `resourceVersion` are dropped).
-pub fn release(object: &serde_json::Value) -> serde_json::Value {
+pub fn release(object: &DynamicObject) -> serde_json::Value {
+    use serde_json::Value;
     let mut release = serde_json::Map::new();
-    for key in ["apiVersion", "kind"] {
-        if let Some(value) = object.get(key) {
-            release.insert(key.to_owned(), value.clone());
-        }
+    // kube reads `apiVersion` and `kind` together: an object with only one
+    // of them has neither (and is invalid either way).
+    if let Some(types) = &object.types {
+        release.insert("apiVersion".to_owned(), types.api_version.clone().into());
+        release.insert("kind".to_owned(), types.kind.clone().into());
     }
-    if let Some(metadata) = object.get("metadata").and_then(|m| m.as_object()) {
-        let mut kept = serde_json::Map::new();
-        for key in ["name", "namespace", "labels", "annotations"] {
-            if let Some(value) = metadata.get(key) {
-                kept.insert(key.to_owned(), value.clone());
-            }
+    let metadata = &object.metadata;
+    let mut kept = serde_json::Map::new();
+    let mut keep = |key: &str, value: Option<Value>| {
+        if let Some(value) = value {
+            kept.insert(key.to_owned(), value);
         }
-        if !kept.contains_key("name")
-            && let Some(generate) = metadata.get("generateName")
-        {
-            kept.insert("name".to_owned(), generate.clone());
-        }
-        release.insert("metadata".to_owned(), serde_json::Value::Object(kept));
+    };
+    let map = |m: &std::collections::BTreeMap<String, String>| {
+        Value::Object(
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.clone().into()))
+                .collect(),
+        )
+    };
+    keep(
+        "name",
+        metadata
+            .name
+            .clone()
+            .or_else(|| metadata.generate_name.clone())
+            .map(Value::from),
+    );
+    keep("namespace", metadata.namespace.clone().map(Value::from));
+    keep("labels", metadata.labels.as_ref().map(map));
+    keep("annotations", metadata.annotations.as_ref().map(map));
+    if !kept.is_empty() {
+        release.insert("metadata".to_owned(), Value::Object(kept));
     }
-    if let Some(spec) = object.get("spec") {
+    if let Some(spec) = object.data.get("spec") {
         release.insert("spec".to_owned(), spec.clone());
     }
-    serde_json::Value::Object(release)
+    Value::Object(release)
 }
 
 /// Cuts `text` to at most `max` bytes on a character boundary, marking the
@@ -623,15 +647,30 @@ mod tests {
     }
 
     #[test]
+    fn a_release_without_a_kind_has_no_api_version_either() {
+        let object: DynamicObject = serde_json::from_value(serde_json::json!({
+            "apiVersion": "riskgate.dev/v1alpha1",
+            "metadata": {"name": "m"},
+            "spec": {}
+        }))
+        .unwrap();
+        assert_eq!(
+            release(&object),
+            serde_json::json!({"metadata": {"name": "m"}, "spec": {}})
+        );
+    }
+
+    #[test]
     fn server_populated_metadata_is_dropped() {
-        let object = serde_json::json!({
+        let object: DynamicObject = serde_json::from_value(serde_json::json!({
             "apiVersion": "riskgate.dev/v1alpha1",
             "kind": "ModelRelease",
             "metadata": {"name": "m", "namespace": "n", "uid": "x", "resourceVersion": "1",
                          "managedFields": [{}], "labels": {"a": "b"}},
             "spec": {"identity": {}},
             "status": {"phase": "x"}
-        });
+        }))
+        .unwrap();
         let text = release(&object);
         assert_eq!(
             text,

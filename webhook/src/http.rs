@@ -10,15 +10,14 @@ use http_body_util::{BodyExt as _, Full, LengthLimitError, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
+use kube::core::DynamicObject;
 use tracing::{info, warn};
 
-use super::admission::{
-    API_VERSION, AdmissionRequest, AdmissionReview, AdmissionReviewResponse, KIND,
-};
+use super::admission::{self, Request as AdmissionRequest};
 use super::cache::{DecisionCache, ReleaseCache};
 use super::decide::{self, Plan, Settings, Target, Verdict, WorkloadCheck};
-use super::kube::{Fetched, KubeClient};
 use super::metrics::Metrics;
+use super::releases::{Fetched, ReleaseClient};
 use super::store::{Policies, PolicyStore};
 use super::workload::ReleaseRef;
 
@@ -53,7 +52,7 @@ pub struct State {
     /// Recent decisions (`--decision-cache-ttl`).
     pub cache: DecisionCache,
     /// The API server client, when workloads are checked.
-    pub kube: Option<KubeClient>,
+    pub kube: Option<ReleaseClient>,
     /// Recently fetched releases (`--release-cache-ttl`).
     pub releases: ReleaseCache,
     /// Set once shutdown starts: `/readyz` fails so no new traffic arrives.
@@ -105,9 +104,9 @@ async fn validate(request: Request<Incoming>, state: &State) -> Reply {
     reply
 }
 
-/// Reads and checks the AdmissionReview envelope; `Err` is the reply for
-/// a request that cannot be reviewed.
-async fn read_review(request: Request<Incoming>, state: &State) -> Result<AdmissionReview, Reply> {
+/// Reads and checks the AdmissionReview; `Err` is the reply for a request
+/// that cannot be reviewed.
+async fn read_review(request: Request<Incoming>, state: &State) -> Result<AdmissionRequest, Reply> {
     let max = state.limits.max_body;
     let too_large = || {
         text(
@@ -141,54 +140,28 @@ async fn read_review(request: Request<Incoming>, state: &State) -> Result<Admiss
         }
         Ok(Ok(collected)) => collected.to_bytes(),
     };
-    let review: AdmissionReview = serde_json::from_slice(&bytes).map_err(|e| {
-        text(
-            StatusCode::BAD_REQUEST,
-            &format!("malformed AdmissionReview JSON: {e}\n"),
-        )
-    })?;
-    if review.api_version != API_VERSION || review.kind != KIND {
-        return Err(text(
-            StatusCode::BAD_REQUEST,
-            &format!(
-                "unsupported review {}/{}: riskgate serves {API_VERSION} {KIND} only (set admissionReviewVersions: [\"v1\"])\n",
-                review.api_version, review.kind
-            ),
-        ));
-    }
-    if review.request.is_none() {
-        return Err(text(
-            StatusCode::BAD_REQUEST,
-            "the AdmissionReview has no request\n",
-        ));
-    }
-    Ok(review)
+    admission::parse(&bytes).map_err(|why| text(StatusCode::BAD_REQUEST, &format!("{why}\n")))
 }
 
 /// Decides an admission request and writes the AdmissionReview response.
-async fn admit(review: AdmissionReview, state: &State, started: Instant) -> Reply {
-    let Some(mut request) = review.request else {
-        return text(
-            StatusCode::BAD_REQUEST,
-            "the AdmissionReview has no request\n",
-        );
-    };
+async fn admit(mut request: AdmissionRequest, state: &State, started: Instant) -> Reply {
     let policies = state.store.current();
     let kind = decide::kind_label(&request, &state.settings);
-    let dry_run = request.dry_run == Some(true);
-    let (uid, operation) = (request.uid.clone(), request.operation.clone());
+    let dry_run = request.dry_run;
+    let uid = request.uid.clone();
+    let operation = admission::operation_name(&request.operation);
     let user = request.user_info.username.clone().unwrap_or_default();
     let resource = request.resource.resource.clone();
     let (namespace, name) = (
         request.namespace.clone().unwrap_or_default(),
-        request.name.clone().unwrap_or_default(),
+        request.name.clone(),
     );
     let mut release = String::new();
     let plan = decide::plan(&request, &state.settings, &policies.version);
     // Only planning reads the old object; evaluations need not carry it.
     request.old_object = None;
     let verdict = match plan {
-        Plan::Done(verdict) => verdict,
+        Plan::Done(verdict) => *verdict,
         Plan::Evaluate => match request.object.take() {
             Some(object) => {
                 let job = Job {
@@ -215,7 +188,7 @@ async fn admit(review: AdmissionReview, state: &State, started: Instant) -> Repl
     info!(
         uid = %uid,
         kind,
-        operation = %operation,
+        operation,
         resource = %resource,
         user = %user,
         namespace = %namespace,
@@ -228,8 +201,7 @@ async fn admit(review: AdmissionReview, state: &State, started: Instant) -> Repl
         elapsed_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
         "admission decision"
     );
-    let body = serde_json::to_vec(&AdmissionReviewResponse::new(verdict.response))
-        .unwrap_or_else(|_| b"{}".to_vec());
+    let body = admission::to_json(verdict.response);
     let mut reply = Response::new(Full::new(Bytes::from(body)));
     reply
         .headers_mut()
@@ -241,7 +213,7 @@ async fn admit(review: AdmissionReview, state: &State, started: Instant) -> Repl
 /// object, and the workload referencing it if any.
 struct Job {
     request: AdmissionRequest,
-    object: serde_json::Value,
+    object: DynamicObject,
     workload: Option<WorkloadCheck>,
 }
 
@@ -256,7 +228,7 @@ async fn check_workload(
 ) -> Verdict {
     let version = &policies.version;
     let fetched = match state.releases.get(&check.release, started) {
-        Some(object) => Ok(Fetched::Found(object)),
+        Some(object) => Ok(Fetched::Found(Box::new(object))),
         None => fetch(&check.release, state, started).await,
     };
     let release = check.release.to_string();
@@ -264,7 +236,7 @@ async fn check_workload(
         Ok(Fetched::Found(object)) => {
             let job = Job {
                 request,
-                object,
+                object: *object,
                 workload: Some(check),
             };
             evaluate_cached(job, state, policies, started).await
@@ -334,7 +306,7 @@ async fn evaluate_cached(
             cached.response.uid.clone_from(&job.request.uid);
             let audit = &mut cached.response.audit_annotations;
             audit.remove("dry-run");
-            if job.request.dry_run == Some(true) {
+            if job.request.dry_run {
                 audit.insert("dry-run".to_owned(), "true".to_owned());
             }
             cached

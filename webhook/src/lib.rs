@@ -6,7 +6,7 @@
 //!
 //! Layout: [`admission`] (wire types), [`decide`] (request → verdict, pure),
 //! [`workload`] (release annotations of Deployments and InferenceServices),
-//! [`kube`] (fetching a referenced release from the API server),
+//! [`releases`] (reading a referenced release with kube's API client),
 //! [`http`] (routing, body limits, deadlines), [`store`] (policy hot
 //! reload), [`tls`] (certificate reload), [`metrics`]. This file owns the
 //! runtime: listening, connections, reload polling and graceful shutdown.
@@ -15,9 +15,9 @@ pub mod admission;
 mod cache;
 pub mod decide;
 mod http;
-mod kube;
 mod metrics;
 mod options;
+mod releases;
 mod store;
 mod tls;
 pub mod workload;
@@ -36,6 +36,9 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tracing::{debug, error, info, warn};
+use tracing_subscriber::filter::{LevelFilter, Targets};
+use tracing_subscriber::layer::SubscriberExt as _;
+use tracing_subscriber::util::SubscriberInitExt as _;
 
 use http::{Limits, State};
 use metrics::Metrics;
@@ -53,6 +56,9 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// bound.
 pub fn run(args: &Options) -> anyhow::Result<()> {
     init_logging(args.log_level);
+    // The one rustls provider of the process (kube's client builds its TLS
+    // configuration with the default provider); `Err` means one is set.
+    let _ = tokio_rustls::rustls::crypto::ring::default_provider().install_default();
     let now_ns = args.now.map(Now::ns);
     if !(args.reload_interval >= 0.0 && args.reload_interval.is_finite()) {
         anyhow::bail!("--reload-interval must be a number of seconds >= 0");
@@ -79,6 +85,16 @@ fn init_logging(level: LogLevel) {
         LogLevel::Info => tracing::Level::INFO,
         LogLevel::Debug => tracing::Level::DEBUG,
     };
+    // kube's client logs each failed request itself; riskgate logs it once,
+    // with the release and what was decided, so kube speaks only at debug.
+    let kube_level = if level == tracing::Level::DEBUG {
+        LevelFilter::DEBUG
+    } else {
+        LevelFilter::OFF
+    };
+    let filter = Targets::new()
+        .with_default(level)
+        .with_target("kube_client", kube_level);
     let _ = tracing_subscriber::fmt()
         .json()
         .flatten_event(true)
@@ -86,6 +102,8 @@ fn init_logging(level: LogLevel) {
         .with_span_list(false)
         .with_max_level(level)
         .with_writer(std::io::stderr)
+        .finish()
+        .with(filter)
         .try_init();
 }
 
@@ -103,7 +121,7 @@ async fn serve(args: &Options, now_ns: Option<i64>) -> anyhow::Result<()> {
     let kube = if workloads.kinds.is_empty() {
         None
     } else {
-        Some(kube::KubeClient::new(&kube::KubeOptions {
+        Some(releases::ReleaseClient::new(&releases::KubeOptions {
             server: args.kube_api_server.clone(),
             token_file: args.kube_token_file.clone(),
             ca_file: args.kube_ca_file.clone(),

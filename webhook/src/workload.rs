@@ -1,8 +1,10 @@
 //! Workloads that reference a `ModelRelease` by annotation: which kinds are
 //! checked (`--workloads`), how the annotation is read and what a valid
-//! reference looks like. Pure; the release is fetched by [`super::kube`].
+//! reference looks like. Pure; the release is fetched by [`super::releases`].
 
-use super::admission::AdmissionRequest;
+use kube::core::DynamicObject;
+
+use super::admission::Request;
 
 /// The default annotation naming a workload's release.
 pub const DEFAULT_ANNOTATION: &str = "riskgate.dev/release";
@@ -58,7 +60,7 @@ impl Default for Settings {
 
 impl Settings {
     /// The configured workload kind of a request, if any.
-    pub fn kind_of(&self, request: &AdmissionRequest) -> Option<WorkloadKind> {
+    pub fn kind_of(&self, request: &Request) -> Option<WorkloadKind> {
         self.kinds.iter().copied().find(|kind| {
             let (group, name) = kind.group_kind();
             request.kind.group == group && request.kind.kind == name
@@ -99,19 +101,25 @@ pub enum Reference {
 /// annotate the pods. The value is `name` (in the workload's namespace) or
 /// `namespace/name`.
 pub fn reference(
-    object: &serde_json::Value,
+    object: &DynamicObject,
     kind: WorkloadKind,
     namespace: &str,
     settings: &Settings,
 ) -> Reference {
-    let annotation = |pointer: &str| {
-        object
-            .pointer(pointer)
+    // The object's own annotations are typed (strings); the pod template's
+    // are plain JSON.
+    let own = object
+        .metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(&settings.annotation))
+        .map(|value| serde_json::Value::from(value.as_str()));
+    let value = own.or_else(|| match kind {
+        WorkloadKind::Deployments => object
+            .data
+            .pointer("/spec/template/metadata/annotations")
             .and_then(|a| a.get(&settings.annotation))
-            .cloned()
-    };
-    let value = annotation("/metadata/annotations").or_else(|| match kind {
-        WorkloadKind::Deployments => annotation("/spec/template/metadata/annotations"),
+            .cloned(),
         WorkloadKind::Inferenceservices => None,
     });
     let Some(value) = value else {
@@ -176,7 +184,8 @@ mod tests {
     use serde_json::json;
 
     fn read(object: &serde_json::Value, kind: WorkloadKind, settings: &Settings) -> Reference {
-        reference(object, kind, "ml", settings)
+        let object: DynamicObject = serde_json::from_value(object.clone()).unwrap();
+        reference(&object, kind, "ml", settings)
     }
 
     fn release(namespace: &str, name: &str) -> Reference {
@@ -248,7 +257,6 @@ mod tests {
             json!("../secrets"),
             json!("x?y"),
             json!("-a"),
-            json!(3),
             json!("other/fraud-v3"),
         ] {
             let object = json!({"metadata": {"annotations": {"riskgate.dev/release": value}}});
@@ -260,6 +268,12 @@ mod tests {
                 "{value}"
             );
         }
+        // Object annotations are strings by type; a pod template's may not be.
+        let object = json!({"spec": {"template": {"metadata": {"annotations": {"riskgate.dev/release": 3}}}}});
+        assert!(matches!(
+            read(&object, WorkloadKind::Deployments, &settings),
+            Reference::Invalid(_)
+        ));
         let open = Settings {
             cross_namespace: true,
             ..Settings::default()

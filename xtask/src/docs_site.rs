@@ -280,10 +280,11 @@ fn literals_in(text: &str) -> Vec<String> {
             continue;
         };
         let digits = [d1, d2, d3, d4].iter().all(u8::is_ascii_digit);
-        if digits && matches!(letter, b'E' | b'W' | b'R' | b'L') {
-            if let Some(code) = text.get(i + 1..i + 6) {
-                codes.push(code.to_owned());
-            }
+        if digits
+            && matches!(letter, b'E' | b'W' | b'R' | b'L')
+            && let Some(code) = text.get(i + 1..i + 6)
+        {
+            codes.push(code.to_owned());
         }
     }
     codes

@@ -173,11 +173,11 @@ impl<'a> Parser<'a> {
             Some(id) => {
                 self.at += 1;
                 let mut licence = id.to_owned();
-                if self.peek() == Some("WITH") {
-                    if let Some(exception) = self.tokens.get(self.at + 1) {
-                        licence = format!("{licence} WITH {exception}");
-                        self.at += 2;
-                    }
+                if self.peek() == Some("WITH")
+                    && let Some(exception) = self.tokens.get(self.at + 1)
+                {
+                    licence = format!("{licence} WITH {exception}");
+                    self.at += 2;
                 }
                 self.allowed.contains(&licence)
             }

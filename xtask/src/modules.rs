@@ -79,14 +79,14 @@ fn circles_in(krate: &str, src: &Path) -> Result<Vec<Circle>> {
         let module = module_path(src, path);
         for used in references(&text, &module) {
             let shared = module.iter().zip(&used).take_while(|(a, b)| a == b).count();
-            if let (Some(from), Some(to)) = (module.get(shared), used.get(shared)) {
-                if from != to {
-                    let parent = module.get(..shared).unwrap_or_default().to_vec();
-                    edges
-                        .entry(parent)
-                        .or_default()
-                        .insert((from.clone(), to.clone()));
-                }
+            if let (Some(from), Some(to)) = (module.get(shared), used.get(shared))
+                && from != to
+            {
+                let parent = module.get(..shared).unwrap_or_default().to_vec();
+                edges
+                    .entry(parent)
+                    .or_default()
+                    .insert((from.clone(), to.clone()));
             }
         }
     }

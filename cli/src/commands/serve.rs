@@ -103,8 +103,9 @@ pub struct ServeArgs {
     /// rotate); by default the pod's service-account token.
     #[arg(long, value_name = "FILE")]
     pub kube_token_file: Option<PathBuf>,
-    /// CA bundle (PEM) the API server's certificate must chain to; by
-    /// default the pod's service-account `ca.crt`.
+    /// CA bundle (PEM) the API server's certificate must chain to, re-read
+    /// every minute (the CA rotates); by default the pod's service-account
+    /// `ca.crt`.
     #[arg(long, value_name = "FILE")]
     pub kube_ca_file: Option<PathBuf>,
     /// Reuse a release read from the API server for this many seconds; 0

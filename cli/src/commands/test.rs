@@ -225,10 +225,10 @@ fn bench(policy: &riskgate_engine::Policy, test: &testing::TestRule, now: i64) -
 /// separators.
 pub(crate) fn relative(file: &Path, roots: &[PathBuf]) -> String {
     for root in roots {
-        if root.is_dir() {
-            if let Ok(rest) = file.strip_prefix(root) {
-                return rest.to_string_lossy().replace('\\', "/");
-            }
+        if root.is_dir()
+            && let Ok(rest) = file.strip_prefix(root)
+        {
+            return rest.to_string_lossy().replace('\\', "/");
         }
     }
     file.file_name().map_or_else(

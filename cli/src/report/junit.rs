@@ -254,10 +254,10 @@ fn details(control: &ControlTrace, full: bool) -> String {
         if let Some(waiver) = &requirement.waiver {
             let _ = writeln!(out, "  waived by {} until {}", waiver.id, waiver.expires_at);
         }
-        if let Some(hint) = &requirement.to_pass {
-            if requirement.status != Status::Pass {
-                let _ = writeln!(out, "  to pass: {hint}");
-            }
+        if let Some(hint) = &requirement.to_pass
+            && requirement.status != Status::Pass
+        {
+            let _ = writeln!(out, "  to pass: {hint}");
         }
     }
     out

@@ -273,10 +273,10 @@ impl Out<'_> {
             }
             self.wrapped(detail, &paint.style(CYAN, "waiver:"), &text);
         }
-        if let Some(hint) = &requirement.to_pass {
-            if requirement.status != Status::Pass {
-                self.wrapped(detail, &paint.style(GREEN, "to pass:"), hint);
-            }
+        if let Some(hint) = &requirement.to_pass
+            && requirement.status != Status::Pass
+        {
+            self.wrapped(detail, &paint.style(GREEN, "to pass:"), hint);
         }
         if full && !requirement.explanation.is_empty() {
             self.line(detail, "rules evaluated:");

@@ -76,14 +76,13 @@ pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
 fn mitigates(control: &riskgate_dsl::ast::ControlDecl) -> Vec<(String, Span)> {
     let mut out = Vec::new();
     for member in &control.members {
-        if let ControlMember::Field(field) = member {
-            if field.name.text == "mitigates" {
-                if let ExprKind::Array(items) = &field.value.kind {
-                    for item in items {
-                        if let ExprKind::String(s) = &item.kind {
-                            out.push((s.value.clone(), item.span));
-                        }
-                    }
+        if let ControlMember::Field(field) = member
+            && field.name.text == "mitigates"
+            && let ExprKind::Array(items) = &field.value.kind
+        {
+            for item in items {
+                if let ExprKind::String(s) = &item.kind {
+                    out.push((s.value.clone(), item.span));
                 }
             }
         }

@@ -305,21 +305,21 @@ impl<'s> Validator<'s> {
         }
         match &node.kind {
             NodeKind::String(s) => {
-                if schema.get("format").and_then(Json::as_str) == Some("date-time") {
-                    if let Err(reason) = parse_rfc3339_nanos(s) {
-                        out.push(ManifestDiagnostic::at(
-                            pointer,
-                            Diagnostic::new(
-                                &codes::MANIFEST_INVALID_TIMESTAMP,
-                                format!(
-                                    "invalid timestamp {} at {}: {reason}",
-                                    show(node),
-                                    pointer_text(pointer)
-                                ),
-                            )
-                            .with_primary(node.span, "not an RFC 3339 date-time"),
-                        ));
-                    }
+                if schema.get("format").and_then(Json::as_str) == Some("date-time")
+                    && let Err(reason) = parse_rfc3339_nanos(s)
+                {
+                    out.push(ManifestDiagnostic::at(
+                        pointer,
+                        Diagnostic::new(
+                            &codes::MANIFEST_INVALID_TIMESTAMP,
+                            format!(
+                                "invalid timestamp {} at {}: {reason}",
+                                show(node),
+                                pointer_text(pointer)
+                            ),
+                        )
+                        .with_primary(node.span, "not an RFC 3339 date-time"),
+                    ));
                 }
             }
             NodeKind::Number(n) => self.check_range(node, *n, schema, pointer, out),

@@ -221,10 +221,10 @@ pub fn verify_decision(
     {
         return Err("the verification summary was not made by riskgate".to_owned());
     }
-    if let Some(digest) = digest {
-        if !statement.names_digest(digest) {
-            return Err(format!("the attestation is not about artifact {digest}"));
-        }
+    if let Some(digest) = digest
+        && !statement.names_digest(digest)
+    {
+        return Err(format!("the attestation is not about artifact {digest}"));
     }
     let text = |pointer: &str| {
         statement

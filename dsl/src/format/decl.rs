@@ -31,10 +31,10 @@ impl Printer<'_> {
             let mut prev_end: Option<u32> = None;
             for member in &control.members {
                 let span = member_span(member);
-                if let Some(end) = prev_end {
-                    if p.blank_before(end, span.start) {
-                        p.blank_line();
-                    }
+                if let Some(end) = prev_end
+                    && p.blank_before(end, span.start)
+                {
+                    p.blank_line();
                 }
                 p.leading(span.start);
                 match member {
@@ -99,10 +99,10 @@ impl Printer<'_> {
         self.indented(|p| {
             let mut prev_end: Option<u32> = None;
             for field in fields {
-                if let Some(end) = prev_end {
-                    if p.blank_before(end, field.span.start) {
-                        p.blank_line();
-                    }
+                if let Some(end) = prev_end
+                    && p.blank_before(end, field.span.start)
+                {
+                    p.blank_line();
                 }
                 p.leading(field.span.start);
                 p.field(field);

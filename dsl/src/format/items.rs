@@ -206,10 +206,10 @@ impl Printer<'_> {
     pub(super) fn literal_lines(&mut self, literals: &[Literal]) {
         let mut prev_end: Option<u32> = None;
         for literal in literals {
-            if let Some(end) = prev_end {
-                if self.blank_before(end, literal.span.start) {
-                    self.blank_line();
-                }
+            if let Some(end) = prev_end
+                && self.blank_before(end, literal.span.start)
+            {
+                self.blank_line();
             }
             self.leading(literal.span.start);
             self.literal(literal);

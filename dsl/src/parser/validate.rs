@@ -337,14 +337,13 @@ fn check_body(body: &Body, out: &mut Vec<Diagnostic>) {
                     lhs,
                     ..
                 } = &expr.kind
+                    && !is_assign_pattern(lhs)
                 {
-                    if !is_assign_pattern(lhs) {
-                        out.push(
+                    out.push(
                             Diagnostic::new(&codes::INVALID_ASSIGN_TARGET, "cannot assign to this expression")
                                 .with_primary(lhs.span, "not a variable")
                                 .with_help("`:=` declares variables (`x := ...`, `[a, b] := ...`); if the previous line ends with an operator, complete it"),
                         );
-                    }
                 }
                 check_expr(expr, out);
             }

@@ -56,10 +56,10 @@ fn rule(rule: &mut Rule) {
 
 fn rule_body(b: &mut Body) {
     body(b);
-    if let [only] = b.literals.as_slice() {
-        if starts_with(only, '{') {
-            b.braced = true;
-        }
+    if let [only] = b.literals.as_slice()
+        && starts_with(only, '{')
+    {
+        b.braced = true;
     }
 }
 
@@ -109,10 +109,10 @@ pub fn body(b: &mut Body) {
                 rel(domain);
                 body(inner);
                 for l in &mut inner.literals {
-                    if let LiteralKind::Expr(x) = &mut l.kind {
-                        if first_char(x) == Some('-') {
-                            wrap_leftmost(x);
-                        }
+                    if let LiteralKind::Expr(x) = &mut l.kind
+                        && first_char(x) == Some('-')
+                    {
+                        wrap_leftmost(x);
                     }
                 }
             }

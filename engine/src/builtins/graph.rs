@@ -52,14 +52,14 @@ fn reachable(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> 
     let mut queue: VecDeque<&Value> = initial.into_iter().collect();
     let mut reached: BTreeSet<Value> = BTreeSet::new();
     while let Some(node) = queue.pop_front() {
-        if let Some(edges) = graph.get(node) {
-            if reached.insert(node.clone()) {
-                queue.extend(
-                    vertices(edges)
-                        .into_iter()
-                        .filter(|n| !reached.contains(*n)),
-                );
-            }
+        if let Some(edges) = graph.get(node)
+            && reached.insert(node.clone())
+        {
+            queue.extend(
+                vertices(edges)
+                    .into_iter()
+                    .filter(|n| !reached.contains(*n)),
+            );
         }
     }
     Ok(set(reached))

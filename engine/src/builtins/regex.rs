@@ -88,10 +88,10 @@ const CACHE_LIMIT: usize = 100;
 fn compile(name: &str, pattern: &str) -> Result<Arc<Regex>, BuiltinError> {
     static CACHE: OnceLock<Mutex<HashMap<String, Arc<Regex>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Mutex::default);
-    if let Ok(cache) = cache.lock() {
-        if let Some(re) = cache.get(pattern) {
-            return Ok(Arc::clone(re));
-        }
+    if let Ok(cache) = cache.lock()
+        && let Some(re) = cache.get(pattern)
+    {
+        return Ok(Arc::clone(re));
     }
     let re = Arc::new(Regex::new(pattern).map_err(|err| failed(name, regex_error(&err)))?);
     if let Ok(mut cache) = cache.lock() {

@@ -72,10 +72,10 @@ fn parse(text: &str) -> Option<Version<'_>> {
         Some((rest, build)) => (rest, Some(build)),
         None => (text, None),
     };
-    if let Some(build) = build {
-        if !build.split('.').all(ident_chars) {
-            return None;
-        }
+    if let Some(build) = build
+        && !build.split('.').all(ident_chars)
+    {
+        return None;
     }
     let (core, pre) = match rest.split_once('-') {
         Some((core, pre)) => (core, Some(pre)),

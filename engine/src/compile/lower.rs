@@ -167,10 +167,10 @@ pub(crate) fn lower_query(
         locals,
         loc: lw.loc(body.span),
     };
-    if lw.errors.is_empty() {
-        if let Err(e) = safety::order_body(&mut out, &BTreeSet::new(), &lw.names) {
-            lw.errors.push(e);
-        }
+    if lw.errors.is_empty()
+        && let Err(e) = safety::order_body(&mut out, &BTreeSet::new(), &lw.names)
+    {
+        lw.errors.push(e);
     }
     if !lw.errors.is_empty() {
         return Err(lw.errors);
@@ -297,23 +297,22 @@ impl<'a> Lowerer<'a> {
                         scope.pending.remove(name);
                     }
                 }
-                if let ast::LiteralKind::Expr(e) = &lit.kind {
-                    if let ExprKind::Assign {
+                if let ast::LiteralKind::Expr(e) = &lit.kind
+                    && let ExprKind::Assign {
                         op: ast::AssignOp::Assign,
                         lhs,
                         ..
                     } = &e.kind
-                    {
-                        for name in &declared {
-                            if referenced.contains(name) && !assigned.contains(name) {
-                                self.errors.push(
-                                    Diagnostic::new(
-                                        &codes::VAR_REDECLARED,
-                                        format!("var {name} referenced above"),
-                                    )
-                                    .with_primary(lhs.span, "used before this declaration"),
-                                );
-                            }
+                {
+                    for name in &declared {
+                        if referenced.contains(name) && !assigned.contains(name) {
+                            self.errors.push(
+                                Diagnostic::new(
+                                    &codes::VAR_REDECLARED,
+                                    format!("var {name} referenced above"),
+                                )
+                                .with_primary(lhs.span, "used before this declaration"),
+                            );
                         }
                     }
                 }
@@ -567,19 +566,20 @@ impl<'a> Lowerer<'a> {
             };
         };
         let arity = self.arity(&target);
-        if let Some(arity) = arity {
-            if args.len() != arity && args.len() != arity + 1 {
-                self.errors.push(
-                    Diagnostic::new(
-                        &codes::WRONG_ARITY,
-                        format!(
-                            "{shown}: arity mismatch: expected {arity} arguments, got {}",
-                            args.len()
-                        ),
-                    )
-                    .with_primary(span, ""),
-                );
-            }
+        if let Some(arity) = arity
+            && args.len() != arity
+            && args.len() != arity + 1
+        {
+            self.errors.push(
+                Diagnostic::new(
+                    &codes::WRONG_ARITY,
+                    format!(
+                        "{shown}: arity mismatch: expected {arity} arguments, got {}",
+                        args.len()
+                    ),
+                )
+                .with_primary(span, ""),
+            );
         }
         Term {
             kind: TermKind::Call(Box::new(Call {

@@ -62,27 +62,27 @@ impl<'p> Evaluator<'p> {
             };
         };
         let base = self.base_at(&n.path);
-        if let TermKind::Var(slot) = seg.kind {
-            if self.get(slot).is_none() {
-                let mut keys: BTreeSet<Value> = n
-                    .children
-                    .keys()
-                    .map(|k| Value::String(k.clone()))
-                    .collect();
-                if let Some(Value::Object(map)) = &base {
-                    keys.extend(map.keys().cloned());
-                }
-                for key in keys {
-                    self.charge(1, loc)?;
-                    self.bind(slot, key.clone());
-                    let r = self.step_data(node, base.as_ref(), &key, rest, loc, k);
-                    self.unbind(slot);
-                    if r? {
-                        return Ok(true);
-                    }
-                }
-                return Ok(false);
+        if let TermKind::Var(slot) = seg.kind
+            && self.get(slot).is_none()
+        {
+            let mut keys: BTreeSet<Value> = n
+                .children
+                .keys()
+                .map(|k| Value::String(k.clone()))
+                .collect();
+            if let Some(Value::Object(map)) = &base {
+                keys.extend(map.keys().cloned());
             }
+            for key in keys {
+                self.charge(1, loc)?;
+                self.bind(slot, key.clone());
+                let r = self.step_data(node, base.as_ref(), &key, rest, loc, k);
+                self.unbind(slot);
+                if r? {
+                    return Ok(true);
+                }
+            }
+            return Ok(false);
         }
         self.eval_term(seg, &mut |ev, key| {
             ev.step_data(node, base.as_ref(), &key, rest, loc, k)
@@ -323,13 +323,13 @@ impl<'p> Evaluator<'p> {
                 return Err(self.conflict("complete rules must not produce multiple outputs", loc));
             }
         }
-        if value.is_none() {
-            if let Some(default) = &group.default {
-                self.def_solutions(default, None, &mut |_, _, v| {
-                    value = Some(v);
-                    Ok(true)
-                })?;
-            }
+        if value.is_none()
+            && let Some(default) = &group.default
+        {
+            self.def_solutions(default, None, &mut |_, _, v| {
+                value = Some(v);
+                Ok(true)
+            })?;
         }
         Ok(value)
     }
@@ -495,13 +495,13 @@ impl<'p> Evaluator<'p> {
                     ));
                 }
             }
-            if value.is_none() {
-                if let Some(default) = &group.default {
-                    ev.def_solutions(default, Some(args), &mut |_, _, v| {
-                        value = Some(v);
-                        Ok(true)
-                    })?;
-                }
+            if value.is_none()
+                && let Some(default) = &group.default
+            {
+                ev.def_solutions(default, Some(args), &mut |_, _, v| {
+                    value = Some(v);
+                    Ok(true)
+                })?;
             }
             Ok(value)
         })?;

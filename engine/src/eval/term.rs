@@ -322,19 +322,19 @@ impl<'p> Evaluator<'p> {
         let Some((seg, rest)) = path.split_first() else {
             return k(self, value);
         };
-        if let TermKind::Var(slot) = seg.kind {
-            if self.get(slot).is_none() {
-                for (key, child) in entries(&value) {
-                    self.charge(1, loc)?;
-                    self.bind(slot, key);
-                    let r = self.walk_in(child, rest, loc, base, k);
-                    self.unbind(slot);
-                    if r? {
-                        return Ok(true);
-                    }
+        if let TermKind::Var(slot) = seg.kind
+            && self.get(slot).is_none()
+        {
+            for (key, child) in entries(&value) {
+                self.charge(1, loc)?;
+                self.bind(slot, key);
+                let r = self.walk_in(child, rest, loc, base, k);
+                self.unbind(slot);
+                if r? {
+                    return Ok(true);
                 }
-                return Ok(false);
             }
+            return Ok(false);
         }
         if self.has_unbound(seg) {
             for (key, child) in entries(&value) {

@@ -105,10 +105,11 @@ impl Evaluator<'_> {
         let mut bindings = BTreeMap::new();
         if let (Some(names), Some(frame)) = (tracer.names.last(), self.frames.last()) {
             for (name, value) in names.iter().zip(frame) {
-                if let Some(value) = value {
-                    if !name.is_empty() && !name.starts_with('_') {
-                        bindings.insert(name.clone(), value.clone());
-                    }
+                if let Some(value) = value
+                    && !name.is_empty()
+                    && !name.starts_with('_')
+                {
+                    bindings.insert(name.clone(), value.clone());
                 }
             }
         }

@@ -102,10 +102,10 @@ fn locals(rule: &Rule) -> Vec<(String, Span)> {
     let mut out = Vec::new();
     let vars_in = |e: &Expr, out: &mut Vec<(String, Span)>| {
         walk::expr(e, &mut |v: &Expr| {
-            if let ExprKind::Var(name) = &v.kind {
-                if name != "_" {
-                    out.push((name.clone(), v.span));
-                }
+            if let ExprKind::Var(name) = &v.kind
+                && name != "_"
+            {
+                out.push((name.clone(), v.span));
             }
         });
     };

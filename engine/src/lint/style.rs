@@ -31,10 +31,9 @@ pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                         lhs,
                         ..
                     } = &e.kind
+                        && let ExprKind::Var(v) = &lhs.kind
                     {
-                        if let ExprKind::Var(v) = &lhs.kind {
-                            locals.push((v.clone(), lhs.span));
-                        }
+                        locals.push((v.clone(), lhs.span));
                     }
                 });
                 for (local, span) in locals {

@@ -64,10 +64,10 @@ impl Parser<'_> {
         let mut items = Vec::new();
         loop {
             self.skip_ws();
-            if let Some(close) = close {
-                if self.eat(&close.to_string()) {
-                    return Ok(items);
-                }
+            if let Some(close) = close
+                && self.eat(&close.to_string())
+            {
+                return Ok(items);
             }
             items.push(self.value()?);
             self.skip_ws();

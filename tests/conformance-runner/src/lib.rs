@@ -170,14 +170,14 @@ pub fn judge(case: &Case, run: Run) -> Outcome {
             if !expects_error {
                 return Outcome::Fail(Failure::UnexpectedError { code, message });
             }
-            if let (Some(want), Some(got)) = (&case.want_error_code, &code) {
-                if want != got {
-                    return Outcome::Fail(Failure::WrongErrorCode {
-                        want: want.clone(),
-                        got: got.clone(),
-                        message,
-                    });
-                }
+            if let (Some(want), Some(got)) = (&case.want_error_code, &code)
+                && want != got
+            {
+                return Outcome::Fail(Failure::WrongErrorCode {
+                    want: want.clone(),
+                    got: got.clone(),
+                    message,
+                });
             }
             Outcome::Pass {
                 message_matched: case.want_error.as_ref().map(|w| message.contains(w)),

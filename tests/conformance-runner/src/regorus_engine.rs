@@ -42,10 +42,10 @@ impl Engine for Regorus {
             limit: Duration::from_secs(5),
             check_interval: NonZeroU32::MIN,
         });
-        if let Some(data) = &case.data {
-            if let Err(e) = engine.add_data(regorus::Value::from(data.clone())) {
-                return Run::Harness(format!("regorus rejects data: {e}"));
-            }
+        if let Some(data) = &case.data
+            && let Err(e) = engine.add_data(regorus::Value::from(data.clone()))
+        {
+            return Run::Harness(format!("regorus rejects data: {e}"));
         }
         if let Some(term) = &case.input_term {
             let value = engine

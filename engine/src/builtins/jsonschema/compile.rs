@@ -211,13 +211,13 @@ fn regex(pattern: &str) -> Option<regex::Regex> {
 
 impl Compiler {
     fn schema(&mut self, node: &Json, draft: Draft) -> Result<Schema, String> {
-        if draft >= Draft::Draft6 {
-            if let Json::Bool(pass) = node {
-                return Ok(Schema {
-                    pass: Some(*pass),
-                    ..Schema::default()
-                });
-            }
+        if draft >= Draft::Draft6
+            && let Json::Bool(pass) = node
+        {
+            return Ok(Schema {
+                pass: Some(*pass),
+                ..Schema::default()
+            });
         }
         let Json::Object(map) = node else {
             return Err("Expected: valid schema, given: Invalid JSON".to_owned());
@@ -345,13 +345,13 @@ impl Compiler {
                     .push((compiled, self.schema(node, draft)?));
             }
         }
-        if draft >= Draft::Draft6 {
-            if let Some(node) = map.get("propertyNames") {
-                if !is_schema(node) {
-                    return Err(invalid_type("valid schema", "patternProperties"));
-                }
-                schema.property_names = Some(Box::new(self.schema(node, draft)?));
+        if draft >= Draft::Draft6
+            && let Some(node) = map.get("propertyNames")
+        {
+            if !is_schema(node) {
+                return Err(invalid_type("valid schema", "patternProperties"));
             }
+            schema.property_names = Some(Box::new(self.schema(node, draft)?));
         }
         if let Some(dependencies) = map.get("dependencies") {
             let Json::Object(dependencies) = dependencies else {
@@ -382,10 +382,10 @@ impl Compiler {
         }
         schema.min_properties = count(map, "minProperties")?;
         schema.max_properties = count(map, "maxProperties")?;
-        if let (Some(min), Some(max)) = (schema.min_properties, schema.max_properties) {
-            if min > max {
-                return Err("minProperties cannot be greater than maxProperties".to_owned());
-            }
+        if let (Some(min), Some(max)) = (schema.min_properties, schema.max_properties)
+            && min > max
+        {
+            return Err("minProperties cannot be greater than maxProperties".to_owned());
         }
         if let Some(required) = map.get("required") {
             let Json::Array(required) = required else {
@@ -435,10 +435,10 @@ impl Compiler {
                 .as_bool()
                 .ok_or_else(|| must_be_of_a("uniqueItems", "boolean"))?;
         }
-        if draft >= Draft::Draft6 {
-            if let Some(node) = map.get("contains") {
-                schema.contains = Some(Box::new(self.schema(node, draft)?));
-            }
+        if draft >= Draft::Draft6
+            && let Some(node) = map.get("contains")
+        {
+            schema.contains = Some(Box::new(self.schema(node, draft)?));
         }
         Ok(())
     }
@@ -449,10 +449,10 @@ impl Compiler {
         schema: &mut Schema,
         draft: Draft,
     ) -> Result<(), String> {
-        if draft >= Draft::Draft6 {
-            if let Some(constant) = map.get("const") {
-                schema.constant = Some(canonical::marshal(constant));
-            }
+        if draft >= Draft::Draft6
+            && let Some(constant) = map.get("const")
+        {
+            schema.constant = Some(canonical::marshal(constant));
         }
         if let Some(members) = map.get("enum") {
             let Json::Array(members) = members else {
@@ -568,10 +568,10 @@ fn numeric_keywords(
 fn string_keywords(map: &Map<String, Json>, schema: &mut Schema) -> Result<(), String> {
     schema.min_length = count(map, "minLength")?;
     schema.max_length = count(map, "maxLength")?;
-    if let (Some(min), Some(max)) = (schema.min_length, schema.max_length) {
-        if min > max {
-            return Err("minLength cannot be greater than maxLength".to_owned());
-        }
+    if let (Some(min), Some(max)) = (schema.min_length, schema.max_length)
+        && min > max
+    {
+        return Err("minLength cannot be greater than maxLength".to_owned());
     }
     if let Some(pattern) = map.get("pattern") {
         let Json::String(pattern) = pattern else {

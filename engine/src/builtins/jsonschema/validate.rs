@@ -199,10 +199,10 @@ impl Validator<'_> {
                 out.add("number_one_of", path, |_| {
                     "Must validate one and only one schema (oneOf)".to_owned()
                 });
-                if matched == 0 {
-                    if let Some(best) = best {
-                        out.merge(best);
-                    }
+                if matched == 0
+                    && let Some(best) = best
+                {
+                    out.merge(best);
                 }
             }
         }
@@ -221,12 +221,12 @@ impl Validator<'_> {
                 });
             }
         }
-        if let Some(not) = &schema.not {
-            if self.sub(not, value, path).valid() {
-                out.add("number_not", path, |_| {
-                    "Must not validate the schema (not)".to_owned()
-                });
-            }
+        if let Some(not) = &schema.not
+            && self.sub(not, value, path).valid()
+        {
+            out.add("number_not", path, |_| {
+                "Must not validate the schema (not)".to_owned()
+            });
         }
         if let Json::Object(map) = value {
             for key in map.keys() {
@@ -423,12 +423,12 @@ fn common(schema: &Schema, value: &Json, out: &mut Outcome, path: &[String]) {
             });
         }
     }
-    if let Some(format) = &schema.format {
-        if !super::format::matches(format, value) {
-            out.add("format", path, |_| {
-                format!("Does not match format '{format}'")
-            });
-        }
+    if let Some(format) = &schema.format
+        && !super::format::matches(format, value)
+    {
+        out.add("format", path, |_| {
+            format!("Does not match format '{format}'")
+        });
     }
     out.score += 1;
 }

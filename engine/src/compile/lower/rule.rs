@@ -207,16 +207,17 @@ pub(super) fn lower_rule(
                 )
                 .with_primary(head.span, "defined differently elsewhere"),
             );
-        } else if let Some(first) = group.defs.first() {
-            if first.kind != def.kind && !rule.is_default {
-                errors.push(
-                    Diagnostic::new(
-                        &codes::CONFLICTING_RULES,
-                        format!("conflicting rules {shown} found"),
-                    )
-                    .with_primary(head.span, "single-value and multi-value definitions"),
-                );
-            }
+        } else if let Some(first) = group.defs.first()
+            && first.kind != def.kind
+            && !rule.is_default
+        {
+            errors.push(
+                Diagnostic::new(
+                    &codes::CONFLICTING_RULES,
+                    format!("conflicting rules {shown} found"),
+                )
+                .with_primary(head.span, "single-value and multi-value definitions"),
+            );
         }
     }
     group.arity = arity;
