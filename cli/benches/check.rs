@@ -1,7 +1,9 @@
 //! `riskgate check` end to end on a large corpus: the release binary on
 //! 10,000 manifest files, copies of the five examples in a temporary
 //! directory (`cargo bench -p riskgate-cli --bench check`, or `cargo xtask
-//! bench --only check`). The target is one second on two cores.
+//! bench --only check`), once writing the JSON trace and once the default
+//! `pretty` report (streamed). The target is one second and 150 MB peak
+//! memory on two cores.
 
 #![allow(
     clippy::unwrap_used,
@@ -10,7 +12,7 @@
 )]
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -37,39 +39,102 @@ fn corpus(dir: &Path) {
     }
 }
 
+/// One run of the release binary on the corpus in `format`; returns its
+/// peak resident memory in KiB: `VmHWM` (the kernel's high-water mark)
+/// sampled every 5 ms until it exits, so a peak within the last few
+/// milliseconds may be missed. Linux only; 0 elsewhere.
+fn run(releases: &Path, format: &str, report: &Path) -> u64 {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_riskgate"))
+        .arg("check")
+        .arg(releases)
+        .args([
+            "--now",
+            "2026-10-01T00:00:00Z",
+            "--format",
+            format,
+            "--output",
+        ])
+        .arg(report)
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if let Some(kib) = std::fs::read_to_string(&status_file)
+            .ok()
+            .and_then(|status| high_water_mark_kib(&status))
+        {
+            peak_kib = peak_kib.max(kib);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    // Three of the five examples are denied.
+    assert_eq!(status.code(), Some(1), "riskgate check --format {format}");
+    peak_kib
+}
+
+fn high_water_mark_kib(status: &str) -> Option<u64> {
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Writes the peak memory of each variant where `cargo xtask bench` reads
+/// it (criterion itself measures time only).
+fn record_peak_rss(peaks: &[(&str, u64)]) {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .or_else(|| {
+            let exe = std::env::current_exe().ok()?;
+            Some(exe.parent()?.parent()?.parent()?.to_path_buf())
+        });
+    let Some(target) = target else {
+        return;
+    };
+    let dir = target.join("criterion/check/cli_10k_manifests");
+    let entries: Vec<String> = peaks
+        .iter()
+        .map(|(variant, kib)| format!("\"{variant}\": {kib}"))
+        .collect();
+    let json = format!("{{\"peak_rss_kib\": {{{}}}}}\n", entries.join(", "));
+    let written =
+        std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(dir.join("memory.json"), json));
+    if let Err(error) = written {
+        eprintln!("cannot record peak memory: {error}");
+    }
+}
+
 fn cli(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let releases = dir.path().join("releases");
     std::fs::create_dir(&releases).unwrap();
     corpus(&releases);
-    let report = dir.path().join("trace.json");
-    let run = || {
-        let output = Command::new(env!("CARGO_BIN_EXE_riskgate"))
-            .arg("check")
-            .arg(&releases)
-            .args([
-                "--now",
-                "2026-10-01T00:00:00Z",
-                "--format",
-                "json",
-                "--output",
-            ])
-            .arg(&report)
-            .output()
-            .unwrap();
-        // Three of the five examples are denied.
-        assert_eq!(output.status.code(), Some(1), "{output:?}");
-    };
-    run();
+    let trace_file = dir.path().join("trace.json");
+    let pretty_file = dir.path().join("report.txt");
+    // `riskgate`: the JSON trace, written once the run is complete;
+    // `riskgate_pretty`: the default report, streamed as batches finish.
+    let peaks = [
+        ("riskgate", run(&releases, "json", &trace_file)),
+        ("riskgate_pretty", run(&releases, "pretty", &pretty_file)),
+    ];
     let trace: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(&trace_file).unwrap()).unwrap();
     assert_eq!(trace["summary"]["manifests"], MANIFESTS);
+    record_peak_rss(&peaks);
 
     let mut group = c.benchmark_group("check/cli_10k_manifests");
     group.sample_size(10);
     group.warm_up_time(Duration::from_secs(1));
     group.measurement_time(Duration::from_secs(20));
-    group.bench_function("riskgate", |b| b.iter(run));
+    group.bench_function("riskgate", |b| {
+        b.iter(|| run(&releases, "json", &trace_file));
+    });
+    group.bench_function("riskgate_pretty", |b| {
+        b.iter(|| run(&releases, "pretty", &pretty_file));
+    });
     group.finish();
 }
 

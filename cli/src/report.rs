@@ -1,7 +1,11 @@
 //! Report renderers: one decision trace ([`Trace`]), six output formats.
 //!
 //! Every renderer is a pure function `render(&Trace, &ReportOptions) ->
-//! String`: no I/O, no clock, no environment. The caller decides colours
+//! String`: no I/O, no clock, no environment. The formats that can be
+//! written while a run is still checked ([`StreamFormat`]: `pretty`,
+//! `github`) are also split into one part per manifest and the totals; the
+//! whole rendering is exactly those parts in order, so a streamed report is
+//! byte-identical to a buffered one. The caller decides colours
 //! (terminal detection, `NO_COLOR`), the terminal width and whether source
 //! snippets are available, and passes them in [`ReportOptions`].
 //!
@@ -137,22 +141,35 @@ impl ReportOptions<'_> {
     /// renders short like a fresh one). Rule explanations show manifest
     /// values in bindings, so redaction drops them too.
     pub(crate) fn prepare<'t>(&self, trace: &'t Trace) -> Cow<'t, Trace> {
-        let explained = || {
-            trace
-                .manifests
-                .iter()
-                .flat_map(|m| &m.controls)
-                .flat_map(|c| &c.requirements)
-                .any(|r| !r.explanation.is_empty())
-        };
         if self.redact {
             Cow::Owned(redact::redact(trace))
-        } else if !self.full() && explained() {
+        } else if !self.full() && trace.manifests.iter().any(has_explanations) {
             let mut trace = trace.clone();
-            redact::drop_explanations(&mut trace);
+            trace
+                .manifests
+                .iter_mut()
+                .for_each(redact::drop_explanations);
             Cow::Owned(trace)
         } else {
             Cow::Borrowed(trace)
+        }
+    }
+
+    /// [`prepare`](Self::prepare) for one manifest of a streamed report.
+    pub(crate) fn prepare_manifest<'m>(
+        &self,
+        manifest: &'m ManifestTrace,
+    ) -> Cow<'m, ManifestTrace> {
+        if self.redact {
+            let mut manifest = manifest.clone();
+            redact::redact_manifest(&mut manifest);
+            Cow::Owned(manifest)
+        } else if !self.full() && has_explanations(manifest) {
+            let mut manifest = manifest.clone();
+            redact::drop_explanations(&mut manifest);
+            Cow::Owned(manifest)
+        } else {
+            Cow::Borrowed(manifest)
         }
     }
 
@@ -161,15 +178,73 @@ impl ReportOptions<'_> {
     }
 }
 
-/// The decision of a whole run: an error anywhere wins (the run is
-/// incomplete), then deny, then warn.
+fn has_explanations(manifest: &ManifestTrace) -> bool {
+    manifest
+        .controls
+        .iter()
+        .flat_map(|c| &c.requirements)
+        .any(|r| !r.explanation.is_empty())
+}
+
+/// The formats that can be written one manifest at a time, while later
+/// manifests are still being checked: their output is each manifest's part
+/// in input order, then a totals line. The others put totals or the run's
+/// rules before the results (JSON, SARIF, JUnit, Markdown) and are
+/// rendered once the run is complete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamFormat {
+    /// `--format pretty`.
+    Pretty,
+    /// `--format github`.
+    Github,
+}
+
+impl Format {
+    /// The streamed form of this format, if it has one.
+    pub fn streaming(self) -> Option<StreamFormat> {
+        match self {
+            Self::Pretty => Some(StreamFormat::Pretty),
+            Self::Github => Some(StreamFormat::Github),
+            Self::Json | Self::Sarif | Self::Junit | Self::Markdown => None,
+        }
+    }
+}
+
+impl StreamFormat {
+    /// The report's part for the `index`-th manifest (0-based, counted over
+    /// the whole run).
+    pub fn render_manifest(
+        self,
+        index: usize,
+        manifest: &ManifestTrace,
+        options: &ReportOptions<'_>,
+    ) -> String {
+        let manifest = options.prepare_manifest(manifest);
+        match self {
+            Self::Pretty => pretty::render_manifest(index, &manifest, options),
+            Self::Github => github::render_manifest(&manifest, options),
+        }
+    }
+
+    /// The totals that end the report. Only the trace's header and summary
+    /// are read: a streamed run passes a trace without its manifests.
+    pub fn render_end(self, trace: &Trace, options: &ReportOptions<'_>) -> String {
+        match self {
+            Self::Pretty => pretty::render_end(trace, options),
+            Self::Github => github::render_end(trace),
+        }
+    }
+}
+
+/// The decision of a whole run, from its summary: an error anywhere wins
+/// (the run is incomplete), then deny, then warn.
 pub fn overall_decision(trace: &Trace) -> Decision {
-    let decisions = || trace.manifests.iter().map(|m| m.decision);
-    if decisions().any(|d| d == Decision::Error) {
+    let summary = &trace.summary;
+    if summary.error > 0 {
         Decision::Error
-    } else if decisions().any(|d| d == Decision::Deny) {
+    } else if summary.deny > 0 {
         Decision::Deny
-    } else if decisions().any(|d| d == Decision::Warn) {
+    } else if summary.warn > 0 {
         Decision::Warn
     } else {
         Decision::Pass

@@ -721,3 +721,52 @@ fn limit_flags_reject_nonsense_with_an_example() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("try 500ms"), "{}", stderr(&output));
 }
+
+/// Large corpora are reported while they are checked, in batches; the
+/// streamed `pretty` and `github` reports are byte for byte what rendering
+/// the whole run's trace gives (`--replay-trace` of its JSON), across
+/// several batches and in input order.
+#[test]
+fn streamed_reports_of_a_large_corpus_match_the_whole_trace() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    let mut examples: Vec<PathBuf> = std::fs::read_dir(examples_dir())
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    examples.sort();
+    // More files than one batch of the parallel check (256).
+    for copy in 0..60 {
+        for example in &examples {
+            let stem = example.file_stem().unwrap().to_string_lossy();
+            std::fs::copy(example, corpus.join(format!("{copy:02}-{stem}.yaml"))).unwrap();
+        }
+    }
+    assert!(examples.len() * 60 > 256, "the corpus spans batches");
+    let now = ["--now", "2026-10-01T00:00:00Z"];
+    let json = riskgate(dir.path())
+        .args(["check", "corpus", "--format", "json", "-o", "trace.json"])
+        .args(now)
+        .output()
+        .unwrap();
+    assert_eq!(json.status.code(), Some(1), "{}", stderr(&json));
+    for format in ["pretty", "github"] {
+        let streamed = riskgate(dir.path())
+            .args(["check", "corpus", "--format", format])
+            .args(now)
+            .output()
+            .unwrap();
+        let replayed = riskgate(dir.path())
+            .args(["check", "--replay-trace", "trace.json", "--format", format])
+            .output()
+            .unwrap();
+        assert_eq!(streamed.status.code(), replayed.status.code(), "{format}");
+        assert!(
+            stdout(&streamed) == stdout(&replayed),
+            "{format}: the streamed report differs from the whole trace's"
+        );
+        assert!(stdout(&streamed).contains("00-agent-expired-waiver.yaml"));
+    }
+}

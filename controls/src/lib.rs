@@ -361,18 +361,20 @@ pub fn assemble_trace(
     options: &CheckOptions,
     policy_source: &str,
 ) -> Trace {
-    let mut summary = Summary {
-        manifests: manifests.len(),
-        ..Summary::default()
-    };
+    let mut summary = Summary::default();
     for m in &manifests {
-        match m.decision {
-            crate::trace::Decision::Pass => summary.pass += 1,
-            crate::trace::Decision::Warn => summary.warn += 1,
-            crate::trace::Decision::Deny => summary.deny += 1,
-            crate::trace::Decision::Error => summary.error += 1,
-        }
+        summary.record(m.decision);
     }
+    Trace {
+        manifests,
+        ..trace_header(summary, options, policy_source)
+    }
+}
+
+/// A [`Trace`] without its manifests: what a report written while the
+/// manifests are checked (and never held together) ends with.
+#[must_use]
+pub fn trace_header(summary: Summary, options: &CheckOptions, policy_source: &str) -> Trace {
     Trace {
         trace_version: TRACE_VERSION,
         riskgate_version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -380,7 +382,7 @@ pub fn assemble_trace(
         enforcement_point: options.point,
         policy_source: policy_source.to_owned(),
         summary,
-        manifests,
+        manifests: Vec::new(),
     }
 }
 

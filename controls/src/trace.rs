@@ -46,6 +46,19 @@ pub struct Summary {
     pub error: usize,
 }
 
+impl Summary {
+    /// Counts one more manifest with `decision`.
+    pub fn record(&mut self, decision: Decision) {
+        self.manifests += 1;
+        match decision {
+            Decision::Pass => self.pass += 1,
+            Decision::Warn => self.warn += 1,
+            Decision::Deny => self.deny += 1,
+            Decision::Error => self.error += 1,
+        }
+    }
+}
+
 /// Enforcement points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -142,6 +142,8 @@ const LSP_TARGET_P95_MS: f64 = 30.0;
 /// Targets of the `check` section: (group prefix, target in ns, label).
 const CHECK_TARGET_ONE_NS: f64 = 100e3;
 const CHECK_TARGET_CLI_NS: f64 = 1e9;
+/// Peak resident memory goal of `check/cli_10k_manifests`, in MiB.
+const CHECK_TARGET_CLI_PEAK_MIB: u64 = 150;
 
 /// The document's `## ` sections by heading, from an earlier report.
 fn sections(doc: &str) -> BTreeMap<String, String> {
@@ -181,7 +183,9 @@ fn document(
     push_section(&mut out, "riskgate against regorus", regorus, &previous);
     let parser = selected("parse").then(|| parser_section(found)).flatten();
     push_section(&mut out, "Parser", parser, &previous);
-    let check = selected("check").then(|| check_section(found)).flatten();
+    let check = selected("check")
+        .then(|| check_section(found, criterion))
+        .flatten();
     push_section(&mut out, "check", check, &previous);
     let lsp = selected("lsp")
         .then(|| lsp_section(found, criterion))
@@ -279,7 +283,7 @@ fn parser_section(found: &[Measurement]) -> Option<String> {
     Some(out)
 }
 
-fn check_section(found: &[Measurement]) -> Option<String> {
+fn check_section(found: &[Measurement], criterion: &Path) -> Option<String> {
     let check: Vec<&Measurement> = found
         .iter()
         .filter(|m| m.group.starts_with("check/"))
@@ -287,6 +291,12 @@ fn check_section(found: &[Measurement]) -> Option<String> {
     if check.is_empty() {
         return None;
     }
+    // Written by cli/benches/check.rs; criterion measures time only.
+    let memory: Json =
+        std::fs::read_to_string(criterion.join("check/cli_10k_manifests/memory.json"))
+            .ok()
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or(Json::Null);
     let mut out = String::from(
         "`riskgate check` with the embedded standard library (56 controls, compiled once). \
          `check/stdlib_*` check one already-loaded example manifest in-process \
@@ -294,8 +304,12 @@ fn check_section(found: &[Measurement]) -> Option<String> {
          decision and the trace); `check/cli_10k_manifests` runs the release binary on \
          10,000 manifest files (copies of the five examples in a temporary directory), \
          end to end: start-up, compiling the standard library, reading, loading and \
-         checking in parallel on every core, and writing the JSON trace to a file.\n\n\
-         | benchmark | median | target | met |\n| --- | ---: | ---: | --- |\n",
+         checking in parallel on every core, and writing to a file either the JSON trace \
+         (`riskgate`, written once the run is complete) or the default `pretty` report \
+         (`riskgate_pretty`, streamed a batch of files at a time). Peak memory is the \
+         process's `VmHWM`, sampled every 5 ms.\n\n\
+         | benchmark | median | target | met | peak memory | target | met |\n\
+         | --- | ---: | ---: | --- | ---: | ---: | --- |\n",
     );
     for m in check {
         let target = if m.group == "check/stdlib_one_manifest" {
@@ -314,9 +328,24 @@ fn check_section(found: &[Measurement]) -> Option<String> {
                 )
             },
         );
+        let peak = (m.group == "check/cli_10k_manifests")
+            .then(|| memory["peak_rss_kib"][&m.function].as_u64())
+            .flatten();
+        let memory_columns = peak.map_or_else(
+            || " |  |  |".to_owned(),
+            |kib| {
+                let mib = kib / 1024;
+                let met = if mib <= CHECK_TARGET_CLI_PEAK_MIB {
+                    "yes"
+                } else {
+                    "no"
+                };
+                format!(" {mib} MiB | ≤ {CHECK_TARGET_CLI_PEAK_MIB} MiB | {met} |")
+            },
+        );
         let _ = writeln!(
             out,
-            "| {}/{} | {} | {target_text} | {met} |",
+            "| {}/{} | {} | {target_text} | {met} |{memory_columns}",
             m.group,
             m.function,
             human(m.median_ns)

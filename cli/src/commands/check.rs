@@ -3,7 +3,10 @@
 //! The command does the I/O around one engine call (see [`seam`]): it
 //! discovers and reads manifests, policies and the overlay, fixes the
 //! evaluation clock, calls [`seam::evaluate`], renders the trace in the
-//! chosen format and maps it to an exit code with [`exit_code`].
+//! chosen format and maps it to an exit code with [`exit_code`]. `pretty`
+//! and `github` reports are streamed instead ([`seam::evaluate_streaming`]):
+//! each batch of manifests is written as it is checked, in input order, and
+//! its traces dropped, so memory does not grow with the corpus.
 
 mod attest;
 pub mod seam;
@@ -15,10 +18,10 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use rayon::prelude::*;
-use riskgate_controls::trace::{Decision, EnforcementPoint, Trace};
+use riskgate_controls::trace::{EnforcementPoint, Summary, Trace};
 
 use crate::Outcome;
-use crate::report::{Explain, Format, ReportOptions};
+use crate::report::{Explain, Format, ReportOptions, StreamFormat};
 use riskgate_workspace::policy_set::{self, PolicyInputs};
 use riskgate_workspace::render::ColorChoice;
 
@@ -212,15 +215,14 @@ pub(crate) fn parse_glob(text: &str) -> Result<glob::Pattern, String> {
     glob::Pattern::new(text).map_err(|e| e.to_string())
 }
 
-/// The exit outcome of a checked trace: [`Outcome::Error`] when any
+/// The exit outcome of a checked run, from its summary: [`Outcome::Error`] when any
 /// manifest could not be decided (an incomplete run never looks like a
 /// plain denial), else [`Outcome::Findings`] when any is denied (or warns
 /// under `strict`), else [`Outcome::Success`].
-pub fn exit_code(trace: &Trace, strict: bool) -> Outcome {
-    let any = |decision: Decision| trace.manifests.iter().any(|m| m.decision == decision);
-    if any(Decision::Error) {
+pub fn exit_code(summary: &Summary, strict: bool) -> Outcome {
+    if summary.error > 0 {
         Outcome::Error
-    } else if any(Decision::Deny) || (strict && any(Decision::Warn)) {
+    } else if summary.deny > 0 || (strict && summary.warn > 0) {
         Outcome::Findings
     } else {
         Outcome::Success
@@ -254,11 +256,21 @@ fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
             .with_context(|| format!("{}: not a riskgate trace", path.display()))?
     } else {
         let inputs = args.decision.read_inputs()?;
-        if !args.list_controls {
-            let filters = Filters {
-                include: args.include.clone(),
-                exclude: args.exclude.clone(),
-            };
+        let filters = Filters {
+            include: args.include.clone(),
+            exclude: args.exclude.clone(),
+        };
+        // A streamed report reads its files a batch at a time.
+        let streamed = format.streaming().filter(|_| args.attest.is_none());
+        let mut files = Vec::new();
+        if args.list_controls {
+            // Nothing to read.
+        } else if streamed.is_some() {
+            (files, input_errors) = discover_manifests(&args.paths, &filters);
+            if files.is_empty() {
+                return Err(no_manifests(&args.paths));
+            }
+        } else {
             let errors;
             (manifests, errors) = read_manifests(&args.paths, &filters)?;
             input_errors = errors;
@@ -302,8 +314,20 @@ fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
                 input_errors |= !complete;
                 trace
             }
-            // INTERNAL SEAM: the one call into the engine.
-            None => seam::evaluate(&request)?,
+            None => match streamed {
+                Some(streamed) => {
+                    let options = report_options(args, format, color);
+                    let batches = files
+                        .chunks(seam::BATCH_FILES)
+                        .map(|batch| read_inputs(batch, &mut input_errors));
+                    // INTERNAL SEAM: the one call into the engine.
+                    let summary =
+                        stream_report(&request, files.len(), batches, streamed, &options, args)?;
+                    return Ok(outcome(&summary, args.strict, input_errors));
+                }
+                // INTERNAL SEAM: the one call into the engine.
+                None => seam::evaluate(&request)?,
+            },
         }
     };
 
@@ -313,6 +337,26 @@ fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
         BTreeMap::new()
     };
     let options = ReportOptions {
+        sources: Some(&sources),
+        ..report_options(args, format, color)
+    };
+    write_report(args.output.as_deref(), &format.render(&trace, &options))?;
+    Ok(outcome(&trace.summary, args.strict, input_errors))
+}
+
+/// The exit outcome: input errors (unreadable files) make the run an
+/// error whatever was decided for the rest.
+fn outcome(summary: &Summary, strict: bool, input_errors: bool) -> Outcome {
+    if input_errors {
+        Outcome::Error
+    } else {
+        exit_code(summary, strict)
+    }
+}
+
+/// How to render, without source snippets.
+fn report_options(args: &CheckArgs, format: Format, color: ColorChoice) -> ReportOptions<'static> {
+    ReportOptions {
         color: format == Format::Pretty
             && use_color(
                 color,
@@ -321,15 +365,97 @@ fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
         explain: args.explain,
         redact: args.redact,
         width: terminal_width(),
-        sources: Some(&sources),
-    };
-    write_report(args.output.as_deref(), &format.render(&trace, &options))?;
-    let outcome = exit_code(&trace, args.strict);
-    Ok(if input_errors {
-        Outcome::Error
-    } else {
-        outcome
-    })
+        sources: None,
+    }
+}
+
+/// Checks the manifests and writes each one's part of the report as its
+/// batch finishes, then the totals: the output is byte-identical to
+/// rendering the whole trace, but no more than a batch of traces is ever
+/// in memory and results appear while a large corpus is still checked.
+fn stream_report(
+    request: &EvaluationRequest<'_>,
+    files: usize,
+    batches: impl Iterator<Item = Vec<ManifestInput>>,
+    format: StreamFormat,
+    options: &ReportOptions<'_>,
+    args: &CheckArgs,
+) -> anyhow::Result<Summary> {
+    let mut out = ReportWriter::create(args.output.as_deref())?;
+    let mut index = 0;
+    let evaluated = seam::evaluate_batches(
+        request,
+        files,
+        batches,
+        |_, _| (),
+        |trace, (), input| {
+            let sources: BTreeMap<String, String> = match format {
+                StreamFormat::Pretty => std::str::from_utf8(&input.bytes)
+                    .map(|text| BTreeMap::from([(input.name.clone(), text.to_owned())]))
+                    .unwrap_or_default(),
+                StreamFormat::Github => BTreeMap::new(),
+            };
+            let options = ReportOptions {
+                sources: Some(&sources),
+                ..*options
+            };
+            out.write(&format.render_manifest(index, &trace, &options));
+            index += 1;
+        },
+    )?;
+    out.write(&format.render_end(&evaluated.trace, options));
+    out.finish()?;
+    Ok(evaluated.trace.summary)
+}
+
+/// A report written in parts, to a file or stdout. The first write error
+/// is kept (later parts are skipped) and returned by `finish`; a closed
+/// pipe (`| head`) is not an error worth reporting.
+struct ReportWriter {
+    sink: Box<dyn Write>,
+    path: Option<PathBuf>,
+    error: Option<std::io::Error>,
+}
+
+impl ReportWriter {
+    fn create(output: Option<&std::path::Path>) -> anyhow::Result<Self> {
+        let sink: Box<dyn Write> = match output {
+            Some(path) => Box::new(std::io::BufWriter::new(
+                std::fs::File::create(path)
+                    .with_context(|| format!("{}: cannot write the report", path.display()))?,
+            )),
+            None => Box::new(std::io::LineWriter::new(std::io::stdout())),
+        };
+        Ok(Self {
+            sink,
+            path: output.map(std::path::Path::to_path_buf),
+            error: None,
+        })
+    }
+
+    fn write(&mut self, text: &str) {
+        if self.error.is_none()
+            && let Err(error) = self.sink.write_all(text.as_bytes())
+        {
+            self.error = Some(error);
+        }
+    }
+
+    fn finish(mut self) -> anyhow::Result<()> {
+        if self.error.is_none()
+            && let Err(error) = self.sink.flush()
+        {
+            self.error = Some(error);
+        }
+        match (self.error, &self.path) {
+            (None, _) => Ok(()),
+            (Some(e), None) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            (Some(e), None) => Err(e).context("writing the report to stdout"),
+            (Some(e), Some(path)) => {
+                Err(e).with_context(|| format!("{}: cannot write the report", path.display()))
+            }
+        }
+    }
 }
 
 fn use_color(choice: ColorChoice, terminal: bool) -> bool {
@@ -356,13 +482,27 @@ pub(crate) fn read_manifests(
     paths: &[String],
     filters: &Filters,
 ) -> anyhow::Result<(Vec<ManifestInput>, bool)> {
+    let (inputs, mut input_errors) = discover_manifests(paths, filters);
+    let manifests = read_inputs(&inputs, &mut input_errors);
+    if manifests.is_empty() {
+        return Err(no_manifests(paths));
+    }
+    Ok((manifests, input_errors))
+}
+
+/// The manifest files named by `paths`, printing those that cannot be
+/// found; also whether any could not.
+fn discover_manifests(paths: &[String], filters: &Filters) -> (Vec<Input>, bool) {
     let (inputs, errors) = manifest_files::discover(paths, filters);
     for error in &errors {
         eprintln!("error: {error}");
     }
-    let mut input_errors = !errors.is_empty();
-    // Read in parallel (large corpora are many small files); errors are
-    // reported in input order.
+    (inputs, !errors.is_empty())
+}
+
+/// Reads `inputs` in parallel (large corpora are many small files),
+/// printing read errors in input order and noting them in `input_errors`.
+fn read_inputs(inputs: &[Input], input_errors: &mut bool) -> Vec<ManifestInput> {
     let read: Vec<anyhow::Result<ManifestInput>> = inputs.par_iter().map(read_manifest).collect();
     let mut manifests = Vec::with_capacity(read.len());
     for result in read {
@@ -370,17 +510,18 @@ pub(crate) fn read_manifests(
             Ok(manifest) => manifests.push(manifest),
             Err(error) => {
                 eprintln!("error: {error:#}");
-                input_errors = true;
+                *input_errors = true;
             }
         }
     }
-    if manifests.is_empty() {
-        anyhow::bail!(
-            "no manifests found in {} (looked for .yaml, .yml and .json files)",
-            paths.join(", ")
-        );
-    }
-    Ok((manifests, input_errors))
+    manifests
+}
+
+fn no_manifests(paths: &[String]) -> anyhow::Error {
+    anyhow::anyhow!(
+        "no manifests found in {} (looked for .yaml, .yml and .json files)",
+        paths.join(", ")
+    )
 }
 
 /// The text of each manifest that is UTF-8, by name, for snippets.
@@ -537,7 +678,7 @@ mod tests {
             ),
         ];
         for (name, trace, strict, expected) in cases {
-            assert_eq!(exit_code(&trace, strict), expected, "{name}");
+            assert_eq!(exit_code(&trace.summary, strict), expected, "{name}");
         }
     }
 

@@ -21,66 +21,71 @@ use super::{
 /// Renders workflow commands.
 pub fn render(trace: &Trace, options: &ReportOptions<'_>) -> String {
     let trace = options.prepare(trace);
+    let mut text: String = trace
+        .manifests
+        .iter()
+        .map(|manifest| render_manifest(manifest, options))
+        .collect();
+    text.push_str(&render_end(&trace));
+    text
+}
+
+/// The annotations of one manifest (already prepared): `render` is these
+/// in order followed by [`render_end`].
+pub(crate) fn render_manifest(manifest: &ManifestTrace, options: &ReportOptions<'_>) -> String {
     let mut out = String::new();
-    for manifest in &trace.manifests {
-        for problem in &manifest.problems {
-            let command = if problem.severity == "error" {
-                "error"
-            } else {
-                "warning"
-            };
-            let mut message = format!("{}: {}", manifest_title(manifest), problem.message);
-            if let Some(help) = &problem.help {
-                let _ = write!(message, "\nhelp: {help}");
-            }
-            annotation(
-                &mut out,
-                command,
-                &manifest.file,
-                problem.location.as_ref(),
-                &problem.code,
-                &message,
-            );
+    for problem in &manifest.problems {
+        let command = if problem.severity == "error" {
+            "error"
+        } else {
+            "warning"
+        };
+        let mut message = format!("{}: {}", manifest_title(manifest), problem.message);
+        if let Some(help) = &problem.help {
+            let _ = write!(message, "\nhelp: {help}");
         }
-        for control in &manifest.controls {
-            for requirement in &control.requirements {
-                if requirement.status.is_failing() || requirement.status == Status::Waived {
-                    requirement_annotation(
-                        &mut out,
-                        manifest,
-                        control,
-                        requirement,
-                        options.full(),
-                    );
-                }
+        annotation(
+            &mut out,
+            command,
+            &manifest.file,
+            problem.location.as_ref(),
+            &problem.code,
+            &message,
+        );
+    }
+    for control in &manifest.controls {
+        for requirement in &control.requirements {
+            if requirement.status.is_failing() || requirement.status == Status::Waived {
+                requirement_annotation(&mut out, manifest, control, requirement, options.full());
             }
-        }
-        for finding in &manifest.findings {
-            let command = if finding.code.starts_with('E') {
-                "error"
-            } else {
-                "warning"
-            };
-            let message = format!("{}: {}", manifest_title(manifest), finding.message);
-            annotation(
-                &mut out,
-                command,
-                &manifest.file,
-                finding.location.as_ref(),
-                &finding.code,
-                &message,
-            );
         }
     }
-    let _ = writeln!(
-        out,
-        "riskgate: {} — {}",
-        super::overall_decision(&trace)
-            .as_str()
-            .to_ascii_uppercase(),
-        summary_sentence(&trace)
-    );
+    for finding in &manifest.findings {
+        let command = if finding.code.starts_with('E') {
+            "error"
+        } else {
+            "warning"
+        };
+        let message = format!("{}: {}", manifest_title(manifest), finding.message);
+        annotation(
+            &mut out,
+            command,
+            &manifest.file,
+            finding.location.as_ref(),
+            &finding.code,
+            &message,
+        );
+    }
     out
+}
+
+/// The totals line, from the trace's summary.
+pub(crate) fn render_end(trace: &Trace) -> String {
+    format!(
+        "riskgate: {} — {}\n",
+        super::overall_decision(trace).as_str().to_ascii_uppercase(),
+        summary_sentence(trace)
+    )
 }
 
 fn requirement_annotation(

@@ -21,23 +21,48 @@ use super::{
 /// Renders the terminal report.
 pub fn render(trace: &Trace, options: &ReportOptions<'_>) -> String {
     let trace = options.prepare(trace);
+    let mut text: String = trace
+        .manifests
+        .iter()
+        .enumerate()
+        .map(|(index, manifest)| render_manifest(index, manifest, options))
+        .collect();
+    text.push_str(&render_end(&trace, options));
+    text
+}
+
+/// The report's part for the `index`-th manifest of the run (already
+/// prepared): `render` is these parts in order followed by [`render_end`].
+pub(crate) fn render_manifest(
+    index: usize,
+    manifest: &ManifestTrace,
+    options: &ReportOptions<'_>,
+) -> String {
     let mut out = Out {
         text: String::new(),
         paint: Paint(options.color),
         options,
     };
-    for (i, manifest) in trace.manifests.iter().enumerate() {
-        if i > 0 {
-            out.text.push('\n');
-        }
-        out.manifest(manifest);
-    }
-    if !trace.manifests.is_empty() {
+    if index > 0 {
         out.text.push('\n');
     }
-    let overall = super::overall_decision(&trace);
-    let label = out.paint.decision(overall);
-    out.wrapped(0, &label, &summary_sentence(&trace));
+    out.manifest(manifest);
+    out.text
+}
+
+/// The run's totals line, from the trace's summary (its manifests are not
+/// read, so a streamed run passes a trace without them).
+pub(crate) fn render_end(trace: &Trace, options: &ReportOptions<'_>) -> String {
+    let mut out = Out {
+        text: String::new(),
+        paint: Paint(options.color),
+        options,
+    };
+    if trace.summary.manifests > 0 {
+        out.text.push('\n');
+    }
+    let label = out.paint.decision(super::overall_decision(trace));
+    out.wrapped(0, &label, &summary_sentence(trace));
     out.text
 }
 

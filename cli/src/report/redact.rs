@@ -7,7 +7,7 @@
 //! (`0.74` in "is 0.74." but not in "10.745"). Thresholds, pointers and
 //! locations are policy facts, not evidence, and are kept.
 
-use riskgate_controls::trace::{RequirementTrace, Trace};
+use riskgate_controls::trace::{ManifestTrace, RequirementTrace, Trace};
 
 /// What replaces a scrubbed value in prose.
 pub(crate) const REDACTED: &str = "[redacted]";
@@ -15,25 +15,26 @@ pub(crate) const REDACTED: &str = "[redacted]";
 /// A copy of `trace` with evidence values removed.
 pub(crate) fn redact(trace: &Trace) -> Trace {
     let mut trace = trace.clone();
-    for manifest in &mut trace.manifests {
-        for control in &mut manifest.controls {
-            for requirement in &mut control.requirements {
-                redact_requirement(requirement);
-            }
+    trace.manifests.iter_mut().for_each(redact_manifest);
+    trace
+}
+
+/// Removes evidence values (and rule explanations) from one manifest.
+pub(crate) fn redact_manifest(manifest: &mut ManifestTrace) {
+    for control in &mut manifest.controls {
+        for requirement in &mut control.requirements {
+            redact_requirement(requirement);
         }
     }
-    drop_explanations(&mut trace);
-    trace
+    drop_explanations(manifest);
 }
 
 /// Removes every requirement's rule explanation (`--explain full` only;
 /// its bindings quote manifest values, so `--redact` drops it too).
-pub(crate) fn drop_explanations(trace: &mut Trace) {
-    for manifest in &mut trace.manifests {
-        for control in &mut manifest.controls {
-            for requirement in &mut control.requirements {
-                requirement.explanation.clear();
-            }
+pub(crate) fn drop_explanations(manifest: &mut ManifestTrace) {
+    for control in &mut manifest.controls {
+        for requirement in &mut control.requirements {
+            requirement.explanation.clear();
         }
     }
 }

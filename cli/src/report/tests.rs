@@ -342,3 +342,56 @@ fn replay_trace_files_are_current() {
         "stale trace files (rerun with RISKGATE_BLESS=1): {stale:?}"
     );
 }
+
+/// A streamed report (each manifest's part as it is checked, then the
+/// totals from the summary alone) is byte for byte the report rendered
+/// from the whole trace, for every fixture, variant, colour and snippets.
+#[test]
+fn streamed_reports_are_the_whole_trace_rendering() {
+    let sources = fixtures::sources();
+    let traces = [
+        ("everything", fixtures::everything()),
+        ("passing", fixtures::passing()),
+        ("warning", fixtures::warning()),
+        ("denied", fixtures::denied()),
+        ("load_error", fixtures::load_error()),
+        ("empty", fixtures::trace_of(Vec::new())),
+    ];
+    let mut variants = Vec::new();
+    for explain in [Explain::Short, Explain::Full] {
+        for redact in [false, true] {
+            for color in [false, true] {
+                variants.push(ReportOptions {
+                    color,
+                    sources: Some(&sources),
+                    ..options(explain, redact)
+                });
+            }
+        }
+    }
+    let mut streamed_formats = 0;
+    for (format, format_name) in FORMATS {
+        let Some(streamed) = format.streaming() else {
+            continue;
+        };
+        streamed_formats += 1;
+        for (trace_name, trace) in &traces {
+            for options in &variants {
+                let whole = format.render(trace, options);
+                let mut parts: String = trace
+                    .manifests
+                    .iter()
+                    .enumerate()
+                    .map(|(index, manifest)| streamed.render_manifest(index, manifest, options))
+                    .collect();
+                let header = riskgate_controls::trace::Trace {
+                    manifests: Vec::new(),
+                    ..trace.clone()
+                };
+                parts.push_str(&streamed.render_end(&header, options));
+                assert_eq!(parts, whole, "{format_name} {trace_name} {options:?}");
+            }
+        }
+    }
+    assert_eq!(streamed_formats, 2, "pretty and github stream");
+}

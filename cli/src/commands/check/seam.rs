@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use riskgate_controls::manifest::{self, LoadedManifest};
-use riskgate_controls::trace::{EnforcementPoint, Location, ManifestTrace, Trace};
+use riskgate_controls::trace::{EnforcementPoint, Location, ManifestTrace, Summary, Trace};
 use riskgate_controls::{CheckOptions, PolicySet};
 use riskgate_engine::Value;
 
@@ -133,6 +133,51 @@ pub fn evaluate_each<T: Send>(
     request: &EvaluationRequest<'_>,
     extra: impl Fn(&Document<'_>, &ManifestTrace) -> T + Sync,
 ) -> anyhow::Result<Evaluated<T>> {
+    let mut traces = Vec::new();
+    let mut extras = Vec::new();
+    let streamed = evaluate_streaming(request, extra, |trace, extra, _| {
+        traces.push(trace);
+        extras.push(extra);
+    })?;
+    Ok(Evaluated {
+        trace: Trace {
+            manifests: traces,
+            ..streamed.trace
+        },
+        extras,
+        set: streamed.set,
+    })
+}
+
+/// Files checked in parallel before their traces are handed on: the
+/// traces in memory at any time are one batch's, whatever the corpus size,
+/// and a batch is large enough to keep every core busy.
+pub const BATCH_FILES: usize = 256;
+
+/// [`evaluate_each`] without keeping the traces: `sink` receives every
+/// document's trace, `extra`'s result and the file it came from, in input
+/// order, as each batch of files is checked. The returned trace has the
+/// header and summary of the run and no manifests.
+pub fn evaluate_streaming<T: Send>(
+    request: &EvaluationRequest<'_>,
+    extra: impl Fn(&Document<'_>, &ManifestTrace) -> T + Sync,
+    sink: impl FnMut(ManifestTrace, T, &ManifestInput),
+) -> anyhow::Result<Evaluated<()>> {
+    let batches = request.manifests.chunks(BATCH_FILES).map(<[_]>::to_vec);
+    evaluate_batches(request, request.manifests.len(), batches, extra, sink)
+}
+
+/// [`evaluate_streaming`] over files read a batch at a time (at most
+/// [`BATCH_FILES`] each), so that not even the files' bytes are held for
+/// the whole run; `files` is their total, for the progress bar.
+/// `request.manifests` is not read.
+pub fn evaluate_batches<T: Send>(
+    request: &EvaluationRequest<'_>,
+    files: usize,
+    batches: impl Iterator<Item = Vec<ManifestInput>>,
+    extra: impl Fn(&Document<'_>, &ManifestTrace) -> T + Sync,
+    mut sink: impl FnMut(ManifestTrace, T, &ManifestInput),
+) -> anyhow::Result<Evaluated<()>> {
     let overlay = overlay_data(request.overlay)?;
     let set = compile(request, overlay.clone())?;
     let mut options = CheckOptions::new(request.context, request.now.ns());
@@ -140,52 +185,71 @@ pub fn evaluate_each<T: Send>(
     options.explain = request.explain;
     options.limits.max_steps = request.max_steps;
     options.evidence.clone_from(&request.evidence);
-    let progress = progress_bar(request);
-    // Files are checked in parallel; an indexed parallel iterator collects
-    // in input order, so the trace is the same as a sequential run's.
-    let per_file: Vec<Vec<(ManifestTrace, T)>> = request
-        .manifests
-        .par_iter()
-        .map(|input| {
-            let text = String::from_utf8_lossy(&input.bytes);
-            let traces = manifest::load_manifests_from_bytes(&input.name, &input.bytes)
-                .iter()
-                .map(|loaded| {
-                    // The deadline is the only clock read: it can only turn
-                    // a pathological manifest into `error`, never change a
-                    // decision that finishes in time.
-                    let mut options = options.clone();
-                    options.limits.deadline =
-                        request.timeout.map(|t| std::time::Instant::now() + t);
-                    let trace = set.check_loaded(loaded, &text, &options);
-                    let document = Document {
-                        set: &set,
-                        loaded,
-                        text: &text,
-                        options: &options,
-                        timeout: request.timeout,
-                    };
-                    let extra = extra(&document, &trace);
-                    (trace, extra)
-                })
-                .collect();
-            progress.inc(1);
-            traces
-        })
-        .collect();
+    let progress = progress_bar(request.progress, files);
+    let mut summary = Summary::default();
+    for batch in batches {
+        // An indexed parallel iterator collects in input order, so the
+        // traces are the same as a sequential run's.
+        let per_file: Vec<Vec<(ManifestTrace, T)>> = batch
+            .par_iter()
+            .map(|input| {
+                let traces = check_file(&set, input, &options, request.timeout, &extra);
+                progress.inc(1);
+                traces
+            })
+            .collect();
+        // Output written while the bar is shown would tear it.
+        progress.suspend(|| {
+            for (input, traces) in batch.iter().zip(per_file) {
+                for (trace, extra) in traces {
+                    summary.record(trace.decision);
+                    sink(trace, extra, input);
+                }
+            }
+        });
+    }
     progress.finish_and_clear();
-    let (traces, extras) = per_file.into_iter().flatten().unzip();
     Ok(Evaluated {
-        trace: riskgate_controls::assemble_trace(traces, &options, &policy_source(request)),
-        extras,
+        trace: riskgate_controls::trace_header(summary, &options, &policy_source(request)),
+        extras: Vec::new(),
         set,
     })
 }
 
+/// Loads one file and checks each of its documents.
+fn check_file<T>(
+    set: &PolicySet,
+    input: &ManifestInput,
+    options: &CheckOptions,
+    timeout: Option<std::time::Duration>,
+    extra: &impl Fn(&Document<'_>, &ManifestTrace) -> T,
+) -> Vec<(ManifestTrace, T)> {
+    let text = String::from_utf8_lossy(&input.bytes);
+    manifest::load_manifests_from_bytes(&input.name, &input.bytes)
+        .iter()
+        .map(|loaded| {
+            // The deadline is the only clock read: it can only turn a
+            // pathological manifest into `error`, never change a decision
+            // that finishes in time.
+            let mut options = options.clone();
+            options.limits.deadline = timeout.map(|t| std::time::Instant::now() + t);
+            let trace = set.check_loaded(loaded, &text, &options);
+            let document = Document {
+                set,
+                loaded,
+                text: &text,
+                options: &options,
+                timeout,
+            };
+            let extra = extra(&document, &trace);
+            (trace, extra)
+        })
+        .collect()
+}
+
 /// A bar counting checked files on stderr, or a hidden one.
-fn progress_bar(request: &EvaluationRequest<'_>) -> ProgressBar {
-    let files = request.manifests.len();
-    if !request.progress || files < PROGRESS_MIN_FILES {
+fn progress_bar(wanted: bool, files: usize) -> ProgressBar {
+    if !wanted || files < PROGRESS_MIN_FILES {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(
