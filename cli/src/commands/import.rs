@@ -57,7 +57,8 @@ enum Source {
         #[command(flatten)]
         output: OutputArgs,
     },
-    /// A registered model version of an MLflow tracking server and its run.
+    /// A registered model version of an MLflow tracking server, its run and
+    /// (MLflow 3) its logged model's dataset-bound metrics.
     // `--version` names the model version here, not riskgate's.
     #[command(disable_version_flag = true)]
     Mlflow {
