@@ -104,6 +104,8 @@ fn the_evidence_pipeline_example_passes_and_its_tampered_variants_are_denied() {
         .current_dir(work.path())
         .env("RISKGATE", assert_cmd::cargo::cargo_bin("riskgate"))
         .env("NO_COLOR", "1")
+        // `check` wraps its report to `COLUMNS`; the transcript is at the default width.
+        .env_remove("COLUMNS")
         .output()
         .unwrap();
     let transcript = String::from_utf8(run.stdout).unwrap();
