@@ -1,7 +1,9 @@
 //! `riskgate import` end to end: the worked examples under
 //! `examples/evidence/` (commands in `commands.txt`) give the committed
 //! manifests byte for byte, those manifests load and are checked against
-//! the embedded standard library, and bad input is a located error with
+//! the embedded standard library, the worked pipeline
+//! (`examples/evidence/pipeline/run.sh`: import, sign, verify, tamper)
+//! reproduces its committed outputs, and bad input is a located error with
 //! exit code 2. The MLflow importer has its own test against a real
 //! server (`import_mlflow.rs`).
 
@@ -17,7 +19,7 @@ mod support;
 
 use std::path::Path;
 
-use support::{ROOT, copy_dir, riskgate, riskgate_in};
+use support::{ROOT, copy_dir, files_in, riskgate, riskgate_in};
 
 fn examples() -> Vec<(String, Vec<String>)> {
     let commands =
@@ -77,6 +79,64 @@ fn examples_import_to_the_committed_manifests_and_check() {
             trace["manifests"][0]["controls"]
                 .as_array()
                 .is_some_and(|c| !c.is_empty())
+        );
+    }
+}
+
+/// The pipeline example: `run.sh` exits 1 as soon as a step's exit code
+/// is not the one it expects (the genuine release passes, both tampered
+/// ones are denied), and what it prints and writes must be the committed
+/// `transcript.txt` and files, byte for byte.
+#[test]
+fn the_evidence_pipeline_example_passes_and_its_tampered_variants_are_denied() {
+    let source = Path::new(ROOT).join("examples/evidence/pipeline");
+    let work = tempfile::tempdir().unwrap();
+    copy_dir(&source, work.path());
+    // The committed outputs are what the run must produce, not inputs.
+    for output in ["release.yaml", "reports/eval.dsse.json", "transcript.txt"] {
+        std::fs::remove_file(work.path().join(output)).unwrap();
+    }
+    for output in ["approvals", "tampered"] {
+        std::fs::remove_dir_all(work.path().join(output)).unwrap();
+    }
+    let run = std::process::Command::new("sh")
+        .arg("run.sh")
+        .current_dir(work.path())
+        .env("RISKGATE", assert_cmd::cargo::cargo_bin("riskgate"))
+        .env("NO_COLOR", "1")
+        // `check` wraps its report to `COLUMNS`; the transcript is at the default width.
+        .env_remove("COLUMNS")
+        .output()
+        .unwrap();
+    let transcript = String::from_utf8(run.stdout).unwrap();
+    assert!(
+        run.status.success(),
+        "run.sh failed: {}\n{transcript}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(transcript.contains("PASS review-sentiment · release.yaml"));
+    assert!(transcript.contains("error[E5004]") && transcript.contains("error[E5002]"));
+    std::fs::write(work.path().join("transcript.txt"), &transcript).unwrap();
+
+    let produced = files_in(work.path());
+    if std::env::var_os("RISKGATE_UPDATE_EXAMPLES").is_some() {
+        for (name, bytes) in &produced {
+            let path = source.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, bytes).unwrap();
+        }
+    }
+    let committed = files_in(&source);
+    assert_eq!(
+        produced.keys().collect::<Vec<_>>(),
+        committed.keys().collect::<Vec<_>>(),
+        "examples/evidence/pipeline has other files than run.sh leaves"
+    );
+    for (name, bytes) in &produced {
+        assert!(
+            committed[name] == *bytes,
+            "examples/evidence/pipeline/{name} is stale: run RISKGATE_UPDATE_EXAMPLES=1 cargo test -p riskgate-cli --test import\n{}",
+            String::from_utf8_lossy(bytes)
         );
     }
 }

@@ -2,7 +2,9 @@
 //! server comes from `scripts/mlflow-test-server.sh` (a venv with a pinned
 //! `mlflow` from PyPI, SQLite store in a temporary directory), a Python
 //! script logs a run with overall and per-slice metrics, a dataset input
-//! and parameters and registers it as a model version, then riskgate
+//! and parameters, an MLflow 3 logged model with dataset-bound metrics
+//! (one from a second, validation run) and registers the logged model as
+//! a model version, then riskgate
 //! imports that version into a copy of the passing credit-scorer example
 //! and `riskgate check` evaluates it with the embedded standard library.
 //!
@@ -198,6 +200,59 @@ fn import_a_registered_model_version_and_check_it() {
         after.contains("mlflow.riskgate.dev/param.max_depth"),
         "{after}"
     );
+
+    // MLflow 3: each logged-model metric is bound to the dataset snapshot
+    // it was computed on, with the digest MLflow recorded for it.
+    let loaded = riskgate_controls::manifest::load_manifests("credit-scorer.yaml", &after);
+    let spec = loaded[0].raw.as_ref().unwrap().to_json()["spec"].clone();
+    let evaluation = |id: &str| {
+        spec["evaluations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"] == id)
+            .unwrap_or_else(|| panic!("no evaluation {id}: {after}"))
+            .clone()
+    };
+    let metric = |evaluation: &serde_json::Value, name: &str| {
+        evaluation["metrics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["name"] == name)
+            .map(|m| m["value"].clone())
+    };
+    let oot_digest = spec["data"]["datasets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "credit-oot")
+        .map(|d| d["digest"].clone())
+        .unwrap();
+    assert!(oot_digest.as_str().is_some_and(|d| !d.is_empty()));
+    let bound = evaluation(&format!("mlflow-{run_id}-credit-oot"));
+    assert_eq!(metric(&bound, "ks"), Some(serde_json::json!(0.41)));
+    assert_eq!(bound["dataset"]["digest"], oot_digest);
+    assert_eq!(bound["source"]["run_id"], run_id);
+    let model_id = seeded["model_id"].as_str().unwrap();
+    assert!(
+        bound["source"]["uri"]
+            .as_str()
+            .is_some_and(|u| u.ends_with(&format!("/models/{model_id}"))),
+        "{bound}"
+    );
+    // The run's own copy of that metric is not a second measurement.
+    assert_eq!(metric(&evaluation(&evaluation_id), "ks"), None);
+    assert_eq!(
+        metric(&evaluation(&evaluation_id), "auc"),
+        Some(serde_json::json!(0.812))
+    );
+    // The validation run's metric keeps its own run and dataset.
+    let validation_run = seeded["validation_run_id"].as_str().unwrap();
+    let validation = evaluation(&format!("mlflow-{validation_run}-credit-validation"));
+    assert_eq!(metric(&validation, "auc"), Some(serde_json::json!(0.805)));
+    assert_eq!(validation["dataset"]["digest"], seeded["validation_digest"]);
+    assert_eq!(validation["source"]["run_id"], validation_run);
 
     // The stdlib evaluates the result; the trace cites the MLflow run for
     // the evidence it read from the imported evaluation.

@@ -1,6 +1,8 @@
 //! MLflow (REST API 2.0): a registered model version, the run that
 //! produced it, and that run's metrics, parameters, tags and dataset
-//! inputs. The parser reads the two response bodies; [`http`] fetches them.
+//! inputs; with MLflow 3, also the logged model the version was registered
+//! from, whose metrics each name the dataset (and its digest) they were
+//! computed on. The parser reads the response bodies; [`http`] fetches them.
 
 pub mod http;
 
@@ -107,10 +109,41 @@ struct ModelVersion {
     name: String,
     version: String,
     run_id: Option<String>,
+    /// `models:/<model_id>` when registered from an MLflow 3 logged model.
+    source: Option<String>,
     #[serde(default)]
     tags: Vec<KeyValue>,
-    /// MLflow 3: metrics of the logged model, bound to a dataset.
-    #[serde(default, alias = "model_metrics")]
+    /// MLflow 3: the logged model the version was registered from. The
+    /// open-source server (3.4) does not fill it in; `source` names it.
+    model_id: Option<String>,
+    /// MLflow 3: the logged model's metrics, each bound to a dataset. The
+    /// field is in the API, but the open-source server (3.4) leaves it
+    /// empty; the logged model itself has them.
+    #[serde(default, alias = "metrics")]
+    model_metrics: Vec<RunMetric>,
+}
+
+#[derive(Debug, Deserialize)]
+struct LoggedModelResponse {
+    model: LoggedModel,
+}
+
+#[derive(Debug, Deserialize)]
+struct LoggedModel {
+    info: LoggedModelInfo,
+    #[serde(default)]
+    data: LoggedModelData,
+}
+
+#[derive(Debug, Deserialize)]
+struct LoggedModelInfo {
+    model_id: String,
+    experiment_id: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct LoggedModelData {
+    #[serde(default)]
     metrics: Vec<RunMetric>,
 }
 
@@ -152,6 +185,8 @@ struct RunData {
 struct RunMetric {
     key: String,
     value: f64,
+    /// Milliseconds since the epoch, a number or a string.
+    timestamp: Option<serde_json::Value>,
     /// MLflow 3: the dataset the metric was computed on.
     dataset_name: Option<String>,
     dataset_digest: Option<String>,
@@ -198,18 +233,52 @@ pub fn run_id(model_version_body: &SourceFile) -> Result<String, ImportError> {
         })
 }
 
-/// Reads a `model-versions/get` and a `runs/get` response: the run's
-/// metrics become evaluations (one per dataset when MLflow 3 binds metrics
-/// to datasets, else one for the run), dataset inputs become datasets,
-/// parameters and model-version tags annotations, and
-/// `riskgate.approval.<role>` tags approval *claims*.
+/// The MLflow 3 logged model a model version was registered from, which
+/// the importer fetches for its dataset-bound metrics: the version's
+/// `model_id`, else the id in a `models:/<model_id>` source. `None` for a
+/// version registered from a run's artifacts (MLflow 2) or from another
+/// version (`models:/<name>/<version>`, `models:/<name>@<alias>`).
 ///
 /// # Errors
-/// `E6001`/`E6002` for bodies that are not the documented JSON, `E6006` for
-/// a run without metrics.
+/// `E6001`/`E6002` for a body that is not a model version.
+pub fn logged_model_id(model_version_body: &SourceFile) -> Result<Option<String>, ImportError> {
+    let Some(version) = model_version_body
+        .structured()?
+        .typed::<ModelVersionResponse>("")?
+        .map(|r| r.model_version)
+    else {
+        return Ok(None);
+    };
+    if let Some(id) = version.model_id.filter(|id| !id.is_empty()) {
+        return Ok(Some(id));
+    }
+    // MLflow reads a one-segment `models:/` path without `@` as a model id.
+    Ok(version
+        .source
+        .as_deref()
+        .and_then(|s| s.strip_prefix("models:/"))
+        .filter(|id| !id.is_empty() && !id.contains(['/', '@']))
+        .map(str::to_owned))
+}
+
+/// Reads a `model-versions/get` and a `runs/get` response, and the
+/// `logged-models/get` response of the version's logged model when there
+/// is one ([`logged_model_id`]): metrics become evaluations, one per run
+/// and dataset they were computed on (MLflow 3 binds logged-model metrics
+/// to a dataset name and digest; a run's unbound metrics are one
+/// evaluation on its evaluation dataset input), dataset inputs and the
+/// datasets metrics are bound to become datasets, parameters and
+/// model-version tags annotations, and `riskgate.approval.<role>` tags
+/// approval *claims*.
+///
+/// # Errors
+/// `E6001`/`E6002` for bodies that are not the documented JSON, `E6004`
+/// for a run or logged model of another model version, `E6006` when no
+/// metric is found.
 pub fn parse(
     model_version_body: &SourceFile,
     run_body: &SourceFile,
+    logged_model_body: Option<&SourceFile>,
     options: &Options,
     context: &ImportContext,
 ) -> Result<Fragment, ImportError> {
@@ -239,66 +308,176 @@ pub fn parse(
             ),
         ));
     }
+    let logged_model = match logged_model_body {
+        Some(body) => {
+            let model = body
+                .structured()?
+                .typed::<LoggedModelResponse>("")?
+                .ok_or_else(|| nothing_found(body, "logged model"))?
+                .model;
+            let expected = logged_model_id(model_version_body)?;
+            if expected.as_deref() != Some(model.info.model_id.as_str()) {
+                return Err(ImportError::general(
+                    &codes::IMPORT_REQUEST_FAILED,
+                    format!(
+                        "model version {} {} was not registered from logged model {}",
+                        version.name, version.version, model.info.model_id
+                    ),
+                ));
+            }
+            Some((body, model))
+        }
+        None => None,
+    };
     let base = options.tracking_uri.trim_end_matches('/');
     let run_uri = match &run.info.experiment_id {
         Some(experiment) => format!("{base}/#/experiments/{experiment}/runs/{}", run.info.run_id),
         None => format!("{base}/#/runs/{}", run.info.run_id),
     };
-    let provenance = EvidenceSource {
-        kind: SOURCE_KIND.to_owned(),
-        uri: Some(run_uri),
-        file: None,
-        run_id: Some(run.info.run_id.clone()),
-        digest: Some(run_body.digest()),
-        imported_at: context.imported_at.clone(),
+    // Where each metric was read, cited in its evaluation's `source`.
+    let from_run = Origin {
+        uri: run_uri,
+        digest: run_body.digest(),
     };
+    let from_version = Origin {
+        uri: format!(
+            "{base}/#/models/{}/versions/{}",
+            version.name, version.version
+        ),
+        digest: model_version_body.digest(),
+    };
+    let from_logged_model = logged_model.as_ref().map(|(body, model)| Origin {
+        uri: match &model.info.experiment_id {
+            Some(experiment) => format!(
+                "{base}/#/experiments/{experiment}/models/{}",
+                model.info.model_id
+            ),
+            None => format!("{base}/#/models/{}", model.info.model_id),
+        },
+        digest: body.digest(),
+    });
     let run_at = run.info.end_time.as_ref().and_then(millis_to_timestamp);
     let mut fragment = Fragment {
         name: Some(version.name.clone()),
         ..Fragment::default()
     };
 
-    // Group metrics by the dataset they were computed on; `None` is the
-    // run as a whole.
-    let mut groups: BTreeMap<Option<(String, Option<String>)>, Vec<RunMetric>> = BTreeMap::new();
-    let model_metrics = version
-        .metrics
-        .iter()
-        .filter(|m| m.run_id.as_deref().is_none_or(|id| id == run.info.run_id));
-    for metric in run.data.metrics.iter().chain(model_metrics) {
-        let key = metric
-            .dataset_name
-            .clone()
-            .map(|name| (name, metric.dataset_digest.clone()));
-        let group = groups.entry(key).or_default();
-        if !group.iter().any(|m| m.key == metric.key) {
-            group.push(metric.clone());
+    // The logged model's metrics first: the same measurement can be in
+    // more than one response, and the logged model's copy says the most.
+    let mut read: Vec<(&Origin, &RunMetric)> = Vec::new();
+    if let (Some(origin), Some((_, model))) = (&from_logged_model, &logged_model) {
+        read.extend(model.data.metrics.iter().map(|m| (origin, m)));
+    }
+    read.extend(version.model_metrics.iter().map(|m| (&from_version, m)));
+    read.extend(run.data.metrics.iter().map(|m| (&from_run, m)));
+
+    // Group metrics by where they were read, the run that logged them and
+    // the dataset they were computed on (`None`: the run as a whole).
+    let mut groups: BTreeMap<GroupKey<'_>, Vec<&RunMetric>> = BTreeMap::new();
+    let mut seen: Vec<(&str, Option<&str>, &str)> = Vec::new();
+    for (origin, metric) in &read {
+        let run_id = metric
+            .run_id
+            .as_deref()
+            .filter(|id| !id.is_empty())
+            .unwrap_or(&run.info.run_id);
+        let identity = (run_id, metric.dataset_name.as_deref(), metric.key.as_str());
+        if seen.contains(&identity) {
+            continue;
         }
+        // MLflow logs a metric bound to a model and dataset to its run as
+        // well; the run's unbound copy (same key, value and time) is the
+        // same measurement, not a second one.
+        if metric.dataset_name.is_none()
+            && read.iter().any(|(_, bound)| {
+                bound.dataset_name.is_some()
+                    && bound.key == metric.key
+                    && bound.value.to_bits() == metric.value.to_bits()
+                    && bound.timestamp == metric.timestamp
+                    && bound.run_id.as_deref().is_none_or(|id| id == run_id)
+            })
+        {
+            continue;
+        }
+        seen.push(identity);
+        let dataset = metric
+            .dataset_name
+            .as_deref()
+            .map(|name| (name, metric.dataset_digest.as_deref()));
+        groups
+            .entry((origin.uri.as_str(), run_id, dataset))
+            .or_default()
+            .push(metric);
     }
     let default_dataset = evaluation_dataset(&run.inputs.dataset_inputs);
-    for (dataset, metrics) in groups {
+    let origins = [
+        Some(&from_run),
+        Some(&from_version),
+        from_logged_model.as_ref(),
+    ];
+    let mut bound_datasets = Vec::new();
+    for ((uri, run_id, dataset), metrics) in groups {
+        let Some(origin) = origins.iter().flatten().find(|o| o.uri == uri) else {
+            continue;
+        };
         let id = match &dataset {
-            Some((name, _)) => format!("mlflow-{}-{name}", run.info.run_id),
-            None => format!("mlflow-{}", run.info.run_id),
+            Some((name, _)) => format!("mlflow-{run_id}-{name}"),
+            None => format!("mlflow-{run_id}"),
         };
-        let dataset = match dataset {
-            Some((name, digest)) => Some(DatasetRef {
-                name: Some(name),
-                version: None,
-                digest,
-            }),
-            None => default_dataset.clone(),
+        let is_version_run = run_id == run.info.run_id;
+        let dataset_ref = match dataset {
+            Some((name, digest)) => {
+                if !bound_datasets.iter().any(|d: &Dataset| d.name == name) {
+                    bound_datasets.push(Dataset {
+                        name: name.to_owned(),
+                        version: None,
+                        digest: digest.map(str::to_owned),
+                        role: None,
+                        source: None,
+                        license: None,
+                        datasheet_ref: None,
+                        personal_data: None,
+                        special_category_data: None,
+                    });
+                }
+                Some(DatasetRef {
+                    name: Some(name.to_owned()),
+                    version: None,
+                    digest: digest.map(str::to_owned),
+                })
+            }
+            None if is_version_run => default_dataset.clone(),
+            None => None,
         };
+        // Another run (an evaluation of the logged model) is not fetched,
+        // so its metrics' own times say when it ran.
+        let evaluated_at = if is_version_run {
+            run_at.clone()
+        } else {
+            metrics
+                .iter()
+                .filter_map(|m| m.timestamp.as_ref().and_then(millis))
+                .max()
+                .and_then(|latest| millis_to_timestamp(&latest.into()))
+        };
+        let owned: Vec<RunMetric> = metrics.into_iter().cloned().collect();
         fragment.evaluations.push(Evaluation {
             id,
             suite: options.suite.clone(),
-            dataset,
-            run_at: run_at.clone(),
+            dataset: dataset_ref,
+            run_at: evaluated_at,
             artifact_digest: None,
             report_ref: None,
             report_digest: None,
-            metrics: fold_slices(&metrics, options.slice_pattern.as_ref()),
-            source: Some(provenance.clone()),
+            metrics: fold_slices(&owned, options.slice_pattern.as_ref()),
+            source: Some(EvidenceSource {
+                kind: SOURCE_KIND.to_owned(),
+                uri: Some(origin.uri.clone()),
+                file: None,
+                run_id: Some(run_id.to_owned()),
+                digest: Some(origin.digest.clone()),
+                imported_at: context.imported_at.clone(),
+            }),
         });
     }
     if fragment.evaluations.is_empty() {
@@ -316,6 +495,13 @@ pub fn parse(
             personal_data: None,
             special_category_data: None,
         });
+    }
+    // A dataset a metric was computed on that the run did not log as an
+    // input (an evaluation run's input, say); its role is not recorded.
+    for dataset in bound_datasets {
+        if !fragment.datasets.iter().any(|d| d.name == dataset.name) {
+            fragment.datasets.push(dataset);
+        }
     }
     for param in &run.data.params {
         fragment.annotations.insert(
@@ -367,6 +553,17 @@ pub fn parse(
     fragment.normalise();
     Ok(fragment)
 }
+
+/// Where metrics were read: the page that shows them and the digest of
+/// the response body.
+struct Origin {
+    uri: String,
+    digest: String,
+}
+
+/// An evaluation's metrics: where they were read, the run that logged
+/// them, and the dataset (name, digest) they were computed on.
+type GroupKey<'m> = (&'m str, &'m str, Option<(&'m str, Option<&'m str>)>);
 
 /// Metrics with slices folded in: keys the pattern matches become slices
 /// of their metric; a metric logged only per slice has no overall value
@@ -442,12 +639,15 @@ fn role_of_context(context: &str) -> Option<DatasetRole> {
 }
 
 /// MLflow times are milliseconds since the epoch, as a number or a string.
+fn millis(value: &serde_json::Value) -> Option<i64> {
+    match value {
+        serde_json::Value::Number(n) => n.as_i64(),
+        serde_json::Value::String(s) => s.parse().ok(),
+        _ => None,
+    }
+}
+
 fn millis_to_timestamp(value: &serde_json::Value) -> Option<Timestamp> {
-    let millis: i64 = match value {
-        serde_json::Value::Number(n) => n.as_i64()?,
-        serde_json::Value::String(s) => s.parse().ok()?,
-        _ => return None,
-    };
-    let ns = millis.checked_mul(1_000_000)?;
+    let ns = millis(value)?.checked_mul(1_000_000)?;
     Timestamp::parse(&riskgate_controls::format_time(ns)).ok()
 }

@@ -181,9 +181,85 @@ fn mlflow_run_with_slices_datasets_and_approval_claims() {
     insta::assert_snapshot!(check(riskgate_import::mlflow::parse(
         &version,
         &run,
+        None,
         &options,
         &context()
     )));
+}
+
+/// MLflow 3: a version registered from a logged model (`models:/m-...`);
+/// the logged model's metrics name the dataset snapshot (name and digest)
+/// each was computed on, including one logged by another (evaluation) run.
+#[test]
+fn mlflow_logged_model_metrics_are_bound_to_their_dataset() {
+    let version = data("mlflow/model-version-logged-model.json");
+    let run = data("mlflow/run.json");
+    let model = data("mlflow/logged-model.json");
+    assert_eq!(
+        riskgate_import::mlflow::logged_model_id(&version)
+            .unwrap()
+            .as_deref(),
+        Some("m-04f48195406b4ccfa34e6dc61345d10e")
+    );
+    let options = mlflow_options(Some("{metric}/{attr}/{value}"));
+    insta::assert_snapshot!(check(riskgate_import::mlflow::parse(
+        &version,
+        &run,
+        Some(&model),
+        &options,
+        &context()
+    )));
+}
+
+#[test]
+fn mlflow_versions_name_their_logged_model_only_by_model_id_or_a_models_uri_of_one_segment() {
+    let id = |body: &str| {
+        riskgate_import::mlflow::logged_model_id(&SourceFile::new("version.json", body)).unwrap()
+    };
+    assert_eq!(
+        id(r#"{"model_version": {"name": "m", "version": "1", "model_id": "m-1", "source": "s3://x"}}"#)
+            .as_deref(),
+        Some("m-1")
+    );
+    // An MLflow 2 version (run artifacts) and a version of a version have none.
+    assert_eq!(
+        id(r#"{"model_version": {"name": "m", "version": "1", "source": "runs:/abc/model"}}"#),
+        None
+    );
+    assert_eq!(
+        id(r#"{"model_version": {"name": "m", "version": "1", "source": "models:/other/3"}}"#),
+        None
+    );
+    assert_eq!(
+        id(
+            r#"{"model_version": {"name": "m", "version": "1", "source": "models:/other@champion"}}"#
+        ),
+        None
+    );
+}
+
+#[test]
+fn mlflow_logged_model_of_another_version_is_refused() {
+    let version = data("mlflow/model-version.json");
+    let run = data("mlflow/run.json");
+    let model = data("mlflow/logged-model.json");
+    let error = riskgate_import::mlflow::parse(
+        &version,
+        &run,
+        Some(&model),
+        &mlflow_options(None),
+        &context(),
+    )
+    .unwrap_err();
+    assert_eq!(error.diagnostic().code().id, "E6004");
+    assert!(
+        error
+            .diagnostic()
+            .message()
+            .contains("not registered from logged model"),
+        "{}",
+        error.diagnostic().message()
+    );
 }
 
 #[test]
@@ -191,7 +267,8 @@ fn mlflow_without_a_slice_pattern_keeps_every_metric_overall() {
     let version = data("mlflow/model-version.json");
     let run = data("mlflow/run.json");
     let fragment =
-        riskgate_import::mlflow::parse(&version, &run, &mlflow_options(None), &context()).unwrap();
+        riskgate_import::mlflow::parse(&version, &run, None, &mlflow_options(None), &context())
+            .unwrap();
     let names: Vec<&str> = fragment
         .evaluations
         .iter()
@@ -229,8 +306,9 @@ fn mlflow_run_of_another_model_version_is_refused() {
         r#"{"model_version": {"name": "m", "version": "1", "run_id": "other"}}"#,
     );
     let run = data("mlflow/run.json");
-    let error = riskgate_import::mlflow::parse(&version, &run, &mlflow_options(None), &context())
-        .unwrap_err();
+    let error =
+        riskgate_import::mlflow::parse(&version, &run, None, &mlflow_options(None), &context())
+            .unwrap_err();
     assert_eq!(error.diagnostic().code().id, "E6004");
 }
 

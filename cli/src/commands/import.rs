@@ -57,7 +57,8 @@ enum Source {
         #[command(flatten)]
         output: OutputArgs,
     },
-    /// A registered model version of an MLflow tracking server and its run.
+    /// A registered model version of an MLflow tracking server, its run and
+    /// (MLflow 3) its logged model's dataset-bound metrics.
     // `--version` names the model version here, not riskgate's.
     #[command(disable_version_flag = true)]
     Mlflow {
@@ -254,13 +255,22 @@ fn import(source: &Source, context: &ImportContext) -> Result<(Fragment, String)
             let version_body = client.model_version(model, model_version)?;
             let run_id = riskgate_import::mlflow::run_id(&version_body)?;
             let run_body = client.run(&run_id)?;
+            // MLflow 3: the logged model has the dataset-bound metrics.
+            let logged_model_body = riskgate_import::mlflow::logged_model_id(&version_body)?
+                .map(|id| client.logged_model(&id))
+                .transpose()?;
             let options = riskgate_import::mlflow::Options {
                 tracking_uri: tracking_uri.clone(),
                 slice_pattern,
                 suite: suite.clone(),
             };
-            let fragment =
-                riskgate_import::mlflow::parse(&version_body, &run_body, &options, context)?;
+            let fragment = riskgate_import::mlflow::parse(
+                &version_body,
+                &run_body,
+                logged_model_body.as_ref(),
+                &options,
+                context,
+            )?;
             Ok((fragment, model.clone()))
         }
     }

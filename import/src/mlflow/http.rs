@@ -57,6 +57,16 @@ impl Client {
         self.get("/api/2.0/mlflow/runs/get", &[("run_id", run_id)])
     }
 
+    /// `GET /api/2.0/mlflow/logged-models/{model_id}` (MLflow 3).
+    ///
+    /// # Errors
+    /// `E6004` when the request fails or the server answers with an error.
+    pub fn logged_model(&self, model_id: &str) -> Result<SourceFile, ImportError> {
+        // MLflow's ids are `m-<hex>`; escaping keeps any other id one segment.
+        let segment: String = url_segment(model_id);
+        self.get(&format!("/api/2.0/mlflow/logged-models/{segment}"), &[])
+    }
+
     fn get(&self, path: &str, query: &[(&str, &str)]) -> Result<SourceFile, ImportError> {
         let url = format!("{}{path}", self.base);
         let failed = |detail: String| {
@@ -99,4 +109,17 @@ impl Client {
         }
         Ok(SourceFile::new(&url, &body))
     }
+}
+
+/// `text` percent-encoded as one URL path segment.
+fn url_segment(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }

@@ -1,7 +1,11 @@
 """Seeds an MLflow tracking server for the `riskgate import mlflow` test:
 one run with overall and per-slice metrics, parameters and an evaluation
-dataset input, registered as a model version with an approval-claim tag.
-Prints {"run_id", "model", "version"} as JSON.
+dataset input; an MLflow 3 logged model of that run with a metric bound to
+the evaluation dataset, and a second (validation) run that logs a metric
+to the same logged model on a dataset of its own; the logged model
+registered as a model version with an approval-claim tag.
+Prints {"run_id", "model", "version", "model_id", "validation_run_id",
+"validation_digest"} as JSON.
 
 usage: python mlflow_seed.py TRACKING_URI MODEL_NAME
 """
@@ -26,13 +30,36 @@ with mlflow.start_run(run_name="nightly-eval") as run:
         }
     )
     holdout = pd.DataFrame({"score": [0.1, 0.7, 0.4], "label": [0, 1, 0]})
-    mlflow.log_input(mlflow.data.from_pandas(holdout, name="credit-oot"), context="eval")
+    oot = mlflow.data.from_pandas(holdout, name="credit-oot")
+    mlflow.log_input(oot, context="eval")
+    # MLflow 3: a logged model whose metric names the dataset snapshot it
+    # was computed on (MLflow also logs it to the run).
+    model = mlflow.create_external_model(name=model_name)
+    mlflow.log_metric("ks", 0.41, model_id=model.model_id, dataset=oot)
+
+# An independent validation of the same logged model, on its own data.
+with mlflow.start_run(run_name="independent-validation") as validation:
+    sample = pd.DataFrame({"score": [0.2, 0.9, 0.3, 0.6], "label": [0, 1, 0, 1]})
+    validation_data = mlflow.data.from_pandas(sample, name="credit-validation")
+    mlflow.log_input(validation_data, context="eval")
+    mlflow.log_metric("auc", 0.805, model_id=model.model_id, dataset=validation_data)
 
 client = MlflowClient(uri)
 client.create_registered_model(model_name)
 version = client.create_model_version(
-    model_name, source=f"{run.info.artifact_uri}/model", run_id=run.info.run_id
+    model_name, source=f"models:/{model.model_id}", run_id=run.info.run_id
 )
 client.set_model_version_tag(model_name, version.version, "riskgate.approval.model_owner", "approve")
 client.set_model_version_tag(model_name, version.version, "riskgate.approval.model_owner.by", "ana.ruiz@example.com")
-print(json.dumps({"run_id": run.info.run_id, "model": model_name, "version": version.version}))
+print(
+    json.dumps(
+        {
+            "run_id": run.info.run_id,
+            "model": model_name,
+            "version": version.version,
+            "model_id": model.model_id,
+            "validation_run_id": validation.info.run_id,
+            "validation_digest": validation_data.digest,
+        }
+    )
+)
