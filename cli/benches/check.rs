@@ -114,8 +114,8 @@ fn cli(c: &mut Criterion) {
     corpus(&releases);
     let trace_file = dir.path().join("trace.json");
     let pretty_file = dir.path().join("report.txt");
-    // `riskgate`: the JSON trace, written once the run is complete;
-    // `riskgate_pretty`: the default report, streamed as batches finish.
+    // `riskgate`: the JSON trace (its parts spooled until the summary is known);
+    // `riskgate_pretty`: the default report, written as batches finish.
     let peaks = [
         ("riskgate", run(&releases, "json", &trace_file)),
         ("riskgate_pretty", run(&releases, "pretty", &pretty_file)),

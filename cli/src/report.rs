@@ -3,9 +3,9 @@
 //! Every renderer is a pure function `render(&Trace, &ReportOptions) ->
 //! String`: no I/O, no clock, no environment. The formats that can be
 //! written while a run is still checked ([`StreamFormat`]: `pretty`,
-//! `github`) are also split into one part per manifest and the totals; the
-//! whole rendering is exactly those parts in order, so a streamed report is
-//! byte-identical to a buffered one. The caller decides colours
+//! `github`, `json`) are also split into a start, one part per manifest and
+//! an end; the whole rendering is exactly those parts in order, so a
+//! streamed report is byte-identical to a buffered one. The caller decides colours
 //! (terminal detection, `NO_COLOR`), the terminal width and whether source
 //! snippets are available, and passes them in [`ReportOptions`].
 //!
@@ -187,9 +187,12 @@ fn has_explanations(manifest: &ManifestTrace) -> bool {
 }
 
 /// The formats that can be written one manifest at a time, while later
-/// manifests are still being checked: their output is each manifest's part
-/// in input order, then a totals line. The others put totals or the run's
-/// rules before the results (JSON, SARIF, JUnit, Markdown) and are
+/// manifests are still being checked: their output is a start, each
+/// manifest's part in input order, and an end. `pretty` and `github` start
+/// with nothing and are written as the run goes; `json` starts with the
+/// run's summary, so its parts are spooled until the run is complete
+/// ([`spools`](StreamFormat::spools)). SARIF, JUnit and Markdown put rules
+/// or totals first in a shape that does not split this way and are
 /// rendered once the run is complete.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StreamFormat {
@@ -197,6 +200,8 @@ pub enum StreamFormat {
     Pretty,
     /// `--format github`.
     Github,
+    /// `--format json`.
+    Json,
 }
 
 impl Format {
@@ -205,12 +210,19 @@ impl Format {
         match self {
             Self::Pretty => Some(StreamFormat::Pretty),
             Self::Github => Some(StreamFormat::Github),
-            Self::Json | Self::Sarif | Self::Junit | Self::Markdown => None,
+            Self::Json => Some(StreamFormat::Json),
+            Self::Sarif | Self::Junit | Self::Markdown => None,
         }
     }
 }
 
 impl StreamFormat {
+    /// Whether the start depends on the whole run, so that the parts must
+    /// be kept (outside memory) until it is complete.
+    pub fn spools(self) -> bool {
+        self == Self::Json
+    }
+
     /// The report's part for the `index`-th manifest (0-based, counted over
     /// the whole run).
     pub fn render_manifest(
@@ -223,15 +235,18 @@ impl StreamFormat {
         match self {
             Self::Pretty => pretty::render_manifest(index, &manifest, options),
             Self::Github => github::render_manifest(&manifest, options),
+            Self::Json => json::render_manifest(index, &manifest),
         }
     }
 
-    /// The totals that end the report. Only the trace's header and summary
-    /// are read: a streamed run passes a trace without its manifests.
-    pub fn render_end(self, trace: &Trace, options: &ReportOptions<'_>) -> String {
+    /// What comes before and after the manifests' parts. Only the trace's
+    /// header and summary are read: a streamed run passes a trace without
+    /// its manifests. The start is empty unless the format [`spools`](Self::spools).
+    pub fn render_frame(self, trace: &Trace, options: &ReportOptions<'_>) -> (String, String) {
         match self {
-            Self::Pretty => pretty::render_end(trace, options),
-            Self::Github => github::render_end(trace),
+            Self::Pretty => (String::new(), pretty::render_end(trace, options)),
+            Self::Github => (String::new(), github::render_end(trace)),
+            Self::Json => json::render_frame(trace),
         }
     }
 }

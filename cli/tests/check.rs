@@ -723,9 +723,9 @@ fn limit_flags_reject_nonsense_with_an_example() {
 }
 
 /// Large corpora are reported while they are checked, in batches; the
-/// streamed `pretty` and `github` reports are byte for byte what rendering
-/// the whole run's trace gives (`--replay-trace` of its JSON), across
-/// several batches and in input order.
+/// streamed `pretty`, `github` and `json` reports are byte for byte what
+/// rendering the whole run's trace gives (`--replay-trace` of its JSON),
+/// across several batches and in input order.
 #[test]
 fn streamed_reports_of_a_large_corpus_match_the_whole_trace() {
     let dir = tempfile::tempdir().unwrap();
@@ -769,4 +769,21 @@ fn streamed_reports_of_a_large_corpus_match_the_whole_trace() {
         );
         assert!(stdout(&streamed).contains("00-agent-expired-waiver.yaml"));
     }
+    // The JSON trace is streamed too (its parts spooled, the summary
+    // first): it reads back as a trace of every file and renders to itself.
+    let written = std::fs::read_to_string(dir.path().join("trace.json")).unwrap();
+    let trace: serde_json::Value = serde_json::from_str(&written).unwrap();
+    assert_eq!(trace["summary"]["manifests"], examples.len() * 60);
+    assert_eq!(
+        trace["manifests"].as_array().unwrap().len(),
+        examples.len() * 60
+    );
+    let replayed = riskgate(dir.path())
+        .args(["check", "--replay-trace", "trace.json", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&replayed) == written,
+        "the streamed JSON trace is not canonical"
+    );
 }

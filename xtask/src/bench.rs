@@ -305,8 +305,8 @@ fn check_section(found: &[Measurement], criterion: &Path) -> Option<String> {
          10,000 manifest files (copies of the five examples in a temporary directory), \
          end to end: start-up, compiling the standard library, reading, loading and \
          checking in parallel on every core, and writing to a file either the JSON trace \
-         (`riskgate`, written once the run is complete) or the default `pretty` report \
-         (`riskgate_pretty`, streamed a batch of files at a time). Peak memory is the \
+         (`riskgate`, its parts spooled until the summary is known) or the default `pretty` \
+         report (`riskgate_pretty`, written a batch of files at a time). Peak memory is the \
          process's `VmHWM`, sampled every 5 ms.\n\n\
          | benchmark | median | target | met | peak memory | target | met |\n\
          | --- | ---: | ---: | --- | ---: | ---: | --- |\n",

@@ -13,7 +13,7 @@ pub mod seam;
 
 use riskgate_workspace::clock::Now;
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Read, Seek, Write};
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -372,7 +372,9 @@ fn report_options(args: &CheckArgs, format: Format, color: ColorChoice) -> Repor
 /// Checks the manifests and writes each one's part of the report as its
 /// batch finishes, then the totals: the output is byte-identical to
 /// rendering the whole trace, but no more than a batch of traces is ever
-/// in memory and results appear while a large corpus is still checked.
+/// in memory and results appear while a large corpus is still checked. A
+/// format whose start needs the whole run (JSON: the summary comes first)
+/// has its parts spooled to an anonymous temporary file meanwhile.
 fn stream_report(
     request: &EvaluationRequest<'_>,
     files: usize,
@@ -382,6 +384,15 @@ fn stream_report(
     args: &CheckArgs,
 ) -> anyhow::Result<Summary> {
     let mut out = ReportWriter::create(args.output.as_deref())?;
+    let mut spool = if format.spools() {
+        let file = tempfile::tempfile().context("creating a temporary file for the report")?;
+        Some(Spool {
+            file: std::io::BufWriter::new(file),
+            error: None,
+        })
+    } else {
+        None
+    };
     let mut index = 0;
     let evaluated = seam::evaluate_batches(
         request,
@@ -393,19 +404,59 @@ fn stream_report(
                 StreamFormat::Pretty => std::str::from_utf8(&input.bytes)
                     .map(|text| BTreeMap::from([(input.name.clone(), text.to_owned())]))
                     .unwrap_or_default(),
-                StreamFormat::Github => BTreeMap::new(),
+                StreamFormat::Github | StreamFormat::Json => BTreeMap::new(),
             };
             let options = ReportOptions {
                 sources: Some(&sources),
                 ..*options
             };
-            out.write(&format.render_manifest(index, &trace, &options));
+            let part = format.render_manifest(index, &trace, &options);
+            match &mut spool {
+                Some(spool) => spool.write(&part),
+                None => out.write(&part),
+            }
             index += 1;
         },
     )?;
-    out.write(&format.render_end(&evaluated.trace, options));
+    let (start, end) = format.render_frame(&evaluated.trace, options);
+    out.write(&start);
+    if let Some(spool) = spool {
+        out.copy_from(spool.rewound()?);
+    }
+    out.write(&end);
     out.finish()?;
     Ok(evaluated.trace.summary)
+}
+
+/// Parts of a report kept on disk until the run is complete.
+struct Spool {
+    file: std::io::BufWriter<std::fs::File>,
+    error: Option<std::io::Error>,
+}
+
+impl Spool {
+    fn write(&mut self, text: &str) {
+        if self.error.is_none()
+            && let Err(error) = self.file.write_all(text.as_bytes())
+        {
+            self.error = Some(error);
+        }
+    }
+
+    /// The spooled text, from its beginning.
+    fn rewound(self) -> anyhow::Result<std::fs::File> {
+        let spooled = match self.error {
+            Some(error) => Err(error),
+            None => self
+                .file
+                .into_inner()
+                .map_err(std::io::IntoInnerError::into_error),
+        };
+        let mut file = spooled.context("writing the report to a temporary file")?;
+        file.seek(std::io::SeekFrom::Start(0))
+            .context("reading back the report's temporary file")?;
+        Ok(file)
+    }
 }
 
 /// A report written in parts, to a file or stdout. The first write error
@@ -436,6 +487,14 @@ impl ReportWriter {
     fn write(&mut self, text: &str) {
         if self.error.is_none()
             && let Err(error) = self.sink.write_all(text.as_bytes())
+        {
+            self.error = Some(error);
+        }
+    }
+
+    fn copy_from(&mut self, mut part: impl Read) {
+        if self.error.is_none()
+            && let Err(error) = std::io::copy(&mut part, &mut self.sink)
         {
             self.error = Some(error);
         }

@@ -378,7 +378,7 @@ fn streamed_reports_are_the_whole_trace_rendering() {
         for (trace_name, trace) in &traces {
             for options in &variants {
                 let whole = format.render(trace, options);
-                let mut parts: String = trace
+                let parts: String = trace
                     .manifests
                     .iter()
                     .enumerate()
@@ -388,10 +388,17 @@ fn streamed_reports_are_the_whole_trace_rendering() {
                     manifests: Vec::new(),
                     ..trace.clone()
                 };
-                parts.push_str(&streamed.render_end(&header, options));
-                assert_eq!(parts, whole, "{format_name} {trace_name} {options:?}");
+                let (start, end) = streamed.render_frame(&header, options);
+                if !streamed.spools() {
+                    assert_eq!(start, "", "{format_name} starts with nothing");
+                }
+                let streamed_text = format!("{start}{parts}{end}");
+                assert_eq!(
+                    streamed_text, whole,
+                    "{format_name} {trace_name} {options:?}"
+                );
             }
         }
     }
-    assert_eq!(streamed_formats, 2, "pretty and github stream");
+    assert_eq!(streamed_formats, 3, "pretty, github and json stream");
 }
