@@ -269,6 +269,10 @@ fn policy_compile_errors_are_rendered_and_exit_2() {
     let err = stderr(&output);
     assert!(err.contains("ops.unknown"), "{err}");
     assert!(err.contains("policies did not compile"), "{err}");
+    // No report file is left behind by a run that decided nothing.
+    let output = check_releases(dir.path(), &["--format", "json", "-o", "report.json"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(!dir.path().join("report.json").exists());
 }
 
 #[test]

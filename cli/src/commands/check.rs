@@ -417,7 +417,20 @@ fn stream_report(
             }
             index += 1;
         },
-    )?;
+    );
+    // The file was created up front so that an unwritable path fails
+    // before the check; a run that fails before any result (the policies
+    // do not compile) leaves no empty report behind.
+    let evaluated = match evaluated {
+        Ok(evaluated) => evaluated,
+        Err(error) => {
+            drop(out);
+            if let Some(path) = &args.output {
+                let _ = std::fs::remove_file(path);
+            }
+            return Err(error);
+        }
+    };
     let (start, end) = format.render_frame(&evaluated.trace, options);
     out.write(&start);
     if let Some(spool) = spool {
