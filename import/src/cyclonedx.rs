@@ -239,14 +239,7 @@ pub fn parse(source: &SourceFile, context: &ImportContext) -> Result<Fragment, I
         for name in &datasets {
             fragment.datasets.push(Dataset {
                 name: name.clone(),
-                version: None,
-                digest: None,
-                role: None,
-                source: None,
-                license: None,
-                datasheet_ref: None,
-                personal_data: None,
-                special_category_data: None,
+                ..Dataset::default()
             });
         }
         if let Some(considerations) = &card.considerations {

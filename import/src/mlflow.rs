@@ -430,14 +430,8 @@ pub fn parse(
                 if !bound_datasets.iter().any(|d: &Dataset| d.name == name) {
                     bound_datasets.push(Dataset {
                         name: name.to_owned(),
-                        version: None,
                         digest: digest.map(str::to_owned),
-                        role: None,
-                        source: None,
-                        license: None,
-                        datasheet_ref: None,
-                        personal_data: None,
-                        special_category_data: None,
+                        ..Dataset::default()
                     });
                 }
                 Some(DatasetRef {
@@ -486,14 +480,10 @@ pub fn parse(
     for input in &run.inputs.dataset_inputs {
         fragment.datasets.push(Dataset {
             name: input.dataset.name.clone(),
-            version: None,
             digest: input.dataset.digest.clone(),
             role: context_tag(input).and_then(role_of_context),
             source: input.dataset.source.clone(),
-            license: None,
-            datasheet_ref: None,
-            personal_data: None,
-            special_category_data: None,
+            ..Dataset::default()
         });
     }
     // A dataset a metric was computed on that the run did not log as an

@@ -340,12 +340,8 @@ fn dataset_entry(name: &str, version: Option<String>, role: DatasetRole) -> Data
     Dataset {
         name: name.to_owned(),
         version,
-        digest: None,
         role: Some(role),
         source: Some("huggingface".to_owned()),
-        license: None,
-        datasheet_ref: None,
-        personal_data: None,
-        special_category_data: None,
+        ..Dataset::default()
     }
 }

@@ -279,7 +279,7 @@ pub struct Data {
 }
 
 /// One dataset.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Dataset {
     /// Dataset name.
     pub name: String,
