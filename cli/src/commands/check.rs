@@ -3,10 +3,11 @@
 //! The command does the I/O around one engine call (see [`seam`]): it
 //! discovers and reads manifests, policies and the overlay, fixes the
 //! evaluation clock, calls [`seam::evaluate`], renders the trace in the
-//! chosen format and maps it to an exit code with [`exit_code`]. `pretty`
-//! and `github` reports are streamed instead ([`seam::evaluate_streaming`]):
-//! each batch of manifests is written as it is checked, in input order, and
-//! its traces dropped, so memory does not grow with the corpus.
+//! chosen format and maps it to an exit code with [`exit_code`]. `pretty`,
+//! `github` and `json` reports are streamed instead
+//! ([`seam::evaluate_batches`]): files are read a batch at a time and each
+//! manifest's part is written (or, for JSON, spooled) as its batch is
+//! checked, in input order, so memory does not grow with the corpus.
 
 mod attest;
 pub mod seam;
@@ -386,10 +387,7 @@ fn stream_report(
     let mut out = ReportWriter::create(args.output.as_deref())?;
     let mut spool = if format.spools() {
         let file = tempfile::tempfile().context("creating a temporary file for the report")?;
-        Some(Spool {
-            file: std::io::BufWriter::new(file),
-            error: None,
-        })
+        Some(Parts::new(std::io::BufWriter::new(file)))
     } else {
         None
     };
@@ -441,60 +439,16 @@ fn stream_report(
     Ok(evaluated.trace.summary)
 }
 
-/// Parts of a report kept on disk until the run is complete.
-struct Spool {
-    file: std::io::BufWriter<std::fs::File>,
+/// A writer of report parts that keeps its first error and skips what
+/// follows: the check goes on, and the error is reported once, at the end.
+struct Parts<W: Write> {
+    sink: W,
     error: Option<std::io::Error>,
 }
 
-impl Spool {
-    fn write(&mut self, text: &str) {
-        if self.error.is_none()
-            && let Err(error) = self.file.write_all(text.as_bytes())
-        {
-            self.error = Some(error);
-        }
-    }
-
-    /// The spooled text, from its beginning.
-    fn rewound(self) -> anyhow::Result<std::fs::File> {
-        let spooled = match self.error {
-            Some(error) => Err(error),
-            None => self
-                .file
-                .into_inner()
-                .map_err(std::io::IntoInnerError::into_error),
-        };
-        let mut file = spooled.context("writing the report to a temporary file")?;
-        file.seek(std::io::SeekFrom::Start(0))
-            .context("reading back the report's temporary file")?;
-        Ok(file)
-    }
-}
-
-/// A report written in parts, to a file or stdout. The first write error
-/// is kept (later parts are skipped) and returned by `finish`; a closed
-/// pipe (`| head`) is not an error worth reporting.
-struct ReportWriter {
-    sink: Box<dyn Write>,
-    path: Option<PathBuf>,
-    error: Option<std::io::Error>,
-}
-
-impl ReportWriter {
-    fn create(output: Option<&std::path::Path>) -> anyhow::Result<Self> {
-        let sink: Box<dyn Write> = match output {
-            Some(path) => Box::new(std::io::BufWriter::new(
-                std::fs::File::create(path)
-                    .with_context(|| format!("{}: cannot write the report", path.display()))?,
-            )),
-            None => Box::new(std::io::LineWriter::new(std::io::stdout())),
-        };
-        Ok(Self {
-            sink,
-            path: output.map(std::path::Path::to_path_buf),
-            error: None,
-        })
+impl<W: Write> Parts<W> {
+    fn new(sink: W) -> Self {
+        Self { sink, error: None }
     }
 
     fn write(&mut self, text: &str) {
@@ -513,17 +467,67 @@ impl ReportWriter {
         }
     }
 
-    fn finish(mut self) -> anyhow::Result<()> {
-        if self.error.is_none()
-            && let Err(error) = self.sink.flush()
-        {
-            self.error = Some(error);
+    /// Flushes, and gives the first error of the whole write back.
+    fn flushed(mut self) -> std::io::Result<W> {
+        match self.error.take() {
+            Some(error) => Err(error),
+            None => self.sink.flush().map(|()| self.sink),
         }
-        match (self.error, &self.path) {
-            (None, _) => Ok(()),
-            (Some(e), None) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-            (Some(e), None) => Err(e).context("writing the report to stdout"),
-            (Some(e), Some(path)) => {
+    }
+}
+
+impl Parts<std::io::BufWriter<std::fs::File>> {
+    /// The spooled text, from its beginning.
+    fn rewound(self) -> anyhow::Result<std::fs::File> {
+        let mut file = self
+            .flushed()
+            .and_then(|file| {
+                file.into_inner()
+                    .map_err(std::io::IntoInnerError::into_error)
+            })
+            .context("writing the report to a temporary file")?;
+        file.seek(std::io::SeekFrom::Start(0))
+            .context("reading back the report's temporary file")?;
+        Ok(file)
+    }
+}
+
+/// A report written in parts, to a file or stdout; a closed pipe
+/// (`| head`) is not an error worth reporting.
+struct ReportWriter {
+    parts: Parts<Box<dyn Write>>,
+    path: Option<PathBuf>,
+}
+
+impl ReportWriter {
+    fn create(output: Option<&std::path::Path>) -> anyhow::Result<Self> {
+        let sink: Box<dyn Write> = match output {
+            Some(path) => Box::new(std::io::BufWriter::new(
+                std::fs::File::create(path)
+                    .with_context(|| format!("{}: cannot write the report", path.display()))?,
+            )),
+            None => Box::new(std::io::LineWriter::new(std::io::stdout())),
+        };
+        Ok(Self {
+            parts: Parts::new(sink),
+            path: output.map(std::path::Path::to_path_buf),
+        })
+    }
+
+    fn write(&mut self, text: &str) {
+        self.parts.write(text);
+    }
+
+    fn copy_from(&mut self, part: impl Read) {
+        self.parts.copy_from(part);
+    }
+
+    fn finish(self) -> anyhow::Result<()> {
+        match (self.parts.flushed(), &self.path) {
+            (Ok(_), _) => Ok(()),
+            (Err(e), None) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            (Err(e), None) => Err(e).context("writing the report to stdout"),
+            (Err(e), Some(path)) => {
                 Err(e).with_context(|| format!("{}: cannot write the report", path.display()))
             }
         }

@@ -5,6 +5,7 @@
 //! codes) is I/O and presentation in the command itself.
 
 use riskgate_workspace::clock::Now;
+use std::borrow::Borrow;
 use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -135,10 +136,17 @@ pub fn evaluate_each<T: Send>(
 ) -> anyhow::Result<Evaluated<T>> {
     let mut traces = Vec::new();
     let mut extras = Vec::new();
-    let streamed = evaluate_streaming(request, extra, |trace, extra, _| {
-        traces.push(trace);
-        extras.push(extra);
-    })?;
+    let batches = request.manifests.chunks(BATCH_FILES);
+    let streamed = evaluate_batches(
+        request,
+        request.manifests.len(),
+        batches,
+        extra,
+        |trace, extra, _| {
+            traces.push(trace);
+            extras.push(extra);
+        },
+    )?;
     Ok(Evaluated {
         trace: Trace {
             manifests: traces,
@@ -156,25 +164,15 @@ pub const BATCH_FILES: usize = 256;
 
 /// [`evaluate_each`] without keeping the traces: `sink` receives every
 /// document's trace, `extra`'s result and the file it came from, in input
-/// order, as each batch of files is checked. The returned trace has the
-/// header and summary of the run and no manifests.
-pub fn evaluate_streaming<T: Send>(
-    request: &EvaluationRequest<'_>,
-    extra: impl Fn(&Document<'_>, &ManifestTrace) -> T + Sync,
-    sink: impl FnMut(ManifestTrace, T, &ManifestInput),
-) -> anyhow::Result<Evaluated<()>> {
-    let batches = request.manifests.chunks(BATCH_FILES).map(<[_]>::to_vec);
-    evaluate_batches(request, request.manifests.len(), batches, extra, sink)
-}
-
-/// [`evaluate_streaming`] over files read a batch at a time (at most
-/// [`BATCH_FILES`] each), so that not even the files' bytes are held for
-/// the whole run; `files` is their total, for the progress bar.
-/// `request.manifests` is not read.
-pub fn evaluate_batches<T: Send>(
+/// order, as each batch of files (at most [`BATCH_FILES`]; read already or
+/// a batch at a time, so that not even the files' bytes are held for the
+/// whole run) is checked. `files` is their total, for the progress bar;
+/// `request.manifests` is not read. The returned trace has the header and
+/// summary of the run and no manifests.
+pub fn evaluate_batches<T: Send, B: Borrow<[ManifestInput]>>(
     request: &EvaluationRequest<'_>,
     files: usize,
-    batches: impl Iterator<Item = Vec<ManifestInput>>,
+    batches: impl Iterator<Item = B>,
     extra: impl Fn(&Document<'_>, &ManifestTrace) -> T + Sync,
     mut sink: impl FnMut(ManifestTrace, T, &ManifestInput),
 ) -> anyhow::Result<Evaluated<()>> {
@@ -188,6 +186,7 @@ pub fn evaluate_batches<T: Send>(
     let progress = progress_bar(request.progress, files);
     let mut summary = Summary::default();
     for batch in batches {
+        let batch = batch.borrow();
         // An indexed parallel iterator collects in input order, so the
         // traces are the same as a sequential run's.
         let per_file: Vec<Vec<(ManifestTrace, T)>> = batch
