@@ -105,6 +105,131 @@ fn start_server(store: &Path) -> Server {
     server
 }
 
+/// The example pipeline's CI key (examples/evidence/pipeline/keys: example
+/// keys, published so anyone can rerun it).
+fn ci_key() -> String {
+    Path::new(ROOT)
+        .join("examples/evidence/pipeline/keys/ci.pem")
+        .display()
+        .to_string()
+}
+
+/// The organisation's trust overlay: the CI key signs evaluations, and
+/// only signed metrics count.
+fn trust_overlay() -> String {
+    let public =
+        std::fs::read_to_string(Path::new(ROOT).join("examples/evidence/pipeline/keys/ci.pub"))
+            .unwrap();
+    let indented: String = public
+        .lines()
+        .map(|l| format!("            {l}\n"))
+        .collect();
+    format!(
+        "riskgate:\n  config:\n    trust:\n      require_signed_evaluations: true\n      keys:\n        ci:\n          signs: [evaluation]\n          public_key: |\n{indented}"
+    )
+}
+
+/// `(code, pointer)` of every finding of `check --verify-evidence` on `file`.
+fn verified_findings(dir: &Path, file: &str) -> Vec<(String, String)> {
+    let (code, trace, stderr) = riskgate_in(
+        dir,
+        &[
+            "check",
+            file,
+            "--overlay",
+            "trust.yaml",
+            "--verify-evidence",
+            "--evidence-root",
+            ".",
+            "--format",
+            "json",
+            "--now",
+            "2026-12-02T00:00:00Z",
+        ],
+    );
+    assert!(code == 0 || code == 1, "check failed to run: {stderr}");
+    let trace: serde_json::Value = serde_json::from_str(&trace).unwrap();
+    trace
+        .pointer("/manifests/0/findings")
+        .and_then(|f| f.as_array())
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap_or_default().to_owned(),
+                f["pointer"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// MLflow run → import with `--sign-key` → `check --verify-evidence`: the
+/// imported metrics verify, hand-written ones do not count, and an edited
+/// metric or a report reused for another artifact is denied.
+fn verify_the_signed_import(dir: &Path, manifest: &str, run_id: &str) {
+    std::fs::write(dir.join("trust.yaml"), trust_overlay()).unwrap();
+    let index_of = |id: &str| {
+        let loaded = riskgate_controls::manifest::load_manifests("m.yaml", manifest);
+        let spec = loaded[0].raw.as_ref().unwrap().to_json()["spec"].clone();
+        spec["evaluations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|e| e["id"] == id)
+            .unwrap()
+    };
+    let imported = format!(
+        "/spec/evaluations/{}",
+        index_of(&format!("mlflow-{run_id}"))
+    );
+    let verification = |findings: &[(String, String)], code: &str, at: &str| {
+        findings
+            .iter()
+            .any(|(c, p)| c == code && (p == at || p.starts_with(&format!("{at}/"))))
+    };
+
+    let findings = verified_findings(dir, "credit-scorer.yaml");
+    let imported_findings: Vec<_> = findings
+        .iter()
+        .filter(|(code, pointer)| code.starts_with("E50") && pointer.contains("/evaluations/"))
+        .collect();
+    assert!(
+        imported_findings.is_empty() && !verification(&findings, "W5003", &imported),
+        "the signed import should verify: {findings:?}"
+    );
+    // The example's hand-written evaluations have no signed report.
+    let hand_written = format!("/spec/evaluations/{}", index_of("performance-2026q3"));
+    assert!(
+        verification(&findings, "W5003", &hand_written),
+        "an unsigned evaluation should not count: {findings:?}"
+    );
+
+    // The author improves an imported metric: the signed report disagrees.
+    assert_eq!(manifest.matches("value: 0.812").count(), 1, "{manifest}");
+    std::fs::write(
+        dir.join("better-claim.yaml"),
+        manifest.replace("value: 0.812", "value: 0.9"),
+    )
+    .unwrap();
+    let findings = verified_findings(dir, "better-claim.yaml");
+    assert!(verification(&findings, "E5004", &imported), "{findings:?}");
+
+    // The same signed reports cited by a release of another artifact.
+    let digest = manifest
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("digest: "))
+        .map(|d| d.trim_matches('"').to_owned())
+        .unwrap();
+    let other = format!("sha256:{}", "0".repeat(64));
+    std::fs::write(
+        dir.join("other-artifact.yaml"),
+        manifest.replace(&digest, &other),
+    )
+    .unwrap();
+    let findings = verified_findings(dir, "other-artifact.yaml");
+    assert!(verification(&findings, "E5002", &imported), "{findings:?}");
+}
+
 #[test]
 fn import_a_registered_model_version_and_check_it() {
     let python = venv().join("bin/python");
@@ -184,6 +309,13 @@ fn import_a_registered_model_version_and_check_it() {
             &digest,
             "--into",
             "credit-scorer.yaml",
+            // CI signs what it read from MLflow, before anyone can edit it.
+            "--sign-key",
+            &ci_key(),
+            "--keyid",
+            "ci",
+            "--report-dir",
+            "reports",
         ],
     );
     assert_eq!(code, 0, "{stderr}");
@@ -284,6 +416,8 @@ fn import_a_registered_model_version_and_check_it() {
             .any(|s| s["kind"] == "mlflow" && s["run_id"] == run_id),
         "no evidence cites the MLflow run: {sources:?}"
     );
+
+    verify_the_signed_import(dir.path(), &after, run_id);
 
     // A version that does not exist is a clear error, not a panic.
     let (code, _, stderr) = riskgate_in(

@@ -942,3 +942,153 @@ fn signing_needs_one_release_with_an_artifact_digest() {
         assert!(stderr.contains(expected), "{stderr}");
     }
 }
+
+/// Signs `evidence/performance.json` with `key` and cites the envelope
+/// from the performance evaluation, with its digest.
+fn cite_signed_performance_report(dir: &Path, key: &str) {
+    let (code, _, stderr) = riskgate_in(
+        dir,
+        &[
+            "sign",
+            "evaluation",
+            "release.yaml",
+            "--report",
+            "evidence/performance.json",
+            "--key",
+            key,
+            "-o",
+            "evidence/performance.dsse.json",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let bytes = std::fs::read(dir.join("evidence/performance.dsse.json")).unwrap();
+    let yaml = std::fs::read_to_string(dir.join("release.yaml")).unwrap();
+    let cited = regex::Regex::new(
+        r#"report_ref: evidence/performance[.a-z]*json\n      report_digest: "[^"]+""#,
+    )
+    .unwrap();
+    assert!(cited.is_match(&yaml));
+    let signed = format!(
+        "report_ref: evidence/performance.dsse.json\n      report_digest: \"{}\"",
+        sha256_digest(&bytes)
+    );
+    std::fs::write(
+        dir.join("release.yaml"),
+        cited.replace(&yaml, signed.as_str()).as_ref(),
+    )
+    .unwrap();
+}
+
+#[test]
+fn when_the_policy_requires_signed_evaluations_an_author_cannot_vouch_for_metrics() {
+    let dir = tempfile::tempdir().unwrap();
+    release(dir.path());
+    let path = dir.path().join("overlay.json");
+    let mut overlay: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    overlay["riskgate"]["config"]["trust"]["require_signed_evaluations"] = json!(true);
+    std::fs::write(&path, overlay.to_string()).unwrap();
+
+    // The report matches the claims and its digest is right, but anyone
+    // can write an unsigned report: the metrics count for nothing.
+    let (code, manifest) = check(dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert_finding(
+        &finding_codes(&manifest),
+        "W5003 evaluation performance-2026q3 has no signed report",
+        "trust.require_signed_evaluations",
+    );
+    assert_eq!(
+        requirement(&manifest, PERF, "auc_overall")["status"],
+        "insufficient_data"
+    );
+
+    // The author signs it with their own key, which may not sign
+    // evaluations.
+    cite_signed_performance_report(dir.path(), "keys/author.pem");
+    let (code, manifest) = check(dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert_finding(
+        &finding_codes(&manifest),
+        "E5002 the report of evaluation performance-2026q3 is a signed envelope that does not verify",
+        "",
+    );
+    assert_eq!(
+        requirement(&manifest, PERF, "auc_overall")["status"],
+        "fail"
+    );
+
+    // Signed by CI, the performance evaluation counts again; the others,
+    // unsigned, still do not.
+    cite_signed_performance_report(dir.path(), "keys/ci.pem");
+    let (_, manifest) = check(dir.path(), &[]);
+    assert_eq!(
+        requirement(&manifest, PERF, "auc_overall")["status"],
+        "pass"
+    );
+    let codes = finding_codes(&manifest);
+    assert!(
+        !codes
+            .iter()
+            .any(|c| c.contains("evaluation performance-2026q3 has")),
+        "{codes:#?}"
+    );
+    assert_finding(&codes, "W5003 evaluation ", "has no signed report");
+}
+
+#[test]
+fn import_signs_what_it_read_and_an_edited_metric_is_denied() {
+    let dir = tempfile::tempdir().unwrap();
+    release(dir.path());
+    std::fs::write(
+        dir.path().join("results.json"),
+        r#"{"results": {"arc_easy": {"alias": "arc_easy", "acc,none": 0.75}},
+            "n-samples": {"arc_easy": {"original": 2376, "effective": 2376}}}"#,
+    )
+    .unwrap();
+    let import = |extra: &[&str]| {
+        let mut args = vec![
+            "import",
+            "lm-eval",
+            "results.json",
+            "--into",
+            "release.yaml",
+        ];
+        args.extend_from_slice(extra);
+        riskgate_in(dir.path(), &args)
+    };
+    // Signing needs a report directory, and the key must be readable.
+    let (code, _, stderr) = import(&["--sign-key", "keys/ci.pem"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--report-dir"), "{stderr}");
+    let (code, _, stderr) = import(&["--sign-key", "keys/none.pem", "--report-dir", "signed"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("keys/none.pem"), "{stderr}");
+
+    let (code, _, stderr) = import(&[
+        "--sign-key",
+        "keys/ci.pem",
+        "--keyid",
+        "ci",
+        "--report-dir",
+        "signed",
+        "--now",
+        NOW,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let yaml = std::fs::read_to_string(dir.path().join("release.yaml")).unwrap();
+    assert!(yaml.contains("report_ref: signed/"), "{yaml}");
+    let (_, manifest) = check(dir.path(), &[]);
+    let codes = finding_codes(&manifest);
+    assert!(
+        !codes.iter().any(|c| c.contains("arc_easy")),
+        "the signed import should verify: {codes:#?}"
+    );
+
+    edit(dir.path(), "value: 0.75", "value: 0.95");
+    let (_, manifest) = check(dir.path(), &[]);
+    assert_finding(
+        &finding_codes(&manifest),
+        "E5004 the report of evaluation",
+        "says acc is 0.75, not the 0.95 the manifest claims",
+    );
+}

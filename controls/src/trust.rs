@@ -133,6 +133,9 @@ impl Trust {
         let mut check = Checker {
             store: evidence.store.as_deref(),
             keys,
+            require_signed_evaluations: view::get(config, "require_signed_evaluations")
+                .and_then(Value::as_bool)
+                == Some(true),
             input,
             release_digest: str_at(input, &["spec", "identity", "artifact", "digest"]),
             trust: Trust {
@@ -238,6 +241,9 @@ fn verified_points(config: &Value) -> Vec<EnforcementPoint> {
 struct Checker<'a> {
     store: Option<&'a dyn EvidenceStore>,
     keys: Vec<TrustedKey>,
+    /// `trust.require_signed_evaluations`: metrics count only from a
+    /// report signed by a key trusted for evaluations.
+    require_signed_evaluations: bool,
     input: &'a Value,
     release_digest: Option<&'a str>,
     trust: Trust,
@@ -365,69 +371,109 @@ impl Checker<'_> {
                 // the claimed metrics are real, when it can be read.
                 None => reference.and_then(|r| self.read(r).ok()),
             };
-            if let Some(bytes) = bytes {
-                self.compare_metrics(&pointer, &what, evaluation, &bytes);
+            let report = bytes.map_or(Report::Unsigned, |bytes| {
+                self.compare_metrics(&pointer, &what, evaluation, &bytes)
+            });
+            if self.require_signed_evaluations && !self.trust.verdicts.contains_key(&pointer) {
+                self.require_signed(&pointer, id, report);
             }
         }
+    }
+
+    /// `trust.require_signed_evaluations`: claimed metrics count only as a
+    /// trusted key signed them.
+    fn require_signed(&mut self, pointer: &str, id: &str, report: Report) {
+        let why = match report {
+            Report::SignedAndValid => return,
+            Report::SignedWithoutMetrics => "a signed report that states none of its metrics",
+            Report::Unsigned => "no signed report",
+        };
+        self.unverifiable(
+            pointer,
+            format!(
+                "evaluation {id} has {why}, and the policy counts only signed metrics (trust.require_signed_evaluations)"
+            ),
+            "have CI sign the report it read the metrics from (`riskgate import ... --sign-key`, or `riskgate sign evaluation`) and cite the envelope in report_ref".to_owned(),
+        );
     }
 
     /// Compares the manifest's metrics with a JSON report's (`metrics` as
     /// an object of name → value, or the manifest's own list form; inside
     /// a DSSE envelope, the predicate's).
-    fn compare_metrics(&mut self, pointer: &str, what: &str, evaluation: &Value, bytes: &[u8]) {
+    fn compare_metrics(
+        &mut self,
+        pointer: &str,
+        what: &str,
+        evaluation: &Value,
+        bytes: &[u8],
+    ) -> Report {
         let Ok(json) = serde_json::from_slice::<serde_json::Value>(bytes) else {
-            return; // Not a machine-readable report (PDF, HTML): digest only.
+            return Report::Unsigned; // Not a machine-readable report (PDF, HTML): digest only.
         };
-        let report = if json.get("payloadType").is_some() && json.get("signatures").is_some() {
-            match self.open(bytes, Purpose::Evaluation) {
-                Ok(statement) => {
-                    if let Some(release) = self.release_digest
-                        && !statement.names_digest(release)
-                    {
+        let (report, kind) =
+            if json.get("payloadType").is_some() && json.get("signatures").is_some() {
+                match self.open(bytes, Purpose::Evaluation) {
+                    Ok(statement) => {
+                        if let Some(release) = self.release_digest
+                            && !statement.names_digest(release)
+                        {
+                            self.contradicted(
+                                codes::EVIDENCE_SIGNATURE_INVALID.id,
+                                pointer,
+                                format!(
+                                    "{what} is signed for another artifact, not {}",
+                                    short_digest(release)
+                                ),
+                                "evaluate the released artifact and sign that report".to_owned(),
+                            );
+                            return Report::Unsigned;
+                        }
+                        if statement.predicate_type == TEST_RESULT_PREDICATE {
+                            let result = statement.predicate.get("result").and_then(|r| r.as_str());
+                            if result != Some("PASSED") {
+                                self.contradicted(
+                                    codes::EVIDENCE_REPORT_MISMATCH.id,
+                                    pointer,
+                                    format!(
+                                        "{what} is a signed test result that says {}, not PASSED",
+                                        result.unwrap_or("nothing")
+                                    ),
+                                    "fix what the test run found and re-run it".to_owned(),
+                                );
+                                return Report::Unsigned;
+                            }
+                        }
+                        // Unbound to an artifact, a signature vouches for no release.
+                        let kind = if self.release_digest.is_some() {
+                            Report::SignedAndValid
+                        } else {
+                            Report::Unsigned
+                        };
+                        (statement.predicate, kind)
+                    }
+                    Err(why) => {
                         self.contradicted(
                             codes::EVIDENCE_SIGNATURE_INVALID.id,
                             pointer,
-                            format!(
-                                "{what} is signed for another artifact, not {}",
-                                short_digest(release)
-                            ),
-                            "evaluate the released artifact and sign that report".to_owned(),
+                            format!("{what} is a signed envelope that does not verify: {why}"),
+                            "sign the report with a key trusted for evaluations".to_owned(),
                         );
-                        return;
+                        return Report::Unsigned;
                     }
-                    if statement.predicate_type == TEST_RESULT_PREDICATE {
-                        let result = statement.predicate.get("result").and_then(|r| r.as_str());
-                        if result != Some("PASSED") {
-                            self.contradicted(
-                                codes::EVIDENCE_REPORT_MISMATCH.id,
-                                pointer,
-                                format!(
-                                    "{what} is a signed test result that says {}, not PASSED",
-                                    result.unwrap_or("nothing")
-                                ),
-                                "fix what the test run found and re-run it".to_owned(),
-                            );
-                            return;
-                        }
-                    }
-                    statement.predicate
                 }
-                Err(why) => {
-                    self.contradicted(
-                        codes::EVIDENCE_SIGNATURE_INVALID.id,
-                        pointer,
-                        format!("{what} is a signed envelope that does not verify: {why}"),
-                        "sign the report with a key trusted for evaluations".to_owned(),
-                    );
-                    return;
-                }
-            }
-        } else {
-            json
-        };
+            } else {
+                (json, Report::Unsigned)
+            };
         let reported = reported_metrics(&report);
         if reported.is_empty() {
-            return;
+            // e.g. a signed in-toto test result: it vouches for its
+            // verdict, not for the metrics the manifest lists beside it.
+            return match kind {
+                Report::SignedAndValid if !items(evaluation, &["metrics"]).is_empty() => {
+                    Report::SignedWithoutMetrics
+                }
+                kind => kind,
+            };
         }
         for (m, metric) in items(evaluation, &["metrics"]).iter().enumerate() {
             let Some(name) = str_at(metric, &["name"]) else {
@@ -458,6 +504,7 @@ impl Checker<'_> {
                 );
             }
         }
+        kind
     }
 
     fn compare_one(
@@ -678,6 +725,20 @@ impl Checker<'_> {
             }
         }
     }
+}
+
+/// What an evaluation's report turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Report {
+    /// Signed by a key trusted for evaluations, about the release's
+    /// artifact: its metrics were compared with the manifest's claims.
+    SignedAndValid,
+    /// Signed and valid, but with no metrics while the manifest claims
+    /// some.
+    SignedWithoutMetrics,
+    /// Anything else: unsigned, unreadable, or a signature that did not
+    /// hold (which has its own finding).
+    Unsigned,
 }
 
 /// An approval or waiver sign-off to check against its signature.

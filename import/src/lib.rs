@@ -9,7 +9,8 @@
 //! file) and [`mlflow`] (REST API 2.0 responses). The only I/O is
 //! [`mlflow::http`], the REST client; files are read by the caller.
 //! [`render`] prints a fragment as a new manifest and [`into`] merges it
-//! into an existing manifest's text, keeping comments and key order.
+//! into an existing manifest's text, keeping comments and key order;
+//! [`signed`] signs a report of each imported evaluation.
 //!
 //! ```
 //! use riskgate_import::{lm_eval, SourceFile, ImportContext};
@@ -34,8 +35,9 @@ pub mod mapped;
 pub mod mlflow;
 pub mod model_card;
 pub mod render;
+pub mod signed;
 mod source;
 
 pub use error::ImportError;
 pub use fragment::Fragment;
-pub use source::{ImportContext, SourceFile, sha256_digest};
+pub use source::{ImportContext, SourceFile};

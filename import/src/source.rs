@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use riskgate_controls::manifest::{EvidenceSource, PositionMap, Timestamp, load_documents};
 use riskgate_dsl::{Code, Span};
-use sha2::{Digest, Sha256};
 
 use crate::codes;
 use crate::error::ImportError;
@@ -33,7 +32,7 @@ impl SourceFile {
     /// `sha256:<hex>` of the text, recorded as the evidence's source digest.
     #[must_use]
     pub fn digest(&self) -> String {
-        sha256_digest(self.text.as_bytes())
+        riskgate_controls::digest::sha256(self.text.as_bytes())
     }
 
     /// An error at `span` of this file.
@@ -116,18 +115,6 @@ impl ShiftedBy for Span {
             self.end.saturating_add(offset),
         )
     }
-}
-
-/// `sha256:<hex>` of `bytes`, the digest format of the manifest.
-#[must_use]
-pub fn sha256_digest(bytes: &[u8]) -> String {
-    let hash = Sha256::digest(bytes);
-    let mut out = String::with_capacity(7 + 64);
-    out.push_str("sha256:");
-    for byte in hash {
-        out.push_str(&format!("{byte:02x}"));
-    }
-    out
 }
 
 /// A parsed source: its value and the position of every node.

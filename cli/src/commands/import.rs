@@ -108,6 +108,22 @@ struct OutputArgs {
     /// [default: now].
     #[arg(long, value_name = "RFC3339", value_parser = Now::parse)]
     now: Option<Now>,
+    /// Sign a report of each imported evaluation with this private key
+    /// (PEM PKCS#8, Ed25519 or ECDSA P-256), for the release's artifact
+    /// digest, and cite it from the evaluation's `report_ref`, so
+    /// `check --verify-evidence` can tell an edited metric from an imported
+    /// one. Use a key only the import job holds (CI), trusted for
+    /// `evaluation` in the policy's `trust.keys`.
+    #[arg(long, value_name = "KEY", requires = "report_dir")]
+    sign_key: Option<PathBuf>,
+    /// The signing key's id in the policy's `trust.keys`.
+    #[arg(long, value_name = "ID", requires = "sign_key")]
+    keyid: Option<String>,
+    /// Where the signed reports are written (`<DIR>/<evaluation id>.dsse.json`)
+    /// and cited from, relative to the directory `check --evidence-root`
+    /// will name (run the import from there).
+    #[arg(long, value_name = "DIR", requires = "sign_key")]
+    report_dir: Option<PathBuf>,
 }
 
 pub fn run(args: &ImportArgs, renderer: &Renderer) -> Outcome {
@@ -125,6 +141,9 @@ pub fn run(args: &ImportArgs, renderer: &Renderer) -> Outcome {
     let result = import(&args.source, &context).and_then(|(mut fragment, default_name)| {
         if let Some(digest) = &output.artifact_digest {
             fragment.bind_artifact(digest);
+        }
+        if let (Some(key), Some(dir)) = (&output.sign_key, &output.report_dir) {
+            sign_reports(output, &mut fragment, key, dir)?;
         }
         write(output, &fragment, &default_name)
     });
@@ -274,6 +293,53 @@ fn import(source: &Source, context: &ImportContext) -> Result<(Fragment, String)
             Ok((fragment, model.clone()))
         }
     }
+}
+
+/// `--sign-key`: signs a report of every imported evaluation and writes
+/// the envelopes, for the release the result will be.
+fn sign_reports(
+    output: &OutputArgs,
+    fragment: &mut Fragment,
+    key: &Path,
+    dir: &Path,
+) -> Result<(), Failure> {
+    let key =
+        crate::commands::sign::read_signing_key(key).map_err(|e| Failure::Io(format!("{e:#}")))?;
+    let release = match (&output.into, &output.artifact_digest) {
+        (Some(target), _) => crate::commands::sign::read_release(target)
+            .map_err(|e| Failure::Io(format!("--sign-key: {e:#}")))?,
+        (None, Some(digest)) => riskgate_controls::trust::statements::ReleaseRef {
+            name: output
+                .name
+                .clone()
+                .or_else(|| fragment.name.clone())
+                .unwrap_or_else(|| "release".to_owned()),
+            digest: digest.clone(),
+        },
+        (None, None) => {
+            return Err(Failure::Io(
+                "--sign-key needs the release's artifact digest to sign for: give --artifact-digest, or --into a manifest that records it".to_owned(),
+            ));
+        }
+    };
+    if fragment.evaluations.is_empty() {
+        return Err(Failure::Io(
+            "--sign-key: the source has no evaluation to sign a report of".to_owned(),
+        ));
+    }
+    let reports = riskgate_import::signed::sign_reports(
+        fragment,
+        &release,
+        &key,
+        output.keyid.as_deref().unwrap_or(""),
+        &dir.to_string_lossy(),
+    );
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Failure::Io(format!("cannot create {}: {e}", dir.display())))?;
+    for report in reports {
+        write_atomically(Path::new(&report.path), &report.text)?;
+    }
+    Ok(())
 }
 
 /// Prints, writes or merges the result.
