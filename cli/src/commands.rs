@@ -10,6 +10,7 @@ pub mod generate;
 pub mod graph;
 pub mod import;
 pub mod init;
+pub mod keygen;
 pub mod lint;
 pub mod lsp;
 pub mod pack;

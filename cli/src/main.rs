@@ -76,6 +76,8 @@ enum Command {
     Diff(commands::diff::DiffArgs),
     /// Sign an approval, a waiver sign-off or an evaluation report for a release's artifact (DSSE).
     Sign(commands::sign::SignArgs),
+    /// Generate a signing key pair (Ed25519 or ECDSA P-256) and print its `trust.keys` entry.
+    Keygen(commands::keygen::KeygenArgs),
     /// Verify decision attestations written by `riskgate check --attest`.
     VerifyAttestation(commands::verify_attestation::VerifyAttestationArgs),
     /// Import evidence (model cards, CycloneDX ML-BOMs, lm-eval results, mapped JSON/CSV, MLflow runs) into a manifest.
@@ -175,6 +177,7 @@ fn main() -> ExitCode {
         Command::Graph(args) => commands::graph::run(&args, &renderer),
         Command::Diff(args) => commands::diff::run(&args),
         Command::Sign(args) => commands::sign::run(&args),
+        Command::Keygen(args) => commands::keygen::run(&args),
         Command::Init(args) => commands::init::run(&args),
         Command::VerifyAttestation(args) => commands::verify_attestation::run(&args),
         Command::Import(args) => commands::import::run(&args, &renderer),

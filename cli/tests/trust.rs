@@ -1092,3 +1092,54 @@ fn import_signs_what_it_read_and_an_edited_metric_is_denied() {
         "says acc is 0.75, not the 0.95 the manifest claims",
     );
 }
+
+#[test]
+fn keygen_writes_a_pair_whose_printed_entry_a_policy_can_trust() {
+    let dir = tempfile::tempdir().unwrap();
+    release(dir.path());
+    let (code, entry, stderr) = riskgate_in(
+        dir.path(),
+        &[
+            "keygen",
+            "keys/nightly",
+            "--algorithm",
+            "p256",
+            "--signs",
+            "evaluation",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("keys/nightly.pem"), "{stderr}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(dir.path().join("keys/nightly.pem"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // An existing pair is never overwritten by accident.
+    let (code, _, stderr) = riskgate_in(dir.path(), &["keygen", "keys/nightly"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--force"), "{stderr}");
+
+    // The printed entry, added to the policy's keys, makes its signature count.
+    let entry: serde_yaml_ng::Value = serde_yaml_ng::from_str(&entry).unwrap();
+    let entry: Value = serde_json::to_value(&entry["nightly"]).unwrap();
+    assert_eq!(entry["signs"], json!(["evaluation"]));
+    let path = dir.path().join("overlay.json");
+    let mut overlay: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    overlay["riskgate"]["config"]["trust"]["keys"]["nightly"] = entry;
+    // CI keeps signing the artifact only: the report must be the new key's.
+    overlay["riskgate"]["config"]["trust"]["keys"]["ci"]["signs"] = json!(["artifact"]);
+    std::fs::write(&path, overlay.to_string()).unwrap();
+    cite_signed_performance_report(dir.path(), "keys/nightly.pem");
+    let (_, manifest) = check(dir.path(), &[]);
+    let codes = finding_codes(&manifest);
+    assert!(!codes.iter().any(|c| c.starts_with("E5002")), "{codes:#?}");
+    assert_eq!(
+        requirement(&manifest, PERF, "auc_overall")["status"],
+        "pass"
+    );
+}

@@ -70,7 +70,7 @@ struct Common {
     /// The release manifest (its artifact digest is what is signed for).
     manifest: PathBuf,
     /// The private key, PEM PKCS#8, Ed25519 or ECDSA P-256
-    /// (`openssl genpkey -algorithm ed25519 -out key.pem`).
+    /// (`riskgate keygen NAME`, or `openssl genpkey -algorithm ed25519`).
     #[arg(long, value_name = "KEY")]
     key: PathBuf,
     /// The key's id in the policy's `trust.keys` (recorded as the

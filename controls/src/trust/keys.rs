@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePublicKey};
+use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey};
 use ed25519_dalek::{Signer as _, Verifier as _};
 use riskgate_engine::value::Value;
 
@@ -71,7 +71,47 @@ pub enum SigningKey {
     P256(p256::ecdsa::SigningKey),
 }
 
+/// The signature algorithms riskgate signs and verifies with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Algorithm {
+    /// Ed25519.
+    Ed25519,
+    /// ECDSA over NIST P-256 with SHA-256.
+    P256,
+}
+
 impl SigningKey {
+    /// A new key of `algorithm` from 32 secret random bytes (the caller
+    /// draws them, so this module stays free of I/O).
+    ///
+    /// # Errors
+    /// For P-256, when the bytes are not a valid scalar (zero or above the
+    /// group order: draw again; the odds are below 2^-32).
+    pub fn from_secret_bytes(
+        algorithm: Algorithm,
+        secret: &[u8; 32],
+    ) -> Result<SigningKey, String> {
+        match algorithm {
+            Algorithm::Ed25519 => Ok(SigningKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(
+                secret,
+            ))),
+            Algorithm::P256 => p256::ecdsa::SigningKey::from_bytes(secret.into())
+                .map(SigningKey::P256)
+                .map_err(|_| "not a valid P-256 scalar".to_owned()),
+        }
+    }
+
+    /// The key as PEM `PRIVATE KEY` (PKCS#8), what [`SigningKey::from_pem`]
+    /// reads.
+    #[must_use]
+    pub fn to_pem(&self) -> String {
+        let pem = match self {
+            SigningKey::Ed25519(key) => key.to_pkcs8_pem(Default::default()),
+            SigningKey::P256(key) => key.to_pkcs8_pem(Default::default()),
+        };
+        pem.map(|p| p.to_string()).unwrap_or_default()
+    }
+
     /// Reads a PEM `PRIVATE KEY` (PKCS#8), Ed25519 or P-256.
     ///
     /// # Errors
@@ -84,7 +124,7 @@ impl SigningKey {
             .map(SigningKey::P256)
             .map_err(|_| {
                 "not a PEM private key (PKCS#8) for Ed25519 or ECDSA P-256 \
-                 (e.g. `openssl genpkey -algorithm ed25519`)"
+                 (e.g. from `riskgate keygen`)"
                     .to_owned()
             })
     }
@@ -236,7 +276,25 @@ fn read_key(id: &str, entry: &Value) -> Result<TrustedKey, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ed25519_dalek::pkcs8::EncodePrivateKey;
+
+    #[test]
+    fn generated_keys_round_trip_through_pem_and_verify() {
+        for algorithm in [Algorithm::Ed25519, Algorithm::P256] {
+            let key = SigningKey::from_secret_bytes(algorithm, &[11; 32]).unwrap();
+            let read = SigningKey::from_pem(&key.to_pem()).unwrap();
+            let public = PublicKey::from_pem(&read.public_key().to_pem()).unwrap();
+            assert!(
+                public.verify(b"release", &key.sign(b"release")),
+                "{algorithm:?}"
+            );
+            assert!(
+                !public.verify(b"other", &key.sign(b"release")),
+                "{algorithm:?}"
+            );
+        }
+        assert!(SigningKey::from_secret_bytes(Algorithm::P256, &[0; 32]).is_err());
+        assert!(SigningKey::from_secret_bytes(Algorithm::P256, &[0xff; 32]).is_err());
+    }
 
     fn ed25519() -> SigningKey {
         SigningKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(&[7; 32]))
