@@ -6,7 +6,9 @@
 //! (one from a second, validation run) and registers the logged model as
 //! a model version, then riskgate
 //! imports that version into a copy of the passing credit-scorer example
-//! and `riskgate check` evaluates it with the embedded standard library.
+//! and `riskgate check` evaluates it with the embedded standard library;
+//! then the signed import is verified and tampered with, and
+//! `examples/evidence/mlflow/run.sh` runs against the same server.
 //!
 //! Set `RISKGATE_MLFLOW_VENV` to the venv (default `target/mlflow-venv`,
 //! created by `scripts/mlflow-test-server.sh install`). Without mlflow the
@@ -230,6 +232,72 @@ fn verify_the_signed_import(dir: &Path, manifest: &str, run_id: &str) {
     assert!(verification(&findings, "E5002", &imported), "{findings:?}");
 }
 
+/// `examples/evidence/mlflow/run.sh` against a server of its own, seeded
+/// as its README says: it exits 1 as soon as a step's exit code is not the
+/// one it expects, and what it prints, with the server's run id replaced
+/// by `<run_id>`, must be the committed `transcript.txt`.
+fn run_the_example(python: &Path) {
+    let examples = Path::new(ROOT).join("examples/evidence");
+    let work = tempfile::tempdir().unwrap();
+    let server = start_server(&work.path().join("store"));
+    let seed = Command::new(python)
+        .arg(examples.join("mlflow/log_run.py"))
+        .args([&server.uri, "credit-scorer"])
+        .current_dir(work.path())
+        .output()
+        .unwrap();
+    assert!(
+        seed.status.success(),
+        "seeding failed: {}",
+        String::from_utf8_lossy(&seed.stderr)
+    );
+    let seeded: serde_json::Value = serde_json::from_str(
+        String::from_utf8_lossy(&seed.stdout)
+            .lines()
+            .last()
+            .unwrap(),
+    )
+    .unwrap();
+    support::copy_dir(&examples.join("mlflow"), &work.path().join("mlflow"));
+    support::copy_dir(
+        &examples.join("pipeline/keys"),
+        &work.path().join("pipeline/keys"),
+    );
+    let run = Command::new("sh")
+        .arg("run.sh")
+        .current_dir(work.path().join("mlflow"))
+        .env("MLFLOW_TRACKING_URI", &server.uri)
+        .env("RISKGATE", assert_cmd::cargo::cargo_bin("riskgate"))
+        .env("NO_COLOR", "1")
+        // `check` wraps its report to `COLUMNS`; the transcript is at the default width.
+        .env_remove("COLUMNS")
+        .output()
+        .unwrap();
+    let mut transcript = String::from_utf8(run.stdout).unwrap();
+    assert!(
+        run.status.success(),
+        "run.sh failed: {}\n{transcript}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    transcript = transcript.replace(seeded["run_id"].as_str().unwrap(), "<run_id>");
+    assert!(
+        transcript.contains("PASS credit-scorer · release.yaml"),
+        "{transcript}"
+    );
+    assert!(
+        transcript.contains("error[E5004]") && transcript.contains("warning[W5003]"),
+        "{transcript}"
+    );
+    let committed = examples.join("mlflow/transcript.txt");
+    if std::env::var_os("RISKGATE_UPDATE_EXAMPLES").is_some() {
+        std::fs::write(&committed, &transcript).unwrap();
+    }
+    assert!(
+        std::fs::read_to_string(&committed).is_ok_and(|t| t == transcript),
+        "examples/evidence/mlflow/transcript.txt is stale: run RISKGATE_UPDATE_EXAMPLES=1 cargo test -p riskgate-cli --test import_mlflow\n{transcript}"
+    );
+}
+
 #[test]
 fn import_a_registered_model_version_and_check_it() {
     let python = venv().join("bin/python");
@@ -255,8 +323,8 @@ fn import_a_registered_model_version_and_check_it() {
     let server = start_server(&dir.path().join("store"));
 
     let seed = Command::new(&python)
-        .arg(Path::new(ROOT).join("cli/tests/data/import/mlflow_seed.py"))
-        .args([&server.uri, "credit-scorer"])
+        .arg(Path::new(ROOT).join("examples/evidence/mlflow/log_run.py"))
+        .args([&server.uri, "credit-scorer", "--with-validation"])
         .current_dir(dir.path())
         .output()
         .unwrap();
@@ -418,6 +486,7 @@ fn import_a_registered_model_version_and_check_it() {
     );
 
     verify_the_signed_import(dir.path(), &after, run_id);
+    run_the_example(&python);
 
     // A version that does not exist is a clear error, not a panic.
     let (code, _, stderr) = riskgate_in(

@@ -1143,3 +1143,33 @@ fn keygen_writes_a_pair_whose_printed_entry_a_policy_can_trust() {
         "pass"
     );
 }
+
+#[test]
+fn an_edited_or_omitted_slice_discredits_an_aggregate_over_slices() {
+    // The minimum over slices is reached at another slice than the one
+    // edited or left out, so only a check of every slice catches it.
+    for (from, to, message) in [
+        (
+            "{name: channel=branch, value: 0.772, n: 20115}",
+            "{name: channel=branch, value: 0.9, n: 20115}",
+            "says auc[channel=branch] is 0.772, not the 0.9 the manifest claims",
+        ),
+        (
+            "            - {name: channel=branch, value: 0.772, n: 20115}\n",
+            "",
+            "states auc for slice channel=branch, which the manifest leaves out",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        release(dir.path());
+        edit(dir.path(), from, to);
+        let (code, manifest) = check(dir.path(), &[]);
+        assert_eq!(code, 1, "{from}");
+        assert_finding(&finding_codes(&manifest), "E5004 the report of evaluation", message);
+        assert_eq!(
+            requirement(&manifest, PERF, "auc_min_over_slices")["status"],
+            "fail",
+            "{from}"
+        );
+    }
+}

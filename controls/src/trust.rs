@@ -488,19 +488,53 @@ impl Checker<'_> {
                 claimed.as_ref(),
                 reported.get(name).map(|r| &r.value),
             );
-            for (s, slice) in items(metric, &["slices"]).iter().enumerate() {
+            let claimed_slices = items(metric, &["slices"]);
+            for (s, slice) in claimed_slices.iter().enumerate() {
                 let Some(slice_name) = str_at(slice, &["name"]) else {
                     continue;
                 };
                 let claimed = view::get(slice, "value").map(Value::to_json);
                 let reported = reported.get(name).and_then(|r| r.slices.get(slice_name));
                 let label = format!("{name}[{slice_name}]");
-                self.compare_one(
-                    &format!("{metric_pointer}/slices/{s}"),
-                    what,
-                    &label,
-                    claimed.as_ref(),
-                    reported,
+                let slice_pointer = format!("{metric_pointer}/slices/{s}");
+                self.compare_one(&slice_pointer, what, &label, claimed.as_ref(), reported);
+                // A minimum or maximum over slices depends on every slice,
+                // not only the one it names: an edited slice discredits the
+                // whole metric.
+                if let Some(verdict @ Verdict::Contradicted { .. }) =
+                    self.trust.verdicts.get(&slice_pointer).cloned()
+                {
+                    self.trust
+                        .verdicts
+                        .entry(metric_pointer.clone())
+                        .or_insert(verdict);
+                }
+            }
+            // A slice left out of the manifest (the worst one, say) changes
+            // every aggregate over slices as surely as an edited one.
+            let omitted: Vec<&String> = reported
+                .get(name)
+                .into_iter()
+                .flat_map(|r| r.slices.keys())
+                .filter(|reported_slice| {
+                    !claimed_slices
+                        .iter()
+                        .any(|c| str_at(c, &["name"]) == Some(reported_slice.as_str()))
+                })
+                .collect();
+            if let Some(first) = omitted.first()
+                && !claimed_slices.is_empty()
+            {
+                let names: Vec<&str> = omitted.iter().map(|s| s.as_str()).collect();
+                self.contradicted(
+                    codes::EVIDENCE_REPORT_MISMATCH.id,
+                    &metric_pointer,
+                    format!(
+                        "{what} states {name} for slice{} {}, which the manifest leaves out",
+                        if names.len() == 1 { "" } else { "s" },
+                        names.join(", ")
+                    ),
+                    format!("record every slice of {name} the report states, including {first}"),
                 );
             }
         }
