@@ -1165,7 +1165,11 @@ fn an_edited_or_omitted_slice_discredits_an_aggregate_over_slices() {
         edit(dir.path(), from, to);
         let (code, manifest) = check(dir.path(), &[]);
         assert_eq!(code, 1, "{from}");
-        assert_finding(&finding_codes(&manifest), "E5004 the report of evaluation", message);
+        assert_finding(
+            &finding_codes(&manifest),
+            "E5004 the report of evaluation",
+            message,
+        );
         assert_eq!(
             requirement(&manifest, PERF, "auc_min_over_slices")["status"],
             "fail",
