@@ -24,6 +24,11 @@ pub struct WaiverPolicy {
     pub approver_roles_by_residual_risk: BTreeMap<String, Vec<String>>,
     /// Controls no waiver may cover.
     pub non_waivable: Vec<String>,
+    /// How often a waiver may be renewed (`renewal_of` chains); `None`
+    /// when the overlay lifts the limit (`null`).
+    pub max_renewals: Option<f64>,
+    /// The most days a waiver and the ones it renews may run together.
+    pub max_cumulative_days: Option<f64>,
 }
 
 impl Default for WaiverPolicy {
@@ -64,6 +69,8 @@ impl Default for WaiverPolicy {
             .map(|(k, v)| (k.to_owned(), v))
             .collect(),
             non_waivable: strings(&["C-GOV-14", "C-GOV-03", "C-SEC-05"]),
+            max_renewals: Some(2.0),
+            max_cumulative_days: Some(365.0),
         }
     }
 }
@@ -97,6 +104,20 @@ impl WaiverPolicy {
         }
         if let Some(v) = view::get(overlay, "non_waivable").and_then(strings) {
             policy.non_waivable = v;
+        }
+        for (key, limit) in [
+            ("max_renewals", &mut policy.max_renewals),
+            ("max_cumulative_days", &mut policy.max_cumulative_days),
+        ] {
+            match view::get(overlay, key) {
+                Some(Value::Null) => *limit = None,
+                Some(v) => {
+                    if let Some(n) = v.as_number().map(|n| n.as_f64()) {
+                        *limit = Some(n);
+                    }
+                }
+                None => {}
+            }
         }
         if let Some(Value::Object(entries)) =
             view::get(overlay, "max_duration_days_by_residual_risk")
@@ -322,6 +343,7 @@ fn general_problems(
             )),
         }
     }
+    out.extend(renewal_problems(ctx, policy, waiver, id));
     if let Some(scope) = view::get(waiver, "scope") {
         let digest = str_at(scope, &["artifact_digest"])
             .or_else(|| str_at(scope, &["version_range_or_digest"]).filter(|d| d.contains(':')));
@@ -391,6 +413,81 @@ fn general_problems(
                 format!("have waiver {id} approved by someone other than the model owner"),
             ));
         }
+    }
+    out
+}
+
+/// `max_renewals` and `max_cumulative_days` over the chain of waivers
+/// `waiver` renews (`renewal_of`), which must all be in the manifest: a
+/// renewal whose history is missing cannot show it is within the limits.
+fn renewal_problems(
+    ctx: &Ctx<'_>,
+    policy: &WaiverPolicy,
+    waiver: &Value,
+    id: &str,
+) -> Vec<Problem> {
+    if policy.max_renewals.is_none() && policy.max_cumulative_days.is_none() {
+        return Vec::new();
+    }
+    let all = items(ctx.spec(), &["waivers"]);
+    let duration = |w: &Value| {
+        let issued = view::get(w, "issued_at").and_then(view::parse_time)?;
+        let expires = view::get(w, "expires_at").and_then(view::parse_time)?;
+        Some(view::age_days(expires, issued).max(0.0))
+    };
+    let mut seen = BTreeSet::from([id.to_owned()]);
+    let mut renewals = 0usize;
+    let mut days = duration(waiver).unwrap_or(0.0);
+    let mut current = waiver;
+    while let Some(previous) = str_at(current, &["renewal_of"]) {
+        renewals += 1;
+        if !seen.insert(previous.to_owned()) {
+            return vec![problem(
+                codes::WAIVER_EXPIRED.id,
+                format!("its renewal_of chain comes back to {previous}"),
+                format!("correct the renewal_of of waiver {id} and the waivers it renews"),
+            )];
+        }
+        let Some(found) = all.iter().find(|w| str_at(w, &["id"]) == Some(previous)) else {
+            return vec![problem(
+                codes::WAIVER_EXPIRED.id,
+                format!(
+                    "it renews {previous}, which the manifest does not hold, so its renewals and cumulative duration cannot be checked"
+                ),
+                format!(
+                    "keep waiver {previous} in spec.waivers (expired waivers are ignored, but count towards max_renewals and max_cumulative_days)"
+                ),
+            )];
+        };
+        days += duration(found).unwrap_or(0.0);
+        current = found;
+    }
+    let mut out = Vec::new();
+    if let Some(max) = policy.max_renewals
+        && renewals as f64 > max
+    {
+        out.push(problem(
+            codes::WAIVER_EXPIRED.id,
+            format!(
+                "it is renewal number {renewals}, more than the {} the waiver policy allows",
+                view::days(max)
+            ),
+            format!("remediate instead of renewing waiver {id} again"),
+        ));
+    }
+    if let Some(max) = policy.max_cumulative_days
+        && renewals > 0
+        && days > max
+    {
+        out.push(problem(
+            codes::WAIVER_EXPIRED.id,
+            format!(
+                "with the waivers it renews it runs {} days, more than the {} days the waiver policy allows in total",
+                view::days(days),
+                view::days(max)
+            ),
+            format!("remediate instead of renewing waiver {id} again"),
+        ));
     }
     out
 }

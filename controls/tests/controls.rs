@@ -461,6 +461,55 @@ const CASES: &[Case] = &[
             ),
         ],
     ),
+    // Renewals: W-12 renews W-11, which renews W-10, ... (max_renewals 2,
+    // max_cumulative_days 365 in the catalogue's waiver policy).
+    case(
+        "waiver_renewed_too_often",
+        &["C-FAIR-01"],
+        &[
+            FAIR_SLICE_FAIL,
+            (
+                "/spec/waivers/-",
+                r#"{"id": "W-9", "issued_at": "2026-05-01T00:00:00Z", "expires_at": "2026-06-01T00:00:00Z"}"#,
+            ),
+            (
+                "/spec/waivers/-",
+                r#"{"id": "W-10", "renewal_of": "W-9", "issued_at": "2026-06-01T00:00:00Z", "expires_at": "2026-07-01T00:00:00Z"}"#,
+            ),
+            (
+                "/spec/waivers/-",
+                r#"{"id": "W-11", "renewal_of": "W-10", "issued_at": "2026-07-01T00:00:00Z", "expires_at": "2026-08-01T00:00:00Z"}"#,
+            ),
+            ("/spec/waivers/-", VALID_WAIVER),
+            ("/spec/waivers/3/renewal_of", r#""W-11""#),
+        ],
+    ),
+    case(
+        "waiver_renewed_beyond_cumulative_days",
+        &["C-FAIR-01"],
+        &[
+            FAIR_SLICE_FAIL,
+            (
+                "/spec/waivers/-",
+                r#"{"id": "W-10", "issued_at": "2025-07-01T00:00:00Z", "expires_at": "2025-12-28T00:00:00Z"}"#,
+            ),
+            (
+                "/spec/waivers/-",
+                r#"{"id": "W-11", "renewal_of": "W-10", "issued_at": "2026-01-01T00:00:00Z", "expires_at": "2026-06-30T00:00:00Z"}"#,
+            ),
+            ("/spec/waivers/-", VALID_WAIVER),
+            ("/spec/waivers/2/renewal_of", r#""W-11""#),
+        ],
+    ),
+    case(
+        "waiver_renewal_history_missing",
+        &["C-FAIR-01"],
+        &[
+            FAIR_SLICE_FAIL,
+            ("/spec/waivers/-", VALID_WAIVER),
+            ("/spec/waivers/0/renewal_of", r#""W-3""#),
+        ],
+    ),
     case(
         "waiver_covers_insufficient_data",
         &["C-FAIR-01"],
