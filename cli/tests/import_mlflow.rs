@@ -107,6 +107,25 @@ fn start_server(store: &Path) -> Server {
     server
 }
 
+/// Runs the example's training job (`log_run.py`) against the server at
+/// `uri`; what it logged, as it prints it.
+fn log_run(python: &Path, uri: &str, dir: &Path, extra: &[&str]) -> serde_json::Value {
+    let seed = Command::new(python)
+        .arg(Path::new(ROOT).join("examples/evidence/mlflow/log_run.py"))
+        .args([uri, "credit-scorer"])
+        .args(extra)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        seed.status.success(),
+        "seeding failed: {}",
+        String::from_utf8_lossy(&seed.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&seed.stdout);
+    serde_json::from_str(stdout.lines().last().unwrap()).unwrap()
+}
+
 /// The example pipeline's CI key (examples/evidence/pipeline/keys: example
 /// keys, published so anyone can rerun it).
 fn ci_key() -> String {
@@ -240,24 +259,7 @@ fn run_the_example(python: &Path) {
     let examples = Path::new(ROOT).join("examples/evidence");
     let work = tempfile::tempdir().unwrap();
     let server = start_server(&work.path().join("store"));
-    let seed = Command::new(python)
-        .arg(examples.join("mlflow/log_run.py"))
-        .args([&server.uri, "credit-scorer"])
-        .current_dir(work.path())
-        .output()
-        .unwrap();
-    assert!(
-        seed.status.success(),
-        "seeding failed: {}",
-        String::from_utf8_lossy(&seed.stderr)
-    );
-    let seeded: serde_json::Value = serde_json::from_str(
-        String::from_utf8_lossy(&seed.stdout)
-            .lines()
-            .last()
-            .unwrap(),
-    )
-    .unwrap();
+    let seeded = log_run(python, &server.uri, work.path(), &[]);
     support::copy_dir(&examples.join("mlflow"), &work.path().join("mlflow"));
     support::copy_dir(
         &examples.join("pipeline/keys"),
@@ -322,24 +324,7 @@ fn import_a_registered_model_version_and_check_it() {
     let dir = tempfile::tempdir().unwrap();
     let server = start_server(&dir.path().join("store"));
 
-    let seed = Command::new(&python)
-        .arg(Path::new(ROOT).join("examples/evidence/mlflow/log_run.py"))
-        .args([&server.uri, "credit-scorer", "--with-validation"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        seed.status.success(),
-        "seeding failed: {}",
-        String::from_utf8_lossy(&seed.stderr)
-    );
-    let seeded: serde_json::Value = serde_json::from_str(
-        String::from_utf8_lossy(&seed.stdout)
-            .lines()
-            .last()
-            .unwrap(),
-    )
-    .unwrap();
+    let seeded = log_run(&python, &server.uri, dir.path(), &["--with-validation"]);
     let run_id = seeded["run_id"].as_str().unwrap();
     let version = seeded["version"].as_str().unwrap();
 
