@@ -583,6 +583,47 @@ mod tests {
     }
 
     #[test]
+    fn the_store_keeps_what_the_evaluation_reads() {
+        let mut release: DynamicObject = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "fraud-v3", "namespace": "ml",
+                         "annotations": {"team": "risk"}, "managedFields": [{"manager": "kubectl"}]},
+            "spec": {"rollback": {}}, "status": {"observedGeneration": 1}}))
+        .unwrap();
+        let before = crate::decide::release(&release);
+        let types = TypeMeta {
+            api_version: "riskgate.dev/v1alpha1".to_owned(),
+            kind: "ModelRelease".to_owned(),
+        };
+        slim(&mut release, &types);
+        assert!(release.metadata.managed_fields.is_none());
+        assert!(release.data.get("status").is_none());
+        let after = crate::decide::release(&release);
+        // A list item without a type gets the watched one; the rest is
+        // what the evaluation saw before.
+        assert_eq!(after["kind"], "ModelRelease");
+        assert_eq!(after["metadata"], before["metadata"]);
+        assert_eq!(after["spec"], before["spec"]);
+    }
+
+    #[test]
+    fn watch_errors_name_what_to_fix() {
+        let forbidden = status(serde_json::json!({"kind":"Status",
+            "message":"modelreleases.riskgate.dev is forbidden","code":403}));
+        let error = watch_error(&watcher::Error::InitialListFailed(kube::Error::Api(
+            Box::new(forbidden),
+        )));
+        assert!(
+            error.starts_with("the webhook may not list and watch modelreleases"),
+            "{error}"
+        );
+        assert!(error.contains("deploy/rbac.yaml"), "{error}");
+        assert!(
+            error.ends_with(": modelreleases.riskgate.dev is forbidden"),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn http_needs_the_insecure_flag() {
         let options = KubeOptions {
             server: Some("http://127.0.0.1:1".to_owned()),
