@@ -1,35 +1,28 @@
-//! Optional short-lived caches: of decisions (`--decision-cache-ttl`) and
-//! of the releases workloads reference (`--release-cache-ttl`).
+//! An optional short-lived cache of decisions (`--decision-cache-ttl`).
 //!
 //! The same release is often submitted several times in a row: a server
 //! dry run and then the real apply, client retries, GitOps controllers
 //! re-applying unchanged objects. Within the TTL an identical release
 //! (same checked content, same policy version) gets the stored decision
 //! instead of a new evaluation, which is equivalent to having evaluated it
-//! up to TTL seconds earlier. Evaluation errors are never stored. A fetched
-//! release is likewise reused for the TTL instead of asking the API server
-//! again; only releases that were found are stored. Both are off by
-//! default.
+//! up to TTL seconds earlier. Evaluation errors are never stored. Off by
+//! default. (The releases workloads reference are not cached here: a watch
+//! keeps them current, see [`crate::releases`].)
 
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use kube::core::DynamicObject;
 use sha2::{Digest, Sha256};
 
 use super::decide::Verdict;
-use super::workload::ReleaseRef;
 
 /// At most this many entries are kept; the cache is emptied when full.
 const MAX_ENTRIES: usize = 4096;
 
 /// Decisions by release content and policy version.
 pub type DecisionCache = TtlCache<[u8; 32], Verdict>;
-
-/// Release objects by namespace and name.
-pub type ReleaseCache = TtlCache<ReleaseRef, DynamicObject>;
 
 /// Values kept for a fixed time after they were stored.
 #[derive(Debug)]

@@ -14,10 +14,10 @@ use kube::core::DynamicObject;
 use tracing::{info, warn};
 
 use super::admission::{self, Request as AdmissionRequest};
-use super::cache::{DecisionCache, ReleaseCache};
+use super::cache::DecisionCache;
 use super::decide::{self, Plan, Settings, Target, Verdict, WorkloadCheck};
 use super::metrics::Metrics;
-use super::releases::{Fetched, ReleaseClient};
+use super::releases::{Fetched, ReleaseClient, ReleaseStore};
 use super::store::{Policies, PolicyStore};
 use super::workload::ReleaseRef;
 
@@ -53,8 +53,8 @@ pub struct State {
     pub cache: DecisionCache,
     /// The API server client, when workloads are checked.
     pub kube: Option<ReleaseClient>,
-    /// Recently fetched releases (`--release-cache-ttl`).
-    pub releases: ReleaseCache,
+    /// The watched releases, when workloads are checked.
+    pub releases: Option<ReleaseStore>,
     /// Set once shutdown starts: `/readyz` fails so no new traffic arrives.
     pub shutting_down: AtomicBool,
 }
@@ -66,14 +66,7 @@ pub async fn handle(request: Request<Incoming>, state: Arc<State>) -> Result<Rep
     let (label, reply) = match (request.method(), request.uri().path()) {
         (&Method::POST, "/validate") => ("/validate", validate(request, &state).await),
         (&Method::GET, "/healthz") => ("/healthz", text(StatusCode::OK, "ok\n")),
-        (&Method::GET, "/readyz") => (
-            "/readyz",
-            if state.shutting_down.load(Ordering::SeqCst) {
-                text(StatusCode::SERVICE_UNAVAILABLE, "shutting down\n")
-            } else {
-                text(StatusCode::OK, "ready\n")
-            },
-        ),
+        (&Method::GET, "/readyz") => ("/readyz", readiness(&state)),
         (&Method::GET, "/metrics") => {
             let mut reply = Response::new(Full::new(Bytes::from(state.metrics.render())));
             reply.headers_mut().insert(
@@ -90,6 +83,21 @@ pub async fn handle(request: Request<Incoming>, state: Arc<State>) -> Result<Rep
     };
     state.metrics.request(label, reply.status().as_u16());
     Ok(reply)
+}
+
+/// Ready unless shutting down or, with workload checks, before the first
+/// list of releases is stored (liveness, `/healthz`, does not wait).
+fn readiness(state: &State) -> Reply {
+    if state.shutting_down.load(Ordering::SeqCst) {
+        text(StatusCode::SERVICE_UNAVAILABLE, "shutting down\n")
+    } else if state.releases.as_ref().is_some_and(|store| !store.synced()) {
+        text(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "waiting for the first list of ModelReleases\n",
+        )
+    } else {
+        text(StatusCode::OK, "ready\n")
+    }
 }
 
 async fn validate(request: Request<Incoming>, state: &State) -> Reply {
@@ -166,7 +174,7 @@ async fn admit(mut request: AdmissionRequest, state: &State, started: Instant) -
             Some(object) => {
                 let job = Job {
                     request,
-                    object,
+                    object: Arc::new(object),
                     workload: None,
                 };
                 evaluate_cached(job, state, &policies, started).await
@@ -213,12 +221,13 @@ async fn admit(mut request: AdmissionRequest, state: &State, started: Instant) -
 /// object, and the workload referencing it if any.
 struct Job {
     request: AdmissionRequest,
-    object: DynamicObject,
+    object: Arc<DynamicObject>,
     workload: Option<WorkloadCheck>,
 }
 
-/// A workload: fetch its release from the API server, then evaluate it.
-/// Every verdict names the release in the `release` audit annotation.
+/// A workload: its release from the watch's store, else from the API
+/// server, then evaluated. Every verdict names the release in the
+/// `release` audit annotation.
 async fn check_workload(
     request: AdmissionRequest,
     check: WorkloadCheck,
@@ -227,8 +236,15 @@ async fn check_workload(
     started: Instant,
 ) -> Verdict {
     let version = &policies.version;
-    let fetched = match state.releases.get(&check.release, started) {
-        Some(object) => Ok(Fetched::Found(Box::new(object))),
+    let stored = state
+        .releases
+        .as_ref()
+        .and_then(|store| store.get(&check.release));
+    let fetched = match stored {
+        Some(object) => {
+            state.metrics.release_store_hit();
+            Ok(Fetched::Found(object))
+        }
         None => fetch(&check.release, state, started).await,
     };
     let release = check.release.to_string();
@@ -236,7 +252,7 @@ async fn check_workload(
         Ok(Fetched::Found(object)) => {
             let job = Job {
                 request,
-                object: *object,
+                object,
                 workload: Some(check),
             };
             evaluate_cached(job, state, policies, started).await
@@ -264,7 +280,7 @@ async fn check_workload(
     verdict
 }
 
-/// Reads a release from the API server (and caches it when found).
+/// Reads a release the store does not hold from the API server.
 async fn fetch(release: &ReleaseRef, state: &State, started: Instant) -> Result<Fetched, String> {
     let fetched = match &state.kube {
         Some(kube) => {
@@ -274,10 +290,7 @@ async fn fetch(release: &ReleaseRef, state: &State, started: Instant) -> Result<
         None => Err("no API server is configured".to_owned()),
     };
     let result = match &fetched {
-        Ok(Fetched::Found(object)) => {
-            state.releases.put(release.clone(), started, object);
-            "found"
-        }
+        Ok(Fetched::Found(_)) => "found",
         Ok(Fetched::NotFound) => "not_found",
         Err(_) => "error",
     };

@@ -6,7 +6,8 @@
 //!
 //! Layout: [`admission`] (wire types), [`decide`] (request → verdict, pure),
 //! [`workload`] (release annotations of Deployments and InferenceServices),
-//! [`releases`] (reading a referenced release with kube's API client),
+//! [`releases`] (the watch of releases workloads reference, with a GET on
+//! a miss, through kube's client and runtime),
 //! [`http`] (routing, body limits, deadlines), [`store`] (policy hot
 //! reload), [`tls`] (certificate reload), [`metrics`]. This file owns the
 //! runtime: listening, connections, reload polling and graceful shutdown.
@@ -66,9 +67,6 @@ pub fn run(args: &Options) -> anyhow::Result<()> {
     if !(args.decision_cache_ttl >= 0.0 && args.decision_cache_ttl <= 3600.0) {
         anyhow::bail!("--decision-cache-ttl must be between 0 and 3600 seconds");
     }
-    if !(args.release_cache_ttl >= 0.0 && args.release_cache_ttl <= 3600.0) {
-        anyhow::bail!("--release-cache-ttl must be between 0 and 3600 seconds");
-    }
     let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -85,8 +83,9 @@ fn init_logging(level: LogLevel) {
         LogLevel::Info => tracing::Level::INFO,
         LogLevel::Debug => tracing::Level::DEBUG,
     };
-    // kube's client logs each failed request itself; riskgate logs it once,
-    // with the release and what was decided, so kube speaks only at debug.
+    // kube's client and runtime log each failed request themselves;
+    // riskgate logs it once, with the release and what was decided (or the
+    // watch's retry), so kube speaks only at debug.
     let kube_level = if level == tracing::Level::DEBUG {
         LevelFilter::DEBUG
     } else {
@@ -94,7 +93,8 @@ fn init_logging(level: LogLevel) {
     };
     let filter = Targets::new()
         .with_default(level)
-        .with_target("kube_client", kube_level);
+        .with_target("kube_client", kube_level)
+        .with_target("kube_runtime", kube_level);
     let _ = tracing_subscriber::fmt()
         .json()
         .flatten_event(true)
@@ -118,6 +118,11 @@ async fn serve(args: &Options, now_ns: Option<i64>) -> anyhow::Result<()> {
     if workloads.annotation.trim().is_empty() {
         anyhow::bail!("--release-annotation must not be empty");
     }
+    if args.release_cache_ttl.is_some() {
+        warn!(
+            "--release-cache-ttl is deprecated and has no effect: workload checks read releases from a watch that keeps them current"
+        );
+    }
     let kube = if workloads.kinds.is_empty() {
         None
     } else {
@@ -127,6 +132,13 @@ async fn serve(args: &Options, now_ns: Option<i64>) -> anyhow::Result<()> {
             ca_file: args.kube_ca_file.clone(),
             allow_http: args.insecure_http,
         })?)
+    };
+    let (release_store, release_watch) = match &kube {
+        Some(kube) => {
+            let (store, watch) = kube.watch();
+            (Some(store), Some(watch))
+        }
+        None => (None, None),
     };
     let (dirs, overlay) = (args.policy.clone(), args.overlay.clone());
     let store = tokio::task::spawn_blocking(move || PolicyStore::open(dirs, overlay))
@@ -162,7 +174,7 @@ async fn serve(args: &Options, now_ns: Option<i64>) -> anyhow::Result<()> {
         now_ns,
         cache: cache::DecisionCache::new(Duration::from_secs_f64(args.decision_cache_ttl)),
         kube,
-        releases: cache::ReleaseCache::new(Duration::from_secs_f64(args.release_cache_ttl)),
+        releases: release_store,
         shutting_down: AtomicBool::new(false),
     });
 
@@ -184,6 +196,10 @@ async fn serve(args: &Options, now_ns: Option<i64>) -> anyhow::Result<()> {
     }
     drop(policies);
 
+    if let Some(watch) = release_watch {
+        let state = Arc::clone(&state);
+        tokio::spawn(watch.run(move || state.metrics.release_watch_error()));
+    }
     tokio::spawn(reload_loop(
         Arc::clone(&state),
         certs.clone(),

@@ -23,8 +23,12 @@ pub struct Metrics {
     policy_reloads: Counter<&'static str>,
     /// Certificate reloads by result.
     tls_reloads: Counter<&'static str>,
-    /// Fetches of a workload's `ModelRelease` by result.
+    /// Fetches of a workload's `ModelRelease` by result (store misses).
     release_fetches: Counter<&'static str>,
+    /// Workload checks whose release came from the watch's store.
+    release_store_hits: AtomicU64,
+    /// Failures of the `ModelRelease` watch (each retried).
+    release_watch_errors: AtomicU64,
     /// `/validate` latency.
     latency: Histogram,
     /// Requests being served.
@@ -106,6 +110,16 @@ impl Metrics {
     /// `error`).
     pub fn release_fetch(&self, result: &'static str) {
         self.release_fetches.inc(result);
+    }
+
+    /// Counts a workload check answered from the watch's store.
+    pub fn release_store_hit(&self) {
+        self.release_store_hits.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts a failure of the release watch.
+    pub fn release_watch_error(&self) {
+        self.release_watch_errors.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Sets the policy version in use.
@@ -213,7 +227,7 @@ impl Metrics {
             ),
             (
                 "riskgate_release_fetches_total",
-                "Fetches of the ModelRelease a workload references, by result (found, not_found, error).",
+                "Reads of the ModelRelease a workload references from the API server (when the watch's store does not hold it), by result (found, not_found, error).",
                 &self.release_fetches,
             ),
         ] {
@@ -221,6 +235,21 @@ impl Metrics {
             for (result, n) in counter.snapshot() {
                 let _ = writeln!(out, "{name}{{result=\"{result}\"}} {n}");
             }
+        }
+        for (name, help, counter) in [
+            (
+                "riskgate_release_store_hits_total",
+                "Workload checks whose ModelRelease came from the watch's store (no API request).",
+                &self.release_store_hits,
+            ),
+            (
+                "riskgate_release_watch_errors_total",
+                "Failures of the ModelRelease watch (each retried with backoff).",
+                &self.release_watch_errors,
+            ),
+        ] {
+            header(&mut out, name, "counter", help);
+            let _ = writeln!(out, "{name} {}", counter.load(Ordering::Relaxed));
         }
         out
     }
@@ -262,6 +291,7 @@ mod tests {
         metrics.set_policy("abc123", "embedded \"stdlib\"");
         metrics.policy_reload("error");
         metrics.release_fetch("not_found");
+        metrics.release_store_hit();
         let text = metrics.render();
         for line in [
             "riskgate_http_requests_total{path=\"/validate\",code=\"200\"} 2",
@@ -273,6 +303,8 @@ mod tests {
             "riskgate_policy_info{version=\"abc123\",source=\"embedded \\\"stdlib\\\"\"} 1",
             "riskgate_policy_reloads_total{result=\"error\"} 1",
             "riskgate_release_fetches_total{result=\"not_found\"} 1",
+            "riskgate_release_store_hits_total 1",
+            "riskgate_release_watch_errors_total 0",
             "riskgate_in_flight_requests 0",
         ] {
             assert!(text.lines().any(|l| l == line), "missing {line} in\n{text}");

@@ -62,9 +62,9 @@ pub struct Options {
     /// CA bundle of the API server; by default the pod's service-account
     /// `ca.crt`.
     pub kube_ca_file: Option<PathBuf>,
-    /// Seconds a release read from the API server is reused (0: never; at
-    /// most 3600).
-    pub release_cache_ttl: f64,
+    /// Deprecated, no effect: workload checks read releases from a watch.
+    /// `Some` (the flag was given) logs a warning at start.
+    pub release_cache_ttl: Option<f64>,
     /// Level of the JSON logs on stderr.
     pub log_level: LogLevel,
     /// Fixed evaluation clock; by default the wall clock at each request.

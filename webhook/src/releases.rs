@@ -1,7 +1,28 @@
-//! Reading the `ModelRelease` a workload references from the Kubernetes API
-//! server, with kube's client: `Api<DynamicObject>` for
-//! `riskgate.dev/v1alpha1` `modelreleases` (no typed CRD: the release is
-//! evaluated as JSON, like a release admitted directly).
+//! Reading the `ModelRelease`s workloads reference from the Kubernetes API
+//! server, with kube's client and runtime: a watch of `riskgate.dev/v1alpha1`
+//! `modelreleases` in all namespaces keeps a local store ([`ReleaseStore`])
+//! that workload checks read, and a GET by name ([`ReleaseClient::get_release`])
+//! answers what the store does not hold. Releases are `DynamicObject`s (no
+//! typed CRD): a release is evaluated as JSON, like a release admitted
+//! directly.
+//!
+//! - **Watch, then GET on a miss.** [`ReleaseWatch`] lists every release,
+//!   then watches for changes (kube-runtime's `watcher` and `reflector`),
+//!   so a checked workload costs no API request. A release the store does
+//!   not hold (created a moment ago, its event not yet seen, or before the
+//!   first list completes) is read with one GET: a release created just
+//!   before its workload is never denied as missing. A release deleted
+//!   since leaves the store and its GET answers "missing".
+//! - **Readiness.** [`ReleaseStore::synced`] turns true when the first list
+//!   has been stored (the webhook's `/readyz` waits for it) and stays true:
+//!   while the watch is broken the store keeps its last state and misses
+//!   still fall back to GET.
+//! - **Watch errors** are retried with kube-runtime's default backoff
+//!   (0.8 s doubling to 30 s, with jitter), logged and counted; the watch
+//!   resumes from the last resource version it saw, or lists again (and
+//!   swaps the store whole) when that version has expired.
+//! - **Small store.** The store keeps what the evaluation reads (see
+//!   `decide::release`): `managedFields` and `status` are dropped.
 //!
 //! The client is built from the flags, else the in-cluster environment
 //! (`KUBERNETES_SERVICE_HOST`/`_PORT` and the service-account mount):
@@ -16,10 +37,10 @@
 //!   `token_file`: kube sends the file's content untrimmed, so a token file
 //!   ending in a newline (`kubectl create token ... > file`) would make
 //!   every request fail, where client-go trims it.
-//! - **One deadline.** kube's retries are off and every fetch is cut off
-//!   at the request's evaluation deadline: the failure mode, not a retry
-//!   loop, decides what an unavailable API server means. Connections are
-//!   kept alive and reused between fetches.
+//! - **One deadline.** kube's retries are off and every GET is cut off at
+//!   the request's evaluation deadline: the failure mode, not a retry loop,
+//!   decides what an unavailable API server means. Connections are kept
+//!   alive and reused between requests; the watch holds one of its own.
 //! - **Failure shapes.** A 404 whose Status names the release is "release
 //!   missing"; any other 404 means the API (the CRD) is missing, which is an
 //!   API error like 401, 403, 5xx, TLS and connection failures.
@@ -27,21 +48,29 @@
 //! INVARIANT: rustls uses the `ring` provider only (installed as the
 //! process default by [`crate::run`]); kube is built without aws-lc-rs
 //! and openssl.
+//!
+//! INVARIANT: the RBAC the webhook needs is `get`, `list` and `watch` on
+//! `modelreleases`, nothing more (`deploy/rbac.yaml`, checked by
+//! `cargo xtask deploy-check`).
 
 use std::error::Error as _;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
+use futures_util::StreamExt as _;
 use hyper::header::{AUTHORIZATION, HeaderValue, USER_AGENT};
 use hyper::{StatusCode, Uri};
-use kube::core::{ApiResource, DynamicObject, GroupVersionKind};
+use kube::core::{ApiResource, DynamicObject, GroupVersionKind, TypeMeta};
+use kube::runtime::reflector::{ObjectRef, Store, store::Writer};
+use kube::runtime::{WatchStreamExt as _, watcher};
 use kube::{Api, Client, Config};
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject as _;
 use tokio_rustls::rustls;
-use tracing::warn;
+use tracing::{debug, error, info, warn};
 
 use super::workload::ReleaseRef;
 
@@ -68,8 +97,8 @@ pub struct KubeOptions {
 /// The result of a fetch the API server answered.
 #[derive(Debug)]
 pub enum Fetched {
-    /// The release object (boxed: it is large next to `NotFound`).
-    Found(Box<DynamicObject>),
+    /// The release object (shared with the store when it came from there).
+    Found(Arc<DynamicObject>),
     /// The API server says the release does not exist.
     NotFound,
 }
@@ -187,7 +216,7 @@ impl ReleaseClient {
                     .as_ref()
                     .is_some_and(|t| t.kind == "ModelRelease") =>
             {
-                Ok(Fetched::Found(Box::new(object)))
+                Ok(Fetched::Found(Arc::new(object)))
             }
             Ok(_) | Err(kube::Error::SerdeError(_)) => {
                 Err("the API server answered with something other than a ModelRelease".to_owned())
@@ -195,6 +224,161 @@ impl ReleaseClient {
             Err(kube::Error::Api(status)) => interpret(&status, release),
             Err(error) => Err(transport(&error)),
         }
+    }
+
+    /// The store of every namespace's releases and the watch that fills
+    /// it; nothing is requested until [`ReleaseWatch::run`] runs.
+    pub fn watch(&self) -> (ReleaseStore, ReleaseWatch) {
+        let writer = Writer::new(self.resource.clone());
+        let synced = Arc::new(AtomicBool::new(false));
+        let store = ReleaseStore {
+            store: writer.as_reader(),
+            resource: self.resource.clone(),
+            synced: Arc::clone(&synced),
+        };
+        let watch = ReleaseWatch {
+            api: Api::all_with(self.client.clone(), &self.resource),
+            resource: self.resource.clone(),
+            writer,
+            synced,
+        };
+        (store, watch)
+    }
+}
+
+/// The releases the watch has seen, by namespace and name.
+#[derive(Clone)]
+pub struct ReleaseStore {
+    store: Store<DynamicObject>,
+    resource: ApiResource,
+    synced: Arc<AtomicBool>,
+}
+
+impl std::fmt::Debug for ReleaseStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReleaseStore")
+            .field("releases", &self.store.len())
+            .field("synced", &self.synced())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ReleaseStore {
+    /// The stored release, if the watch has seen it (and not its deletion).
+    pub fn get(&self, release: &ReleaseRef) -> Option<Arc<DynamicObject>> {
+        let key =
+            ObjectRef::new_with(&release.name, self.resource.clone()).within(&release.namespace);
+        self.store.get(&key)
+    }
+
+    /// Whether the first list has been stored.
+    pub fn synced(&self) -> bool {
+        self.synced.load(Ordering::SeqCst)
+    }
+}
+
+/// The watch filling a [`ReleaseStore`].
+pub struct ReleaseWatch {
+    api: Api<DynamicObject>,
+    resource: ApiResource,
+    writer: Writer<DynamicObject>,
+    synced: Arc<AtomicBool>,
+}
+
+impl std::fmt::Debug for ReleaseWatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReleaseWatch")
+            .field("resource", &self.resource)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ReleaseWatch {
+    /// Lists and watches releases for as long as the process runs,
+    /// retrying failures with kube-runtime's default backoff; each failure
+    /// is logged and reported to `on_error`.
+    pub async fn run(self, mut on_error: impl FnMut() + Send) {
+        let Self {
+            api,
+            resource,
+            writer,
+            synced,
+        } = self;
+        let store = writer.as_reader();
+        let types = TypeMeta {
+            api_version: resource.api_version.clone(),
+            kind: resource.kind.clone(),
+        };
+        let events = watcher(api, watcher::Config::default())
+            .modify(move |release: &mut DynamicObject| slim(release, &types))
+            .default_backoff()
+            .reflect(writer);
+        let mut events = std::pin::pin!(events);
+        while let Some(event) = events.next().await {
+            match event {
+                Ok(watcher::Event::InitDone) => {
+                    if !synced.swap(true, Ordering::SeqCst) {
+                        info!(releases = store.len(), "ModelRelease watch synced");
+                    }
+                }
+                Ok(_) => {}
+                Err(watcher::Error::WatchError(status)) if status.code == 410 => {
+                    debug!("the ModelRelease watch expired; listing again");
+                }
+                Err(e) => {
+                    warn!(error = %watch_error(&e), "the ModelRelease watch failed; retrying");
+                    on_error();
+                }
+            }
+        }
+        error!("the ModelRelease watch ended; releases are read with a GET per workload");
+    }
+}
+
+/// Drops what the evaluation does not read (see `decide::release`), and
+/// fills in the type a list item may lack.
+fn slim(release: &mut DynamicObject, types: &TypeMeta) {
+    release.metadata.managed_fields = None;
+    if let Some(data) = release.data.as_object_mut() {
+        data.remove("status");
+    }
+    if release.types.is_none() {
+        release.types = Some(types.clone());
+    }
+}
+
+/// Why the watch failed, in the terms of a GET's errors.
+fn watch_error(error: &watcher::Error) -> String {
+    let request = match error {
+        watcher::Error::InitialListFailed(e)
+        | watcher::Error::WatchStartFailed(e)
+        | watcher::Error::WatchFailed(e) => e,
+        watcher::Error::WatchError(status) => return watch_status(status),
+        watcher::Error::NoResourceVersion => return error.to_string(),
+    };
+    match request {
+        kube::Error::Api(status) => watch_status(status),
+        other => transport(other),
+    }
+}
+
+fn watch_status(status: &kube::core::Status) -> String {
+    let message = if status.message.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", status.message)
+    };
+    match StatusCode::from_u16(status.code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR) {
+        StatusCode::NOT_FOUND => format!(
+            "the API server does not serve modelreleases.riskgate.dev (is the CRD installed?){message}"
+        ),
+        StatusCode::UNAUTHORIZED => {
+            format!("the API server rejected the webhook's credentials (401){message}")
+        }
+        StatusCode::FORBIDDEN => format!(
+            "the webhook may not list and watch modelreleases in all namespaces (403; see the ClusterRole in deploy/rbac.yaml){message}"
+        ),
+        other => format!("the API server answered {other}{message}"),
     }
 }
 
@@ -395,6 +579,47 @@ mod tests {
         assert_eq!(
             interpret(&failing, &fraud()).unwrap_err(),
             "the API server answered 500 Internal Server Error: etcdserver: request timed out"
+        );
+    }
+
+    #[test]
+    fn the_store_keeps_what_the_evaluation_reads() {
+        let mut release: DynamicObject = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "fraud-v3", "namespace": "ml",
+                         "annotations": {"team": "risk"}, "managedFields": [{"manager": "kubectl"}]},
+            "spec": {"rollback": {}}, "status": {"observedGeneration": 1}}))
+        .unwrap();
+        let before = crate::decide::release(&release);
+        let types = TypeMeta {
+            api_version: "riskgate.dev/v1alpha1".to_owned(),
+            kind: "ModelRelease".to_owned(),
+        };
+        slim(&mut release, &types);
+        assert!(release.metadata.managed_fields.is_none());
+        assert!(release.data.get("status").is_none());
+        let after = crate::decide::release(&release);
+        // A list item without a type gets the watched one; the rest is
+        // what the evaluation saw before.
+        assert_eq!(after["kind"], "ModelRelease");
+        assert_eq!(after["metadata"], before["metadata"]);
+        assert_eq!(after["spec"], before["spec"]);
+    }
+
+    #[test]
+    fn watch_errors_name_what_to_fix() {
+        let forbidden = status(serde_json::json!({"kind":"Status",
+            "message":"modelreleases.riskgate.dev is forbidden","code":403}));
+        let error = watch_error(&watcher::Error::InitialListFailed(kube::Error::Api(
+            Box::new(forbidden),
+        )));
+        assert!(
+            error.starts_with("the webhook may not list and watch modelreleases"),
+            "{error}"
+        );
+        assert!(error.contains("deploy/rbac.yaml"), "{error}");
+        assert!(
+            error.ends_with(": modelreleases.riskgate.dev is forbidden"),
+            "{error}"
         );
     }
 

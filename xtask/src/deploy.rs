@@ -2,8 +2,8 @@
 //! kustomization resource exists, every object has the fields Kubernetes
 //! requires, and the webhook-specific settings riskgate relies on are there,
 //! including what workload checks (`--workloads`) need: webhook rules, a
-//! mounted token and a role that only reads releases (no cluster or network
-//! needed).
+//! mounted token and a role that only reads and watches releases (no
+//! cluster or network needed).
 
 use std::path::{Path, PathBuf};
 
@@ -74,6 +74,10 @@ const WORKLOAD_RESOURCES: [(&str, &str, &str); 2] = [
         "inferenceservices",
     ),
 ];
+
+/// The verbs the webhook's ClusterRole grants on `modelreleases`, sorted:
+/// `list` and `watch` for the watch, `get` for a release it has not seen.
+const RELEASE_VERBS: [&str; 3] = ["get", "list", "watch"];
 
 /// When the Deployment passes `--workloads`: a webhook rule covers each
 /// kind, the pod mounts its service-account token, and a binding gives that
@@ -281,17 +285,24 @@ fn check_object(file: &str, object: &Value, problems: &mut Vec<String>) {
             problems.extend(found);
         }
         "ClusterRole" => {
-            // The webhook reads releases by name and nothing else.
+            // Least privilege: the webhook watches releases (list, watch),
+            // reads one by name on a store miss (get), and nothing else.
             let rules = object["rules"].as_array().map_or(&[][..], Vec::as_slice);
-            let read_only = !rules.is_empty()
+            let exact = !rules.is_empty()
                 && rules.iter().all(|rule| {
                     rule["apiGroups"] == json!(["riskgate.dev"])
                         && rule["resources"] == json!(["modelreleases"])
-                        && rule["verbs"] == json!(["get"])
+                        && rule.get("resourceNames").is_none()
+                        && rule["verbs"].as_array().is_some_and(|verbs| {
+                            let mut verbs: Vec<&str> =
+                                verbs.iter().filter_map(Value::as_str).collect();
+                            verbs.sort_unstable();
+                            verbs == RELEASE_VERBS
+                        })
                 });
-            if !read_only {
+            if !exact {
                 problems.push(format!(
-                    "{file}: ClusterRole must grant only get on riskgate.dev modelreleases"
+                    "{file}: ClusterRole must grant exactly get, list and watch on riskgate.dev modelreleases"
                 ));
             }
         }
@@ -349,16 +360,39 @@ mod tests {
             assert!(text.contains(needle), "{needle} not reported:\n{text}");
         }
         assert!(!text.contains("apps deployments"), "{text}");
+    }
 
-        let mut problems = Vec::new();
-        let role = json!({"kind": "ClusterRole", "metadata": {"name": "r"},
-                          "rules": [{"apiGroups": ["riskgate.dev"], "resources": ["modelreleases"],
-                                     "verbs": ["get", "list"]}]});
-        check_object("rbac.yaml", &role, &mut problems);
-        assert!(
-            problems.iter().any(|p| p.contains("only get")),
-            "{problems:?}"
+    #[test]
+    fn the_cluster_role_grants_exactly_get_list_and_watch_on_releases() {
+        let role = |rules: Value| {
+            let role = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
+                              "metadata": {"name": "r"}, "rules": rules});
+            let mut problems = Vec::new();
+            check_object("rbac.yaml", &role, &mut problems);
+            problems
+        };
+        let rule = |verbs: Value| json!({"apiGroups": ["riskgate.dev"], "resources": ["modelreleases"], "verbs": verbs});
+        assert_eq!(
+            role(json!([rule(json!(["watch", "get", "list"]))])),
+            Vec::<String>::new()
         );
+        for rules in [
+            json!([rule(json!(["get"]))]),
+            json!([rule(json!(["get", "list"]))]),
+            json!([rule(json!(["get", "list", "watch", "update"]))]),
+            json!([rule(json!(["*"]))]),
+            json!([rule(json!(["get", "list", "watch"])), {"apiGroups": [""], "resources": ["secrets"], "verbs": ["get"]}]),
+            json!([{"apiGroups": ["riskgate.dev"], "resources": ["*"], "verbs": ["get", "list", "watch"]}]),
+            json!([]),
+        ] {
+            let problems = role(rules.clone());
+            assert!(
+                problems
+                    .iter()
+                    .any(|p| p.contains("exactly get, list and watch")),
+                "{rules}: {problems:?}"
+            );
+        }
     }
 
     #[test]

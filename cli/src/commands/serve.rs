@@ -108,10 +108,11 @@ pub struct ServeArgs {
     /// `ca.crt`.
     #[arg(long, value_name = "FILE")]
     pub kube_ca_file: Option<PathBuf>,
-    /// Reuse a release read from the API server for this many seconds; 0
-    /// (the default) reads it for every workload request.
-    #[arg(long, value_name = "SECONDS", default_value_t = 0.0)]
-    pub release_cache_ttl: f64,
+    /// Deprecated, no effect: workload checks read releases from a watch
+    /// that keeps them current. Still accepted (with a warning at start) so
+    /// existing command lines keep working.
+    #[arg(long, value_name = "SECONDS")]
+    pub release_cache_ttl: Option<f64>,
     /// Log level of the JSON logs on stderr.
     #[arg(long, value_enum, default_value_t = LogLevel::Info)]
     pub log_level: LogLevel,
