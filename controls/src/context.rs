@@ -5,7 +5,6 @@
 //! neither depends on the other's module.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 
 use riskgate_engine::eval::{EvalError, EvalOptions};
 use riskgate_engine::json_pointer;
@@ -191,12 +190,13 @@ impl Outcome {
     }
 }
 
-/// A requirement's resolved field values.
-pub(crate) struct Fields<'a>(pub(crate) BTreeMap<&'a str, Value>);
+/// A requirement's resolved field values, by name (a handful, so a
+/// vector: no tree nodes to allocate for every requirement checked).
+pub(crate) struct Fields<'a>(pub(crate) Vec<(&'a str, Value)>);
 
 impl Fields<'_> {
     pub(crate) fn value(&self, name: &str) -> Option<&Value> {
-        self.0.get(name)
+        self.0.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
     }
 
     pub(crate) fn str(&self, name: &str) -> Option<&str> {

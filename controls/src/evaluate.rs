@@ -352,7 +352,7 @@ fn run_requirement(
         _ => {}
     }
     let defs = requirement_fields(requirement.kind);
-    let mut fields = BTreeMap::new();
+    let mut fields = Vec::with_capacity(requirement.fields.len());
     // Without an overlay the policy's fields are the names (already sorted
     // and unique): no set to build.
     let names: Vec<&String> = match replaced {
@@ -398,7 +398,7 @@ fn run_requirement(
             };
             return Outcome::error(format!("`{name}`{origin} is invalid: {message}"));
         }
-        fields.insert(name.as_str(), value);
+        fields.push((name.as_str(), value));
     }
     let fields = Fields(fields);
     match requirement.kind {

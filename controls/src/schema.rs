@@ -289,15 +289,15 @@ fn check_path(path: &str) -> Result<(), TypeError> {
     Ok(())
 }
 
-/// A segment of a dotted manifest path.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum PathSegment {
-    Key(String),
+/// A segment of a dotted manifest path, borrowed from the path text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PathSegment<'a> {
+    Key(&'a str),
     Index(usize),
 }
 
 /// Parses `spec.a.b[0].c`; `None` when malformed.
-pub(crate) fn parse_path(path: &str) -> Option<Vec<PathSegment>> {
+pub(crate) fn parse_path(path: &str) -> Option<Vec<PathSegment<'_>>> {
     let mut out = Vec::new();
     for part in path.split('.') {
         let (key, mut rest) = match part.find('[') {
@@ -307,7 +307,7 @@ pub(crate) fn parse_path(path: &str) -> Option<Vec<PathSegment>> {
         if key.is_empty() {
             return None;
         }
-        out.push(PathSegment::Key(key.to_owned()));
+        out.push(PathSegment::Key(key));
         while !rest.is_empty() {
             let close = rest.find(']')?;
             let index = rest.get(1..close)?.parse().ok()?;
@@ -339,10 +339,10 @@ mod tests {
         assert_eq!(
             parse_path("spec.a[2].b"),
             Some(vec![
-                PathSegment::Key("spec".into()),
-                PathSegment::Key("a".into()),
+                PathSegment::Key("spec"),
+                PathSegment::Key("a"),
                 PathSegment::Index(2),
-                PathSegment::Key("b".into()),
+                PathSegment::Key("b"),
             ])
         );
         assert_eq!(parse_path("spec..a"), None);

@@ -1,6 +1,8 @@
 //! `require field`: a manifest field is present, optionally satisfying a
 //! comparison.
 
+use std::fmt::Write as _;
+
 use super::comparison;
 use crate::compare::{change_hint, show};
 use crate::context::{Ctx, Fields, Outcome};
@@ -28,7 +30,9 @@ pub(crate) fn check(ctx: &Ctx<'_>, fields: &Fields<'_>) -> Outcome {
         });
         match segment {
             PathSegment::Key(key) => json_pointer::push(&mut pointer, key),
-            PathSegment::Index(i) => pointer.push_str(&format!("/{i}")),
+            PathSegment::Index(i) => {
+                let _ = write!(pointer, "/{i}");
+            }
         }
     }
     let expected = |o: Outcome| match &comparison {
