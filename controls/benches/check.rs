@@ -1,6 +1,6 @@
 //! `riskgate check` in-process: the embedded standard library (every
 //! control) against the example release manifests
-//! (`cargo bench -p riskgate-engine --bench check`, or `cargo xtask bench`,
+//! (`cargo bench -p riskgate-controls --bench check`, or `cargo xtask bench`,
 //! which writes `docs/benchmarks.md`).
 //!
 //! The policy set is compiled once outside the measured loop; each

@@ -351,6 +351,12 @@ fn check_section(found: &[Measurement], criterion: &Path) -> Option<String> {
             human(m.median_ns)
         );
     }
+    // The analysis of these numbers is hand-written, so it lives on a page
+    // this generator never rewrites.
+    out.push_str(
+        "\nWhere the time goes and what memory holds: [Performance notes](performance.md) \
+         (hand-written, kept across runs of `cargo xtask bench`).\n",
+    );
     Some(out)
 }
 
