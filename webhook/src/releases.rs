@@ -363,6 +363,31 @@ fn watch_error(error: &watcher::Error) -> String {
 }
 
 fn watch_status(status: &kube::core::Status) -> String {
+    status_error(status, "list and watch modelreleases in all namespaces")
+}
+
+/// Turns an error Status (the API server's, or kube's for a body that is
+/// not one) into "not found" or an error.
+fn interpret(status: &kube::core::Status, release: &ReleaseRef) -> Result<Fetched, String> {
+    // A missing object names itself in the Status details; a 404 without
+    // them means the API (the CRD) itself is missing.
+    if status.code == StatusCode::NOT_FOUND.as_u16()
+        && status
+            .details
+            .as_ref()
+            .is_some_and(|details| details.name == release.name)
+    {
+        return Ok(Fetched::NotFound);
+    }
+    Err(status_error(
+        status,
+        &format!("get modelreleases in namespace {}", release.namespace),
+    ))
+}
+
+/// What an error Status from a request for releases means; `denied` is
+/// what the webhook was trying to do, for a 403.
+fn status_error(status: &kube::core::Status, denied: &str) -> String {
     let message = if status.message.is_empty() {
         String::new()
     } else {
@@ -376,42 +401,9 @@ fn watch_status(status: &kube::core::Status) -> String {
             format!("the API server rejected the webhook's credentials (401){message}")
         }
         StatusCode::FORBIDDEN => format!(
-            "the webhook may not list and watch modelreleases in all namespaces (403; see the ClusterRole in deploy/rbac.yaml){message}"
+            "the webhook may not {denied} (403; see the ClusterRole in deploy/rbac.yaml){message}"
         ),
         other => format!("the API server answered {other}{message}"),
-    }
-}
-
-/// Turns an error Status (the API server's, or kube's for a body that is
-/// not one) into "not found" or an error.
-fn interpret(status: &kube::core::Status, release: &ReleaseRef) -> Result<Fetched, String> {
-    let message = if status.message.is_empty() {
-        String::new()
-    } else {
-        format!(": {}", status.message)
-    };
-    match StatusCode::from_u16(status.code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR) {
-        // A missing object names itself in the Status details; a 404
-        // without them means the API (the CRD) itself is missing.
-        StatusCode::NOT_FOUND
-            if status
-                .details
-                .as_ref()
-                .is_some_and(|details| details.name == release.name) =>
-        {
-            Ok(Fetched::NotFound)
-        }
-        StatusCode::NOT_FOUND => Err(format!(
-            "the API server does not serve modelreleases.riskgate.dev (is the CRD installed?){message}"
-        )),
-        StatusCode::UNAUTHORIZED => Err(format!(
-            "the API server rejected the webhook's credentials (401){message}"
-        )),
-        StatusCode::FORBIDDEN => Err(format!(
-            "the webhook may not get modelreleases in namespace {} (403; see the ClusterRole in deploy/rbac.yaml){message}",
-            release.namespace
-        )),
-        other => Err(format!("the API server answered {other}{message}")),
     }
 }
 
