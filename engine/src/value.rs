@@ -61,36 +61,21 @@ impl Ord for Value {
             (Value::Null, Value::Null) => Ordering::Equal,
             (Value::Bool(a), Value::Bool(b)) => a.cmp(b),
             (Value::Number(a), Value::Number(b)) => a.cmp(b),
-            (Value::String(a), Value::String(b)) => {
-                if Arc::ptr_eq(a, b) {
-                    Ordering::Equal
-                } else {
-                    a.cmp(b)
-                }
-            }
-            (Value::Array(a), Value::Array(b)) => {
-                if Arc::ptr_eq(a, b) {
-                    Ordering::Equal
-                } else {
-                    a.cmp(b)
-                }
-            }
-            (Value::Object(a), Value::Object(b)) => {
-                if Arc::ptr_eq(a, b) {
-                    Ordering::Equal
-                } else {
-                    a.cmp(b)
-                }
-            }
-            (Value::Set(a), Value::Set(b)) => {
-                if Arc::ptr_eq(a, b) {
-                    Ordering::Equal
-                } else {
-                    a.cmp(b)
-                }
-            }
+            (Value::String(a), Value::String(b)) => shared_cmp(a, b),
+            (Value::Array(a), Value::Array(b)) => shared_cmp(a, b),
+            (Value::Object(a), Value::Object(b)) => shared_cmp(a, b),
+            (Value::Set(a), Value::Set(b)) => shared_cmp(a, b),
             _ => self.rank().cmp(&other.rank()),
         }
+    }
+}
+
+/// Two handles of one shared value are equal without a walk.
+fn shared_cmp<T: Ord + ?Sized>(a: &Arc<T>, b: &Arc<T>) -> Ordering {
+    if Arc::ptr_eq(a, b) {
+        Ordering::Equal
+    } else {
+        a.cmp(b)
     }
 }
 
