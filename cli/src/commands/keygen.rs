@@ -6,7 +6,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use riskgate_controls::trust::keys::{Algorithm, SigningKey};
+use riskgate_controls::trust::keys::{Algorithm, Purpose, SigningKey};
 
 use crate::Outcome;
 
@@ -42,13 +42,22 @@ enum PurposeArg {
     Waiver,
 }
 
-impl PurposeArg {
-    fn as_str(self) -> &'static str {
-        match self {
-            PurposeArg::Artifact => "artifact",
-            PurposeArg::Evaluation => "evaluation",
-            PurposeArg::Approval => "approval",
-            PurposeArg::Waiver => "waiver",
+impl From<AlgorithmArg> for Algorithm {
+    fn from(arg: AlgorithmArg) -> Self {
+        match arg {
+            AlgorithmArg::Ed25519 => Algorithm::Ed25519,
+            AlgorithmArg::P256 => Algorithm::P256,
+        }
+    }
+}
+
+impl From<PurposeArg> for Purpose {
+    fn from(arg: PurposeArg) -> Self {
+        match arg {
+            PurposeArg::Artifact => Purpose::Artifact,
+            PurposeArg::Evaluation => Purpose::Evaluation,
+            PurposeArg::Approval => Purpose::Approval,
+            PurposeArg::Waiver => Purpose::Waiver,
         }
     }
 }
@@ -75,11 +84,7 @@ fn keygen(args: &KeygenArgs) -> anyhow::Result<()> {
             );
         }
     }
-    let algorithm = match args.algorithm {
-        AlgorithmArg::Ed25519 => Algorithm::Ed25519,
-        AlgorithmArg::P256 => Algorithm::P256,
-    };
-    let key = generate(algorithm)?;
+    let key = generate(args.algorithm.into())?;
     write_private(&private, &key.to_pem())?;
     let public_pem = key.public_key().to_pem();
     std::fs::write(&public, &public_pem).with_context(|| format!("{}", public.display()))?;
@@ -87,15 +92,19 @@ fn keygen(args: &KeygenArgs) -> anyhow::Result<()> {
         .name
         .file_name()
         .map_or_else(|| "key".into(), |n| n.to_string_lossy());
-    let signs: Vec<&str> = args.signs.iter().map(|p| p.as_str()).collect();
+    let signs: Vec<Purpose> = args.signs.iter().map(|&p| p.into()).collect();
     eprintln!(
         "wrote {} (private: keep it secret) and {}",
         private.display(),
         public.display()
     );
     // The entry goes to stdout, so it can be appended to an overlay.
-    let mut entry = format!("{id}:\n  signs: [{}]\n", signs.join(", "));
-    if signs.iter().any(|s| *s == "approval" || *s == "waiver") {
+    let names: Vec<&str> = signs.iter().map(|p| p.as_str()).collect();
+    let mut entry = format!("{id}:\n  signs: [{}]\n", names.join(", "));
+    if signs
+        .iter()
+        .any(|p| matches!(p, Purpose::Approval | Purpose::Waiver))
+    {
         entry.push_str("  approver: you@example.com   # the e-mail this key speaks for\n  roles: []                   # e.g. [model_validator]\n");
     }
     entry.push_str("  public_key: |\n");
