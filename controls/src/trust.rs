@@ -512,27 +512,26 @@ impl Checker<'_> {
             }
             // A slice left out of the manifest (the worst one, say) changes
             // every aggregate over slices as surely as an edited one.
-            let omitted: Vec<&String> = reported
+            let omitted: Vec<&str> = reported
                 .get(name)
                 .into_iter()
-                .flat_map(|r| r.slices.keys())
-                .filter(|reported_slice| {
+                .flat_map(|r| r.slices.keys().map(String::as_str))
+                .filter(|&reported_slice| {
                     !claimed_slices
                         .iter()
-                        .any(|c| str_at(c, &["name"]) == Some(reported_slice.as_str()))
+                        .any(|c| str_at(c, &["name"]) == Some(reported_slice))
                 })
                 .collect();
             if let Some(first) = omitted.first()
                 && !claimed_slices.is_empty()
             {
-                let names: Vec<&str> = omitted.iter().map(|s| s.as_str()).collect();
                 self.contradicted(
                     codes::EVIDENCE_REPORT_MISMATCH.id,
                     &metric_pointer,
                     format!(
                         "{what} states {name} for slice{} {}, which the manifest leaves out",
-                        if names.len() == 1 { "" } else { "s" },
-                        names.join(", ")
+                        if omitted.len() == 1 { "" } else { "s" },
+                        omitted.join(", ")
                     ),
                     format!("record every slice of {name} the report states, including {first}"),
                 );
