@@ -66,6 +66,8 @@ enum Command {
     Lsp(commands::lsp::LspArgs),
     /// Serve the Kubernetes validating admission webhook.
     Serve(commands::serve::ServeArgs),
+    /// Audit the ModelReleases in a cluster: write their status and policy reports, print what fails and when it next changes.
+    Audit(commands::audit::AuditArgs),
     /// Run policy tests (`test_*` rules) and golden trace cases.
     Test(commands::test::TestArgs),
     /// Lint policies: unused code, shadowing, unknown manifest fields, untested controls, ...
@@ -162,6 +164,7 @@ fn main() -> ExitCode {
         Command::Generate(args) => commands::generate::run(&args, Cli::command()),
         Command::Lsp(args) => commands::lsp::run(&args),
         Command::Serve(args) => commands::serve::run(&args),
+        Command::Audit(args) => commands::audit::run(&args),
         Command::Test(args) => match config::load(&cli.global) {
             Ok(config) => commands::test::run(&config::test(&config.test, args), &renderer),
             Err(outcome) => outcome,

@@ -165,6 +165,60 @@ pub fn forecast(
     out
 }
 
+/// Nanoseconds in a second: the resolution of [`next_change`].
+const SECOND_NS: i64 = 1_000_000_000;
+
+/// The first instant after `now_ns`, within `horizon_days`, at which the
+/// release's evaluation differs from `today` (a requirement's status or
+/// the decision), to the second: the clock at which a controller should
+/// look at the release again. `None` when nothing changes within the
+/// horizon.
+///
+/// Same search as [`forecast`] (the checkpoints, then bisection), with
+/// the same one-way premise, but it stops at the first change and
+/// bisects it to one second: at most ⌈log₂ 86 400⌉ = 17 evaluations
+/// beyond [`forecast`]'s to find the day. The instant returned is the
+/// first second at which the new state holds.
+pub fn next_change(
+    now_ns: i64,
+    horizon_days: u32,
+    instants: &[i64],
+    today: &ManifestTrace,
+    mut check: impl FnMut(i64) -> ManifestTrace,
+) -> Option<i64> {
+    let clock = |day: u32| now_ns.saturating_add(i64::from(day).saturating_mul(DAY_NS));
+    let mut unchanged = now_ns;
+    let mut changed = None;
+    for day in checkpoints(now_ns, horizon_days, instants) {
+        if day == 0 {
+            continue;
+        }
+        let at = clock(day);
+        if same(today, &check(at)) {
+            unchanged = at;
+        } else {
+            changed = Some(at);
+            break;
+        }
+    }
+    let mut changed = changed?;
+    // Invariant: the state at `unchanged` is today's, at `changed` it is not.
+    while changed - unchanged > SECOND_NS {
+        let mid = unchanged + (changed - unchanged) / 2;
+        // Whole seconds (relative to `now`), so the answer is a clean clock.
+        let mid = mid - (mid - now_ns).rem_euclid(SECOND_NS);
+        if mid <= unchanged {
+            break;
+        }
+        if same(today, &check(mid)) {
+            unchanged = mid;
+        } else {
+            changed = mid;
+        }
+    }
+    Some(changed)
+}
+
 /// Day 0, every 30 days, the horizon, and the days on both sides of each
 /// instant within the horizon; sorted, without duplicates.
 fn checkpoints(now_ns: i64, horizon_days: u32, instants: &[i64]) -> Vec<u32> {
@@ -240,7 +294,7 @@ fn same(a: &ManifestTrace, b: &ManifestTrace) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{DAY_NS, forecast};
+    use super::{DAY_NS, forecast, next_change};
     use crate::trace::{
         Action, ControlTrace, Decision, Location, ManifestTrace, RequirementTrace, Status,
     };
@@ -328,6 +382,38 @@ mod tests {
         assert_eq!(result.decisions[0].day, 12);
         // Far fewer evaluations than one per day.
         assert!(result.evaluations < 25, "{}", result.evaluations);
+    }
+
+    #[test]
+    fn the_next_change_is_found_to_the_second() {
+        let stale_at = NOW + 11 * DAY_NS + 3_600 * 1_000_000_000 + 17 * 1_000_000_000;
+        let deadlines = [("a", stale_at), ("b", NOW + 47 * DAY_NS)];
+        let mut evaluations = 0;
+        let next = next_change(NOW, 90, &[], &release(NOW, &deadlines), |clock| {
+            evaluations += 1;
+            release(clock, &deadlines)
+        });
+        assert_eq!(next, Some(stale_at));
+        assert!(evaluations < 40, "{evaluations}");
+        let stable = |clock| release(clock, &[("a", NOW + 400 * DAY_NS)]);
+        assert_eq!(next_change(NOW, 90, &[], &stable(NOW), stable), None);
+    }
+
+    #[test]
+    fn a_known_instant_inside_the_first_interval_is_the_next_change() {
+        // Passing again after day 20: only the instant makes it visible.
+        let window = |clock: i64| {
+            let mut trace = release(clock, &[]);
+            if (NOW + 10 * DAY_NS..NOW + 20 * DAY_NS).contains(&clock) {
+                trace.decision = Decision::Deny;
+            }
+            trace
+        };
+        let instants = [NOW + 10 * DAY_NS];
+        assert_eq!(
+            next_change(NOW, 90, &instants, &window(NOW), window),
+            Some(NOW + 10 * DAY_NS)
+        );
     }
 
     #[test]

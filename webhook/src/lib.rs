@@ -13,6 +13,7 @@
 //! runtime: listening, connections, reload polling and graceful shutdown.
 
 pub mod admission;
+pub mod audit;
 mod cache;
 pub mod decide;
 mod http;
@@ -57,9 +58,7 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// bound.
 pub fn run(args: &Options) -> anyhow::Result<()> {
     init_logging(args.log_level);
-    // The one rustls provider of the process (kube's client builds its TLS
-    // configuration with the default provider); `Err` means one is set.
-    let _ = tokio_rustls::rustls::crypto::ring::default_provider().install_default();
+    install_crypto_provider();
     let now_ns = args.now.map(Now::ns);
     if !(args.reload_interval >= 0.0 && args.reload_interval.is_finite()) {
         anyhow::bail!("--reload-interval must be a number of seconds >= 0");
@@ -74,6 +73,13 @@ pub fn run(args: &Options) -> anyhow::Result<()> {
         .build()
         .context("starting the async runtime")?;
     runtime.block_on(serve(args, now_ns))
+}
+
+/// Installs the one rustls provider of the process (kube's client builds
+/// its TLS configuration with the default provider); a second call, or an
+/// embedder's own provider, is left as it is.
+fn install_crypto_provider() {
+    let _ = tokio_rustls::rustls::crypto::ring::default_provider().install_default();
 }
 
 fn init_logging(level: LogLevel) {
@@ -164,7 +170,10 @@ async fn serve(args: &Options, now_ns: Option<i64>) -> anyhow::Result<()> {
             failure_mode: args.failure_mode,
             unknown_kinds: args.unknown_kinds,
             workloads,
-            evidence: evidence_options(args)?,
+            evidence: evidence_options(
+                args.evidence_root.as_deref(),
+                args.require_signed_approvals,
+            )?,
         },
         limits: Limits {
             max_body: args.max_body_bytes,
@@ -372,22 +381,26 @@ async fn shutdown_signal() {
     }
 }
 
-/// `--evidence-root` and `--require-signed-approvals` as engine options.
-fn evidence_options(
-    args: &Options,
+/// `--evidence-root` and `--require-signed-approvals` as engine options
+/// (`None`: verify only where the policy's `trust.verify` asks).
+///
+/// # Errors
+/// When the evidence root cannot be opened.
+pub fn evidence_options(
+    evidence_root: Option<&std::path::Path>,
+    require_signed_approvals: bool,
 ) -> anyhow::Result<Option<riskgate_controls::trust::EvidenceOptions>> {
-    let store: Option<Arc<dyn riskgate_controls::trust::EvidenceStore>> = match &args.evidence_root
-    {
+    let store: Option<Arc<dyn riskgate_controls::trust::EvidenceStore>> = match evidence_root {
         Some(dir) => {
             let root = riskgate_workspace::evidence_files::EvidenceRoot::new(dir)
                 .map_err(|e| anyhow::anyhow!("--evidence-root {}: {e}", dir.display()))?;
             Some(Arc::new(root))
         }
-        None if args.require_signed_approvals => None,
+        None if require_signed_approvals => None,
         None => return Ok(None),
     };
     Ok(Some(riskgate_controls::trust::EvidenceOptions {
         store,
-        require_signed_approvals: args.require_signed_approvals,
+        require_signed_approvals,
     }))
 }

@@ -188,10 +188,9 @@ impl ReleaseClient {
             .context("configuring the API client")?
             .with_layer(&bearer)
             .build();
-        let gvk = GroupVersionKind::gvk("riskgate.dev", "v1alpha1", "ModelRelease");
         Ok(Self {
             client,
-            resource: ApiResource::from_gvk_with_plural(&gvk, "modelreleases"),
+            resource: release_resource(),
         })
     }
 
@@ -388,23 +387,49 @@ fn interpret(status: &kube::core::Status, release: &ReleaseRef) -> Result<Fetche
 /// What an error Status from a request for releases means; `denied` is
 /// what the webhook was trying to do, for a 403.
 fn status_error(status: &kube::core::Status, denied: &str) -> String {
+    api_status(status, RELEASES, &format!("the webhook may not {denied}"))
+}
+
+/// The resource releases are served as, for messages.
+pub(crate) const RELEASES: &str = "modelreleases.riskgate.dev";
+
+/// What an error Status means for a request on `resource` (e.g.
+/// `reports.openreports.io`); `forbidden` says who may not do what.
+fn api_status(status: &kube::core::Status, resource: &str, forbidden: &str) -> String {
     let message = if status.message.is_empty() {
         String::new()
     } else {
         format!(": {}", status.message)
     };
     match StatusCode::from_u16(status.code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR) {
-        StatusCode::NOT_FOUND => format!(
-            "the API server does not serve modelreleases.riskgate.dev (is the CRD installed?){message}"
-        ),
-        StatusCode::UNAUTHORIZED => {
-            format!("the API server rejected the webhook's credentials (401){message}")
+        StatusCode::NOT_FOUND => {
+            format!("the API server does not serve {resource} (is the CRD installed?){message}")
         }
-        StatusCode::FORBIDDEN => format!(
-            "the webhook may not {denied} (403; see the ClusterRole in deploy/rbac.yaml){message}"
-        ),
+        StatusCode::UNAUTHORIZED => {
+            format!("the API server rejected the credentials (401){message}")
+        }
+        StatusCode::FORBIDDEN => {
+            format!("{forbidden} (403; see the ClusterRole in deploy/rbac.yaml){message}")
+        }
         other => format!("the API server answered {other}{message}"),
     }
+}
+
+/// Why a request on `resource` failed, for the audit's messages: an
+/// error Status, else the transport failure.
+pub(crate) fn describe(error: &kube::Error, resource: &str, doing: &str) -> String {
+    match error {
+        kube::Error::Api(status) => {
+            api_status(status, resource, &format!("riskgate may not {doing}"))
+        }
+        other => transport(other),
+    }
+}
+
+/// The API resource of `ModelRelease`s.
+pub(crate) fn release_resource() -> ApiResource {
+    let gvk = GroupVersionKind::gvk("riskgate.dev", "v1alpha1", "ModelRelease");
+    ApiResource::from_gvk_with_plural(&gvk, "modelreleases")
 }
 
 /// Why a request got no HTTP answer: a TLS failure (named as such), or

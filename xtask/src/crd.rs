@@ -8,6 +8,8 @@
 //! rejects or does not know (`additionalProperties: false`, `default`,
 //! Rust integer formats) dropped. The webhook still validates the full
 //! schema with positions; the CRD gives `kubectl` early, typed errors.
+//! The `status` subresource's schema is the audit's own
+//! (`riskgate_webhook::audit::status::schema`).
 
 use std::path::PathBuf;
 
@@ -57,8 +59,11 @@ pub fn render() -> Result<String> {
                     {"name": "Model", "type": "string", "jsonPath": ".spec.identity.model_id"},
                     {"name": "Version", "type": "string", "jsonPath": ".spec.identity.version"},
                     {"name": "Tier", "type": "string", "jsonPath": ".spec.classification.risk_tier"},
+                    {"name": "Compliant", "type": "string", "jsonPath": ".status.conditions[?(@.type==\"Compliant\")].status"},
+                    {"name": "Next Review", "type": "date", "jsonPath": ".status.nextReview", "priority": 1},
                     {"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"},
                 ],
+                "subresources": {"status": {}},
                 "schema": {"openAPIV3Schema": {
                     "description": schema.get("description").cloned().unwrap_or(Value::Null),
                     "type": "object",
@@ -68,6 +73,7 @@ pub fn render() -> Result<String> {
                         "kind": {"type": "string"},
                         "metadata": {"type": "object"},
                         "spec": spec,
+                        "status": riskgate_webhook::audit::status::schema(),
                     },
                 }},
             }],
