@@ -295,4 +295,53 @@ fn a_failed_write_is_reported_on_its_release_and_the_others_are_still_written() 
     assert_eq!(code, 1, "{stdout}");
     assert_eq!(quiet.count(Verb::Post), 0);
     assert_eq!(quiet.count(Verb::Patch), 2);
+    // A scheduled job treats non-compliance as a result, not a failure.
+    assert_eq!(audit(&config, &["--dry-run", "--exit-zero"]).0, 0);
+}
+
+/// Replaces what lies between `<!-- {name}:begin -->` and `<!-- {name}:end -->`.
+fn splice(doc: &str, name: &str, body: &str) -> String {
+    let begin = format!("<!-- {name}:begin -->");
+    let end = format!("<!-- {name}:end -->");
+    let (head, rest) = doc.split_once(&begin).unwrap();
+    let (_, tail) = rest.split_once(&end).unwrap();
+    format!("{head}{begin}\n{body}{end}{tail}")
+}
+
+/// docs/audit.md shows the status and report the audit writes for an
+/// example release; `RISKGATE_UPDATE_DOCS=1` regenerates them.
+#[test]
+fn the_audit_docs_show_what_the_audit_writes() {
+    let api = example_api();
+    let config = kubeconfig(&api);
+    let (_, stdout, stderr) = audit(
+        &config,
+        &[
+            "--dry-run",
+            "--format",
+            "json",
+            "--namespace",
+            "customer-care",
+            "--max-results",
+            "2",
+        ],
+    );
+    let out: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    let release = &out["releases"][0];
+    let block = |value: &Value| format!("```json\n{}\n```\n", pretty(value));
+    let path = std::path::Path::new(support::ROOT).join("docs/audit.md");
+    let doc = std::fs::read_to_string(&path).unwrap();
+    let fresh = splice(
+        &splice(&doc, "status", &block(&release["status"])),
+        "report",
+        &block(&without_server_fields(release["report"].clone())),
+    );
+    if std::env::var_os("RISKGATE_UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &fresh).unwrap();
+        return;
+    }
+    assert!(
+        doc == fresh,
+        "docs/audit.md is stale: run RISKGATE_UPDATE_DOCS=1 cargo test -p riskgate-cli --test audit"
+    );
 }

@@ -2,8 +2,10 @@
 //! kustomization resource exists, every object has the fields Kubernetes
 //! requires, and the webhook-specific settings riskgate relies on are there,
 //! including what workload checks (`--workloads`) need: webhook rules, a
-//! mounted token and a role that only reads and watches releases (no
-//! cluster or network needed).
+//! mounted token and a role that only reads and watches releases, and
+//! for the audit CronJob in `deploy/audit/` a service account of its own
+//! whose role grants exactly the audit's writes (no cluster or network
+//! needed).
 
 use std::path::{Path, PathBuf};
 
@@ -15,15 +17,60 @@ pub fn dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../deploy")
 }
 
-/// Every problem found, as `file: message`.
+/// Every problem found, as `file: message`: the webhook in `deploy/`
+/// and the audit CronJob in `deploy/audit/`.
 pub fn check(dir: &Path) -> Result<Vec<String>> {
     let mut problems = Vec::new();
+    let objects = read_kustomization(dir, "", &mut problems)?;
+    check_workload_setup(&objects, &mut problems);
+    require_kinds(
+        &objects,
+        "deploy/",
+        &[
+            "Namespace",
+            "CustomResourceDefinition",
+            "ServiceAccount",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "Deployment",
+            "Service",
+            "PodDisruptionBudget",
+            "ValidatingWebhookConfiguration",
+            "Certificate",
+            "Issuer",
+        ],
+        &mut problems,
+    );
+    let audit = read_kustomization(&dir.join("audit"), "audit/", &mut problems)?;
+    require_kinds(
+        &audit,
+        "deploy/audit/",
+        &[
+            "ServiceAccount",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "CronJob",
+        ],
+        &mut problems,
+    );
+    check_audit_setup(&audit, &mut problems);
+    Ok(problems)
+}
+
+/// The objects of the kustomization in `dir` (files named `{prefix}{file}`
+/// in problems), each checked; a YAML file there that the kustomization
+/// does not list is a problem.
+fn read_kustomization(
+    dir: &Path,
+    prefix: &str,
+    problems: &mut Vec<String>,
+) -> Result<Vec<(String, Value)>> {
     let kustomization = read_docs(&dir.join("kustomization.yaml"))?;
     let resources: Vec<String> = kustomization
         .first()
         .and_then(|k| k.get("resources"))
         .and_then(Value::as_array)
-        .context("kustomization.yaml has no resources")?
+        .with_context(|| format!("{prefix}kustomization.yaml has no resources"))?
         .iter()
         .filter_map(|r| r.as_str().map(str::to_owned))
         .collect();
@@ -31,38 +78,173 @@ pub fn check(dir: &Path) -> Result<Vec<String>> {
     for resource in &resources {
         let path = dir.join(resource);
         match read_docs(&path) {
-            Ok(docs) => objects.extend(docs.into_iter().map(|d| (resource.clone(), d))),
-            Err(e) => problems.push(format!("{resource}: {e:#}")),
+            Ok(docs) => {
+                objects.extend(docs.into_iter().map(|d| (format!("{prefix}{resource}"), d)))
+            }
+            Err(e) => problems.push(format!("{prefix}{resource}: {e:#}")),
         }
     }
     for entry in std::fs::read_dir(dir)? {
         let name = entry?.file_name().to_string_lossy().into_owned();
         if name.ends_with(".yaml") && name != "kustomization.yaml" && !resources.contains(&name) {
-            problems.push(format!("{name}: not listed in kustomization.yaml"));
+            problems.push(format!("{prefix}{name}: not listed in kustomization.yaml"));
         }
     }
     for (file, object) in &objects {
-        check_object(file, object, &mut problems);
+        check_object(file, object, problems);
     }
-    check_workload_setup(&objects, &mut problems);
-    for kind in [
-        "Namespace",
-        "CustomResourceDefinition",
-        "ServiceAccount",
-        "ClusterRole",
-        "ClusterRoleBinding",
-        "Deployment",
-        "Service",
-        "PodDisruptionBudget",
-        "ValidatingWebhookConfiguration",
-        "Certificate",
-        "Issuer",
-    ] {
-        if !objects.iter().any(|(_, o)| o["kind"] == kind) {
-            problems.push(format!("deploy/: no {kind}"));
+    Ok(objects)
+}
+
+fn require_kinds(
+    objects: &[(String, Value)],
+    dir: &str,
+    kinds: &[&str],
+    problems: &mut Vec<String>,
+) {
+    for kind in kinds {
+        if !objects.iter().any(|(_, o)| o["kind"] == *kind) {
+            problems.push(format!("{dir}: no {kind}"));
         }
     }
-    Ok(problems)
+}
+
+/// `(API group, resource, verbs)`.
+type Grant = (&'static str, &'static str, &'static [&'static str]);
+
+/// What each ClusterRole may grant, exactly: `(role, [(group, resource,
+/// verbs)])`. Least privilege: the webhook watches releases (list,
+/// watch) and reads one by name on a store miss (get); the audit lists
+/// them, applies their status and one report each, and records events.
+const GRANTS: [(&str, &[Grant]); 2] = [
+    (
+        "riskgate-webhook-release-reader",
+        &[("riskgate.dev", "modelreleases", &["get", "list", "watch"])],
+    ),
+    (
+        "riskgate-audit",
+        &[
+            ("riskgate.dev", "modelreleases", &["list"]),
+            ("riskgate.dev", "modelreleases/status", &["patch"]),
+            ("openreports.io", "reports", &["create", "patch"]),
+            ("wgpolicyk8s.io", "policyreports", &["create", "patch"]),
+            ("events.k8s.io", "events", &["create", "patch"]),
+        ],
+    ),
+];
+
+/// A ClusterRole's rules grant exactly what [`GRANTS`] says for its name.
+fn check_cluster_role(file: &str, object: &Value, problems: &mut Vec<String>) {
+    let name = object["metadata"]["name"].as_str().unwrap_or_default();
+    let Some((_, expected)) = GRANTS.iter().find(|(role, _)| *role == name) else {
+        problems.push(format!(
+            "{file}: ClusterRole {name} is not one riskgate needs (see GRANTS in xtask/src/deploy.rs)"
+        ));
+        return;
+    };
+    let expected: std::collections::BTreeSet<(&str, &str, &str)> = expected
+        .iter()
+        .flat_map(|(group, resource, verbs)| {
+            verbs.iter().map(move |verb| (*group, *resource, *verb))
+        })
+        .collect();
+    let rules = object["rules"].as_array().map_or(&[][..], Vec::as_slice);
+    let strings = |value: &Value| -> Vec<String> {
+        value
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut granted = std::collections::BTreeSet::new();
+    let mut narrowed = false;
+    for rule in rules {
+        narrowed |= rule.get("resourceNames").is_some() || rule.get("nonResourceURLs").is_some();
+        for group in strings(&rule["apiGroups"]) {
+            for resource in strings(&rule["resources"]) {
+                for verb in strings(&rule["verbs"]) {
+                    granted.insert((group.clone(), resource.clone(), verb));
+                }
+            }
+        }
+    }
+    let granted: std::collections::BTreeSet<(&str, &str, &str)> = granted
+        .iter()
+        .map(|(g, r, v)| (g.as_str(), r.as_str(), v.as_str()))
+        .collect();
+    if narrowed || granted != expected {
+        let want: Vec<String> = GRANTS
+            .iter()
+            .find(|(role, _)| *role == name)
+            .map(|(_, grants)| {
+                grants
+                    .iter()
+                    .map(|(group, resource, verbs)| {
+                        format!("{} on {group} {resource}", verbs.join(", "))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        problems.push(format!(
+            "{file}: ClusterRole {name} must grant exactly: {}",
+            want.join("; ")
+        ));
+    }
+}
+
+/// The audit CronJob runs `riskgate audit` as its own service account,
+/// which mounts its token and is bound to the audit ClusterRole.
+fn check_audit_setup(objects: &[(String, Value)], problems: &mut Vec<String>) {
+    let Some((file, job)) = objects.iter().find(|(_, o)| o["kind"] == "CronJob") else {
+        return;
+    };
+    let pod = "/spec/jobTemplate/spec/template/spec";
+    let mut expect = |pointer: &str, value: Value| {
+        let at = format!("{pod}{pointer}");
+        if job.pointer(&at) != Some(&value) {
+            problems.push(format!(
+                "{file}: CronJob {at} should be {value}, is {}",
+                job.pointer(&at).unwrap_or(&Value::Null)
+            ));
+        }
+    };
+    expect("/serviceAccountName", json!("riskgate-audit"));
+    expect("/automountServiceAccountToken", json!(true));
+    expect("/securityContext/runAsNonRoot", json!(true));
+    expect("/containers/0/args/0", json!("audit"));
+    expect(
+        "/containers/0/securityContext/readOnlyRootFilesystem",
+        json!(true),
+    );
+    expect(
+        "/containers/0/securityContext/allowPrivilegeEscalation",
+        json!(false),
+    );
+    expect(
+        "/containers/0/securityContext/capabilities/drop",
+        json!(["ALL"]),
+    );
+    let bound = objects.iter().any(|(_, binding)| {
+        binding["kind"] == "ClusterRoleBinding"
+            && binding["roleRef"]["name"] == "riskgate-audit"
+            && binding["subjects"].as_array().is_some_and(|subjects| {
+                subjects.iter().any(|s| {
+                    s["kind"] == "ServiceAccount"
+                        && s["name"] == "riskgate-audit"
+                        && s["namespace"] == job["metadata"]["namespace"]
+                })
+            })
+    });
+    if !bound {
+        problems.push(format!(
+            "{file}: the audit needs a ClusterRoleBinding of riskgate-audit to its service account"
+        ));
+    }
 }
 
 /// The resources `--workloads` values stand for, as webhook rules name them.
@@ -74,10 +256,6 @@ const WORKLOAD_RESOURCES: [(&str, &str, &str); 2] = [
         "inferenceservices",
     ),
 ];
-
-/// The verbs the webhook's ClusterRole grants on `modelreleases`, sorted:
-/// `list` and `watch` for the watch, `get` for a release it has not seen.
-const RELEASE_VERBS: [&str; 3] = ["get", "list", "watch"];
 
 /// When the Deployment passes `--workloads`: a webhook rule covers each
 /// kind, the pod mounts its service-account token, and a binding gives that
@@ -284,28 +462,7 @@ fn check_object(file: &str, object: &Value, problems: &mut Vec<String>) {
             }
             problems.extend(found);
         }
-        "ClusterRole" => {
-            // Least privilege: the webhook watches releases (list, watch),
-            // reads one by name on a store miss (get), and nothing else.
-            let rules = object["rules"].as_array().map_or(&[][..], Vec::as_slice);
-            let exact = !rules.is_empty()
-                && rules.iter().all(|rule| {
-                    rule["apiGroups"] == json!(["riskgate.dev"])
-                        && rule["resources"] == json!(["modelreleases"])
-                        && rule.get("resourceNames").is_none()
-                        && rule["verbs"].as_array().is_some_and(|verbs| {
-                            let mut verbs: Vec<&str> =
-                                verbs.iter().filter_map(Value::as_str).collect();
-                            verbs.sort_unstable();
-                            verbs == RELEASE_VERBS
-                        })
-                });
-            if !exact {
-                problems.push(format!(
-                    "{file}: ClusterRole must grant exactly get, list and watch on riskgate.dev modelreleases"
-                ));
-            }
-        }
+        "ClusterRole" => check_cluster_role(file, object, problems),
         "CustomResourceDefinition" => {
             let mut structural = Vec::new();
             if let Some(schema) = object.pointer("/spec/versions/0/schema/openAPIV3Schema") {
@@ -366,7 +523,7 @@ mod tests {
     fn the_cluster_role_grants_exactly_get_list_and_watch_on_releases() {
         let role = |rules: Value| {
             let role = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
-                              "metadata": {"name": "r"}, "rules": rules});
+                              "metadata": {"name": "riskgate-webhook-release-reader"}, "rules": rules});
             let mut problems = Vec::new();
             check_object("rbac.yaml", &role, &mut problems);
             problems
@@ -387,12 +544,49 @@ mod tests {
         ] {
             let problems = role(rules.clone());
             assert!(
-                problems
-                    .iter()
-                    .any(|p| p.contains("exactly get, list and watch")),
+                problems.iter().any(|p| p.contains(
+                    "must grant exactly: get, list, watch on riskgate.dev modelreleases"
+                )),
                 "{rules}: {problems:?}"
             );
         }
+    }
+
+    #[test]
+    fn the_audit_role_grants_its_writes_and_nothing_more() {
+        let check = |rules: Value, name: &str| {
+            let role = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
+                              "metadata": {"name": name}, "rules": rules});
+            let mut problems = Vec::new();
+            check_object("audit/rbac.yaml", &role, &mut problems);
+            problems
+        };
+        let shipped = read_docs(&dir().join("audit/rbac.yaml")).unwrap();
+        let rules = shipped[0]["rules"].clone();
+        assert_eq!(check(rules.clone(), "riskgate-audit"), Vec::<String>::new());
+        let mut more = rules.clone();
+        more.as_array_mut().unwrap().push(
+            json!({"apiGroups": ["riskgate.dev"], "resources": ["modelreleases"], "verbs": ["update"]}),
+        );
+        let mut wider = rules.clone();
+        wider[1]["resources"] = json!(["modelreleases/*"]);
+        let mut named = rules.clone();
+        named[0]["resourceNames"] = json!(["one"]);
+        let mut fewer = rules.clone();
+        fewer.as_array_mut().unwrap().pop();
+        for (what, rules) in [
+            ("more", more),
+            ("wider", wider),
+            ("named", named),
+            ("fewer", fewer),
+        ] {
+            let problems = check(rules, "riskgate-audit");
+            assert!(
+                problems.iter().any(|p| p.contains("ClusterRole riskgate-audit must grant exactly: list on riskgate.dev modelreleases; patch on")),
+                "{what}: {problems:?}"
+            );
+        }
+        assert!(check(rules, "riskgate-admin")[0].contains("is not one riskgate needs"));
     }
 
     #[test]

@@ -19,9 +19,9 @@ use crate::report::plural;
 /// release and an Event when its compliance changes, and print the
 /// results.
 ///
-/// Exits 0 when every release is compliant, 1 when some are not, 2 when
-/// the releases cannot be listed or a write fails (the other releases are
-/// still audited and written).
+/// Exits 0 when every release is compliant, 1 when some are not (0 with
+/// --exit-zero), 2 when the releases cannot be listed or a write fails
+/// (the other releases are still audited and written).
 #[derive(Debug, clap::Args)]
 pub struct AuditArgs {
     /// The kubeconfig file; by default $KUBECONFIG, ~/.kube/config, else
@@ -64,6 +64,11 @@ pub struct AuditArgs {
     /// Do not emit Events when a release's compliance changes.
     #[arg(long)]
     pub no_events: bool,
+    /// Exit 0 even when some release is not compliant (a failed list or
+    /// write still exits 2): for a scheduled job whose results are the
+    /// statuses and reports it writes.
+    #[arg(long)]
+    pub exit_zero: bool,
     /// Evaluate and print, but write nothing to the cluster.
     #[arg(long)]
     pub dry_run: bool,
@@ -138,7 +143,7 @@ pub fn run(args: &AuditArgs) -> Outcome {
     }
     if run.releases.iter().any(|r| !r.failures.is_empty()) {
         Outcome::Error
-    } else if run.releases.iter().all(|r| r.audit.compliant()) {
+    } else if args.exit_zero || run.releases.iter().all(|r| r.audit.compliant()) {
         Outcome::Success
     } else {
         Outcome::Findings
