@@ -768,6 +768,8 @@ fn policies_load_and_reload_from_a_configmap_style_volume() {
     }
 }
 
+#[path = "serve/audit.rs"]
+mod audit;
 #[path = "support/kube_api.rs"]
 mod kube_api;
 #[path = "serve/workloads.rs"]

@@ -55,6 +55,9 @@ pub struct State {
     pub kube: Option<ReleaseClient>,
     /// The watched releases, when workloads are checked.
     pub releases: Option<ReleaseStore>,
+    /// The policy version, sent on every reload that swaps (the audit
+    /// re-audits everything).
+    pub policy_versions: tokio::sync::watch::Sender<String>,
     /// Set once shutdown starts: `/readyz` fails so no new traffic arrives.
     pub shutting_down: AtomicBool,
 }

@@ -24,7 +24,7 @@ mod store;
 mod tls;
 pub mod workload;
 
-pub use options::{LogLevel, Options};
+pub use options::{AuditOptions, LogLevel, Options};
 pub use store::Policies;
 
 use riskgate_workspace::clock::Now;
@@ -73,6 +73,81 @@ pub fn run(args: &Options) -> anyhow::Result<()> {
         .build()
         .context("starting the async runtime")?;
     runtime.block_on(serve(args, now_ns))
+}
+
+/// The continuous audit: its lease, and the controller that audits while
+/// the lease is held.
+async fn audit_controller(
+    audit: &AuditOptions,
+    args: &Options,
+    changes: tokio::sync::mpsc::UnboundedReceiver<releases::Change>,
+    client: kube::Client,
+    state: &Arc<State>,
+    policy_versions: tokio::sync::watch::Receiver<String>,
+    evidence: Option<riskgate_controls::trust::EvidenceOptions>,
+) -> anyhow::Result<audit::controller::Controller> {
+    let namespace = audit.lease_namespace.clone().unwrap_or_else(pod_namespace);
+    let identity = audit.identity.clone().unwrap_or_else(|| {
+        std::env::var("HOSTNAME").unwrap_or_else(|_| format!("riskgate-{}", std::process::id()))
+    });
+    let lease = kube_lease_manager::LeaseManagerBuilder::new(client.clone(), &audit.lease_name)
+        .with_namespace(&namespace)
+        .with_identity(&identity)
+        .with_duration(LEASE_SECONDS)
+        .with_grace(LEASE_GRACE_SECONDS)
+        .build()
+        .await
+        .with_context(|| {
+            format!(
+                "--audit: cannot use the Lease {namespace}/{}",
+                audit.lease_name
+            )
+        })?;
+    let (leader, _lease_task) = lease.watch().await;
+    info!(lease = %format!("{namespace}/{}", audit.lease_name), identity = %identity, "audit started; writing while the lease is held");
+    let policies_state = Arc::clone(state);
+    let metrics_state = Arc::clone(state);
+    Ok(audit::controller::Controller {
+        client,
+        changes,
+        policies: Box::new(move || policies_state.store.current()),
+        policy_versions,
+        leader,
+        fixed_now: args.now.map(Now::ns),
+        settings: audit::AuditSettings {
+            namespace: None,
+            now_ns: 0,
+            write_status: true,
+            report_api: audit.report_api,
+            write_reports: true,
+            events: audit.events,
+            max_results: audit.max_results,
+            evidence,
+        },
+        on_pass: Box::new(move |audited, elapsed, known| {
+            metrics_state.metrics.audit_pass(audited, elapsed, known);
+        }),
+    })
+}
+
+/// How long the audit's Lease is held without renewal, and how long
+/// before its end it is renewed.
+const LEASE_SECONDS: u64 = 15;
+/// See [`LEASE_SECONDS`].
+const LEASE_GRACE_SECONDS: u64 = 5;
+
+/// The pod's namespace: `POD_NAMESPACE` (the downward API), else the
+/// service account's, else `default`.
+fn pod_namespace() -> String {
+    std::env::var("POD_NAMESPACE")
+        .ok()
+        .or_else(|| {
+            std::fs::read_to_string("/var/run/secrets/kubernetes.io/serviceaccount/namespace")
+                .ok()
+                .map(|n| n.trim().to_owned())
+        })
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "default".to_owned())
 }
 
 /// Installs the one rustls provider of the process (kube's client builds
@@ -129,7 +204,7 @@ async fn serve(args: &Options, now_ns: Option<i64>) -> anyhow::Result<()> {
             "--release-cache-ttl is deprecated and has no effect: workload checks read releases from a watch that keeps them current"
         );
     }
-    let kube = if workloads.kinds.is_empty() {
+    let kube = if workloads.kinds.is_empty() && args.audit.is_none() {
         None
     } else {
         Some(releases::ReleaseClient::new(&releases::KubeOptions {
@@ -139,12 +214,23 @@ async fn serve(args: &Options, now_ns: Option<i64>) -> anyhow::Result<()> {
             allow_http: args.insecure_http,
         })?)
     };
-    let (release_store, release_watch) = match &kube {
+    let (release_store, mut release_watch) = match &kube {
         Some(kube) => {
             let (store, watch) = kube.watch();
             (Some(store), Some(watch))
         }
         None => (None, None),
+    };
+    let audit_changes = match (&args.audit, release_watch.take()) {
+        (Some(_), Some(watch)) => {
+            let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
+            release_watch = Some(watch.notifying(sender));
+            Some(receiver)
+        }
+        (_, watch) => {
+            release_watch = watch;
+            None
+        }
     };
     let (dirs, overlay) = (args.policy.clone(), args.overlay.clone());
     let store = tokio::task::spawn_blocking(move || PolicyStore::open(dirs, overlay))
@@ -163,6 +249,8 @@ async fn serve(args: &Options, now_ns: Option<i64>) -> anyhow::Result<()> {
     let metrics = Metrics::default();
     let policies = store.current();
     metrics.set_policy(&policies.version, &policies.source);
+    let (policy_versions, policy_version_updates) =
+        tokio::sync::watch::channel(policies.version.clone());
     let state = Arc::new(State {
         store,
         metrics,
@@ -184,6 +272,7 @@ async fn serve(args: &Options, now_ns: Option<i64>) -> anyhow::Result<()> {
         cache: cache::DecisionCache::new(Duration::from_secs_f64(args.decision_cache_ttl)),
         kube,
         releases: release_store,
+        policy_versions,
         shutting_down: AtomicBool::new(false),
     });
 
@@ -208,6 +297,19 @@ async fn serve(args: &Options, now_ns: Option<i64>) -> anyhow::Result<()> {
     if let Some(watch) = release_watch {
         let state = Arc::clone(&state);
         tokio::spawn(watch.run(move || state.metrics.release_watch_error()));
+    }
+    if let (Some(audit), Some(changes), Some(kube)) = (&args.audit, audit_changes, &state.kube) {
+        let controller = audit_controller(
+            audit,
+            args,
+            changes,
+            kube.client(),
+            &state,
+            policy_version_updates,
+            evidence_options(args.evidence_root.as_deref(), args.require_signed_approvals)?,
+        )
+        .await?;
+        tokio::spawn(controller.run());
     }
     tokio::spawn(reload_loop(
         Arc::clone(&state),
@@ -303,6 +405,7 @@ async fn reload_loop(state: Arc<State>, certs: Option<Arc<CertStore>>, interval:
             Ok(Reload::Unchanged) => {}
             Ok(Reload::Swapped(version)) => {
                 state.metrics.policy_reload("success");
+                state.policy_versions.send_replace(version.clone());
                 let policies = state.store.current();
                 state
                     .metrics

@@ -35,6 +35,19 @@ pub struct Metrics {
     in_flight: AtomicI64,
     /// The policy version in use and where it came from.
     policy: Mutex<(String, String)>,
+    /// The last audit of each release, by `(namespace, name)`.
+    audited: Mutex<BTreeMap<(String, String), AuditedRelease>>,
+    /// Audit passes and their total duration.
+    audit_passes: AtomicU64,
+    audit_micros: AtomicU64,
+}
+
+/// What the metrics keep of a release's last audit.
+#[derive(Debug, Clone)]
+struct AuditedRelease {
+    compliance: &'static str,
+    tier: String,
+    next_review_seconds: Option<i64>,
 }
 
 #[derive(Debug)]
@@ -129,6 +142,44 @@ impl Metrics {
             Err(poisoned) => poisoned.into_inner(),
         };
         *policy = (version.to_owned(), source.to_owned());
+    }
+
+    /// Records an audit pass over `audited`, forgetting releases not in
+    /// `known` (deleted).
+    pub fn audit_pass(
+        &self,
+        audited: &[crate::audit::Audited],
+        elapsed: Duration,
+        known: &std::collections::BTreeSet<(String, String)>,
+    ) {
+        self.audit_passes.fetch_add(1, Ordering::Relaxed);
+        self.audit_micros.fetch_add(
+            u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX),
+            Ordering::Relaxed,
+        );
+        let mut map = match self.audited.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        for done in audited {
+            let audit = &done.audit;
+            let compliance = match (audit.compliant(), audit.trace.decision) {
+                (true, _) => "compliant",
+                (false, riskgate_controls::trace::Decision::Error) => "error",
+                (false, _) => "non_compliant",
+            };
+            map.insert(
+                (audit.namespace.clone(), audit.name.clone()),
+                AuditedRelease {
+                    compliance,
+                    tier: audit.tier.clone().unwrap_or_else(|| "unknown".to_owned()),
+                    next_review_seconds: audit
+                        .next_change_ns
+                        .map(|ns| ns.div_euclid(1_000_000_000)),
+                },
+            );
+        }
+        map.retain(|key, _| known.contains(key));
     }
 
     /// A request started; the guard ends it.
@@ -251,7 +302,66 @@ impl Metrics {
             header(&mut out, name, "counter", help);
             let _ = writeln!(out, "{name} {}", counter.load(Ordering::Relaxed));
         }
+        self.render_audit(&mut out);
         out
+    }
+
+    fn render_audit(&self, out: &mut String) {
+        let map = match self.audited.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        header(
+            out,
+            "riskgate_audit_releases",
+            "gauge",
+            "Releases by their last audit's compliance (compliant, non_compliant, error) and risk tier.",
+        );
+        let mut counts: BTreeMap<(&str, &str), u64> = BTreeMap::new();
+        for release in map.values() {
+            *counts
+                .entry((release.compliance, &release.tier))
+                .or_insert(0) += 1;
+        }
+        for ((compliance, tier), n) in counts {
+            let _ = writeln!(
+                out,
+                "riskgate_audit_releases{{compliance=\"{compliance}\",tier=\"{}\"}} {n}",
+                escape(tier)
+            );
+        }
+        header(
+            out,
+            "riskgate_audit_next_review_timestamp_seconds",
+            "gauge",
+            "When each release's audit result next changes (Unix time; absent: nothing within 90 days).",
+        );
+        for ((namespace, name), release) in map.iter() {
+            if let Some(at) = release.next_review_seconds {
+                let _ = writeln!(
+                    out,
+                    "riskgate_audit_next_review_timestamp_seconds{{namespace=\"{}\",name=\"{}\"}} {at}",
+                    escape(namespace),
+                    escape(name)
+                );
+            }
+        }
+        header(
+            out,
+            "riskgate_audit_duration_seconds",
+            "summary",
+            "Time spent in audit passes (evaluation and writes).",
+        );
+        let _ = writeln!(
+            out,
+            "riskgate_audit_duration_seconds_sum {}",
+            self.audit_micros.load(Ordering::Relaxed) as f64 / 1e6
+        );
+        let _ = writeln!(
+            out,
+            "riskgate_audit_duration_seconds_count {}",
+            self.audit_passes.load(Ordering::Relaxed)
+        );
     }
 }
 

@@ -74,6 +74,27 @@ pub struct Options {
     pub evidence_root: Option<PathBuf>,
     /// Approvals and waiver sign-offs count only when signed.
     pub require_signed_approvals: bool,
+    /// Run the continuous audit in this process (`--audit`).
+    pub audit: Option<AuditOptions>,
+}
+
+/// The continuous audit of `serve --audit`.
+#[derive(Debug, Clone)]
+pub struct AuditOptions {
+    /// The report written per release; `None`: no report.
+    pub report_api: Option<crate::audit::report::ReportApi>,
+    /// Results per report.
+    pub max_results: usize,
+    /// Record Events when compliance changes.
+    pub events: bool,
+    /// The Lease that elects the one replica that writes.
+    pub lease_name: String,
+    /// Its namespace; `None`: the pod's (`POD_NAMESPACE`, else the
+    /// service account's namespace file), else `default`.
+    pub lease_namespace: Option<String>,
+    /// This replica's name in the Lease; `None`: `$HOSTNAME` (the pod
+    /// name), else one made from the process id.
+    pub identity: Option<String>,
 }
 
 /// How much the webhook logs.

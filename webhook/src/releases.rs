@@ -22,7 +22,8 @@
 //!   resumes from the last resource version it saw, or lists again (and
 //!   swaps the store whole) when that version has expired.
 //! - **Small store.** The store keeps what the evaluation reads (see
-//!   `decide::release`): `managedFields` and `status` are dropped.
+//!   `decide::release`) and the status conditions the audit writes:
+//!   `managedFields` and the rest of `status` are dropped.
 //!
 //! The client is built from the flags, else the in-cluster environment
 //! (`KUBERNETES_SERVICE_HOST`/`_PORT` and the service-account mount):
@@ -118,6 +119,11 @@ impl std::fmt::Debug for ReleaseClient {
 }
 
 impl ReleaseClient {
+    /// The API client (shared with the audit).
+    pub(crate) fn client(&self) -> Client {
+        self.client.clone()
+    }
+
     /// Resolves the server, token and CA from the options and the
     /// in-cluster environment; fails when no API server can be found or
     /// the CA or token file does not load. Must run inside the tokio
@@ -240,6 +246,7 @@ impl ReleaseClient {
             resource: self.resource.clone(),
             writer,
             synced,
+            changes: None,
         };
         (store, watch)
     }
@@ -282,6 +289,21 @@ pub struct ReleaseWatch {
     resource: ApiResource,
     writer: Writer<DynamicObject>,
     synced: Arc<AtomicBool>,
+    changes: Option<tokio::sync::mpsc::UnboundedSender<Change>>,
+}
+
+/// What the watch saw, for the audit controller.
+#[derive(Debug, Clone)]
+pub enum Change {
+    /// A release was listed, created or changed.
+    Applied(Arc<DynamicObject>),
+    /// A release was deleted.
+    Deleted(Arc<DynamicObject>),
+    /// A list (the first, or a relist after the watch expired) begins:
+    /// the releases it applies, until [`Change::Listed`], are all there are.
+    Relisting,
+    /// That list is stored.
+    Listed,
 }
 
 impl std::fmt::Debug for ReleaseWatch {
@@ -293,6 +315,13 @@ impl std::fmt::Debug for ReleaseWatch {
 }
 
 impl ReleaseWatch {
+    /// Also sends every change to `changes` (the audit controller).
+    #[must_use]
+    pub fn notifying(mut self, changes: tokio::sync::mpsc::UnboundedSender<Change>) -> Self {
+        self.changes = Some(changes);
+        self
+    }
+
     /// Lists and watches releases for as long as the process runs,
     /// retrying failures with kube-runtime's default backoff; each failure
     /// is logged and reported to `on_error`.
@@ -302,7 +331,13 @@ impl ReleaseWatch {
             resource,
             writer,
             synced,
+            changes,
         } = self;
+        let notify = |change: Change| {
+            if let Some(changes) = &changes {
+                let _ = changes.send(change);
+            }
+        };
         let store = writer.as_reader();
         let types = TypeMeta {
             api_version: resource.api_version.clone(),
@@ -319,8 +354,13 @@ impl ReleaseWatch {
                     if !synced.swap(true, Ordering::SeqCst) {
                         info!(releases = store.len(), "ModelRelease watch synced");
                     }
+                    notify(Change::Listed);
                 }
-                Ok(_) => {}
+                Ok(watcher::Event::Apply(release) | watcher::Event::InitApply(release)) => {
+                    notify(Change::Applied(Arc::new(release)));
+                }
+                Ok(watcher::Event::Delete(release)) => notify(Change::Deleted(Arc::new(release))),
+                Ok(watcher::Event::Init) => notify(Change::Relisting),
                 Err(watcher::Error::WatchError(status)) if status.code == 410 => {
                     debug!("the ModelRelease watch expired; listing again");
                 }
@@ -334,12 +374,23 @@ impl ReleaseWatch {
     }
 }
 
-/// Drops what the evaluation does not read (see `decide::release`), and
+/// Drops what the evaluation does not read (see `decide::release`) but
+/// the status conditions (the audit keeps their transition times), and
 /// fills in the type a list item may lack.
 fn slim(release: &mut DynamicObject, types: &TypeMeta) {
     release.metadata.managed_fields = None;
     if let Some(data) = release.data.as_object_mut() {
+        let conditions = data
+            .get_mut("status")
+            .and_then(|status| status.get_mut("conditions"))
+            .map(serde_json::Value::take);
         data.remove("status");
+        if let Some(conditions) = conditions {
+            data.insert(
+                "status".to_owned(),
+                serde_json::json!({ "conditions": conditions }),
+            );
+        }
     }
     if release.types.is_none() {
         release.types = Some(types.clone());

@@ -89,6 +89,18 @@ pub enum ReportArg {
     None,
 }
 
+impl ReportArg {
+    /// The report API, `None` for no report.
+    #[must_use]
+    pub const fn api(self) -> Option<ReportApi> {
+        match self {
+            Self::Openreports => Some(ReportApi::Openreports),
+            Self::Policyreport => Some(ReportApi::Policyreport),
+            Self::None => None,
+        }
+    }
+}
+
 /// `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum AuditFormat {
@@ -119,11 +131,7 @@ pub fn run(args: &AuditArgs) -> Outcome {
             namespace: args.namespace.clone(),
             now_ns: now.ns(),
             write_status: !args.dry_run,
-            report_api: match args.report_api {
-                ReportArg::Openreports => Some(ReportApi::Openreports),
-                ReportArg::Policyreport => Some(ReportApi::Policyreport),
-                ReportArg::None => None,
-            },
+            report_api: args.report_api.api(),
             write_reports: !args.dry_run,
             events: !args.dry_run && !args.no_events,
             max_results: args.max_results,

@@ -4,9 +4,12 @@ use riskgate_workspace::clock::Now;
 use std::net::IpAddr;
 use std::path::PathBuf;
 
+use riskgate_webhook::audit::report::DEFAULT_MAX_RESULTS;
 use riskgate_webhook::decide::{FailureMode, UnknownKinds};
 use riskgate_webhook::workload::{DEFAULT_ANNOTATION, WorkloadKind};
-use riskgate_webhook::{LogLevel, Options};
+use riskgate_webhook::{AuditOptions, LogLevel, Options};
+
+use super::audit::ReportArg;
 
 use crate::Outcome;
 
@@ -131,6 +134,32 @@ pub struct ServeArgs {
     /// --evidence-root).
     #[arg(long)]
     pub require_signed_approvals: bool,
+    /// Also run the continuous audit (docs/audit.md): every ModelRelease is
+    /// re-evaluated at the `audit` point when it changes, when the policy
+    /// changes and when its result next changes, and its status, policy
+    /// report and Events are written. One replica writes: the holder of
+    /// the --audit-lease Lease. Needs the API server (as --workloads).
+    #[arg(long)]
+    pub audit: bool,
+    /// Which policy report the audit writes per release.
+    #[arg(long, value_enum, default_value_t = ReportArg::Openreports, value_name = "API")]
+    pub audit_report_api: ReportArg,
+    /// Results per audit report (failing first).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_RESULTS)]
+    pub audit_max_results: usize,
+    /// Do not record Events when a release's compliance changes.
+    #[arg(long)]
+    pub audit_no_events: bool,
+    /// The coordination.k8s.io Lease that elects the replica that audits.
+    #[arg(long, value_name = "NAME", default_value = "riskgate-audit")]
+    pub audit_lease: String,
+    /// The Lease's namespace; by default the pod's (POD_NAMESPACE, else the
+    /// service account's).
+    #[arg(long, value_name = "NAMESPACE")]
+    pub audit_lease_namespace: Option<String>,
+    /// This replica's name in the Lease; by default $HOSTNAME (the pod name).
+    #[arg(long, value_name = "NAME")]
+    pub audit_identity: Option<String>,
 }
 
 impl ServeArgs {
@@ -164,6 +193,14 @@ impl ServeArgs {
             now: self.now,
             evidence_root: self.evidence_root.clone(),
             require_signed_approvals: self.require_signed_approvals,
+            audit: self.audit.then(|| AuditOptions {
+                report_api: self.audit_report_api.api(),
+                max_results: self.audit_max_results,
+                events: !self.audit_no_events,
+                lease_name: self.audit_lease.clone(),
+                lease_namespace: self.audit_lease_namespace.clone(),
+                identity: self.audit_identity.clone(),
+            }),
         }
     }
 }

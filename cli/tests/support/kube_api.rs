@@ -73,8 +73,10 @@ pub struct Seen {
 /// replayed what it missed) and the open watches.
 struct Cluster {
     releases: BTreeMap<String, Value>,
-    /// Every other object written (reports, events), by path.
+    /// Every other object written (reports, events, leases), by path.
     objects: BTreeMap<String, Value>,
+    /// The field manager that last set an object's `spec.holderIdentity`.
+    owners: BTreeMap<String, String>,
     version: u64,
     changes: Vec<(u64, Bytes)>,
     watches: Vec<UnboundedSender<Bytes>>,
@@ -87,6 +89,19 @@ impl Cluster {
         self.version += 1;
         release["metadata"]["resourceVersion"] = json!(self.version.to_string());
         let path = item_path(&release);
+        // `metadata.generation` counts spec changes (a status write keeps it).
+        let generation = match self.releases.get(&path) {
+            Some(old) => {
+                let old_generation = old["metadata"]["generation"].as_i64().unwrap_or(1);
+                if old["spec"] == release["spec"] {
+                    old_generation
+                } else {
+                    old_generation + 1
+                }
+            }
+            None => release["metadata"]["generation"].as_i64().unwrap_or(1),
+        };
+        release["metadata"]["generation"] = json!(generation);
         let kind = if self.releases.contains_key(&path) {
             "MODIFIED"
         } else {
@@ -182,6 +197,7 @@ impl FakeApi {
             releases: releases.iter().map(|r| (item_path(r), r.clone())).collect(),
             version: 48213,
             objects: BTreeMap::new(),
+            owners: BTreeMap::new(),
             changes: Vec::new(),
             watches: Vec::new(),
         }));
@@ -431,7 +447,7 @@ impl Backend {
         }
         match verb {
             Verb::Get => self.get(request.uri().path()),
-            Verb::Patch => self.patch(request.uri().path(), request.body().clone()),
+            Verb::Patch => self.patch(request),
             Verb::Post => self.post(request.uri().path(), request.body().clone()),
             Verb::List => {
                 let mut held = self.hold_lists.clone();
@@ -470,7 +486,8 @@ impl Backend {
 
     /// A release's `status` (the status subresource), or any other
     /// object, replaced by the applied body.
-    fn patch(&self, path: &str, body: Option<Value>) -> Response<Body> {
+    fn patch(&self, request: &Request<Option<Value>>) -> Response<Body> {
+        let path = request.uri().path();
         let refused = self.refuse.lock().unwrap().clone();
         if let Some((prefix, code)) = refused
             && path.starts_with(&prefix)
@@ -482,7 +499,7 @@ impl Backend {
                         "reason": "NotFound", "code": code}),
             );
         }
-        let Some(body) = body else {
+        let Some(body) = request.body().clone() else {
             return json_reply(
                 400,
                 &json!({"kind": "Status", "code": 400, "message": "no JSON body"}),
@@ -491,6 +508,7 @@ impl Backend {
         let mut cluster = self.cluster.lock().unwrap();
         if let Some(release_path) = path.strip_suffix("/status") {
             let Some(mut release) = cluster.releases.get(release_path).cloned() else {
+                drop(cluster);
                 return self.get(release_path);
             };
             release["status"] = body.get("status").cloned().unwrap_or(Value::Null);
@@ -502,14 +520,58 @@ impl Backend {
                 .unwrap_or(release);
             return json_reply(200, &stored);
         }
+        let manager = query_param(request, "fieldManager").unwrap_or_default();
+        let apply = request
+            .headers()
+            .get("content-type")
+            .is_some_and(|t| t.as_bytes().starts_with(b"application/apply-patch"));
+        let forced = query_param(request, "force").as_deref() == Some("true");
+        let existing = cluster.objects.get(path).cloned();
+        if existing.is_none() && !apply {
+            drop(cluster);
+            return self.get(path);
+        }
+        // Field ownership, for the one field where it decides something:
+        // a Lease's holder. A non-forced apply that changes a holder
+        // another manager set is a conflict, as on a real API server.
+        let holder = |object: &Value| {
+            object
+                .pointer("/spec/holderIdentity")
+                .cloned()
+                .unwrap_or(Value::Null)
+        };
+        if let Some(existing) = &existing
+            && apply
+            && !forced
+            && !holder(existing).is_null()
+            && body.pointer("/spec/holderIdentity").is_some()
+            && holder(&body) != holder(existing)
+            && cluster
+                .owners
+                .get(path)
+                .is_some_and(|owner| *owner != manager)
+        {
+            return json_reply(
+                409,
+                &json!({"kind": "Status", "apiVersion": "v1", "status": "Failure",
+                        "message": "Apply failed with 1 conflict: conflict with another manager: .spec.holderIdentity",
+                        "reason": "Conflict", "code": 409}),
+            );
+        }
+        let mut object = existing.unwrap_or_else(|| json!({}));
+        merge(&mut object, &body);
+        if body.pointer("/spec/holderIdentity").is_some() {
+            cluster.owners.insert(path.to_owned(), manager);
+        }
         cluster.version += 1;
-        let mut object = body;
         object["metadata"]["resourceVersion"] = json!(cluster.version.to_string());
+        object["metadata"]["name"] = json!(path.rsplit('/').next().unwrap_or_default());
         cluster.objects.insert(path.to_owned(), object.clone());
         json_reply(200, &object)
     }
 
-    /// Creates an object (an Event) under `{collection}/{metadata.name}`.
+    /// Creates an object (an Event, a Lease) under `{collection}/{name}`;
+    /// an existing one is a conflict.
     fn post(&self, path: &str, body: Option<Value>) -> Response<Body> {
         let Some(mut object) = body else {
             return json_reply(
@@ -522,19 +584,31 @@ impl Backend {
         let name = object["metadata"]["name"]
             .as_str()
             .map_or_else(|| format!("generated-{}", cluster.version), str::to_owned);
+        let item = format!("{path}/{name}");
+        if cluster.objects.contains_key(&item) {
+            return json_reply(
+                409,
+                &json!({"kind": "Status", "apiVersion": "v1", "status": "Failure",
+                        "message": format!("\"{name}\" already exists"),
+                        "reason": "AlreadyExists", "code": 409}),
+            );
+        }
         object["metadata"]["name"] = json!(name);
         object["metadata"]["resourceVersion"] = json!(cluster.version.to_string());
-        cluster
-            .objects
-            .insert(format!("{path}/{name}"), object.clone());
+        cluster.objects.insert(item, object.clone());
         json_reply(201, &object)
     }
 
     fn get(&self, path: &str) -> Response<Body> {
         let name = path.rsplit('/').next().unwrap_or_default();
-        match self.cluster.lock().unwrap().releases.get(path) {
-            Some(release) => json_reply(200, release),
-            None => json_reply(
+        let cluster = self.cluster.lock().unwrap();
+        match cluster
+            .releases
+            .get(path)
+            .or_else(|| cluster.objects.get(path))
+        {
+            Some(object) => json_reply(200, object),
+            None if path.contains("/modelreleases/") => json_reply(
                 404,
                 &json!({"kind": "Status", "apiVersion": "v1", "status": "Failure",
                         "message": format!("modelreleases.riskgate.dev \"{name}\" not found"),
@@ -542,6 +616,36 @@ impl Backend {
                         "details": {"name": name, "group": "riskgate.dev", "kind": "modelreleases"},
                         "code": 404}),
             ),
+            None => json_reply(
+                404,
+                &json!({"kind": "Status", "apiVersion": "v1", "status": "Failure",
+                        "message": format!("\"{name}\" not found"),
+                        "reason": "NotFound",
+                        "details": {"name": name},
+                        "code": 404}),
+            ),
+        }
+    }
+}
+
+/// RFC 7396 JSON merge patch: objects merge, `null` deletes, anything
+/// else replaces (a strategic merge patch of a Lease is the same).
+fn merge(target: &mut Value, patch: &Value) {
+    let Value::Object(patch) = patch else {
+        *target = patch.clone();
+        return;
+    };
+    if !target.is_object() {
+        *target = json!({});
+    }
+    let Value::Object(target) = target else {
+        return;
+    };
+    for (key, value) in patch {
+        if value.is_null() {
+            target.remove(key);
+        } else {
+            merge(target.entry(key.clone()).or_insert(Value::Null), value);
         }
     }
 }
@@ -557,6 +661,7 @@ pub fn stored_release(file: &str) -> Value {
         json!("5f0c1d2e-aaaa-bbbb-cccc-000000000001"),
     );
     metadata.insert("resourceVersion".to_owned(), json!("48213"));
+    metadata.insert("generation".to_owned(), json!(1));
     metadata.insert(
         "creationTimestamp".to_owned(),
         json!("2026-09-30T12:00:00Z"),

@@ -34,6 +34,8 @@ pub struct ReleaseAudit {
     pub uid: Option<String>,
     /// `metadata.generation`, reported as `observedGeneration`.
     pub generation: Option<i64>,
+    /// `spec.classification.risk_tier`, for metrics.
+    pub tier: Option<String>,
     /// The evaluation at the `audit` point.
     pub trace: ManifestTrace,
     /// What admission would decide at the same clock.
@@ -126,6 +128,11 @@ pub fn audit_release(
         name,
         uid: object.metadata.uid.clone(),
         generation: object.metadata.generation,
+        tier: object
+            .data
+            .pointer("/spec/classification/risk_tier")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned),
         admission: admission_today.decision,
         admission_controls: deciding_controls(&admission_today),
         trace,

@@ -10,9 +10,11 @@
 //! write; the only I/O). [`audit_once`] is `riskgate audit`: one pass
 //! against the cluster a kubeconfig names.
 
+pub mod controller;
 pub mod evaluate;
 pub mod report;
 mod run;
+pub mod schedule;
 pub mod status;
 
 use std::path::PathBuf;
@@ -68,7 +70,8 @@ pub fn audit_once(options: &AuditOptions) -> anyhow::Result<AuditRun> {
     runtime.block_on(async {
         let client = client(options).await?;
         let releases = run::list_releases(&client, options.settings.namespace.as_deref()).await?;
-        let releases = run::audit_releases(&client, &releases, &policies, &options.settings).await;
+        let mut releases = run::evaluate_all(&releases, &policies, &options.settings);
+        run::write_all(&client, &mut releases, &options.settings).await;
         Ok(AuditRun {
             policy_version: policies.version.clone(),
             policy_source: policies.source.clone(),

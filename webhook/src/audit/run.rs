@@ -104,13 +104,40 @@ pub async fn list_releases(
     Ok(releases)
 }
 
-/// Audits `releases` and writes the results.
-pub async fn audit_releases(
-    client: &Client,
+/// Audits `releases` (CPU only: run it off the async workers).
+#[must_use]
+pub fn evaluate_all(
     releases: &[DynamicObject],
     policies: &Policies,
     settings: &AuditSettings,
 ) -> Vec<Audited> {
+    releases
+        .iter()
+        .map(|object| {
+            let audit = audit_release(
+                object,
+                policies,
+                settings.evidence.as_ref(),
+                settings.now_ns,
+            );
+            let status = status(&audit, &policies.version, settings.now_ns);
+            let report = settings
+                .report_api
+                .map(|api| report(&audit, api, settings.now_ns, settings.max_results));
+            Audited {
+                audit,
+                status,
+                report,
+                written: Vec::new(),
+                failures: Vec::new(),
+            }
+        })
+        .collect()
+}
+
+/// Writes what the settings ask for of each audited release, recording
+/// on each what was written and what failed.
+pub async fn write_all(client: &Client, audited: &mut [Audited], settings: &AuditSettings) {
     let recorder = settings.events.then(|| {
         Recorder::new(
             client.clone(),
@@ -120,29 +147,9 @@ pub async fn audit_releases(
             },
         )
     });
-    let mut out = Vec::with_capacity(releases.len());
-    for object in releases {
-        let audit = audit_release(
-            object,
-            policies,
-            settings.evidence.as_ref(),
-            settings.now_ns,
-        );
-        let status = status(&audit, &policies.version, settings.now_ns);
-        let report = settings
-            .report_api
-            .map(|api| report(&audit, api, settings.now_ns, settings.max_results));
-        let mut done = Audited {
-            audit,
-            status,
-            report,
-            written: Vec::new(),
-            failures: Vec::new(),
-        };
-        write(client, recorder.as_ref(), settings, &mut done).await;
-        out.push(done);
+    for done in audited {
+        write(client, recorder.as_ref(), settings, done).await;
     }
-    out
 }
 
 async fn write(

@@ -1,0 +1,215 @@
+//! The continuous audit of `riskgate serve --audit`: the releases the
+//! watch reports are audited when they change, all of them when the policy
+//! version changes, and each again at the instant its result next changes
+//! ([`Schedule`]). Only the holder of a `coordination.k8s.io` Lease
+//! writes (kube-lease-manager): the other replicas keep their schedule
+//! and take over, auditing everything once, when they gain the lease.
+//!
+//! - **Evaluation runs off the async workers** (`spawn_blocking`): an
+//!   audit searches for the next change, tens of evaluations per release.
+//! - **Changes are batched**: every change already queued is applied to
+//!   the schedule before the due releases are audited.
+//! - **The clock**: the wall clock, or `--now` for tests (then nothing
+//!   becomes due by time alone, only by change).
+//!
+//! INVARIANT: nothing is written unless the lease is held.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use kube::Client;
+use kube::core::DynamicObject;
+use tokio::sync::{mpsc, watch};
+use tracing::{debug, info, warn};
+
+use super::evaluate::REVIEW_HORIZON_DAYS;
+use super::run::{self, AuditSettings};
+use super::schedule::{Key, Schedule};
+use crate::Policies;
+use crate::releases::Change;
+
+/// Nanoseconds in the review horizon.
+const HORIZON_NS: i64 = REVIEW_HORIZON_DAYS as i64 * 86_400 * 1_000_000_000;
+
+/// What is told of each pass: the releases audited, the time taken and
+/// every release known.
+pub type OnPass = dyn Fn(&[run::Audited], Duration, &BTreeSet<Key>) + Send + Sync;
+
+/// Everything the loop reads.
+pub struct Controller {
+    /// The API client (for writes).
+    pub client: Client,
+    /// What the release watch sees.
+    pub changes: mpsc::UnboundedReceiver<Change>,
+    /// The policies in use.
+    pub policies: Box<dyn Fn() -> Arc<Policies> + Send + Sync>,
+    /// The policy version, changed on every reload that swaps.
+    pub policy_versions: watch::Receiver<String>,
+    /// Whether this replica holds the lease.
+    pub leader: watch::Receiver<bool>,
+    /// A fixed clock (`--now`), ns.
+    pub fixed_now: Option<i64>,
+    /// What an audit writes (`now_ns` is set per pass).
+    pub settings: AuditSettings,
+    /// Called after each pass with the releases audited, the time taken
+    /// and every release known.
+    pub on_pass: Box<OnPass>,
+}
+
+impl Controller {
+    fn now(&self) -> i64 {
+        self.fixed_now
+            .unwrap_or_else(|| riskgate_workspace::clock::Now::wall_clock().ns())
+    }
+
+    /// Runs until the release watch ends.
+    pub async fn run(mut self) {
+        let mut schedule = Schedule::default();
+        let mut releases: BTreeMap<Key, Arc<DynamicObject>> = BTreeMap::new();
+        let mut relisted: Option<BTreeSet<Key>> = None;
+        let mut version = self.policy_versions.borrow().clone();
+        loop {
+            let now = self.now();
+            if *self.leader.borrow() {
+                self.audit_due(&mut schedule, &releases, &version, now)
+                    .await;
+            }
+            let wait = match (*self.leader.borrow(), self.fixed_now, schedule.next_due()) {
+                (true, None, Some(due)) => {
+                    Duration::from_nanos(u64::try_from(due.saturating_sub(self.now())).unwrap_or(0))
+                }
+                _ => Duration::MAX,
+            };
+            tokio::select! {
+                change = self.changes.recv() => {
+                    let Some(change) = change else {
+                        warn!("the release watch ended; the audit stops");
+                        return;
+                    };
+                    let now = self.now();
+                    apply(change, &mut schedule, &mut releases, &mut relisted, &version, now);
+                    while let Ok(change) = self.changes.try_recv() {
+                        apply(change, &mut schedule, &mut releases, &mut relisted, &version, now);
+                    }
+                }
+                changed = self.policy_versions.changed() => {
+                    if changed.is_ok() {
+                        version = self.policy_versions.borrow_and_update().clone();
+                        info!(policy_version = %version, releases = schedule.len(), "policy changed; auditing every release");
+                        schedule.all_due(self.now());
+                    }
+                }
+                changed = self.leader.changed() => {
+                    if changed.is_ok() {
+                        let leader = *self.leader.borrow_and_update();
+                        info!(leader, "audit leadership changed");
+                        if leader {
+                            schedule.all_due(self.now());
+                        }
+                    }
+                }
+                () = sleep(wait) => {}
+            }
+        }
+    }
+
+    async fn audit_due(
+        &self,
+        schedule: &mut Schedule,
+        releases: &BTreeMap<Key, Arc<DynamicObject>>,
+        version: &str,
+        now: i64,
+    ) {
+        let due: Vec<DynamicObject> = schedule
+            .due(now)
+            .iter()
+            .filter_map(|key| releases.get(key))
+            .map(|release| (**release).clone())
+            .collect();
+        if due.is_empty() {
+            return;
+        }
+        let started = std::time::Instant::now();
+        let policies = (self.policies)();
+        let mut settings = self.settings.clone();
+        settings.now_ns = now;
+        let evaluated = {
+            let settings = settings.clone();
+            tokio::task::spawn_blocking(move || run::evaluate_all(&due, &policies, &settings)).await
+        };
+        let mut audited = match evaluated {
+            Ok(audited) => audited,
+            Err(e) => {
+                warn!(error = %e, "the audit's evaluation task failed");
+                return;
+            }
+        };
+        run::write_all(&self.client, &mut audited, &settings).await;
+        for done in &audited {
+            let audit = &done.audit;
+            for failure in &done.failures {
+                warn!(release = %audit.key(), error = %failure, "audit write failed");
+            }
+            debug!(release = %audit.key(), compliant = audit.compliant(), "audited");
+            schedule.audited(
+                (audit.namespace.clone(), audit.name.clone()),
+                audit.generation,
+                version,
+                audit.next_change_ns,
+                now.saturating_add(HORIZON_NS),
+            );
+        }
+        let known: BTreeSet<Key> = releases.keys().cloned().collect();
+        (self.on_pass)(&audited, started.elapsed(), &known);
+    }
+}
+
+/// A change from the watch, applied to the schedule and the releases.
+fn apply(
+    change: Change,
+    schedule: &mut Schedule,
+    releases: &mut BTreeMap<Key, Arc<DynamicObject>>,
+    relisted: &mut Option<BTreeSet<Key>>,
+    version: &str,
+    now: i64,
+) {
+    match change {
+        Change::Relisting => *relisted = Some(BTreeSet::new()),
+        Change::Applied(release) => {
+            let key = key_of(&release);
+            if let Some(seen) = relisted {
+                seen.insert(key.clone());
+            }
+            schedule.changed(key.clone(), release.metadata.generation, version, now);
+            releases.insert(key, release);
+        }
+        Change::Deleted(release) => {
+            let key = key_of(&release);
+            schedule.deleted(&key);
+            releases.remove(&key);
+        }
+        Change::Listed => {
+            if let Some(seen) = relisted.take() {
+                releases.retain(|key, _| seen.contains(key));
+                schedule.retain(&seen);
+            }
+        }
+    }
+}
+
+fn key_of(release: &DynamicObject) -> Key {
+    (
+        release.metadata.namespace.clone().unwrap_or_default(),
+        release.metadata.name.clone().unwrap_or_default(),
+    )
+}
+
+/// Sleeps for `wait`, or forever for `Duration::MAX`.
+async fn sleep(wait: Duration) {
+    if wait == Duration::MAX {
+        std::future::pending::<()>().await;
+    } else {
+        tokio::time::sleep(wait).await;
+    }
+}
