@@ -8,22 +8,11 @@
 mod kube_api;
 mod support;
 
-use kube_api::{FakeApi, Verb, stored_release};
+use kube_api::{FakeApi, Verb, example_api};
 use serde_json::{Value, json};
 
 /// The clock the example manifests are written for.
 const EXAMPLES_NOW: &str = "2026-10-01T00:00:00Z";
-
-/// The examples: `lending/credit-scorer` passes, `customer-care/support-chatbot` fails.
-fn example_api() -> FakeApi {
-    FakeApi::start(
-        &[
-            stored_release("credit-scorer-pass.yaml"),
-            stored_release("support-chatbot-fail.yaml"),
-        ],
-        None,
-    )
-}
 
 /// A kubeconfig whose current context is the fake API server.
 fn kubeconfig(api: &FakeApi) -> tempfile::NamedTempFile {
@@ -74,7 +63,7 @@ fn without_server_fields(mut object: Value) -> Value {
 
 #[test]
 fn an_audit_writes_status_and_reports_for_every_release_and_says_what_fails() {
-    let api = example_api();
+    let api = example_api(None);
     let config = kubeconfig(&api);
     let (code, stdout, stderr) = audit(&config, &[]);
     assert_eq!(code, 1, "a release is not compliant\n{stdout}\n{stderr}");
@@ -155,7 +144,7 @@ fn shift(time: &str, seconds: i64) -> String {
 
 #[test]
 fn a_release_flips_to_non_compliant_exactly_at_its_next_review_and_not_before() {
-    let api = example_api();
+    let api = example_api(None);
     let config = kubeconfig(&api);
     let path = config.path().display().to_string();
     let at = |now: &str| support::riskgate(&["audit", "--kubeconfig", &path, "--now", now]);
@@ -200,7 +189,7 @@ fn a_release_flips_to_non_compliant_exactly_at_its_next_review_and_not_before() 
 
 #[test]
 fn a_dry_run_writes_nothing_and_json_carries_the_objects() {
-    let api = example_api();
+    let api = example_api(None);
     let config = kubeconfig(&api);
     let (code, stdout, stderr) = audit(&config, &["--dry-run", "--format", "json"]);
     assert_eq!(code, 1, "{stderr}");
@@ -221,7 +210,7 @@ fn a_dry_run_writes_nothing_and_json_carries_the_objects() {
 
 #[test]
 fn the_older_policy_report_api_and_one_namespace_can_be_chosen() {
-    let api = example_api();
+    let api = example_api(None);
     let config = kubeconfig(&api);
     let (code, stdout, stderr) = audit(
         &config,
@@ -269,7 +258,7 @@ fn an_unreachable_cluster_or_a_bad_kubeconfig_is_a_clear_error() {
 #[test]
 fn a_failed_write_is_reported_on_its_release_and_the_others_are_still_written() {
     // A cluster without the OpenReports CRD.
-    let api = example_api();
+    let api = example_api(None);
     api.refuse_writes_under("/apis/openreports.io/", 404);
     let config = kubeconfig(&api);
     let (code, stdout, _) = audit(&config, &[]);
@@ -289,7 +278,7 @@ fn a_failed_write_is_reported_on_its_release_and_the_others_are_still_written() 
         assert!(release["status"].get("conditions").is_some(), "{name}");
     }
     // Without reports and events, only the statuses are written.
-    let quiet = example_api();
+    let quiet = example_api(None);
     let config = kubeconfig(&quiet);
     let (code, stdout, _) = audit(&config, &["--report-api", "none", "--no-events"]);
     assert_eq!(code, 1, "{stdout}");
@@ -312,7 +301,7 @@ fn splice(doc: &str, name: &str, body: &str) -> String {
 /// example release; `RISKGATE_UPDATE_DOCS=1` regenerates them.
 #[test]
 fn the_audit_docs_show_what_the_audit_writes() {
-    let api = example_api();
+    let api = example_api(None);
     let config = kubeconfig(&api);
     let (_, stdout, stderr) = audit(
         &config,

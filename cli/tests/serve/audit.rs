@@ -8,21 +8,11 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use super::Server;
-use super::kube_api::{FakeApi, Verb, stored_release};
+use super::kube_api::{FakeApi, Verb, example_api};
 
 /// The clock the example manifests are written for.
 const EXAMPLES_NOW: &str = "2026-10-01T00:00:00Z";
 const LEASE: &str = "/apis/coordination.k8s.io/v1/namespaces/riskgate-system/leases/riskgate-audit";
-
-fn example_api() -> FakeApi {
-    FakeApi::start(
-        &[
-            stored_release("credit-scorer-pass.yaml"),
-            stored_release("support-chatbot-fail.yaml"),
-        ],
-        None,
-    )
-}
 
 fn token_file(token: &str) -> tempfile::NamedTempFile {
     let file = tempfile::NamedTempFile::new().unwrap();
@@ -87,7 +77,7 @@ fn both_audited(api: &FakeApi) -> bool {
 
 #[test]
 fn every_release_is_audited_and_a_changed_one_again_but_not_after_its_own_write() {
-    let api = example_api();
+    let api = example_api(None);
     let token = token_file("token-a");
     let server = auditor(&api, &token, "replica-a", &[]);
     assert!(eventually(|| both_audited(&api)), "{}", server.logs());
@@ -142,7 +132,7 @@ fn every_release_is_audited_and_a_changed_one_again_but_not_after_its_own_write(
 
 #[test]
 fn only_the_lease_holder_writes() {
-    let api = example_api();
+    let api = example_api(None);
     let (token_a, token_b) = (token_file("token-a"), token_file("token-b"));
     let a = auditor(&api, &token_a, "replica-a", &[]);
     let b = auditor(&api, &token_b, "replica-b", &[]);
@@ -191,7 +181,7 @@ fn a_policy_reload_re_audits_every_release_once() {
         std::fs::copy(entry.path(), policies.path().join(entry.file_name())).unwrap();
     }
     let dir = policies.path().display().to_string();
-    let api = example_api();
+    let api = example_api(None);
     let token = token_file("token-a");
     let server = auditor(
         &api,

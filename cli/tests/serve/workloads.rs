@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use super::kube_api::{COLLECTION, FakeApi, Verb, stored_release};
+use super::kube_api::{COLLECTION, FakeApi, Verb, example_api, stored_release};
 use super::{Server, data, repo};
 
 /// The clock the example manifests are written for.
@@ -27,18 +27,6 @@ fn eventually(mut done: impl FnMut() -> bool) -> bool {
         std::thread::sleep(Duration::from_millis(20));
     }
     false
-}
-
-/// The examples: `lending/credit-scorer` passes at admission,
-/// `customer-care/support-chatbot` is denied.
-fn example_api(fail_with: Option<u16>) -> FakeApi {
-    FakeApi::start(
-        &[
-            stored_release("credit-scorer-pass.yaml"),
-            stored_release("support-chatbot-fail.yaml"),
-        ],
-        fail_with,
-    )
 }
 
 fn token_file() -> tempfile::NamedTempFile {

@@ -29,13 +29,15 @@ use hyper::{Request, Response};
 use serde_json::{Value, json};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
-fn data(path: &str) -> PathBuf {
+/// A file of the webhook tests' data.
+pub fn data(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data/serve")
         .join(path)
 }
 
-fn repo(path: &str) -> PathBuf {
+/// A file of the repository.
+pub fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path)
 }
 
@@ -648,6 +650,19 @@ fn merge(target: &mut Value, patch: &Value) {
             merge(target.entry(key.clone()).or_insert(Value::Null), value);
         }
     }
+}
+
+/// The examples: `lending/credit-scorer` passes at admission (and is
+/// compliant at the examples' clock), `customer-care/support-chatbot` is
+/// denied; every request fails with `fail_with` when it is set.
+pub fn example_api(fail_with: Option<u16>) -> FakeApi {
+    FakeApi::start(
+        &[
+            stored_release("credit-scorer-pass.yaml"),
+            stored_release("support-chatbot-fail.yaml"),
+        ],
+        fail_with,
+    )
 }
 
 /// An example manifest as the API server returns it: with the metadata
