@@ -105,6 +105,16 @@ fn every_release_is_audited_and_a_changed_one_again_but_not_after_its_own_write(
     assert_eq!(status_writes(&api, "credit-scorer").len(), 1);
     // Reports and events as in the one-shot audit.
     assert_eq!(api.objects("/apis/openreports.io/v1alpha1/").len(), 2);
+    // The metrics follow the writes.
+    let metrics_show =
+        |line: &str| eventually(|| server.get("/metrics").1.lines().any(|l| l == line));
+    assert!(
+        metrics_show(
+            "riskgate_audit_next_review_timestamp_seconds{namespace=\"lending\",name=\"credit-scorer\"} 1790812861"
+        ),
+        "{}",
+        server.get("/metrics").1
+    );
     let (_, metrics) = server.get("/metrics");
     for line in [
         "riskgate_audit_releases{compliance=\"compliant\",tier=\"high\"} 1",
@@ -115,19 +125,21 @@ fn every_release_is_audited_and_a_changed_one_again_but_not_after_its_own_write(
             "{line} not in\n{metrics}"
         );
     }
-    // At least the first pass and the change's (the first may be split
-    // by when the watch's events arrive).
-    let passes: u64 = metrics
-        .lines()
-        .find_map(|l| l.strip_prefix("riskgate_audit_duration_seconds_count "))
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert!(passes >= 2, "{metrics}");
-    assert!(
-        metrics.contains("riskgate_audit_next_review_timestamp_seconds{namespace=\"lending\",name=\"credit-scorer\"} 1790812861"),
-        "{metrics}"
-    );
+    // The first pass and the change's (the first may be split by when
+    // the watch's events arrive).
+    let passes = || {
+        server
+            .get("/metrics")
+            .1
+            .lines()
+            .find_map(|l| {
+                l.strip_prefix("riskgate_audit_duration_seconds_count ")?
+                    .parse::<u64>()
+                    .ok()
+            })
+            .unwrap_or(0)
+    };
+    assert!(eventually(|| passes() >= 2), "{metrics}");
 }
 
 #[test]
@@ -198,7 +210,10 @@ fn a_policy_reload_re_audits_every_release_once() {
     let file = policies.path().join("governance.gate");
     let mut text = std::fs::read_to_string(&file).unwrap();
     text.push_str("\n# tightened\n");
-    std::fs::write(&file, text).unwrap();
+    // Atomically, so that no reload reads half a file.
+    let staged = policies.path().join("governance.gate.new");
+    std::fs::write(&staged, text).unwrap();
+    std::fs::rename(&staged, &file).unwrap();
     assert!(
         eventually(|| version("credit-scorer", "lending") != before
             && version("support-chatbot", "customer-care") != before),
