@@ -16,6 +16,7 @@ use riskgate_controls::trace::{Action, ControlTrace, Decision, EnforcementPoint,
 use kube::core::DynamicObject;
 
 use super::admission::{self, AdmissionResponse, Operation, Request, Status};
+use super::artifact::{self, ArtifactAction, Comparison, Served};
 use super::store::Policies;
 use super::workload::{self, Reference, ReleaseRef, WorkloadKind};
 
@@ -48,6 +49,8 @@ pub struct Settings {
     pub unknown_kinds: UnknownKinds,
     /// Which workloads are checked through their release annotation.
     pub workloads: workload::Settings,
+    /// What a workload running another artifact than its release's does.
+    pub artifacts: artifact::Settings,
     /// Evidence verification (`--evidence-root`); `None`: only where the
     /// policy's `trust.verify` asks, without files.
     pub evidence: Option<riskgate_controls::trust::EvidenceOptions>,
@@ -96,6 +99,9 @@ pub struct WorkloadCheck {
     pub workload: String,
     /// The release its annotation names.
     pub release: ReleaseRef,
+    /// What it runs that may be the model; empty when artifacts are not
+    /// compared.
+    pub served: Vec<Served>,
 }
 
 /// The `kind` label of a request for metrics: `ModelRelease`, a checked
@@ -192,17 +198,37 @@ fn plan_workload(
         ))
     };
     let reference = workload::reference(object, kind, namespace, &settings.workloads);
+    // Only what can change a verdict is read: with both artifact findings
+    // allowed, a bad model-container annotation is not refused either.
+    let served = |object: &DynamicObject| {
+        if settings.artifacts.enabled() {
+            artifact::served(object, kind)
+        } else {
+            Ok(Vec::new())
+        }
+    };
+    let served_now = served(object);
     if request.operation == Operation::Update
         && let Some(old) = &request.old_object
         && old.data.get("spec") == object.data.get("spec")
         && workload::reference(old, kind, namespace, &settings.workloads) == reference
+        && served(old) == served_now
     {
         // Labels, annotations or finalizers written by people and
-        // controllers: the workload serves the same release as before.
+        // controllers: the workload serves the same release, and runs the
+        // same images and model (they are in `spec`; the model-container
+        // annotation is compared too), as before.
         return Plan::done(verdict(request, true, None, "pass_through", version));
     }
     match reference {
-        Reference::Release(release) => Plan::Fetch(WorkloadCheck { workload, release }),
+        Reference::Release(release) => match served_now {
+            Ok(served) => Plan::Fetch(WorkloadCheck {
+                workload,
+                release,
+                served,
+            }),
+            Err(why) => deny(400, why, "invalid"),
+        },
         Reference::Missing if settings.workloads.require_annotation => deny(
             403,
             format!(
@@ -233,6 +259,138 @@ pub fn release_not_found(
         "deny",
         version,
     )
+}
+
+/// What a workload runs, next to the artifact its release approved.
+pub fn compare_artifact(check: &WorkloadCheck, release: &DynamicObject) -> Comparison {
+    artifact::compare(&check.served, artifact::approved_digest(release))
+}
+
+/// Entries of a finding named in a message.
+const TOP_SERVED: usize = 3;
+
+/// `container api runs sha256:...`, for the first [`TOP_SERVED`] entries;
+/// `digests` names each one's digest, else its reference.
+fn served_list(served: &[Served], digests: bool, short: bool) -> String {
+    let mut parts: Vec<String> = served
+        .iter()
+        .take(TOP_SERVED)
+        .map(|s| {
+            let what = match (&s.digest, digests) {
+                (Some(digest), true) if short => riskgate_controls::digest::short_digest(digest),
+                (Some(digest), true) => digest.clone(),
+                _ => s.reference.clone(),
+            };
+            format!("{} runs {what}", s.source)
+        })
+        .collect();
+    if served.len() > TOP_SERVED {
+        parts.push(format!("and {} more", served.len() - TOP_SERVED));
+    }
+    parts.join(", ")
+}
+
+/// The denial an artifact finding forces under `deny`, before the release
+/// is evaluated (what runs is not what was approved, whatever the release's
+/// evidence says).
+pub fn artifact_denial(
+    request: &Request,
+    check: &WorkloadCheck,
+    comparison: &Comparison,
+    settings: &Settings,
+    version: &str,
+) -> Option<Verdict> {
+    let (workload, release) = (&check.workload, &check.release);
+    let (message, finding) = match comparison {
+        Comparison::Mismatched { approved, found }
+            if settings.artifacts.mismatched == ArtifactAction::Deny =>
+        {
+            (
+                format!(
+                    "riskgate denied {workload}: it does not run the artifact ModelRelease {release} approved: spec.identity.artifact.digest is {approved}, but {}; deploy the approved artifact, or release this one (--mismatched-artifacts deny)",
+                    served_list(found, true, false)
+                ),
+                "mismatched",
+            )
+        }
+        Comparison::Unpinned { approved, unpinned }
+            if settings.artifacts.unpinned == ArtifactAction::Deny =>
+        {
+            (
+                format!(
+                    "riskgate denied {workload}: it pins no digest to compare with the artifact ModelRelease {release} approved ({approved}): {}; pin it by digest (name@sha256:...) (--unpinned-artifacts deny)",
+                    served_list(unpinned, false, false)
+                ),
+                "unpinned",
+            )
+        }
+        _ => return None,
+    };
+    let mut v = verdict(
+        request,
+        false,
+        Some(status(403, truncate(&message, MAX_MESSAGE))),
+        "deny",
+        version,
+    );
+    v.response
+        .audit_annotations
+        .insert("artifact".to_owned(), finding.to_owned());
+    Some(v)
+}
+
+/// Adds what an artifact comparison found to a verdict that admits the
+/// workload: the `artifact` audit annotation and, under `warn`, a warning
+/// (an `allow` becomes `warn`). A denial is left as it is: it says what
+/// blocks the workload, and the finding shows once that is fixed.
+pub fn note_artifact(
+    verdict: &mut Verdict,
+    check: &WorkloadCheck,
+    comparison: &Comparison,
+    settings: &Settings,
+) {
+    if !verdict.response.allowed {
+        return;
+    }
+    let release = &check.release;
+    let (finding, warning) = match comparison {
+        Comparison::Unchecked => return,
+        Comparison::Matched { .. } => ("matched", None),
+        Comparison::Mismatched { approved, found } => (
+            "mismatched",
+            (settings.artifacts.mismatched == ArtifactAction::Warn).then(|| {
+                format!(
+                    "riskgate artifact-mismatch on ModelRelease {release}: {}, not the approved {}",
+                    served_list(found, true, true),
+                    riskgate_controls::digest::short_digest(approved)
+                )
+            }),
+        ),
+        Comparison::Unpinned { approved, unpinned } => (
+            "unpinned",
+            (settings.artifacts.unpinned == ArtifactAction::Warn).then(|| {
+                format!(
+                    "riskgate unpinned-artifact on ModelRelease {release}: nothing pins the approved {} by digest: {}",
+                    riskgate_controls::digest::short_digest(approved),
+                    served_list(unpinned, false, true)
+                )
+            }),
+        ),
+    };
+    verdict
+        .response
+        .audit_annotations
+        .insert("artifact".to_owned(), finding.to_owned());
+    if let Some(warning) = warning {
+        verdict.warn(&warning);
+        if verdict.decision == "allow" {
+            verdict.decision = "warn";
+            verdict
+                .response
+                .audit_annotations
+                .insert("decision".to_owned(), "warn".to_owned());
+        }
+    }
 }
 
 /// The release to evaluate and, when a workload is being admitted, the

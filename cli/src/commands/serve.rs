@@ -4,6 +4,7 @@ use riskgate_workspace::clock::Now;
 use std::net::IpAddr;
 use std::path::PathBuf;
 
+use riskgate_webhook::artifact::ArtifactAction;
 use riskgate_webhook::decide::{FailureMode, UnknownKinds};
 use riskgate_webhook::workload::{DEFAULT_ANNOTATION, WorkloadKind};
 use riskgate_webhook::{LogLevel, Options};
@@ -94,6 +95,17 @@ pub struct ServeArgs {
     /// (`namespace/name`); by default only its own namespace is used.
     #[arg(long)]
     pub allow_cross_namespace_releases: bool,
+    /// What a workload does whose images or model URIs all pin digests
+    /// other than its release's spec.identity.artifact.digest: `deny`,
+    /// `warn` (allow with a warning) or `allow` (compare nothing).
+    #[arg(long, value_enum, value_name = "ACTION", default_value_t = ArtifactAction::Deny)]
+    pub mismatched_artifacts: ArtifactAction,
+    /// What a workload does that pins no digest (a tag, an unpinned
+    /// storageUri) to compare with its release's artifact digest. The
+    /// model's container can be named with the riskgate.dev/model-container
+    /// annotation.
+    #[arg(long, value_enum, value_name = "ACTION", default_value_t = ArtifactAction::Warn)]
+    pub unpinned_artifacts: ArtifactAction,
     /// Kubernetes API server URL for reading releases; by default the
     /// in-cluster address (KUBERNETES_SERVICE_HOST and _PORT). `http://`
     /// only with --insecure-http.
@@ -156,6 +168,8 @@ impl ServeArgs {
             release_annotation: self.release_annotation.clone(),
             require_release_annotation: self.require_release_annotation,
             allow_cross_namespace_releases: self.allow_cross_namespace_releases,
+            mismatched_artifacts: self.mismatched_artifacts,
+            unpinned_artifacts: self.unpinned_artifacts,
             kube_api_server: self.kube_api_server.clone(),
             kube_token_file: self.kube_token_file.clone(),
             kube_ca_file: self.kube_ca_file.clone(),
