@@ -95,15 +95,15 @@ pub struct ServeArgs {
     /// (`namespace/name`); by default only its own namespace is used.
     #[arg(long)]
     pub allow_cross_namespace_releases: bool,
-    /// What a workload does whose images or model URIs all pin digests
-    /// other than its release's spec.identity.artifact.digest: `deny`,
-    /// `warn` (allow with a warning) or `allow` (compare nothing).
+    /// What happens to a workload whose images or model URIs all pin
+    /// digests other than its release's spec.identity.artifact.digest:
+    /// `deny`, `warn` (allow with a warning) or `allow` (no comparison).
     #[arg(long, value_enum, value_name = "ACTION", default_value_t = ArtifactAction::Deny)]
     pub mismatched_artifacts: ArtifactAction,
-    /// What a workload does that pins no digest (a tag, an unpinned
+    /// What happens to a workload that pins no digest (a tag, an unpinned
     /// storageUri) to compare with its release's artifact digest. The
-    /// model's container can be named with the riskgate.dev/model-container
-    /// annotation.
+    /// riskgate.dev/model-container annotation names the container that
+    /// holds the model.
     #[arg(long, value_enum, value_name = "ACTION", default_value_t = ArtifactAction::Warn)]
     pub unpinned_artifacts: ArtifactAction,
     /// Kubernetes API server URL for reading releases; by default the
