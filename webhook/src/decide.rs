@@ -796,6 +796,148 @@ pub fn truncate(text: &str, max: usize) -> String {
 mod tests {
     use super::*;
 
+    fn workload_request() -> Request {
+        admission::parse(
+            br#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{
+                "uid":"u","kind":{"group":"apps","version":"v1","kind":"Deployment"},
+                "operation":"CREATE","namespace":"ml","name":"w","object":{"metadata":{"name":"w"}}}}"#,
+        )
+        .unwrap()
+    }
+
+    fn settings(artifacts: artifact::Settings) -> Settings {
+        Settings {
+            failure_mode: FailureMode::Closed,
+            unknown_kinds: UnknownKinds::Allow,
+            workloads: workload::Settings::default(),
+            artifacts,
+            evidence: None,
+        }
+    }
+
+    /// A workload running `n` containers with long tag-only images, or
+    /// pinned to `digest`.
+    fn check(n: usize, digest: Option<&str>) -> WorkloadCheck {
+        WorkloadCheck {
+            workload: "Deployment ml/w".to_owned(),
+            release: ReleaseRef {
+                namespace: "ml".to_owned(),
+                name: "r".to_owned(),
+            },
+            served: (0..n)
+                .map(|i| Served {
+                    source: format!("container c{i}"),
+                    container: Some(format!("c{i}")),
+                    reference: format!("registry.example.com/{}:{i}", "x".repeat(400)),
+                    digest: digest.map(str::to_owned),
+                })
+                .collect(),
+        }
+    }
+
+    const APPROVED: &str =
+        "sha256:4f1c9a7e2b8d6035c1e94a7f0b3d52e8a6c9f01d7b2e4a85c3f6d9e0a1b2c3d4";
+    const OTHER: &str = "sha256:00000000000000000000000000000000000000000000000000000000000000ff";
+
+    #[test]
+    fn artifact_findings_name_a_few_entries_within_the_caps() {
+        let request = workload_request();
+        let strict = settings(artifact::Settings {
+            mismatched: ArtifactAction::Deny,
+            unpinned: ArtifactAction::Deny,
+        });
+        for check in [check(5, Some(OTHER)), check(5, None)] {
+            let comparison = artifact::compare(&check.served, Some(APPROVED.to_owned()));
+            let denial = artifact_denial(&request, &check, &comparison, &strict, "v").unwrap();
+            let message = &denial.response.result.message;
+            assert!(message.len() <= MAX_MESSAGE, "{}", message.len());
+            assert!(message.contains(APPROVED), "{message}");
+            assert_eq!(denial.decision, "deny");
+
+            let mut admitted = verdict(&request, true, None, "allow", "v");
+            note_artifact(
+                &mut admitted,
+                &check,
+                &comparison,
+                &settings(artifact::Settings::default()),
+            );
+            let warnings = admitted.response.warnings.clone().unwrap_or_default();
+            assert!(
+                warnings.iter().all(|w| w.len() <= MAX_WARNING),
+                "{warnings:?}"
+            );
+        }
+        let comparison =
+            artifact::compare(&check(5, Some(OTHER)).served, Some(APPROVED.to_owned()));
+        let denial =
+            artifact_denial(&request, &check(5, Some(OTHER)), &comparison, &strict, "v").unwrap();
+        assert!(denial.response.result.message.contains("and 2 more"));
+    }
+
+    #[test]
+    fn only_admitting_verdicts_get_the_finding_and_unchecked_changes_nothing() {
+        let request = workload_request();
+        let defaults = settings(artifact::Settings::default());
+        let unpinned = check(1, None);
+        let comparison = artifact::compare(&unpinned.served, Some(APPROVED.to_owned()));
+        // The default warns: no denial before evaluation.
+        assert!(artifact_denial(&request, &unpinned, &comparison, &defaults, "v").is_none());
+
+        let mut denied = verdict(&request, false, None, "deny", "v");
+        let before = format!("{:?}", denied.response);
+        note_artifact(&mut denied, &unpinned, &comparison, &defaults);
+        assert_eq!(format!("{:?}", denied.response), before);
+
+        let mut allowed = verdict(&request, true, None, "allow", "v");
+        note_artifact(&mut allowed, &unpinned, &comparison, &defaults);
+        assert_eq!(allowed.decision, "warn");
+        assert_eq!(allowed.response.audit_annotations["decision"], "warn");
+        assert_eq!(allowed.response.audit_annotations["artifact"], "unpinned");
+
+        // A release without a digest: nothing is compared, nothing said.
+        let mut allowed = verdict(&request, true, None, "allow", "v");
+        let before = format!("{:?}", allowed.response);
+        let comparison = artifact::compare(&unpinned.served, None);
+        note_artifact(&mut allowed, &unpinned, &comparison, &defaults);
+        assert_eq!(format!("{:?}", allowed.response), before);
+        assert_eq!(allowed.decision, "allow");
+    }
+
+    #[test]
+    fn a_model_container_annotation_naming_nothing_is_refused_unless_nothing_is_compared() {
+        let request = admission::parse(
+            br#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{
+                "uid":"u","kind":{"group":"apps","version":"v1","kind":"Deployment"},
+                "operation":"CREATE","namespace":"ml","name":"w","object":{
+                "metadata":{"name":"w","namespace":"ml","annotations":{
+                    "riskgate.dev/release":"r","riskgate.dev/model-container":"nope"}},
+                "spec":{"template":{"spec":{"containers":[{"name":"api","image":"a:1"}]}}}}}}"#,
+        )
+        .unwrap();
+        let with_kinds = |artifacts| Settings {
+            workloads: workload::Settings {
+                kinds: vec![WorkloadKind::Deployments],
+                ..workload::Settings::default()
+            },
+            ..settings(artifacts)
+        };
+        match plan(&request, &with_kinds(artifact::Settings::default()), "v") {
+            Plan::Done(verdict) => {
+                assert_eq!(verdict.decision, "invalid");
+                assert_eq!(verdict.response.result.code, 400);
+            }
+            other => panic!("{other:?}"),
+        }
+        let off = artifact::Settings {
+            mismatched: ArtifactAction::Allow,
+            unpinned: ArtifactAction::Allow,
+        };
+        assert!(matches!(
+            plan(&request, &with_kinds(off), "v"),
+            Plan::Fetch(WorkloadCheck { ref served, .. }) if served.is_empty()
+        ));
+    }
+
     #[test]
     fn truncation_respects_char_boundaries() {
         assert_eq!(truncate("abc", 3), "abc");
