@@ -97,7 +97,8 @@ pub struct ServeArgs {
     pub allow_cross_namespace_releases: bool,
     /// What happens to a workload whose images or model URIs all pin
     /// digests other than its release's spec.identity.artifact.digest:
-    /// `deny`, `warn` (allow with a warning) or `allow` (no comparison).
+    /// `deny`, `warn` (allow with a warning) or `allow` (as the release
+    /// decides; the `artifact` audit annotation still records it).
     #[arg(long, value_enum, value_name = "ACTION", default_value_t = ArtifactAction::Deny)]
     pub mismatched_artifacts: ArtifactAction,
     /// What happens to a workload that pins no digest (a tag, an unpinned
