@@ -31,6 +31,17 @@ pub fn same_digest(claimed: &str, computed: &str) -> bool {
     claimed.trim().eq_ignore_ascii_case(computed)
 }
 
+/// Shortens a digest for hints and warnings: `sha256:4f1c9a7e2b8d…`.
+#[must_use]
+pub fn short_digest(digest: &str) -> String {
+    match digest.split_once(':') {
+        Some((algo, hex)) if hex.chars().count() > 12 => {
+            format!("{algo}:{}…", hex.chars().take(12).collect::<String>())
+        }
+        _ => digest.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -197,12 +197,4 @@ impl Release {
     }
 }
 
-/// Shortens a digest for hints: `sha256:4f1c9a7e2b8d…`.
-pub(crate) fn short_digest(digest: &str) -> String {
-    match digest.split_once(':') {
-        Some((algo, hex)) if hex.chars().count() > 12 => {
-            format!("{algo}:{}…", hex.chars().take(12).collect::<String>())
-        }
-        _ => digest.to_owned(),
-    }
-}
+pub(crate) use crate::digest::short_digest;

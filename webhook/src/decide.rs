@@ -16,8 +16,12 @@ use riskgate_controls::trace::{Action, ControlTrace, Decision, EnforcementPoint,
 use kube::core::DynamicObject;
 
 use super::admission::{self, AdmissionResponse, Operation, Request, Status};
+use super::artifact::{self, Served};
 use super::store::Policies;
 use super::workload::{self, Reference, ReleaseRef, WorkloadKind};
+
+mod artifact_findings;
+pub use artifact_findings::{artifact_denial, compare_artifact, note_artifact};
 
 /// What evaluation errors do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +52,8 @@ pub struct Settings {
     pub unknown_kinds: UnknownKinds,
     /// Which workloads are checked through their release annotation.
     pub workloads: workload::Settings,
+    /// What a workload running another artifact than its release's does.
+    pub artifacts: artifact::Settings,
     /// Evidence verification (`--evidence-root`); `None`: only where the
     /// policy's `trust.verify` asks, without files.
     pub evidence: Option<riskgate_controls::trust::EvidenceOptions>,
@@ -96,6 +102,9 @@ pub struct WorkloadCheck {
     pub workload: String,
     /// The release its annotation names.
     pub release: ReleaseRef,
+    /// What it runs that may be the model; empty when artifacts are not
+    /// compared.
+    pub served: Vec<Served>,
 }
 
 /// The `kind` label of a request for metrics: `ModelRelease`, a checked
@@ -192,17 +201,37 @@ fn plan_workload(
         ))
     };
     let reference = workload::reference(object, kind, namespace, &settings.workloads);
+    // Only what can change a verdict is read: with both artifact findings
+    // allowed, a bad model-container annotation is not refused either.
+    let served = |object: &DynamicObject| {
+        if settings.artifacts.enabled() {
+            artifact::served(object, kind)
+        } else {
+            Ok(Vec::new())
+        }
+    };
+    let served_now = served(object);
     if request.operation == Operation::Update
         && let Some(old) = &request.old_object
         && old.data.get("spec") == object.data.get("spec")
         && workload::reference(old, kind, namespace, &settings.workloads) == reference
+        && served(old) == served_now
     {
         // Labels, annotations or finalizers written by people and
-        // controllers: the workload serves the same release as before.
+        // controllers: the workload serves the same release, and runs the
+        // same images and model (they are in `spec`; the model-container
+        // annotation is compared too), as before.
         return Plan::done(verdict(request, true, None, "pass_through", version));
     }
     match reference {
-        Reference::Release(release) => Plan::Fetch(WorkloadCheck { workload, release }),
+        Reference::Release(release) => match served_now {
+            Ok(served) => Plan::Fetch(WorkloadCheck {
+                workload,
+                release,
+                served,
+            }),
+            Err(why) => deny(400, why, "invalid"),
+        },
         Reference::Missing if settings.workloads.require_annotation => deny(
             403,
             format!(

@@ -253,12 +253,22 @@ async fn check_workload(
     let release = check.release.to_string();
     let mut verdict = match fetched {
         Ok(Fetched::Found(object)) => {
-            let job = Job {
-                request,
-                object,
-                workload: Some(check),
-            };
-            evaluate_cached(job, state, policies, started).await
+            // Outside the decision cache: its key is the workload's name and
+            // the release, not what the workload runs.
+            let comparison = decide::compare_artifact(&check, &object);
+            match decide::artifact_denial(&request, &check, &comparison, &state.settings, version) {
+                Some(denial) => denial,
+                None => {
+                    let job = Job {
+                        request,
+                        object,
+                        workload: Some(check.clone()),
+                    };
+                    let mut verdict = evaluate_cached(job, state, policies, started).await;
+                    decide::note_artifact(&mut verdict, &check, &comparison, &state.settings);
+                    verdict
+                }
+            }
         }
         Ok(Fetched::NotFound) => decide::release_not_found(
             &request,

@@ -6,6 +6,7 @@
 //!
 //! Layout: [`admission`] (wire types), [`decide`] (request → verdict, pure),
 //! [`workload`] (release annotations of Deployments and InferenceServices),
+//! [`artifact`] (what a workload runs, next to what its release approved),
 //! [`releases`] (the watch of releases workloads reference, with a GET on
 //! a miss, through kube's client and runtime),
 //! [`http`] (routing, body limits, deadlines), [`store`] (policy hot
@@ -13,6 +14,7 @@
 //! runtime: listening, connections, reload polling and graceful shutdown.
 
 pub mod admission;
+pub mod artifact;
 pub mod audit;
 mod cache;
 pub mod decide;
@@ -258,6 +260,10 @@ async fn serve(args: &Options, now_ns: Option<i64>) -> anyhow::Result<()> {
             failure_mode: args.failure_mode,
             unknown_kinds: args.unknown_kinds,
             workloads,
+            artifacts: artifact::Settings {
+                mismatched: args.mismatched_artifacts,
+                unpinned: args.unpinned_artifacts,
+            },
             evidence: evidence_options(
                 args.evidence_root.as_deref(),
                 args.require_signed_approvals,

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use riskgate_workspace::clock::Now;
 
+use crate::artifact::ArtifactAction;
 use crate::decide::{FailureMode, UnknownKinds};
 use crate::workload::WorkloadKind;
 
@@ -54,6 +55,12 @@ pub struct Options {
     pub require_release_annotation: bool,
     /// Let a workload name a release in another namespace.
     pub allow_cross_namespace_releases: bool,
+    /// What a workload pinning only digests other than its release's
+    /// artifact does.
+    pub mismatched_artifacts: ArtifactAction,
+    /// What a workload pinning no digest to compare with its release's
+    /// artifact does.
+    pub unpinned_artifacts: ArtifactAction,
     /// Kubernetes API server URL; by default the in-cluster address.
     pub kube_api_server: Option<String>,
     /// Bearer token file for the API server; by default the pod's

@@ -106,23 +106,7 @@ pub fn reference(
     namespace: &str,
     settings: &Settings,
 ) -> Reference {
-    // The object's own annotations are typed (strings); the pod template's
-    // are plain JSON.
-    let own = object
-        .metadata
-        .annotations
-        .as_ref()
-        .and_then(|a| a.get(&settings.annotation))
-        .map(|value| serde_json::Value::from(value.as_str()));
-    let value = own.or_else(|| match kind {
-        WorkloadKind::Deployments => object
-            .data
-            .pointer("/spec/template/metadata/annotations")
-            .and_then(|a| a.get(&settings.annotation))
-            .cloned(),
-        WorkloadKind::Inferenceservices => None,
-    });
-    let Some(value) = value else {
+    let Some(value) = annotation(object, kind, &settings.annotation) else {
         return Reference::Missing;
     };
     let Some(text) = value.as_str().map(str::trim) else {
@@ -156,6 +140,32 @@ pub fn reference(
     Reference::Release(ReleaseRef {
         namespace: release_namespace.to_owned(),
         name: name.to_owned(),
+    })
+}
+
+/// The value of annotation `key` on a workload: the object's own
+/// `metadata.annotations` first, then (for a Deployment) its pod template's,
+/// since some charts only let users annotate the pods.
+pub fn annotation(
+    object: &DynamicObject,
+    kind: WorkloadKind,
+    key: &str,
+) -> Option<serde_json::Value> {
+    // The object's own annotations are typed (strings); the pod template's
+    // are plain JSON.
+    let own = object
+        .metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(key))
+        .map(|value| serde_json::Value::from(value.as_str()));
+    own.or_else(|| match kind {
+        WorkloadKind::Deployments => object
+            .data
+            .pointer("/spec/template/metadata/annotations")
+            .and_then(|a| a.get(key))
+            .cloned(),
+        WorkloadKind::Inferenceservices => None,
     })
 }
 

@@ -257,6 +257,44 @@ const WORKLOAD_RESOURCES: [(&str, &str, &str); 2] = [
     ),
 ];
 
+/// The release annotation the server reads without `--release-annotation`.
+const DEFAULT_RELEASE_ANNOTATION: &str = "riskgate.dev/release";
+
+/// Whether a webhook entry's rules send a workload kind.
+fn sends_workloads(hook: &Value) -> bool {
+    hook["rules"].as_array().into_iter().flatten().any(|rule| {
+        WORKLOAD_RESOURCES.iter().any(|(_, group, resource)| {
+            let has = |field: &str, value: &str| {
+                rule[field]
+                    .as_array()
+                    .is_some_and(|values| values.iter().any(|v| v == value))
+            };
+            has("apiGroups", group) && has("resources", resource)
+        })
+    })
+}
+
+/// A workload entry sends only objects naming a release: a CEL
+/// `matchConditions` entry that reads the annotation the server reads and
+/// guards against the null `object` of a DELETE (an expression error is a
+/// denial under `failurePolicy: Fail`).
+fn check_match_conditions(hook: &Value, name: &str, annotation: &str, problems: &mut Vec<String>) {
+    let conditions = hook["matchConditions"]
+        .as_array()
+        .map_or(&[][..], Vec::as_slice);
+    let quoted = format!("'{annotation}'");
+    let narrowing = conditions.iter().any(|condition| {
+        condition["expression"].as_str().is_some_and(|expression| {
+            expression.trim_start().starts_with("object != null &&") && expression.contains(&quoted)
+        })
+    });
+    if !narrowing {
+        problems.push(format!(
+            "webhook.yaml: {name} needs a matchConditions expression `object != null && ...` testing the release annotation {quoted}, so only annotated workloads are sent"
+        ));
+    }
+}
+
 /// When the Deployment passes `--workloads`: a webhook rule covers each
 /// kind, the pod mounts its service-account token, and a binding gives that
 /// service account a ClusterRole of the manifests.
@@ -282,6 +320,19 @@ fn check_workload_setup(objects: &[(String, Value)], problems: &mut Vec<String>)
         .flat_map(|(_, o)| o["webhooks"].as_array().into_iter().flatten())
         .flat_map(|hook| hook["rules"].as_array().into_iter().flatten())
         .collect();
+    let annotation = args
+        .iter()
+        .find_map(|a| a.as_str()?.strip_prefix("--release-annotation="))
+        .unwrap_or(DEFAULT_RELEASE_ANNOTATION);
+    for (hook, name) in objects
+        .iter()
+        .filter(|(_, o)| o["kind"] == "ValidatingWebhookConfiguration")
+        .flat_map(|(_, o)| o["webhooks"].as_array().into_iter().flatten())
+        .filter(|hook| sends_workloads(hook))
+        .map(|hook| (hook, hook["name"].as_str().unwrap_or("?")))
+    {
+        check_match_conditions(hook, name, annotation, problems);
+    }
     for kind in kinds {
         let Some((_, group, resource)) = WORKLOAD_RESOURCES.iter().find(|(k, ..)| *k == kind)
         else {
@@ -336,6 +387,50 @@ fn check_workload_setup(objects: &[(String, Value)], problems: &mut Vec<String>)
             "{file}: --workloads needs a ClusterRoleBinding of the release-reader ClusterRole to service account {account}"
         ));
     }
+}
+
+/// What the API server would refuse in a webhook entry's
+/// `matchConditions` (a name of at most 63 characters, unique, and an
+/// expression; at most 64 of them), and conditions on the `ModelRelease`
+/// entry, which must see every release.
+fn condition_problems(hook: &Value) -> Vec<String> {
+    let Some(conditions) = hook.get("matchConditions") else {
+        return Vec::new();
+    };
+    let mut problems = Vec::new();
+    let sends_releases = hook["rules"].as_array().into_iter().flatten().any(|rule| {
+        rule["resources"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|v| v == "modelreleases"))
+    });
+    if sends_releases {
+        problems.push("has matchConditions, but every ModelRelease must be checked".to_owned());
+    }
+    let Some(conditions) = conditions.as_array() else {
+        problems.push("matchConditions is not a list".to_owned());
+        return problems;
+    };
+    if conditions.len() > 64 {
+        problems.push("has more than 64 matchConditions".to_owned());
+    }
+    let mut names = std::collections::BTreeSet::new();
+    for (i, condition) in conditions.iter().enumerate() {
+        let name = condition["name"].as_str().unwrap_or("");
+        if name.is_empty() || name.len() > 63 {
+            problems.push(format!(
+                "matchConditions[{i}] needs a name of 1 to 63 characters"
+            ));
+        } else if !names.insert(name) {
+            problems.push(format!("matchConditions[{i}] repeats the name {name}"));
+        }
+        if condition["expression"]
+            .as_str()
+            .is_none_or(|e| e.trim().is_empty())
+        {
+            problems.push(format!("matchConditions[{i}] has no expression"));
+        }
+    }
+    problems
 }
 
 fn read_docs(path: &Path) -> Result<Vec<Value>> {
@@ -459,6 +554,11 @@ fn check_object(file: &str, object: &Value, problems: &mut Vec<String>) {
                 {
                     found.push(format!("{file}: {hook} has no namespaceSelector"));
                 }
+                found.extend(
+                    condition_problems(object.pointer(&hook).unwrap_or(&Value::Null))
+                        .into_iter()
+                        .map(|p| format!("{file}: {hook} {p}")),
+                );
             }
             problems.extend(found);
         }
@@ -517,6 +617,83 @@ mod tests {
             assert!(text.contains(needle), "{needle} not reported:\n{text}");
         }
         assert!(!text.contains("apps deployments"), "{text}");
+    }
+
+    #[test]
+    fn workload_entries_send_only_annotated_objects() {
+        let deployment = |args: Value| {
+            json!({"kind": "Deployment", "metadata": {"name": "w", "namespace": "ns"},
+                   "spec": {"template": {"spec": {"containers": [{"args": args}]}}}})
+        };
+        let webhook = |conditions: Value| {
+            json!({"kind": "ValidatingWebhookConfiguration", "webhooks": [{
+                "name": "workloads.riskgate.dev",
+                "rules": [{"apiGroups": ["apps"], "resources": ["deployments"]}],
+                "matchConditions": conditions
+            }]})
+        };
+        let problems = |args: Value, conditions: Value| {
+            let objects = vec![
+                ("deployment.yaml".to_owned(), deployment(args)),
+                ("webhook.yaml".to_owned(), webhook(conditions)),
+            ];
+            let mut problems = Vec::new();
+            check_workload_setup(&objects, &mut problems);
+            problems.join("\n")
+        };
+        let guarded = json!([{"name": "a", "expression":
+            "object != null && 'riskgate.dev/release' in object.metadata.annotations"}]);
+        let text = problems(json!(["serve", "--workloads=deployments"]), guarded.clone());
+        assert!(!text.contains("matchConditions"), "{text}");
+        for (args, conditions) in [
+            (json!(["serve", "--workloads=deployments"]), json!(null)),
+            (
+                json!(["serve", "--workloads=deployments"]),
+                json!([{"name": "a", "expression": "'riskgate.dev/release' in object.metadata.annotations"}]),
+            ),
+            (
+                json!([
+                    "serve",
+                    "--workloads=deployments",
+                    "--release-annotation=example.com/r"
+                ]),
+                guarded,
+            ),
+        ] {
+            let text = problems(args.clone(), conditions.clone());
+            assert!(
+                text.contains("needs a matchConditions"),
+                "{args} {conditions}: {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn match_conditions_are_well_formed_and_never_on_releases() {
+        let hook = |resource: &str, conditions: Value| json!({"rules": [{"resources": [resource]}], "matchConditions": conditions});
+        assert!(
+            condition_problems(&hook(
+                "deployments",
+                json!([{"name": "a", "expression": "true"}])
+            ))
+            .is_empty()
+        );
+        assert!(
+            condition_problems(&json!({"rules": [{"resources": ["modelreleases"]}]})).is_empty()
+        );
+        let text = condition_problems(&hook(
+            "modelreleases",
+            json!([{"name": "a", "expression": "true"}, {"name": "a"}, {"expression": "x"}]),
+        ))
+        .join("\n");
+        for needle in [
+            "every ModelRelease must be checked",
+            "repeats the name a",
+            "matchConditions[1] has no expression",
+            "matchConditions[2] needs a name",
+        ] {
+            assert!(text.contains(needle), "{needle} not reported:\n{text}");
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@ use riskgate_workspace::clock::Now;
 use std::net::IpAddr;
 use std::path::PathBuf;
 
+use riskgate_webhook::artifact::ArtifactAction;
 use riskgate_webhook::audit::report::DEFAULT_MAX_RESULTS;
 use riskgate_webhook::decide::{FailureMode, UnknownKinds};
 use riskgate_webhook::workload::{DEFAULT_ANNOTATION, WorkloadKind};
@@ -97,6 +98,18 @@ pub struct ServeArgs {
     /// (`namespace/name`); by default only its own namespace is used.
     #[arg(long)]
     pub allow_cross_namespace_releases: bool,
+    /// What happens to a workload whose images or model URIs all pin
+    /// digests other than its release's spec.identity.artifact.digest:
+    /// `deny`, `warn` (allow with a warning) or `allow` (as the release
+    /// decides; the `artifact` audit annotation still records it).
+    #[arg(long, value_enum, value_name = "ACTION", default_value_t = ArtifactAction::Deny)]
+    pub mismatched_artifacts: ArtifactAction,
+    /// What happens to a workload that pins no digest (a tag, an unpinned
+    /// storageUri) to compare with its release's artifact digest. The
+    /// riskgate.dev/model-container annotation names the container that
+    /// holds the model.
+    #[arg(long, value_enum, value_name = "ACTION", default_value_t = ArtifactAction::Warn)]
+    pub unpinned_artifacts: ArtifactAction,
     /// Kubernetes API server URL for reading releases; by default the
     /// in-cluster address (KUBERNETES_SERVICE_HOST and _PORT). `http://`
     /// only with --insecure-http.
@@ -185,6 +198,8 @@ impl ServeArgs {
             release_annotation: self.release_annotation.clone(),
             require_release_annotation: self.require_release_annotation,
             allow_cross_namespace_releases: self.allow_cross_namespace_releases,
+            mismatched_artifacts: self.mismatched_artifacts,
+            unpinned_artifacts: self.unpinned_artifacts,
             kube_api_server: self.kube_api_server.clone(),
             kube_token_file: self.kube_token_file.clone(),
             kube_ca_file: self.kube_ca_file.clone(),

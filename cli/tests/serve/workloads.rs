@@ -719,3 +719,258 @@ fn warnings_and_invalid_releases_name_the_release() {
         "{message}"
     );
 }
+
+/// The artifact digest of `lending/credit-scorer`.
+const APPROVED: &str = "sha256:4f1c9a7e2b8d6035c1e94a7f0b3d52e8a6c9f01d7b2e4a85c3f6d9e0a1b2c3d4";
+/// A digest no example release approved.
+const OTHER: &str = "sha256:0000000000000000000000000000000000000000000000000000000000000bad";
+
+/// `lending/scorer-api`, a Deployment of `credit-scorer` (which passes)
+/// running `containers`, with `annotations` added to the release one.
+fn scorer_deployment(containers: Value, annotations: Value) -> Value {
+    let mut all = annotated("credit-scorer");
+    all.as_object_mut()
+        .unwrap()
+        .extend(annotations.as_object().unwrap().clone());
+    let mut review = workload_review("Deployment", "lending", "scorer-api", all);
+    review["request"]["object"]["spec"] = json!({"template": {"spec": {"containers": containers}}});
+    review
+}
+
+fn image(digest: &str) -> String {
+    format!("registry.example.com/lending/credit-scorer@{digest}")
+}
+
+#[test]
+fn a_workload_running_the_approved_digest_is_allowed() {
+    let (api, token) = (example_api(None), token_file());
+    let server = synced_webhook(&api.url(), &token, "deployments", &[]);
+    // The digest as people write it, in upper case, after a tag, next to
+    // a sidecar pinned to something else: one match is enough.
+    let review = scorer_deployment(
+        json!([
+            {"name": "model", "image": format!("registry.example.com/scorer:3.2.0@{}", APPROVED.to_uppercase())},
+            {"name": "envoy", "image": format!("envoy@{OTHER}")}
+        ]),
+        json!({}),
+    );
+    let response = server.review(&review);
+    assert_eq!(response["allowed"], true, "{response}");
+    assert_eq!(response["warnings"], Value::Null, "{response}");
+    assert_eq!(response["auditAnnotations"]["decision"], "allow");
+    assert_eq!(response["auditAnnotations"]["artifact"], "matched");
+}
+
+#[test]
+fn a_deployment_running_another_digest_is_denied_naming_both() {
+    let (api, token) = (example_api(None), token_file());
+    let server = synced_webhook(&api.url(), &token, "deployments", &[]);
+    let review = scorer_deployment(json!([{"name": "model", "image": image(OTHER)}]), json!({}));
+    let response = server.review(&review);
+    assert_eq!(response["allowed"], false, "{response}");
+    assert_eq!(response["status"]["code"], 403);
+    assert_eq!(response["auditAnnotations"]["decision"], "deny");
+    assert_eq!(response["auditAnnotations"]["artifact"], "mismatched");
+    assert_eq!(
+        response["auditAnnotations"]["release"],
+        "lending/credit-scorer"
+    );
+    let message = response["status"]["message"].as_str().unwrap();
+    assert!(
+        message.contains(APPROVED) && message.contains(OTHER),
+        "{message}"
+    );
+    insta::assert_snapshot!(message);
+    let (_, metrics) = server.get("/metrics");
+    assert!(
+        metrics.contains(
+            "riskgate_admission_decisions_total{kind=\"Deployment\",decision=\"deny\",dry_run=\"false\"} 1"
+        ),
+        "{metrics}"
+    );
+
+    // Rolling the comparison out: a warning instead, and the release's
+    // own verdict.
+    let lenient = synced_webhook(
+        &api.url(),
+        &token,
+        "deployments",
+        &["--mismatched-artifacts", "warn"],
+    );
+    let response = lenient.review(&review);
+    assert_eq!(response["allowed"], true, "{response}");
+    assert_eq!(response["auditAnnotations"]["decision"], "warn");
+    insta::assert_snapshot!(
+        "mismatch_warning",
+        response["warnings"][0].as_str().unwrap()
+    );
+    let off = synced_webhook(
+        &api.url(),
+        &token,
+        "deployments",
+        &["--mismatched-artifacts", "allow"],
+    );
+    let response = off.review(&review);
+    assert_eq!(response["allowed"], true, "{response}");
+    assert_eq!(response["warnings"], Value::Null, "{response}");
+}
+
+#[test]
+fn the_decision_cache_never_admits_another_image_of_the_same_workload() {
+    let (api, token) = (example_api(None), token_file());
+    let server = synced_webhook(
+        &api.url(),
+        &token,
+        "deployments",
+        &["--decision-cache-ttl", "60"],
+    );
+    let approved = scorer_deployment(
+        json!([{"name": "model", "image": image(APPROVED)}]),
+        json!({}),
+    );
+    let other = scorer_deployment(json!([{"name": "model", "image": image(OTHER)}]), json!({}));
+    assert_eq!(server.review(&approved)["allowed"], true);
+    assert_eq!(server.review(&other)["allowed"], false);
+    assert_eq!(server.review(&approved)["allowed"], true);
+}
+
+#[test]
+fn an_inference_service_serving_another_oci_digest_is_denied() {
+    let (api, token) = (example_api(None), token_file());
+    let server = synced_webhook(&api.url(), &token, "inferenceservices", &[]);
+    let mut review = workload_review(
+        "InferenceService",
+        "lending",
+        "scorer",
+        annotated("credit-scorer"),
+    );
+    let model = |uri: String| json!({"predictor": {"model": {"modelFormat": {"name": "xgboost"}, "storageUri": uri}}});
+    review["request"]["object"]["spec"] = model(format!(
+        "oci://registry.example.com/models/credit-scorer@{OTHER}"
+    ));
+    let response = server.review(&review);
+    assert_eq!(response["allowed"], false, "{response}");
+    insta::assert_snapshot!(response["status"]["message"].as_str().unwrap());
+
+    review["request"]["object"]["spec"] = model(format!(
+        "oci://registry.example.com/models/credit-scorer:3.2.0@{APPROVED}"
+    ));
+    let response = server.review(&review);
+    assert_eq!(response["allowed"], true, "{response}");
+    assert_eq!(response["auditAnnotations"]["artifact"], "matched");
+}
+
+#[test]
+fn unpinned_workloads_are_warned_and_denied_with_the_strict_flag() {
+    let (api, token) = (example_api(None), token_file());
+    let review = scorer_deployment(
+        json!([{"name": "model", "image": "registry.example.com/lending/credit-scorer:3.2.0"}]),
+        json!({}),
+    );
+    let server = synced_webhook(&api.url(), &token, "deployments", &[]);
+    let response = server.review(&review);
+    assert_eq!(response["allowed"], true, "{response}");
+    assert_eq!(response["auditAnnotations"]["decision"], "warn");
+    assert_eq!(response["auditAnnotations"]["artifact"], "unpinned");
+    insta::assert_snapshot!(
+        "unpinned_warning",
+        response["warnings"][0].as_str().unwrap()
+    );
+
+    let strict = synced_webhook(
+        &api.url(),
+        &token,
+        "deployments",
+        &["--unpinned-artifacts", "deny"],
+    );
+    let response = strict.review(&review);
+    assert_eq!(response["allowed"], false, "{response}");
+    assert_eq!(response["auditAnnotations"]["artifact"], "unpinned");
+    insta::assert_snapshot!(
+        "unpinned_denial",
+        response["status"]["message"].as_str().unwrap()
+    );
+
+    // An unpinned InferenceService model is the same finding.
+    let mut isvc = workload_review(
+        "InferenceService",
+        "lending",
+        "scorer",
+        annotated("credit-scorer"),
+    );
+    isvc["request"]["object"]["spec"] =
+        json!({"predictor": {"xgboost": {"storageUri": "s3://models/credit-scorer/3.2.0"}}});
+    let strict = synced_webhook(
+        &api.url(),
+        &token,
+        "inferenceservices",
+        &["--unpinned-artifacts", "deny"],
+    );
+    let response = strict.review(&isvc);
+    assert_eq!(response["allowed"], false, "{response}");
+    let message = response["status"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("predictor.xgboost storageUri runs s3://models/credit-scorer/3.2.0"),
+        "{message}"
+    );
+}
+
+#[test]
+fn the_model_container_annotation_names_the_container_compared() {
+    let (api, token) = (example_api(None), token_file());
+    let server = synced_webhook(&api.url(), &token, "deployments", &[]);
+    let containers = json!([
+        {"name": "model", "image": "registry.example.com/lending/credit-scorer:3.2.0"},
+        {"name": "envoy", "image": format!("envoy@{OTHER}")}
+    ]);
+    // Without it, the unpinned container may be the model: a warning, not
+    // a mismatch with the sidecar.
+    let response = server.review(&scorer_deployment(containers.clone(), json!({})));
+    assert_eq!(response["allowed"], true, "{response}");
+    assert_eq!(response["auditAnnotations"]["artifact"], "unpinned");
+
+    // Named, the sidecar is the model, and it is not the approved one.
+    let named = scorer_deployment(
+        containers.clone(),
+        json!({"riskgate.dev/model-container": "envoy"}),
+    );
+    let response = server.review(&named);
+    assert_eq!(response["allowed"], false, "{response}");
+    assert_eq!(response["auditAnnotations"]["artifact"], "mismatched");
+    let message = response["status"]["message"].as_str().unwrap();
+    assert!(
+        message.contains(&format!("container envoy runs {OTHER}")),
+        "{message}"
+    );
+
+    // A name the workload does not run is refused before any release is
+    // read.
+    let response = server.review(&scorer_deployment(
+        containers,
+        json!({"riskgate.dev/model-container": "scorer"}),
+    ));
+    assert_eq!(response["allowed"], false, "{response}");
+    assert_eq!(response["status"]["code"], 400);
+    assert_eq!(response["auditAnnotations"]["decision"], "invalid");
+    insta::assert_snapshot!(
+        "unknown_model_container",
+        response["status"]["message"].as_str().unwrap()
+    );
+    assert!(
+        server
+            .get("/metrics")
+            .1
+            .contains("riskgate_release_store_hits_total 2")
+    );
+
+    // An UPDATE that only changes the annotation changes what is compared:
+    // it is checked, not passed through.
+    let mut update = named;
+    update["request"]["operation"] = json!("UPDATE");
+    let mut old = update["request"]["object"].clone();
+    old["metadata"]["annotations"] = annotated("credit-scorer");
+    update["request"]["oldObject"] = old;
+    let response = server.review(&update);
+    assert_eq!(response["allowed"], false, "{response}");
+    assert_eq!(response["auditAnnotations"]["artifact"], "mismatched");
+}
