@@ -300,6 +300,7 @@ mod tests {
                 requirements,
             }],
             findings: vec![],
+            expiring: vec![],
         }
     }
 

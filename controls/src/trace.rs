@@ -235,6 +235,42 @@ pub struct ManifestTrace {
     /// Waivers that were present but invalid, and other findings not tied
     /// to one requirement.
     pub findings: Vec<Finding>,
+    /// What passes (or is waived) now and stops passing within the
+    /// `--warn-within` window, by day, control and requirement; empty (and
+    /// absent from JSON) unless a window was asked for. Filled by
+    /// [`crate::expiring::expiring`], never by the check itself.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expiring: Vec<Expiring>,
+}
+
+/// A requirement (or a control without requirements) that passes or is
+/// waived at the check's clock and stops passing within the warning
+/// window, if nothing is done.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Expiring {
+    /// Whole days from the check's clock to the first evaluation that no
+    /// longer passes (at least 1).
+    pub day: u32,
+    /// The clock `day` days after the check's, RFC 3339 (the change happens
+    /// after the day before and at or before this instant).
+    pub at: String,
+    /// Control id.
+    pub control: String,
+    /// Requirement id (`None` for a control without requirements).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requirement: Option<String>,
+    /// The status now: `pass` or `waived`.
+    pub from: Status,
+    /// The status from `day` on: a failing one.
+    pub to: Status,
+    /// What the evaluation says on that day.
+    pub message: String,
+    /// The minimal change that would keep it passing, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to_pass: Option<String>,
+    /// The one-line sentence `riskgate check` prints and the webhook sends
+    /// as an admission warning ([`crate::expiring::sentence`]).
+    pub warning: String,
 }
 
 /// One control's result.
