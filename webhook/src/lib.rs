@@ -165,6 +165,7 @@ async fn serve(args: &Options, now_ns: Option<i64>) -> anyhow::Result<()> {
             unknown_kinds: args.unknown_kinds,
             workloads,
             evidence: evidence_options(args)?,
+            warn_within_days: args.warn_within_days,
         },
         limits: Limits {
             max_body: args.max_body_bytes,

@@ -131,6 +131,13 @@ pub struct ServeArgs {
     /// --evidence-root).
     #[arg(long)]
     pub require_signed_approvals: bool,
+    /// Allowed releases (and workloads checked through their release) also
+    /// get an admission warning for each requirement that passes or is
+    /// waived now and stops passing within DURATION (`14d`, `2w`, `36h`;
+    /// whole days), the sentence `riskgate check --warn-within` prints;
+    /// by default none.
+    #[arg(long, value_name = "DURATION", value_parser = riskgate_controls::expiring::parse_window)]
+    pub warn_within: Option<u32>,
 }
 
 impl ServeArgs {
@@ -164,6 +171,7 @@ impl ServeArgs {
             now: self.now,
             evidence_root: self.evidence_root.clone(),
             require_signed_approvals: self.require_signed_approvals,
+            warn_within_days: self.warn_within,
         }
     }
 }
