@@ -899,3 +899,19 @@ fn warn_within_rejects_a_bad_duration_as_a_usage_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("try 14d"), "{}", stderr(&output));
 }
+
+#[test]
+fn warn_within_has_its_own_markdown_section() {
+    let output = warn_within("agent-with-waiver.yaml", "1d", "markdown");
+    let text = stdout(&output);
+    let section = text
+        .split_once("**Expiring soon**\n\n")
+        .map(|(_, rest)| rest)
+        .expect("an Expiring soon section");
+    assert!(
+        section.contains(
+            "- C-SEC-01 indirect\\_injection\\_asr: waiver expires in 1 day (2026-10-02): "
+        ),
+        "{section}"
+    );
+}

@@ -40,8 +40,9 @@ pub fn parse_window(text: &str) -> Result<u32, String> {
     let hours = cadence_hours(text.trim()).ok_or_else(|| {
         format!("invalid duration `{text}` (try 14d, 2w or 36h; units s, m, h, d, w)")
     })?;
+    // `cadence_hours` is positive (never NaN) but may be infinite (`infd`).
     let days = (hours / 24.0).ceil();
-    if !(days <= f64::from(MAX_WINDOW_DAYS)) {
+    if days > f64::from(MAX_WINDOW_DAYS) {
         return Err(format!(
             "`{text}` is longer than {MAX_WINDOW_DAYS} days, the longest window"
         ));
@@ -273,5 +274,7 @@ mod tests {
         assert!(parse_window("14").is_err_and(|e| e.contains("try 14d")));
         assert!(parse_window("5000d").is_err_and(|e| e.contains("3650")));
         assert!(parse_window("-1d").is_err());
+        assert!(parse_window("infd").is_err());
+        assert!(parse_window("0d").is_err());
     }
 }
