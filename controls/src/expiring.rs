@@ -25,7 +25,7 @@ use riskgate_engine::Value;
 use crate::forecast::{self, Forecast};
 use crate::portfolio::known_instants;
 use crate::schema::cadence_hours;
-use crate::trace::{Expiring, ManifestTrace, Status};
+use crate::trace::{Change, Expiring, ManifestTrace, Status};
 
 /// The longest window accepted (the report's horizon limit, ten years).
 pub const MAX_WINDOW_DAYS: u32 = 3650;
@@ -97,9 +97,9 @@ pub fn from_forecast(today: &ManifestTrace, forecast: &Forecast) -> Vec<Expiring
         .filter(|(_, _, status)| holds(*status))
         .map(|(control, requirement, _)| (control, requirement))
         .collect();
-    let mut first: BTreeMap<(u32, &str, Option<&str>), &forecast::Change> = BTreeMap::new();
+    let mut first: BTreeMap<(u32, &str, Option<&str>), &Change> = BTreeMap::new();
     let mut seen = BTreeSet::new();
-    let mut changes: Vec<&forecast::Change> = forecast.changes.iter().collect();
+    let mut changes: Vec<&Change> = forecast.changes.iter().collect();
     changes.sort_by(|a, b| {
         (a.day, &a.control, &a.requirement).cmp(&(b.day, &b.control, &b.requirement))
     });
@@ -114,20 +114,9 @@ pub fn from_forecast(today: &ManifestTrace, forecast: &Forecast) -> Vec<Expiring
     }
     first
         .into_values()
-        .map(|change| {
-            let mut expiring = Expiring {
-                day: change.day,
-                at: change.at.clone(),
-                control: change.control.clone(),
-                requirement: change.requirement.clone(),
-                from: change.from,
-                to: change.to,
-                message: change.message.clone(),
-                to_pass: change.to_pass.clone(),
-                warning: String::new(),
-            };
-            expiring.warning = sentence(&expiring);
-            expiring
+        .map(|change| Expiring {
+            change: change.clone(),
+            warning: sentence(change),
         })
         .collect()
 }
@@ -138,36 +127,36 @@ fn holds(status: Status) -> bool {
     matches!(status, Status::Pass | Status::Waived)
 }
 
-/// The warning's one line: `C-VAL-01 validation: stops passing in 9 days
+/// The warning's one line for a change that turns failing: `C-VAL-01 validation: stops passing in 9 days
 /// (2026-12-16): <what the evaluation will say>`; `waiver expires` instead
 /// of `stops passing` when it is waived the day before.
 #[must_use]
-pub fn sentence(expiring: &Expiring) -> String {
-    let subject = match &expiring.requirement {
-        Some(requirement) => format!("{} {requirement}", expiring.control),
-        None => expiring.control.clone(),
+pub fn sentence(change: &Change) -> String {
+    let subject = match &change.requirement {
+        Some(requirement) => format!("{} {requirement}", change.control),
+        None => change.control.clone(),
     };
-    let what = if expiring.from == Status::Waived {
+    let what = if change.from == Status::Waived {
         "waiver expires"
     } else {
         "stops passing"
     };
-    let days = if expiring.day == 1 {
+    let days = if change.day == 1 {
         "1 day".to_owned()
     } else {
-        format!("{} days", expiring.day)
+        format!("{} days", change.day)
     };
     // The date is enough for a sentence; `at` keeps the instant.
-    let date = expiring.at.get(..10).unwrap_or(&expiring.at);
-    format!("{subject}: {what} in {days} ({date}): {}", expiring.message)
+    let date = change.at.get(..10).unwrap_or(&change.at);
+    format!("{subject}: {what} in {days} ({date}): {}", change.message)
 }
 
 #[cfg(test)]
 mod tests {
     use super::{from_forecast, parse_window};
-    use crate::forecast::{Change, Forecast};
+    use crate::forecast::Forecast;
     use crate::trace::{
-        Action, ControlTrace, Decision, Location, ManifestTrace, RequirementTrace, Status,
+        Action, Change, ControlTrace, Decision, Location, ManifestTrace, RequirementTrace, Status,
     };
 
     fn requirement(id: &str, status: Status) -> RequirementTrace {

@@ -245,32 +245,41 @@ pub struct ManifestTrace {
 
 /// A requirement (or a control without requirements) that passes or is
 /// waived at the check's clock and stops passing within the warning
-/// window, if nothing is done.
+/// window, if nothing is done: the forecast's first failing [`Change`] of
+/// it (`from` is `pass` or `waived`, `to` a failing status other than
+/// `error`, `day` at least 1), and its sentence.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Expiring {
-    /// Whole days from the check's clock to the first evaluation that no
-    /// longer passes (at least 1).
-    pub day: u32,
-    /// The clock `day` days after the check's, RFC 3339 (the change happens
-    /// after the day before and at or before this instant).
-    pub at: String,
-    /// Control id.
-    pub control: String,
-    /// Requirement id (`None` for a control without requirements).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub requirement: Option<String>,
-    /// The status now: `pass` or `waived`.
-    pub from: Status,
-    /// The status from `day` on: a failing one.
-    pub to: Status,
-    /// What the evaluation says on that day.
-    pub message: String,
-    /// The minimal change that would keep it passing, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to_pass: Option<String>,
+    /// The change, its fields inline in JSON.
+    #[serde(flatten)]
+    pub change: Change,
     /// The one-line sentence `riskgate check` prints and the webhook sends
     /// as an admission warning ([`crate::expiring::sentence`]).
     pub warning: String,
+}
+
+/// One change of a requirement's status (or of a control without
+/// requirements).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    /// Days from the evaluation clock.
+    pub day: u32,
+    /// The clock at that day, RFC 3339.
+    pub at: String,
+    /// Control id.
+    pub control: String,
+    /// Requirement id (`None` for a control-level change).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requirement: Option<String>,
+    /// Status the day before.
+    pub from: Status,
+    /// Status from that day.
+    pub to: Status,
+    /// What the evaluation says on that day.
+    pub message: String,
+    /// The minimal change that would make it pass, when failing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to_pass: Option<String>,
 }
 
 /// One control's result.

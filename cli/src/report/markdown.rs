@@ -165,7 +165,7 @@ fn expiring(out: &mut String, manifest: &ManifestTrace) {
     out.push_str("**Expiring soon**\n\n");
     for expiring in &manifest.expiring {
         let mut line = format!("- {}", text(&expiring.warning));
-        if let Some(to_pass) = &expiring.to_pass {
+        if let Some(to_pass) = &expiring.change.to_pass {
             let _ = write!(line, " — to pass, {}", text(to_pass));
         }
         let _ = writeln!(out, "{line}");

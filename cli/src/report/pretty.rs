@@ -214,7 +214,7 @@ impl Out<'_> {
         for expiring in &manifest.expiring {
             let label = paint.style("1;33", "expiring:");
             self.wrapped(2, &label, &expiring.warning);
-            if let Some(to_pass) = &expiring.to_pass {
+            if let Some(to_pass) = &expiring.change.to_pass {
                 self.wrapped(6, &paint.style(BLUE, "to pass:"), to_pass);
             }
         }

@@ -28,14 +28,16 @@ pub(crate) fn redact_manifest(manifest: &mut ManifestTrace) {
             // `--warn-within`'s sentences are the same requirement's
             // prose at a later clock, about the same evidence.
             let later = manifest.expiring.iter_mut().filter(|e| {
-                e.control == control.id && e.requirement.as_deref() == Some(requirement.id.as_str())
+                e.change.control == control.id
+                    && e.change.requirement.as_deref() == Some(requirement.id.as_str())
             });
             for expiring in later {
+                let change = &mut expiring.change;
                 for needle in &needles {
-                    expiring.message = scrub(&expiring.message, needle);
+                    change.message = scrub(&change.message, needle);
                     expiring.warning = scrub(&expiring.warning, needle);
-                    if let Some(hint) = &expiring.to_pass {
-                        expiring.to_pass = Some(scrub(hint, needle));
+                    if let Some(hint) = &change.to_pass {
+                        change.to_pass = Some(scrub(hint, needle));
                     }
                 }
             }
