@@ -915,3 +915,30 @@ fn warn_within_has_its_own_markdown_section() {
         "{section}"
     );
 }
+
+#[test]
+fn warn_within_sentences_are_redacted_like_the_requirement() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = riskgate(dir.path())
+        .arg("check")
+        .arg(examples_dir().join("agent-with-waiver.yaml"))
+        .args(["--now", NOW, "--warn-within", "14d", "--format", "json"])
+        .arg("--redact")
+        .output()
+        .unwrap();
+    let trace: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let waived = trace["manifests"][0]["expiring"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["requirement"] == "indirect_injection_asr")
+        .unwrap();
+    // Unredacted, the sentence quotes the measured 0.045.
+    for field in ["warning", "message", "to_pass"] {
+        let text = waived[field].as_str().unwrap();
+        assert!(
+            !text.contains("0.045") && text.contains("[redacted]"),
+            "{field}: {text}"
+        );
+    }
+}
