@@ -791,3 +791,154 @@ fn streamed_reports_of_a_large_corpus_match_the_whole_trace() {
         "the streamed JSON trace is not canonical"
     );
 }
+
+// ---- --warn-within: what holds now and stops passing in the window ----
+
+fn warn_within(manifest: &str, window: &str, format: &str) -> std::process::Output {
+    let dir = tempfile::tempdir().unwrap();
+    riskgate(dir.path())
+        .arg("check")
+        .arg(examples_dir().join(manifest))
+        .args(["--now", NOW, "--warn-within", window, "--format", format])
+        .output()
+        .unwrap()
+}
+
+/// `(day, control requirement, warning)` of each release's `expiring`.
+fn expiring(output: &std::process::Output) -> Vec<(u64, String, String)> {
+    let trace: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    trace["manifests"][0]["expiring"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .map(|e| {
+                    (
+                        e["day"].as_u64().unwrap(),
+                        format!(
+                            "{} {}",
+                            e["control"].as_str().unwrap(),
+                            e["requirement"].as_str().unwrap_or("")
+                        ),
+                        e["warning"].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn warn_within_prints_what_stops_passing_in_the_window_after_each_release() {
+    let output = warn_within("credit-scorer-pass.yaml", "14d", "pretty");
+    // A warning never changes the decision or the exit code.
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output).replace(&examples_dir().display().to_string(), "<examples>");
+    insta::assert_snapshot!("check_warn_within_14d", text);
+}
+
+#[test]
+fn warn_within_lists_only_the_window_in_json() {
+    let within = expiring(&warn_within("credit-scorer-pass.yaml", "14d", "json"));
+    assert!(!within.is_empty());
+    assert!(within.iter().all(|(day, _, _)| *day <= 14), "{within:?}");
+    // The evaluation's AUC goes stale on day 62: outside 14 days, inside 90.
+    assert!(
+        !within
+            .iter()
+            .any(|(_, id, _)| id == "C-PERF-01 auc_overall")
+    );
+    let longer = expiring(&warn_within("credit-scorer-pass.yaml", "90d", "json"));
+    let auc = longer
+        .iter()
+        .find(|(_, id, _)| id == "C-PERF-01 auc_overall")
+        .expect("the AUC evaluation goes stale within 90 days");
+    assert_eq!(auc.0, 62);
+    assert!(
+        auc.2
+            .starts_with("C-PERF-01 auc_overall: stops passing in 62 days (2026-12-02): "),
+        "{}",
+        auc.2
+    );
+    // Without the flag the trace has no `expiring` key at all.
+    let dir = tempfile::tempdir().unwrap();
+    let plain = riskgate(dir.path())
+        .arg("check")
+        .arg(examples_dir().join("credit-scorer-pass.yaml"))
+        .args(["--now", NOW, "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(!stdout(&plain).contains("\"expiring\""));
+}
+
+#[test]
+fn warn_within_names_a_waiver_that_expires_in_the_window() {
+    let output = warn_within("agent-with-waiver.yaml", "14d", "json");
+    let trace: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let waived = trace["manifests"][0]["expiring"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["from"] == "waived")
+        .expect("a waived requirement whose waiver expires");
+    assert_eq!(waived["control"], "C-SEC-01");
+    assert_eq!(waived["requirement"], "indirect_injection_asr");
+    assert_eq!(waived["day"], 1);
+    assert_eq!(waived["at"], "2026-10-02T00:00:00Z");
+    assert_eq!(waived["to"], "fail");
+    assert!(
+        waived["warning"]
+            .as_str()
+            .unwrap()
+            .starts_with("C-SEC-01 indirect_injection_asr: waiver expires in 1 day (2026-10-02): ")
+    );
+}
+
+#[test]
+fn warn_within_rejects_a_bad_duration_as_a_usage_error() {
+    let output = warn_within("credit-scorer-pass.yaml", "14", "pretty");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("try 14d"), "{}", stderr(&output));
+}
+
+#[test]
+fn warn_within_has_its_own_markdown_section() {
+    let output = warn_within("agent-with-waiver.yaml", "1d", "markdown");
+    let text = stdout(&output);
+    let section = text
+        .split_once("**Expiring soon**\n\n")
+        .map(|(_, rest)| rest)
+        .expect("an Expiring soon section");
+    assert!(
+        section.contains(
+            "- C-SEC-01 indirect\\_injection\\_asr: waiver expires in 1 day (2026-10-02): "
+        ),
+        "{section}"
+    );
+}
+
+#[test]
+fn warn_within_sentences_are_redacted_like_the_requirement() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = riskgate(dir.path())
+        .arg("check")
+        .arg(examples_dir().join("agent-with-waiver.yaml"))
+        .args(["--now", NOW, "--warn-within", "14d", "--format", "json"])
+        .arg("--redact")
+        .output()
+        .unwrap();
+    let trace: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let waived = trace["manifests"][0]["expiring"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["requirement"] == "indirect_injection_asr")
+        .unwrap();
+    // Unredacted, the sentence quotes the measured 0.045.
+    for field in ["warning", "message", "to_pass"] {
+        let text = waived[field].as_str().unwrap();
+        assert!(
+            !text.contains("0.045") && text.contains("[redacted]"),
+            "{field}: {text}"
+        );
+    }
+}

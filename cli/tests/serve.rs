@@ -789,3 +789,70 @@ fn unsigned_approvals_do_not_admit_a_release_when_signatures_are_required() {
     let message = response["status"]["message"].as_str().unwrap();
     assert!(message.contains("C-GOV-03"), "{message}");
 }
+
+/// A release whose model card (approved 2026-11-06) passes the 30-day
+/// maximum age of `policy-expiry` at [`NOW`] and goes stale on day 11.
+fn expiring_review(uid: &str) -> Value {
+    let mut review = release_review(uid, complete());
+    review["request"]["object"]["spec"] = json!({
+        "documents": [{"kind": "model_card", "uri": "docs://scorer/model-card.md",
+                       "approved_at": "2026-11-06T00:00:00Z"}]
+    });
+    review
+}
+
+#[test]
+fn warn_within_warns_an_allowed_release_with_check_s_sentence() {
+    let policy = data("policy-expiry").display().to_string();
+    let server = Server::start(&["--policy", &policy, "--warn-within", "14d"]);
+    let response = server.review(&expiring_review("u-expiring"));
+    assert_eq!(response["allowed"], true, "{response}");
+    assert_eq!(response["auditAnnotations"]["decision"], "allow");
+    let warning = "C-T-CARD model_card: stops passing in 11 days (2026-12-07): document model_card \
+                   (docs://scorer/model-card.md) is out of date: it is 31 days old (maximum 30 days)";
+    assert_eq!(
+        response["warnings"],
+        json!([format!("riskgate: {warning}")])
+    );
+
+    // `riskgate check --warn-within` says the same words.
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("release.json");
+    let object = &expiring_review("u")["request"]["object"];
+    std::fs::write(&manifest, object.to_string()).unwrap();
+    let output = Command::new(assert_cmd::cargo::cargo_bin("riskgate"))
+        .args(["check", "--context", "admission", "--format", "json"])
+        .args(["--now", NOW, "--warn-within", "14d", "--policy", &policy])
+        .arg(&manifest)
+        .output()
+        .unwrap();
+    let trace: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(trace["manifests"][0]["expiring"][0]["warning"], warning);
+
+    // Outside a shorter window, nothing to warn about.
+    let short = Server::start(&["--policy", &policy, "--warn-within", "7d"]);
+    let response = short.review(&expiring_review("u-short"));
+    assert_eq!(response["allowed"], true, "{response}");
+    assert!(response.get("warnings").is_none(), "{response}");
+    // Without the flag (the default), nothing is forecast.
+    let off = Server::start(&["--policy", &policy]);
+    assert!(
+        off.review(&expiring_review("u-off"))
+            .get("warnings")
+            .is_none()
+    );
+}
+
+#[test]
+fn warn_within_rejects_a_bad_duration_at_start() {
+    let output = Command::new(assert_cmd::cargo::cargo_bin("riskgate"))
+        .args(["serve", "--insecure-http", "--warn-within", "fortnight"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("--warn-within") && stderr.contains("try 14d"),
+        "{stderr}"
+    );
+}

@@ -82,6 +82,7 @@ pub(crate) fn check_manifest(
         problems: Vec::new(),
         controls,
         findings,
+        expiring: Vec::new(),
     }
 }
 

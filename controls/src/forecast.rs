@@ -34,6 +34,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::trace::Change;
 use crate::trace::{Decision, ManifestTrace, Status};
 use crate::view::format_time;
 
@@ -42,30 +43,6 @@ const DAY_NS: i64 = 86_400 * 1_000_000_000;
 
 /// Days between the regular checkpoints.
 const CHECKPOINT_EVERY_DAYS: u32 = 30;
-
-/// One change of a requirement's status (or of a control without
-/// requirements).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Change {
-    /// Days from the report clock.
-    pub day: u32,
-    /// The clock at that day, RFC 3339.
-    pub at: String,
-    /// Control id.
-    pub control: String,
-    /// Requirement id (`None` for a control-level change).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub requirement: Option<String>,
-    /// Status the day before.
-    pub from: Status,
-    /// Status from that day.
-    pub to: Status,
-    /// What the evaluation says on that day.
-    pub message: String,
-    /// The minimal change that would make it pass, when failing.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to_pass: Option<String>,
-}
 
 /// A change of the release's decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -354,6 +331,7 @@ mod tests {
                 requirements,
             }],
             findings: vec![],
+            expiring: vec![],
         }
     }
 

@@ -24,6 +24,7 @@
 pub mod codes;
 pub mod diff;
 pub mod digest;
+pub mod expiring;
 pub mod forecast;
 pub mod graph;
 pub mod lint;
@@ -329,6 +330,7 @@ impl PolicySet {
                 problems,
                 controls: Vec::new(),
                 findings: Vec::new(),
+                expiring: Vec::new(),
             },
         }
     }

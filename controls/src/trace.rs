@@ -235,6 +235,51 @@ pub struct ManifestTrace {
     /// Waivers that were present but invalid, and other findings not tied
     /// to one requirement.
     pub findings: Vec<Finding>,
+    /// What passes (or is waived) now and stops passing within the
+    /// `--warn-within` window, by day, control and requirement; empty (and
+    /// absent from JSON) unless a window was asked for. Filled by
+    /// [`crate::expiring::expiring`], never by the check itself.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expiring: Vec<Expiring>,
+}
+
+/// A requirement (or a control without requirements) that passes or is
+/// waived at the check's clock and stops passing within the warning
+/// window, if nothing is done: the forecast's first failing [`Change`] of
+/// it (`from` is `pass` or `waived`, `to` a failing status other than
+/// `error`, `day` at least 1), and its sentence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Expiring {
+    /// The change, its fields inline in JSON.
+    #[serde(flatten)]
+    pub change: Change,
+    /// The one-line sentence `riskgate check` prints and the webhook sends
+    /// as an admission warning ([`crate::expiring::sentence`]).
+    pub warning: String,
+}
+
+/// One change of a requirement's status (or of a control without
+/// requirements).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    /// Days from the evaluation clock.
+    pub day: u32,
+    /// The clock at that day, RFC 3339.
+    pub at: String,
+    /// Control id.
+    pub control: String,
+    /// Requirement id (`None` for a control-level change).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requirement: Option<String>,
+    /// Status the day before.
+    pub from: Status,
+    /// Status from that day.
+    pub to: Status,
+    /// What the evaluation says on that day.
+    pub message: String,
+    /// The minimal change that would make it pass, when failing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to_pass: Option<String>,
 }
 
 /// One control's result.

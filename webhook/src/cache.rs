@@ -6,7 +6,14 @@
 //! (same checked content, same policy version) gets the stored decision
 //! instead of a new evaluation, which is equivalent to having evaluated it
 //! up to TTL seconds earlier. Evaluation errors are never stored. Off by
-//! default. (The releases workloads reference are not cached here: a watch
+//! default.
+//!
+//! `--warn-within` warnings are part of the stored verdict and were
+//! computed at its clock; they stay correct under the same equivalence.
+//! A reused warning counts its days from the stored clock, at most a TTL
+//! (an hour) behind, and something entering the window is warned at most
+//! a TTL late; warnings decide nothing, so no decision is wrong for it. The window is one setting of the process, the same for every
+//! entry, so it is not part of the key. (The releases workloads reference are not cached here: a watch
 //! keeps them current, see [`crate::releases`].)
 
 use std::collections::HashMap;

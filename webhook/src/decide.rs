@@ -1,6 +1,9 @@
 //! From an admission request to a verdict: which objects are checked, how
 //! the trace becomes `allowed`, a short message, warnings and audit
 //! annotations, and what evaluation errors do under each failure mode.
+//! With `--warn-within`, an allowed release's warnings end with what stops
+//! passing in the window (after the warned controls and evaluation errors,
+//! within the same [`MAX_WARNINGS`] and [`MAX_WARNING`] caps).
 //!
 //! Pure: no I/O; the clock and deadline are inputs.
 
@@ -9,9 +12,8 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-use riskgate_controls::CheckOptions;
-use riskgate_controls::manifest;
 use riskgate_controls::trace::{Action, ControlTrace, Decision, EnforcementPoint, ManifestTrace};
+use riskgate_controls::{CheckOptions, expiring, manifest};
 
 use kube::core::DynamicObject;
 
@@ -57,6 +59,10 @@ pub struct Settings {
     /// Evidence verification (`--evidence-root`); `None`: only where the
     /// policy's `trust.verify` asks, without files.
     pub evidence: Option<riskgate_controls::trust::EvidenceOptions>,
+    /// `--warn-within`, in whole days: allowed releases also get a warning
+    /// for each requirement that stops passing within them (`None`: off,
+    /// nothing is forecast).
+    pub warn_within_days: Option<u32>,
 }
 
 /// Longest `status.message`.
@@ -302,7 +308,20 @@ pub fn evaluate(
     options.limits.deadline = deadline;
     options.limits.cancel = cancel;
     options.evidence.clone_from(&settings.evidence);
-    let trace = policies.set.check_loaded(&loaded, "", &options);
+    let mut trace = policies.set.check_loaded(&loaded, "", &options);
+    // Only a release that is admitted has something to be warned about
+    // ahead of time; a denied one is told what fails now. The forecast's
+    // evaluations run under the same deadline: one cut short ends in
+    // `error`, which is never a warning (see `riskgate_controls::expiring`).
+    if let Some(days) = settings.warn_within_days
+        && matches!(trace.decision, Decision::Pass | Decision::Warn)
+    {
+        trace.expiring = expiring::expiring(now_ns, days, loaded.raw.as_ref(), &trace, |clock| {
+            let mut options = options.clone();
+            options.now_ns = clock;
+            policies.set.check_loaded(&loaded, "", &options)
+        });
+    }
     from_trace(request, &subject, &trace, settings, &policies.version)
 }
 
@@ -435,6 +454,13 @@ fn from_trace(
             plural(ids.len(), "control"),
             ids.join(", ")
         ));
+    }
+    // After what is wrong now, within the same caps: the sentence is
+    // `riskgate check --warn-within`'s, word for word.
+    if allowed {
+        for expiring in &trace.expiring {
+            v.warn(&format!("riskgate{about}: {}", expiring.warning));
+        }
     }
     let audit = &mut v.response.audit_annotations;
     if !denying.is_empty() {

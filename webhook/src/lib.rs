@@ -268,6 +268,7 @@ async fn serve(args: &Options, now_ns: Option<i64>) -> anyhow::Result<()> {
                 args.evidence_root.as_deref(),
                 args.require_signed_approvals,
             )?,
+            warn_within_days: args.warn_within_days,
         },
         limits: Limits {
             max_body: args.max_body_bytes,

@@ -81,6 +81,9 @@ pub struct Options {
     pub evidence_root: Option<PathBuf>,
     /// Approvals and waiver sign-offs count only when signed.
     pub require_signed_approvals: bool,
+    /// Warn allowed releases about what stops passing within this many
+    /// days (`None`: off).
+    pub warn_within_days: Option<u32>,
     /// Run the continuous audit in this process (`--audit`).
     pub audit: Option<AuditOptions>,
 }

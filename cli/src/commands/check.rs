@@ -97,6 +97,12 @@ pub struct CheckArgs {
     /// Where --attest writes the attestations [default: riskgate.intoto.jsonl].
     #[arg(long, value_name = "FILE", requires = "attest")]
     pub attest_output: Option<PathBuf>,
+    /// Also list what passes (or is waived) now and stops passing within
+    /// DURATION if nothing is done (`14d`, `2w`, `36h`; whole days): stale
+    /// evidence, expiring waivers and approvals. A warning only: the exit
+    /// code is unchanged. JSON carries them as each release's `expiring`.
+    #[arg(long, value_name = "DURATION", value_parser = riskgate_controls::expiring::parse_window, conflicts_with_all = ["replay_trace", "list_controls"])]
+    pub warn_within: Option<u32>,
     /// Render a trace saved with `--format json` instead of evaluating
     /// (evaluate once, then produce SARIF, JUnit, Markdown... from it).
     #[arg(long, value_name = "FILE", conflicts_with = "list_controls")]
@@ -289,6 +295,7 @@ fn check(args: &CheckArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
             max_steps: args.max_steps,
             timeout: Some(args.timeout),
             evidence: args.evidence.options()?,
+            warn_within_days: args.warn_within,
         };
         if args.list_controls {
             let controls = seam::list_controls(&request)?;

@@ -108,6 +108,7 @@ fn diff(args: &DiffArgs) -> anyhow::Result<Outcome> {
             max_steps: riskgate_engine::EvalLimits::default().max_steps,
             timeout: None,
             evidence: None,
+            warn_within_days: None,
         })
         .with_context(|| format!("evaluating {label}"))
     };

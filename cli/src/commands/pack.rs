@@ -271,6 +271,7 @@ fn decide(decision: &Decision<'_>) -> anyhow::Result<Decided> {
         // A pack records what the manifest cites and re-decides from the
         // packed files alone; evidence verification is `check`'s.
         evidence: None,
+        warn_within_days: None,
     };
     let now_ns = decision.now.ns();
     let mut evaluated = seam::evaluate_each(&request, |document, trace| {

@@ -109,6 +109,7 @@ fn report(args: &ReportArgs) -> anyhow::Result<Outcome> {
         max_steps: args.max_steps,
         timeout: Some(args.timeout),
         evidence: None,
+        warn_within_days: None,
     };
     let horizon = args.horizon;
     let evaluated = seam::evaluate_each(&request, |document, trace| {

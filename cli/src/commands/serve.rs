@@ -173,6 +173,13 @@ pub struct ServeArgs {
     /// This replica's name in the Lease; by default $HOSTNAME (the pod name).
     #[arg(long, value_name = "NAME")]
     pub audit_identity: Option<String>,
+    /// Allowed releases (and workloads checked through their release) also
+    /// get an admission warning for each requirement that passes or is
+    /// waived now and stops passing within DURATION (`14d`, `2w`, `36h`;
+    /// whole days), the sentence `riskgate check --warn-within` prints;
+    /// by default none.
+    #[arg(long, value_name = "DURATION", value_parser = riskgate_controls::expiring::parse_window)]
+    pub warn_within: Option<u32>,
 }
 
 impl ServeArgs {
@@ -216,6 +223,7 @@ impl ServeArgs {
                 lease_namespace: self.audit_lease_namespace.clone(),
                 identity: self.audit_identity.clone(),
             }),
+            warn_within_days: self.warn_within,
         }
     }
 }

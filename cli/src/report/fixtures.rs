@@ -289,6 +289,7 @@ fn credit() -> ManifestTrace {
             location: Some(loc(CREDIT_FILE, 18, 3)),
             pointer: Some("/spec/waivers/0".into()),
         }],
+        expiring: Vec::new(),
     }
 }
 
@@ -351,6 +352,7 @@ fn chatbot() -> ManifestTrace {
         problems: Vec::new(),
         controls: vec![safety, operations],
         findings: Vec::new(),
+        expiring: Vec::new(),
     }
 }
 
@@ -377,6 +379,7 @@ fn fraud() -> ManifestTrace {
         problems: Vec::new(),
         controls: vec![perf],
         findings: Vec::new(),
+        expiring: Vec::new(),
     }
 }
 
@@ -397,6 +400,7 @@ fn broken() -> ManifestTrace {
         }],
         controls: Vec::new(),
         findings: Vec::new(),
+        expiring: Vec::new(),
     }
 }
 

@@ -3,8 +3,9 @@
 //! A title with the run's decision as a text badge, a summary table
 //! (manifest | decision | failing controls), then per manifest a table of
 //! the requirements that fail (control, requirement, actual, expected,
-//! location, to pass), its problems and findings, and a collapsed
-//! `<details>` listing waived, passing and not-applicable controls.
+//! location, to pass), its problems and findings, what stops passing
+//! within `--warn-within` ("Expiring soon"), and a collapsed `<details>`
+//! listing waived, passing and not-applicable controls.
 //! GitHub-flavoured Markdown: cells escape `|`, text escapes Markdown and
 //! HTML punctuation, code spans pick a fence longer than any backtick run.
 
@@ -151,7 +152,25 @@ fn section(out: &mut String, manifest: &ManifestTrace, full: bool) {
     if !manifest.findings.is_empty() {
         out.push('\n');
     }
+    expiring(out, manifest);
     details(out, manifest, &controls, full);
+}
+
+/// With `--warn-within`: what stops passing in the window, soonest first,
+/// as a list under its own heading (never part of the decision).
+fn expiring(out: &mut String, manifest: &ManifestTrace) {
+    if manifest.expiring.is_empty() {
+        return;
+    }
+    out.push_str("**Expiring soon**\n\n");
+    for expiring in &manifest.expiring {
+        let mut line = format!("- {}", text(&expiring.warning));
+        if let Some(to_pass) = &expiring.change.to_pass {
+            let _ = write!(line, " — to pass, {}", text(to_pass));
+        }
+        let _ = writeln!(out, "{line}");
+    }
+    out.push('\n');
 }
 
 /// With `--explain full`: per failing requirement computed by policy

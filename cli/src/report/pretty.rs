@@ -4,8 +4,9 @@
 //! attention (failing, warned, recorded, waived) worst first, each
 //! requirement with its status, message, actual vs expected, manifest and
 //! policy locations, waiver and "to pass" hint; passing controls are
-//! summarised in one line (listed with `--explain full`). A final line
-//! gives the run's totals.
+//! summarised in one line (listed with `--explain full`), then what
+//! stops passing within `--warn-within` (`expiring:`). A final line gives
+//! the run's totals.
 
 use std::fmt::Write as _;
 
@@ -206,6 +207,16 @@ impl Out<'_> {
                 2,
                 &paint.style(DIM, &format!("{symbol} {}", parts.join(", "))),
             );
+        }
+
+        // After the summary line: what holds now but will not
+        // (`--warn-within`); never a decision, so marked apart.
+        for expiring in &manifest.expiring {
+            let label = paint.style("1;33", "expiring:");
+            self.wrapped(2, &label, &expiring.warning);
+            if let Some(to_pass) = &expiring.change.to_pass {
+                self.wrapped(6, &paint.style(BLUE, "to pass:"), to_pass);
+            }
         }
     }
 

@@ -5,7 +5,8 @@
 //! every scalar value removed is also replaced by `[redacted]` wherever it
 //! appears in the requirement's `message` and `to_pass` as a whole token
 //! (`0.74` in "is 0.74." but not in "10.745"). Thresholds, pointers and
-//! locations are policy facts, not evidence, and are kept.
+//! locations are policy facts, not evidence, and are kept. The same values
+//! are scrubbed from the requirement's `expiring` entry (`--warn-within`).
 
 use riskgate_controls::trace::{ManifestTrace, RequirementTrace, Trace};
 
@@ -23,7 +24,23 @@ pub(crate) fn redact(trace: &Trace) -> Trace {
 pub(crate) fn redact_manifest(manifest: &mut ManifestTrace) {
     for control in &mut manifest.controls {
         for requirement in &mut control.requirements {
-            redact_requirement(requirement);
+            let needles = redact_requirement(requirement);
+            // `--warn-within`'s sentences are the same requirement's
+            // prose at a later clock, about the same evidence.
+            let later = manifest.expiring.iter_mut().filter(|e| {
+                e.change.control == control.id
+                    && e.change.requirement.as_deref() == Some(requirement.id.as_str())
+            });
+            for expiring in later {
+                let change = &mut expiring.change;
+                for needle in &needles {
+                    change.message = scrub(&change.message, needle);
+                    expiring.warning = scrub(&expiring.warning, needle);
+                    if let Some(hint) = &change.to_pass {
+                        change.to_pass = Some(scrub(hint, needle));
+                    }
+                }
+            }
         }
     }
     drop_explanations(manifest);
@@ -39,7 +56,8 @@ pub(crate) fn drop_explanations(manifest: &mut ManifestTrace) {
     }
 }
 
-fn redact_requirement(requirement: &mut RequirementTrace) {
+/// Redacts one requirement; returns the values it scrubbed, longest first.
+fn redact_requirement(requirement: &mut RequirementTrace) -> Vec<String> {
     let mut needles = Vec::new();
     if let Some(actual) = requirement.actual.take() {
         collect_scalars(&actual, &mut needles);
@@ -58,6 +76,7 @@ fn redact_requirement(requirement: &mut RequirementTrace) {
             requirement.to_pass = Some(scrub(hint, needle));
         }
     }
+    needles
 }
 
 /// The textual forms of the scalars in a value. Booleans and null carry no

@@ -974,3 +974,30 @@ fn the_model_container_annotation_names_the_container_compared() {
     assert_eq!(response["allowed"], false, "{response}");
     assert_eq!(response["auditAnnotations"]["artifact"], "mismatched");
 }
+#[test]
+fn warn_within_warns_a_workload_about_its_release_within_the_caps() {
+    let (api, token) = (example_api(None), token_file());
+    let server = synced_webhook(&api.url(), &token, "deployments", &["--warn-within", "14d"]);
+    let deployment = workload_review(
+        "Deployment",
+        "lending",
+        "scorer-api",
+        annotated("credit-scorer"),
+    );
+    let response = server.review(&deployment);
+    assert_eq!(response["allowed"], true, "{response}");
+    let warnings = response["warnings"].as_array().unwrap();
+    // The example's monitors go stale within days: eleven warnings, cut
+    // to the ten a response carries, each at most 256 bytes.
+    assert_eq!(warnings.len(), 10, "{response}");
+    assert!(
+        warnings.iter().all(|w| w.as_str().unwrap().len() <= 256),
+        "{response}"
+    );
+    assert!(
+        warnings[0].as_str().unwrap().starts_with(
+            "riskgate on ModelRelease lending/credit-scorer: C-GOV-13 monitors_stale: stops passing in 1 day (2026-10-02): "
+        ),
+        "{response}"
+    );
+}

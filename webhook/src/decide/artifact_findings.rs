@@ -168,6 +168,7 @@ mod tests {
             workloads: workload::Settings::default(),
             artifacts,
             evidence: None,
+            warn_within_days: None,
         }
     }
 

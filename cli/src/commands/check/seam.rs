@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use riskgate_controls::manifest::{self, LoadedManifest};
 use riskgate_controls::trace::{EnforcementPoint, Location, ManifestTrace, Summary, Trace};
-use riskgate_controls::{CheckOptions, PolicySet};
+use riskgate_controls::{CheckOptions, PolicySet, expiring};
 use riskgate_engine::Value;
 
 use riskgate_workspace::policy_files::PolicySource;
@@ -59,6 +59,9 @@ pub struct EvaluationRequest<'a> {
     /// `--verify-evidence` and its options (`None`: only where the
     /// policy's `trust.verify` asks).
     pub evidence: Option<riskgate_controls::trust::EvidenceOptions>,
+    /// `--warn-within`, in whole days: fill each release's
+    /// `expiring` list (`None`: nothing is forecast, at no cost).
+    pub warn_within_days: Option<u32>,
 }
 
 /// Below this many manifest files no progress bar is shown.
@@ -192,7 +195,13 @@ pub fn evaluate_batches<T: Send, B: Borrow<[ManifestInput]>>(
         let per_file: Vec<Vec<(ManifestTrace, T)>> = batch
             .par_iter()
             .map(|input| {
-                let traces = check_file(&set, input, &options, request.timeout, &extra);
+                let traces = check_file(
+                    &set,
+                    input,
+                    &options,
+                    (request.timeout, request.warn_within_days),
+                    &extra,
+                );
                 progress.inc(1);
                 traces
             })
@@ -215,12 +224,13 @@ pub fn evaluate_batches<T: Send, B: Borrow<[ManifestInput]>>(
     })
 }
 
-/// Loads one file and checks each of its documents.
+/// Loads one file and checks each of its documents (and forecasts what
+/// expires within `warn_within_days`, when given).
 fn check_file<T>(
     set: &PolicySet,
     input: &ManifestInput,
     options: &CheckOptions,
-    timeout: Option<std::time::Duration>,
+    (timeout, warn_within_days): (Option<std::time::Duration>, Option<u32>),
     extra: &impl Fn(&Document<'_>, &ManifestTrace) -> T,
 ) -> Vec<(ManifestTrace, T)> {
     let text = String::from_utf8_lossy(&input.bytes);
@@ -232,7 +242,7 @@ fn check_file<T>(
             // that finishes in time.
             let mut options = options.clone();
             options.limits.deadline = timeout.map(|t| std::time::Instant::now() + t);
-            let trace = set.check_loaded(loaded, &text, &options);
+            let mut trace = set.check_loaded(loaded, &text, &options);
             let document = Document {
                 set,
                 loaded,
@@ -240,6 +250,12 @@ fn check_file<T>(
                 options: &options,
                 timeout,
             };
+            if let Some(days) = warn_within_days {
+                trace.expiring =
+                    expiring::expiring(options.now_ns, days, document.raw(), &trace, |clock| {
+                        document.check_at(clock)
+                    });
+            }
             let extra = extra(&document, &trace);
             (trace, extra)
         })
