@@ -334,3 +334,105 @@ fn the_audit_docs_show_what_the_audit_writes() {
         "docs/audit.md is stale: run RISKGATE_UPDATE_DOCS=1 cargo test -p riskgate-cli --test audit"
     );
 }
+
+/// Each applicable control's status as `riskgate check` reports it.
+fn check_statuses(manifest: &str, now: &str) -> (String, Vec<(String, String)>) {
+    let (_, stdout, stderr) = support::riskgate(&[
+        "check",
+        manifest,
+        "--context",
+        "admission",
+        "--now",
+        now,
+        "-f",
+        "json",
+    ]);
+    let out: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    let trace = &out["manifests"][0];
+    let statuses = trace["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] != "not_applicable")
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap().to_owned(),
+                c["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    (trace["decision"].as_str().unwrap().to_owned(), statuses)
+}
+
+/// Each applicable control's status as the audit's report states it.
+fn audit_statuses(config: &tempfile::NamedTempFile, now: &str) -> (String, Vec<(String, String)>) {
+    let path = config.path().display().to_string();
+    let (_, stdout, stderr) = support::riskgate(&[
+        "audit",
+        "--kubeconfig",
+        &path,
+        "--now",
+        now,
+        "--dry-run",
+        "--format",
+        "json",
+        "--max-results",
+        "1000",
+    ]);
+    let out: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    let release = &out["releases"][0];
+    let mut statuses: Vec<(String, String)> = release["report"]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["policy"].as_str().unwrap().to_owned(),
+                r["properties"]["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    statuses.sort();
+    (release["admission"].as_str().unwrap().to_owned(), statuses)
+}
+
+#[test]
+fn a_waiver_expires_at_the_same_instant_in_check_and_audit() {
+    // The example's waiver of C-SEC-01, made to expire 30 s after the
+    // examples' clock (while its compensating monitors are still fresh).
+    let expiry = "2026-10-01T00:00:30Z";
+    let text = std::fs::read_to_string(
+        std::path::Path::new(support::ROOT).join("examples/manifests/agent-with-waiver.yaml"),
+    )
+    .unwrap()
+    .replace(
+        "expires_at: 2026-12-15T00:00:00Z",
+        &format!("expires_at: {expiry}"),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("agent.yaml");
+    std::fs::write(&manifest, &text).unwrap();
+    let mut release = kube_api::stored_release("agent-with-waiver.yaml");
+    for waiver in release["spec"]["waivers"].as_array_mut().unwrap() {
+        waiver["expires_at"] = json!(expiry);
+    }
+    let api = FakeApi::start(&[release], None);
+    let config = kubeconfig(&api);
+    let manifest = manifest.display().to_string();
+    for (now, decision, sec01) in [
+        ("2026-10-01T00:00:29Z", "pass", "waived"),
+        (expiry, "deny", "fail"),
+    ] {
+        let from_check = check_statuses(&manifest, now);
+        let from_audit = audit_statuses(&config, now);
+        assert_eq!(from_check, from_audit, "at {now}");
+        assert_eq!(from_audit.0, decision, "at {now}");
+        assert!(
+            from_audit
+                .1
+                .contains(&("C-SEC-01".to_owned(), sec01.to_owned())),
+            "at {now}: {:?}",
+            from_audit.1
+        );
+    }
+}

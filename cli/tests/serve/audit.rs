@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use super::Server;
-use super::kube_api::{FakeApi, Verb, example_api};
+use super::kube_api::{FakeApi, Verb, example_api, stored_release};
 
 /// The clock the example manifests are written for.
 const EXAMPLES_NOW: &str = "2026-10-01T00:00:00Z";
@@ -22,6 +22,17 @@ fn token_file(token: &str) -> tempfile::NamedTempFile {
 
 /// `riskgate serve --audit` as `identity`, plus `args`.
 fn auditor(
+    api: &FakeApi,
+    token: &tempfile::NamedTempFile,
+    identity: &str,
+    args: &[&str],
+) -> Server {
+    auditor_at(EXAMPLES_NOW, api, token, identity, args)
+}
+
+/// [`auditor`] with the clock at `now`.
+fn auditor_at(
+    now: &str,
     api: &FakeApi,
     token: &tempfile::NamedTempFile,
     identity: &str,
@@ -41,7 +52,7 @@ fn auditor(
         identity,
     ];
     all.extend_from_slice(args);
-    Server::start_at(EXAMPLES_NOW, &all)
+    Server::start_at(now, &all)
 }
 
 /// Waits up to 20 s for `done`.
@@ -227,4 +238,45 @@ fn a_policy_reload_re_audits_every_release_once() {
         version("credit-scorer", "lending"),
         Value::String(_)
     ));
+}
+
+#[test]
+fn admission_and_the_audit_agree_on_a_waiver_at_the_instant_it_expires() {
+    // The example's waiver of C-SEC-01, made to expire 30 s after the
+    // examples' clock (while its compensating monitors are still fresh).
+    let expiry = "2026-10-01T00:00:30Z";
+    let mut release = stored_release("agent-with-waiver.yaml");
+    for waiver in release["spec"]["waivers"].as_array_mut().unwrap() {
+        waiver["expires_at"] = json!(expiry);
+    }
+    let mut review = super::release_review("u-waiver", Value::Null);
+    review["request"]["name"] = release["metadata"]["name"].clone();
+    review["request"]["namespace"] = release["metadata"]["namespace"].clone();
+    review["request"]["object"] = release.clone();
+    for (now, admitted) in [("2026-10-01T00:00:29Z", true), (expiry, false)] {
+        let api = FakeApi::start(std::slice::from_ref(&release), None);
+        let token = token_file("token-a");
+        let server = auditor_at(now, &api, &token, "replica-a", &[]);
+        let response = server.review(&review);
+        assert_eq!(response["allowed"], admitted, "at {now}: {response}");
+        assert!(
+            eventually(|| audited(&api, "customer-care", "refund-agent")),
+            "{}",
+            server.logs()
+        );
+        let status = api.release("customer-care", "refund-agent").unwrap()["status"].clone();
+        let condition = &status["conditions"][1];
+        assert_eq!(condition["type"], "Admitted");
+        assert_eq!(
+            condition["status"],
+            if admitted { "True" } else { "False" },
+            "at {now}: {status:#}"
+        );
+        let waived = status["waivers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["control"] == "C-SEC-01");
+        assert_eq!(waived, admitted, "at {now}: {status:#}");
+    }
 }
