@@ -213,3 +213,67 @@ async fn sleep(wait: Duration) {
         tokio::time::sleep(wait).await;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+
+    use kube::core::DynamicObject;
+
+    use super::{Schedule, apply};
+    use crate::releases::Change;
+
+    fn release(name: &str, generation: i64) -> Arc<DynamicObject> {
+        let mut object: DynamicObject = serde_json::from_value(serde_json::json!({
+            "apiVersion": "riskgate.dev/v1alpha1",
+            "kind": "ModelRelease",
+            "metadata": {"name": name, "namespace": "ml", "generation": generation},
+        }))
+        .unwrap();
+        object.metadata.generation = Some(generation);
+        Arc::new(object)
+    }
+
+    #[test]
+    fn a_relist_forgets_releases_deleted_while_the_watch_was_down() {
+        let (mut schedule, mut releases, mut relisted) =
+            (Schedule::default(), BTreeMap::new(), None);
+        let mut feed = |change| apply(change, &mut schedule, &mut releases, &mut relisted, "p1", 0);
+        feed(Change::Relisting);
+        feed(Change::Applied(release("a", 1)));
+        feed(Change::Applied(release("b", 1)));
+        feed(Change::Listed);
+        // The watch expired (410 Gone); `b` was deleted meanwhile.
+        feed(Change::Relisting);
+        feed(Change::Applied(release("a", 1)));
+        feed(Change::Listed);
+        let names: Vec<&str> = releases.keys().map(|(_, name)| name.as_str()).collect();
+        assert_eq!(names, ["a"]);
+        assert_eq!(schedule.len(), 1);
+    }
+
+    #[test]
+    fn a_deleted_release_is_no_longer_due() {
+        let (mut schedule, mut releases, mut relisted) =
+            (Schedule::default(), BTreeMap::new(), None);
+        apply(
+            Change::Applied(release("a", 1)),
+            &mut schedule,
+            &mut releases,
+            &mut relisted,
+            "p1",
+            0,
+        );
+        assert_eq!(schedule.due(0).len(), 1);
+        apply(
+            Change::Deleted(release("a", 1)),
+            &mut schedule,
+            &mut releases,
+            &mut relisted,
+            "p1",
+            0,
+        );
+        assert!(schedule.due(0).is_empty() && releases.is_empty());
+    }
+}
