@@ -7,6 +7,8 @@
 //!
 //! - **Evaluation runs off the async workers** (`spawn_blocking`): an
 //!   audit searches for the next change, tens of evaluations per release.
+//! - **Failed writes are retried** 30 s later (a 403 or a missing report
+//!   CRD is logged each time, not hidden).
 //! - **Changes are batched**: every change already queued is applied to
 //!   the schedule before the due releases are audited.
 //! - **The clock**: the wall clock, or `--now` for tests (then nothing
@@ -28,6 +30,9 @@ use super::run::{self, AuditSettings};
 use super::schedule::{Key, Schedule};
 use crate::Policies;
 use crate::releases::Change;
+
+/// How soon a release whose write failed is audited again (ns).
+const RETRY_NS: i64 = 30 * 1_000_000_000;
 
 /// Nanoseconds in the review horizon.
 const HORIZON_NS: i64 = REVIEW_HORIZON_DAYS as i64 * 86_400 * 1_000_000_000;
@@ -152,11 +157,17 @@ impl Controller {
                 warn!(release = %audit.key(), error = %failure, "audit write failed");
             }
             debug!(release = %audit.key(), compliant = audit.compliant(), "audited");
+            // A failed write is tried again soon, not at the next change.
+            let next = if done.failures.is_empty() {
+                audit.next_change_ns
+            } else {
+                Some(now.saturating_add(RETRY_NS))
+            };
             schedule.audited(
                 (audit.namespace.clone(), audit.name.clone()),
                 audit.generation,
                 version,
-                audit.next_change_ns,
+                next,
                 now.saturating_add(HORIZON_NS),
             );
         }
