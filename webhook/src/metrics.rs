@@ -46,6 +46,7 @@ pub struct Metrics {
 #[derive(Debug, Clone)]
 struct AuditedRelease {
     compliance: &'static str,
+    admission: &'static str,
     tier: String,
     next_review_seconds: Option<i64>,
 }
@@ -172,6 +173,7 @@ impl Metrics {
                 (audit.namespace.clone(), audit.name.clone()),
                 AuditedRelease {
                     compliance,
+                    admission: audit.admission.as_str(),
                     tier: audit.tier.clone().unwrap_or_else(|| "unknown".to_owned()),
                     next_review_seconds: audit
                         .next_change_ns
@@ -315,18 +317,18 @@ impl Metrics {
             out,
             "riskgate_audit_releases",
             "gauge",
-            "Releases by their last audit's compliance (compliant, non_compliant, error) and risk tier.",
+            "Releases by their last audit's compliance (compliant, non_compliant, error), the decision admission would take (pass, warn, deny, error) and risk tier.",
         );
-        let mut counts: BTreeMap<(&str, &str), u64> = BTreeMap::new();
+        let mut counts: BTreeMap<(&str, &str, &str), u64> = BTreeMap::new();
         for release in map.values() {
             *counts
-                .entry((release.compliance, &release.tier))
+                .entry((release.compliance, release.admission, &release.tier))
                 .or_insert(0) += 1;
         }
-        for ((compliance, tier), n) in counts {
+        for ((compliance, admission, tier), n) in counts {
             let _ = writeln!(
                 out,
-                "riskgate_audit_releases{{compliance=\"{compliance}\",tier=\"{}\"}} {n}",
+                "riskgate_audit_releases{{compliance=\"{compliance}\",admission=\"{admission}\",tier=\"{}\"}} {n}",
                 escape(tier)
             );
         }

@@ -128,8 +128,8 @@ fn every_release_is_audited_and_a_changed_one_again_but_not_after_its_own_write(
     );
     let (_, metrics) = server.get("/metrics");
     for line in [
-        "riskgate_audit_releases{compliance=\"compliant\",tier=\"high\"} 1",
-        "riskgate_audit_releases{compliance=\"non_compliant\",tier=\"low\"} 1",
+        "riskgate_audit_releases{compliance=\"compliant\",admission=\"pass\",tier=\"high\"} 1",
+        "riskgate_audit_releases{compliance=\"non_compliant\",admission=\"deny\",tier=\"low\"} 1",
     ] {
         assert!(
             metrics.lines().any(|l| l == line),
