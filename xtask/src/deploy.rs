@@ -54,6 +54,47 @@ pub fn check(dir: &Path) -> Result<Vec<String>> {
         &mut problems,
     );
     check_audit_setup(&audit, &mut problems);
+    let controller = read_kustomization(
+        &dir.join("audit-controller"),
+        "audit-controller/",
+        &mut problems,
+    )?;
+    require_kinds(
+        &controller,
+        "deploy/audit-controller/",
+        &["ClusterRoleBinding", "Role", "RoleBinding"],
+        &mut problems,
+    );
+    // The webhook's service account gets the audit's ClusterRole (defined
+    // in deploy/audit/) and the Lease Role, and nothing else.
+    for (file, binding) in controller
+        .iter()
+        .filter(|(_, o)| o["kind"] == "ClusterRoleBinding" || o["kind"] == "RoleBinding")
+    {
+        let role = binding["roleRef"]["name"].as_str().unwrap_or_default();
+        let defined = audit
+            .iter()
+            .chain(&controller)
+            .any(|(_, o)| o["metadata"]["name"] == role && o["kind"] == binding["roleRef"]["kind"]);
+        if !defined || !["riskgate-audit", "riskgate-audit-lease"].contains(&role) {
+            problems.push(format!(
+                "{file}: {} binds {role}, which is not the audit's role",
+                binding["metadata"]["name"]
+            ));
+        }
+        let webhook_only = binding["subjects"].as_array().is_some_and(|subjects| {
+            subjects.len() == 1
+                && subjects[0]["kind"] == "ServiceAccount"
+                && subjects[0]["name"] == "riskgate-webhook"
+                && subjects[0]["namespace"] == "riskgate-system"
+        });
+        if !webhook_only {
+            problems.push(format!(
+                "{file}: {} must bind the riskgate-webhook service account only",
+                binding["metadata"]["name"]
+            ));
+        }
+    }
     Ok(problems)
 }
 
@@ -116,7 +157,7 @@ type Grant = (&'static str, &'static str, &'static [&'static str]);
 /// verbs)])`. Least privilege: the webhook watches releases (list,
 /// watch) and reads one by name on a store miss (get); the audit lists
 /// them, applies their status and one report each, and records events.
-const GRANTS: [(&str, &[Grant]); 2] = [
+const GRANTS: [(&str, &[Grant]); 3] = [
     (
         "riskgate-webhook-release-reader",
         &[("riskgate.dev", "modelreleases", &["get", "list", "watch"])],
@@ -131,14 +172,20 @@ const GRANTS: [(&str, &[Grant]); 2] = [
             ("events.k8s.io", "events", &["create", "patch"]),
         ],
     ),
+    // `serve --audit`'s leader election: one Lease, read, created, renewed.
+    (
+        "riskgate-audit-lease",
+        &[("coordination.k8s.io", "leases", &["get", "create", "patch"])],
+    ),
 ];
 
 /// A ClusterRole's rules grant exactly what [`GRANTS`] says for its name.
 fn check_cluster_role(file: &str, object: &Value, problems: &mut Vec<String>) {
     let name = object["metadata"]["name"].as_str().unwrap_or_default();
+    let kind = object["kind"].as_str().unwrap_or("ClusterRole");
     let Some((_, expected)) = GRANTS.iter().find(|(role, _)| *role == name) else {
         problems.push(format!(
-            "{file}: ClusterRole {name} is not one riskgate needs (see GRANTS in xtask/src/deploy.rs)"
+            "{file}: {kind} {name} is not one riskgate needs (see GRANTS in xtask/src/deploy.rs)"
         ));
         return;
     };
@@ -191,7 +238,7 @@ fn check_cluster_role(file: &str, object: &Value, problems: &mut Vec<String>) {
             })
             .unwrap_or_default();
         problems.push(format!(
-            "{file}: ClusterRole {name} must grant exactly: {}",
+            "{file}: {kind} {name} must grant exactly: {}",
             want.join("; ")
         ));
     }
@@ -562,7 +609,7 @@ fn check_object(file: &str, object: &Value, problems: &mut Vec<String>) {
             }
             problems.extend(found);
         }
-        "ClusterRole" => check_cluster_role(file, object, problems),
+        "ClusterRole" | "Role" => check_cluster_role(file, object, problems),
         "CustomResourceDefinition" => {
             let mut structural = Vec::new();
             if let Some(schema) = object.pointer("/spec/versions/0/schema/openAPIV3Schema") {
@@ -764,6 +811,27 @@ mod tests {
             );
         }
         assert!(check(rules, "riskgate-admin")[0].contains("is not one riskgate needs"));
+    }
+
+    #[test]
+    fn the_lease_role_grants_get_create_and_patch_on_leases_only() {
+        let shipped = read_docs(&dir().join("audit-controller/rbac.yaml")).unwrap();
+        let role = shipped
+            .iter()
+            .find(|o| o["kind"] == "Role")
+            .unwrap()
+            .clone();
+        let mut problems = Vec::new();
+        check_object("audit-controller/rbac.yaml", &role, &mut problems);
+        assert_eq!(problems, Vec::<String>::new());
+        let mut wider = role.clone();
+        wider["rules"][0]["verbs"] = json!(["get", "create", "patch", "delete"]);
+        let mut problems = Vec::new();
+        check_object("audit-controller/rbac.yaml", &wider, &mut problems);
+        assert!(
+            problems.iter().any(|p| p.contains("Role riskgate-audit-lease must grant exactly: get, create, patch on coordination.k8s.io leases")),
+            "{problems:?}"
+        );
     }
 
     #[test]
