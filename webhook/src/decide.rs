@@ -550,7 +550,8 @@ fn id_list(controls: &[&ControlTrace]) -> String {
     truncate(&ids.join(","), 1000)
 }
 
-fn plural(n: usize, noun: &str) -> String {
+/// `1 control`, `2 controls`.
+pub(crate) fn plural(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("1 {noun}")
     } else {
@@ -682,11 +683,21 @@ pub fn truncate(text: &str, max: usize) -> String {
     if text.len() <= max {
         return text.to_owned();
     }
-    let mut end = max.saturating_sub('…'.len_utf8());
+    format!(
+        "{}…",
+        prefix_within(text, max.saturating_sub('…'.len_utf8()))
+    )
+}
+
+/// The longest prefix of `text` of at most `max` bytes that ends on a
+/// character boundary.
+#[must_use]
+pub fn prefix_within(text: &str, max: usize) -> &str {
+    let mut end = max.min(text.len());
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{}…", text.get(..end).unwrap_or_default())
+    text.get(..end).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -86,7 +86,6 @@ async fn audit_controller(
     client: kube::Client,
     state: &Arc<State>,
     policy_versions: tokio::sync::watch::Receiver<String>,
-    evidence: Option<riskgate_controls::trust::EvidenceOptions>,
 ) -> anyhow::Result<audit::controller::Controller> {
     let namespace = audit.lease_namespace.clone().unwrap_or_else(pod_namespace);
     let identity = audit.identity.clone().unwrap_or_else(|| {
@@ -109,6 +108,17 @@ async fn audit_controller(
     info!(lease = %format!("{namespace}/{}", audit.lease_name), identity = %identity, "audit started; writing while the lease is held");
     let policies_state = Arc::clone(state);
     let metrics_state = Arc::clone(state);
+    let settings = audit::AuditSettings {
+        namespace: None,
+        now_ns: 0,
+        write: true,
+        report_api: audit.report_api,
+        events: audit.events,
+        max_results: audit.max_results,
+        // Admission's, opened once.
+        evidence: state.settings.evidence.clone(),
+    };
+    let recorder = audit::run::recorder(&client, &settings);
     Ok(audit::controller::Controller {
         client,
         changes,
@@ -116,16 +126,8 @@ async fn audit_controller(
         policy_versions,
         leader,
         fixed_now: args.now.map(Now::ns),
-        settings: audit::AuditSettings {
-            namespace: None,
-            now_ns: 0,
-            write_status: true,
-            report_api: audit.report_api,
-            write_reports: true,
-            events: audit.events,
-            max_results: audit.max_results,
-            evidence,
-        },
+        settings,
+        recorder,
         on_pass: Box::new(move |audited, elapsed, known| {
             metrics_state.metrics.audit_pass(audited, elapsed, known);
         }),
@@ -313,7 +315,6 @@ async fn serve(args: &Options, now_ns: Option<i64>) -> anyhow::Result<()> {
             kube.client(),
             &state,
             policy_version_updates,
-            evidence_options(args.evidence_root.as_deref(), args.require_signed_approvals)?,
         )
         .await?;
         tokio::spawn(controller.run());

@@ -130,10 +130,9 @@ pub fn run(args: &AuditArgs) -> Outcome {
         settings: AuditSettings {
             namespace: args.namespace.clone(),
             now_ns: now.ns(),
-            write_status: !args.dry_run,
+            write: !args.dry_run,
             report_api: args.report_api.api(),
-            write_reports: !args.dry_run,
-            events: !args.dry_run && !args.no_events,
+            events: !args.no_events,
             max_results: args.max_results,
             evidence,
         },
@@ -203,7 +202,7 @@ fn text(run: &AuditRun, now: Now, dry_run: bool) -> String {
             out.push_str(&format!("  {}\n", compliance.1));
         }
         for failing in array(status, "failingControls") {
-            let field = |key: &str| failing.get(key).and_then(Value::as_str).unwrap_or("");
+            let field = |key: &str| text_at(failing, key);
             out.push_str(&format!(
                 "  - {} {}: {}\n",
                 field("id"),
@@ -215,7 +214,7 @@ fn text(run: &AuditRun, now: Now, dry_run: bool) -> String {
             }
         }
         for waiver in array(status, "waivers") {
-            let field = |key: &str| waiver.get(key).and_then(Value::as_str).unwrap_or("");
+            let field = |key: &str| text_at(waiver, key);
             out.push_str(&format!(
                 "  waiver {} on {} expires {}\n",
                 field("id"),
@@ -272,14 +271,15 @@ fn as_json(run: &AuditRun, now: Now) -> Value {
 
 /// `(status, message)` of a condition.
 fn condition<'a>(status: &'a Value, kind: &str) -> (&'a str, &'a str) {
-    let found = audit::status::previous_condition(Some(status), kind);
-    let field = |key: &str| {
-        found
-            .and_then(|c| c.get(key))
-            .and_then(Value::as_str)
-            .unwrap_or("")
-    };
-    (field("status"), field("message"))
+    match audit::status::find_condition(Some(status), kind) {
+        Some(found) => (text_at(found, "status"), text_at(found, "message")),
+        None => ("", ""),
+    }
+}
+
+/// The string at `key`, or `""`.
+fn text_at<'a>(value: &'a Value, key: &str) -> &'a str {
+    value.get(key).and_then(Value::as_str).unwrap_or("")
 }
 
 fn array<'a>(value: &'a Value, key: &str) -> &'a [Value] {

@@ -60,6 +60,8 @@ pub struct Controller {
     /// Called after each pass with the releases audited, the time taken
     /// and every release known.
     pub on_pass: Box<OnPass>,
+    /// The event recorder, kept across passes ([`run::recorder`]).
+    pub recorder: Option<kube::runtime::events::Recorder>,
 }
 
 impl Controller {
@@ -150,7 +152,13 @@ impl Controller {
                 return;
             }
         };
-        run::write_all(&self.client, &mut audited, &settings).await;
+        run::write_all(
+            &self.client,
+            self.recorder.as_ref(),
+            &mut audited,
+            &settings,
+        )
+        .await;
         for done in &audited {
             let audit = &done.audit;
             for failure in &done.failures {

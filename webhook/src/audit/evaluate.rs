@@ -13,7 +13,7 @@
 //! action (at the audit point the default action only records).
 
 use kube::core::DynamicObject;
-use riskgate_controls::trace::{Action, Decision, EnforcementPoint, ManifestTrace, Status};
+use riskgate_controls::trace::{Action, Decision, EnforcementPoint, ManifestTrace};
 use riskgate_controls::{CheckOptions, forecast, manifest, portfolio};
 
 use crate::Policies;
@@ -68,22 +68,30 @@ impl ReleaseAudit {
         self.trace.decision != Decision::Error && self.failing().next().is_none()
     }
 
+    /// The load and evaluation errors, as one line for a message.
+    #[must_use]
+    pub fn problems(&self) -> String {
+        let errors: Vec<String> = self
+            .trace
+            .problems
+            .iter()
+            .filter(|p| p.severity == "error")
+            .map(|p| format!("{}: {}", p.code, p.message))
+            .collect();
+        if errors.is_empty() {
+            "the release could not be evaluated".to_owned()
+        } else {
+            format!("the release could not be evaluated: {}", errors.join("; "))
+        }
+    }
+
     /// The controls that apply and neither pass nor are waived, by id.
     pub fn failing(&self) -> impl Iterator<Item = &riskgate_controls::trace::ControlTrace> {
         self.trace
             .controls
             .iter()
-            .filter(|control| control.disabled.is_none() && is_failing(control.status))
+            .filter(|control| control.disabled.is_none() && control.status.is_failing())
     }
-}
-
-/// A status that keeps a release from being compliant.
-#[must_use]
-pub const fn is_failing(status: Status) -> bool {
-    matches!(
-        status,
-        Status::Fail | Status::InsufficientData | Status::Error
-    )
 }
 
 /// Audits `object` at `now_ns` against `policies`.
@@ -151,7 +159,7 @@ fn deciding_controls(trace: &ManifestTrace) -> Vec<String> {
     trace
         .controls
         .iter()
-        .filter(|c| c.disabled.is_none() && is_failing(c.status) && c.action == action)
+        .filter(|c| c.disabled.is_none() && c.status.is_failing() && c.action == action)
         .map(|c| c.id.clone())
         .collect()
 }

@@ -13,7 +13,7 @@
 pub mod controller;
 pub mod evaluate;
 pub mod report;
-mod run;
+pub mod run;
 pub mod schedule;
 pub mod status;
 
@@ -71,7 +71,8 @@ pub fn audit_once(options: &AuditOptions) -> anyhow::Result<AuditRun> {
         let client = client(options).await?;
         let releases = run::list_releases(&client, options.settings.namespace.as_deref()).await?;
         let mut releases = run::evaluate_all(&releases, &policies, &options.settings);
-        run::write_all(&client, &mut releases, &options.settings).await;
+        let recorder = run::recorder(&client, &options.settings);
+        run::write_all(&client, recorder.as_ref(), &mut releases, &options.settings).await;
         Ok(AuditRun {
             policy_version: policies.version.clone(),
             policy_source: policies.source.clone(),

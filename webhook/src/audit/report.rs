@@ -25,11 +25,11 @@
 use riskgate_controls::trace::{ControlTrace, Decision, Status};
 use std::collections::BTreeMap;
 
+use riskgate_controls::digest::{SHA256_PREFIX, sha256};
 use serde_json::{Map, Value, json};
-use sha2::Digest as _;
 
-use super::evaluate::{ReleaseAudit, is_failing};
-use crate::decide::truncate;
+use super::evaluate::ReleaseAudit;
+use crate::decide::{prefix_within, truncate};
 
 /// Default cap on results per report.
 pub const DEFAULT_MAX_RESULTS: usize = 100;
@@ -74,18 +74,13 @@ pub fn report_name(release: &str) -> String {
     if name.len() <= MAX_NAME {
         return name;
     }
-    let digest = sha2::Sha256::digest(release.as_bytes());
-    let hash = hex(digest.get(..4).unwrap_or_default());
-    let keep = MAX_NAME - hash.len() - 1;
-    let mut cut = keep;
-    while !name.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    format!("{}-{hash}", name[..cut].trim_end_matches(['-', '.']))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    // The first 4 bytes of the name's sha256, in hex.
+    let digest = sha256(release.as_bytes());
+    let hash = digest
+        .get(SHA256_PREFIX.len()..SHA256_PREFIX.len() + 8)
+        .unwrap_or_default();
+    let kept = prefix_within(&name, MAX_NAME - hash.len() - 1);
+    format!("{}-{hash}", kept.trim_end_matches(['-', '.']))
 }
 
 /// The report of one audited release.
@@ -117,14 +112,6 @@ pub fn report(audit: &ReleaseAudit, api: ReportApi, now_ns: i64, max_results: us
     let mut listed: Vec<Value> = Vec::new();
     if audit.trace.decision == Decision::Error && results.is_empty() {
         // Nothing was evaluated: one result says why.
-        let message = audit
-            .trace
-            .problems
-            .iter()
-            .filter(|p| p.severity == "error")
-            .map(|p| format!("{}: {}", p.code, p.message))
-            .collect::<Vec<_>>()
-            .join("; ");
         *summary.entry("error").or_default() += 1;
         listed.push(json!({
             "source": SOURCE,
@@ -132,7 +119,7 @@ pub fn report(audit: &ReleaseAudit, api: ReportApi, now_ns: i64, max_results: us
             "rule": "load",
             "result": "error",
             "scored": true,
-            "message": truncate(&format!("the release could not be evaluated: {message}"), MAX_RESULT_MESSAGE),
+            "message": truncate(&audit.problems(), MAX_RESULT_MESSAGE),
             "timestamp": timestamp,
         }));
     }
@@ -218,7 +205,7 @@ fn result_entry(control: &ControlTrace, result: &str, timestamp: &Value) -> Valu
     let deciding = control
         .requirements
         .iter()
-        .find(|r| is_failing(r.status))
+        .find(|r| r.status.is_failing())
         .or_else(|| {
             control
                 .requirements
@@ -271,9 +258,7 @@ fn result_entry(control: &ControlTrace, result: &str, timestamp: &Value) -> Valu
 /// A label value: at most 63 characters (a longer name is cut, the
 /// report's name stays exact).
 fn label_value(name: &str) -> String {
-    let mut cut = name.len().min(63);
-    while !name.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    name[..cut].trim_end_matches(['-', '.', '_']).to_owned()
+    prefix_within(name, 63)
+        .trim_end_matches(['-', '.', '_'])
+        .to_owned()
 }

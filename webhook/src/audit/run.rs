@@ -25,7 +25,7 @@ use serde_json::{Value, json};
 
 use super::evaluate::{ReleaseAudit, audit_release};
 use super::report::{ReportApi, report, report_name};
-use super::status::{COMPLIANT, previous_condition, status};
+use super::status::{COMPLIANT, find_condition, status};
 use crate::Policies;
 use crate::releases::{RELEASES, describe, release_resource};
 
@@ -41,13 +41,12 @@ pub struct AuditSettings {
     pub namespace: Option<String>,
     /// The clock, ns.
     pub now_ns: i64,
-    /// Write each release's `status`.
-    pub write_status: bool,
+    /// Write each release's `status` and report (`false`: a dry run,
+    /// which writes nothing at all).
+    pub write: bool,
     /// The report API each release's report is built for.
     pub report_api: Option<ReportApi>,
-    /// Write those reports.
-    pub write_reports: bool,
-    /// Emit an Event when a release's compliance changes.
+    /// Emit an Event when a release's compliance changes (when writing).
     pub events: bool,
     /// Results per report.
     pub max_results: usize,
@@ -135,10 +134,12 @@ pub fn evaluate_all(
         .collect()
 }
 
-/// Writes what the settings ask for of each audited release, recording
-/// on each what was written and what failed.
-pub async fn write_all(client: &Client, audited: &mut [Audited], settings: &AuditSettings) {
-    let recorder = settings.events.then(|| {
+/// The event recorder the settings ask for. Made once per process: it
+/// remembers the events it sent, so that a repeated one is counted in a
+/// series instead of written again.
+#[must_use]
+pub fn recorder(client: &Client, settings: &AuditSettings) -> Option<Recorder> {
+    (settings.write && settings.events).then(|| {
         Recorder::new(
             client.clone(),
             Reporter {
@@ -146,9 +147,22 @@ pub async fn write_all(client: &Client, audited: &mut [Audited], settings: &Audi
                 instance: std::env::var("HOSTNAME").ok(),
             },
         )
-    });
+    })
+}
+
+/// Writes what the settings ask for of each audited release, recording
+/// on each what was written and what failed.
+pub async fn write_all(
+    client: &Client,
+    recorder: Option<&Recorder>,
+    audited: &mut [Audited],
+    settings: &AuditSettings,
+) {
+    if !settings.write {
+        return;
+    }
     for done in audited {
-        write(client, recorder.as_ref(), settings, done).await;
+        write(client, recorder, settings, done).await;
     }
 }
 
@@ -160,7 +174,7 @@ async fn write(
 ) {
     let audit = &done.audit;
     let apply = PatchParams::apply(FIELD_MANAGER).force();
-    if settings.write_status {
+    {
         let api: Api<DynamicObject> =
             Api::namespaced_with(client.clone(), &audit.namespace, &release_resource());
         let patch = json!({
@@ -179,9 +193,7 @@ async fn write(
             )),
         }
     }
-    if let (true, Some(api_kind), Some(report)) =
-        (settings.write_reports, settings.report_api, &done.report)
-    {
+    if let (Some(api_kind), Some(report)) = (settings.report_api, &done.report) {
         let (group, version, kind, plural) = api_kind.resource();
         let resource =
             ApiResource::from_gvk_with_plural(&GroupVersionKind::gvk(group, version, kind), plural);
@@ -221,7 +233,7 @@ async fn write(
 /// kept its status.
 fn compliance_event(audit: &ReleaseAudit, status: &Value) -> Option<Event> {
     let condition = |status: Option<&Value>| {
-        previous_condition(status, COMPLIANT)
+        find_condition(status, COMPLIANT)
             .and_then(|c| c.get("status"))
             .and_then(Value::as_str)
             .map(str::to_owned)
@@ -230,7 +242,7 @@ fn compliance_event(audit: &ReleaseAudit, status: &Value) -> Option<Event> {
     if condition(audit.previous_status.as_ref()).as_deref() == Some(now.as_str()) {
         return None;
     }
-    let message = previous_condition(Some(status), COMPLIANT)
+    let message = find_condition(Some(status), COMPLIANT)
         .and_then(|c| c.get("message"))
         .and_then(Value::as_str)
         .unwrap_or_default()

@@ -27,8 +27,8 @@ use riskgate_controls::format_time;
 use riskgate_controls::trace::{ControlTrace, Decision, Status};
 use serde_json::{Map, Value, json};
 
-use super::evaluate::{ReleaseAudit, is_failing};
-use crate::decide::truncate;
+use super::evaluate::ReleaseAudit;
+use crate::decide::{plural, truncate};
 
 /// At most this many entries in `failingControls`.
 pub const MAX_FAILING_CONTROLS: usize = 50;
@@ -168,7 +168,7 @@ type Condition = (&'static str, &'static str, &'static str, String);
 
 fn compliant(audit: &ReleaseAudit, failing: &[&ControlTrace]) -> Condition {
     if audit.trace.decision == Decision::Error && failing.is_empty() {
-        return (COMPLIANT, "Unknown", "EvaluationError", problems(audit));
+        return (COMPLIANT, "Unknown", "EvaluationError", audit.problems());
     }
     if failing.is_empty() {
         let applied = audit
@@ -197,16 +197,15 @@ fn compliant(audit: &ReleaseAudit, failing: &[&ControlTrace]) -> Condition {
     if failing.len() > NAMED_IN_MESSAGE {
         named.push(format!("and {} more", failing.len() - NAMED_IN_MESSAGE));
     }
-    let noun = if failing.len() == 1 {
-        "control"
-    } else {
-        "controls"
-    };
     (
         COMPLIANT,
         "False",
         "ControlsFailing",
-        format!("{} {noun} failing: {}", failing.len(), named.join(", ")),
+        format!(
+            "{} failing: {}",
+            plural(failing.len(), "control"),
+            named.join(", ")
+        ),
     )
 }
 
@@ -248,30 +247,14 @@ fn admitted(audit: &ReleaseAudit) -> Condition {
             "AdmissionDenies",
             naming("admission would deny it now, denied by"),
         ),
-        Decision::Error => (ADMITTED, "Unknown", "EvaluationError", problems(audit)),
-    }
-}
-
-/// The load and evaluation problems, as one line.
-fn problems(audit: &ReleaseAudit) -> String {
-    let errors: Vec<String> = audit
-        .trace
-        .problems
-        .iter()
-        .filter(|p| p.severity == "error")
-        .map(|p| format!("{}: {}", p.code, p.message))
-        .collect();
-    if errors.is_empty() {
-        "the release could not be evaluated".to_owned()
-    } else {
-        format!("the release could not be evaluated: {}", errors.join("; "))
+        Decision::Error => (ADMITTED, "Unknown", "EvaluationError", audit.problems()),
     }
 }
 
 /// The previous condition's `lastTransitionTime` when its status is
 /// still `state`.
 fn previous_transition(audit: &ReleaseAudit, kind: &str, state: &str) -> Option<String> {
-    previous_condition(audit.previous_status.as_ref(), kind)
+    find_condition(audit.previous_status.as_ref(), kind)
         .filter(|c| c.get("status").and_then(Value::as_str) == Some(state))
         .and_then(|c| c.get("lastTransitionTime"))
         .and_then(Value::as_str)
@@ -280,7 +263,7 @@ fn previous_transition(audit: &ReleaseAudit, kind: &str, state: &str) -> Option<
 
 /// The condition of type `kind` in a status, if it has one.
 #[must_use]
-pub fn previous_condition<'a>(status: Option<&'a Value>, kind: &str) -> Option<&'a Value> {
+pub fn find_condition<'a>(status: Option<&'a Value>, kind: &str) -> Option<&'a Value> {
     status?
         .get("conditions")?
         .as_array()?
@@ -293,7 +276,7 @@ fn failing_control(control: &ControlTrace) -> Value {
     entry.insert("id".into(), control.id.clone().into());
     entry.insert("severity".into(), control.severity.clone().into());
     entry.insert("status".into(), control.status.as_str().into());
-    if let Some(requirement) = control.requirements.iter().find(|r| is_failing(r.status)) {
+    if let Some(requirement) = control.requirements.iter().find(|r| r.status.is_failing()) {
         entry.insert("requirement".into(), requirement.id.clone().into());
         entry.insert("message".into(), requirement.message.clone().into());
         if let Some(to_pass) = &requirement.to_pass {
