@@ -155,56 +155,20 @@ pub fn sentence(change: &Change) -> String {
 mod tests {
     use super::{from_forecast, parse_window};
     use crate::forecast::Forecast;
-    use crate::trace::{
-        Action, Change, ControlTrace, Decision, Location, ManifestTrace, RequirementTrace, Status,
-    };
+    use crate::trace::{Change, Decision, ManifestTrace, RequirementTrace, Status, fixtures};
 
     fn requirement(id: &str, status: Status) -> RequirementTrace {
-        RequirementTrace {
-            id: id.to_owned(),
-            kind: "test".into(),
-            status,
-            message: format!("{id} today"),
-            actual: None,
-            expected: None,
-            evidence: vec![],
-            policy: Location {
-                file: "p.gate".into(),
-                line: 1,
-                col: 1,
-            },
-            waiver: None,
-            to_pass: None,
-            explanation: vec![],
-        }
+        fixtures::requirement(id, "test", status, format!("{id} today"), None)
     }
 
     fn today(requirements: Vec<RequirementTrace>) -> ManifestTrace {
-        ManifestTrace {
-            file: "m.yaml".into(),
-            document: 0,
-            name: None,
-            namespace: None,
-            decision: Decision::Pass,
-            problems: vec![],
-            controls: vec![ControlTrace {
-                id: "C-VAL-01".into(),
-                title: "validation".into(),
-                risks: vec![],
-                severity: "high".into(),
-                status: Status::Pass,
-                action: Action::Deny,
-                policy: Location {
-                    file: "p.gate".into(),
-                    line: 1,
-                    col: 1,
-                },
-                disabled: None,
-                requirements,
-            }],
-            findings: vec![],
-            expiring: vec![],
-        }
+        fixtures::one_control(
+            "C-VAL-01",
+            "validation",
+            Status::Pass,
+            Decision::Pass,
+            requirements,
+        )
     }
 
     fn change(day: u32, requirement: &str, from: Status, to: Status) -> Change {

@@ -272,67 +272,32 @@ fn same(a: &ManifestTrace, b: &ManifestTrace) -> bool {
 #[cfg(test)]
 mod tests {
     use super::{DAY_NS, forecast, next_change};
-    use crate::trace::{
-        Action, ControlTrace, Decision, Location, ManifestTrace, RequirementTrace, Status,
-    };
+    use crate::trace::fixtures::{one_control, requirement};
+    use crate::trace::{Decision, ManifestTrace, RequirementTrace, Status};
 
     /// A release with one requirement per `(id, fails_from_ns)`: passing
     /// before that clock, failing from it.
     fn release(now: i64, deadlines: &[(&str, i64)]) -> ManifestTrace {
         let requirements: Vec<RequirementTrace> = deadlines
             .iter()
-            .map(|(id, from)| RequirementTrace {
-                id: (*id).to_owned(),
-                kind: "monitor".into(),
-                status: if now >= *from {
-                    Status::Fail
-                } else {
-                    Status::Pass
-                },
-                message: format!("{id} at {now}"),
-                actual: None,
-                expected: None,
-                evidence: vec![],
-                policy: Location {
-                    file: "p.gate".into(),
-                    line: 1,
-                    col: 1,
-                },
-                waiver: None,
-                to_pass: (now >= *from).then(|| format!("refresh {id}")),
-                explanation: vec![],
+            .map(|(id, from)| {
+                let failing = now >= *from;
+                requirement(
+                    id,
+                    "monitor",
+                    if failing { Status::Fail } else { Status::Pass },
+                    format!("{id} at {now}"),
+                    failing.then(|| format!("refresh {id}")),
+                )
             })
             .collect();
         let failing = requirements.iter().any(|r| r.status == Status::Fail);
-        ManifestTrace {
-            file: "m.yaml".into(),
-            document: 0,
-            name: None,
-            namespace: None,
-            decision: if failing {
-                Decision::Deny
-            } else {
-                Decision::Pass
-            },
-            problems: vec![],
-            controls: vec![ControlTrace {
-                id: "C-X-01".into(),
-                title: "x".into(),
-                risks: vec![],
-                severity: "high".into(),
-                status: if failing { Status::Fail } else { Status::Pass },
-                action: Action::Deny,
-                policy: Location {
-                    file: "p.gate".into(),
-                    line: 1,
-                    col: 1,
-                },
-                disabled: None,
-                requirements,
-            }],
-            findings: vec![],
-            expiring: vec![],
-        }
+        let (status, decision) = if failing {
+            (Status::Fail, Decision::Deny)
+        } else {
+            (Status::Pass, Decision::Pass)
+        };
+        one_control("C-X-01", "x", status, decision, requirements)
     }
 
     const NOW: i64 = 1_790_000_000 * 1_000_000_000;

@@ -396,3 +396,75 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pointer: Option<String>,
 }
+
+/// Hand-built traces for unit tests of what reads traces (forecasts,
+/// expiry warnings).
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use super::{
+        Action, ControlTrace, Decision, Location, ManifestTrace, RequirementTrace, Status,
+    };
+
+    fn here() -> Location {
+        Location {
+            file: "p.gate".into(),
+            line: 1,
+            col: 1,
+        }
+    }
+
+    /// A requirement of `kind` with `status`, `message` and a to-pass hint.
+    pub fn requirement(
+        id: &str,
+        kind: &str,
+        status: Status,
+        message: String,
+        to_pass: Option<String>,
+    ) -> RequirementTrace {
+        RequirementTrace {
+            id: id.to_owned(),
+            kind: kind.to_owned(),
+            status,
+            message,
+            actual: None,
+            expected: None,
+            evidence: vec![],
+            policy: here(),
+            waiver: None,
+            to_pass,
+            explanation: vec![],
+        }
+    }
+
+    /// A release with one control, `id` (high severity, action deny),
+    /// holding `requirements`.
+    pub fn one_control(
+        id: &str,
+        title: &str,
+        status: Status,
+        decision: Decision,
+        requirements: Vec<RequirementTrace>,
+    ) -> ManifestTrace {
+        ManifestTrace {
+            file: "m.yaml".into(),
+            document: 0,
+            name: None,
+            namespace: None,
+            decision,
+            problems: vec![],
+            controls: vec![ControlTrace {
+                id: id.to_owned(),
+                title: title.to_owned(),
+                risks: vec![],
+                severity: "high".into(),
+                status,
+                action: Action::Deny,
+                policy: here(),
+                disabled: None,
+                requirements,
+            }],
+            findings: vec![],
+            expiring: vec![],
+        }
+    }
+}

@@ -8,17 +8,11 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use super::Server;
-use super::kube_api::{FakeApi, Verb, example_api, stored_release};
+use super::kube_api::{FakeApi, Verb, example_api, stored_release, token_file};
 
 /// The clock the example manifests are written for.
 const EXAMPLES_NOW: &str = "2026-10-01T00:00:00Z";
 const LEASE: &str = "/apis/coordination.k8s.io/v1/namespaces/riskgate-system/leases/riskgate-audit";
-
-fn token_file(token: &str) -> tempfile::NamedTempFile {
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(file.path(), format!("{token}\n")).unwrap();
-    file
-}
 
 /// `riskgate serve --audit` as `identity`, plus `args`.
 fn auditor(

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use super::kube_api::{COLLECTION, FakeApi, Verb, example_api, stored_release};
+use super::kube_api::{self, COLLECTION, FakeApi, Verb, example_api, stored_release};
 use super::{Server, data, repo};
 
 /// The clock the example manifests are written for.
@@ -30,9 +30,7 @@ fn eventually(mut done: impl FnMut() -> bool) -> bool {
 }
 
 fn token_file() -> tempfile::NamedTempFile {
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(file.path(), format!("{TOKEN}\n")).unwrap();
-    file
+    kube_api::token_file(TOKEN)
 }
 
 /// A webhook checking `workloads` against the API at `api`, plus `args`.

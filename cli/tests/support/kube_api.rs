@@ -652,6 +652,14 @@ fn merge(target: &mut Value, patch: &Value) {
     }
 }
 
+/// A bearer token file holding `token` (with the trailing newline
+/// `kubectl create token > file` leaves).
+pub fn token_file(token: &str) -> tempfile::NamedTempFile {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), format!("{token}\n")).unwrap();
+    file
+}
+
 /// The examples: `lending/credit-scorer` passes at admission (and is
 /// compliant at the examples' clock), `customer-care/support-chatbot` is
 /// denied; every request fails with `fail_with` when it is set.
