@@ -8,38 +8,11 @@
 mod kube_api;
 mod support;
 
-use kube_api::{FakeApi, Verb, example_api};
+use kube_api::{FakeApi, Verb, example_api, kubeconfig};
 use serde_json::{Value, json};
 
 /// The clock the example manifests are written for.
 const EXAMPLES_NOW: &str = "2026-10-01T00:00:00Z";
-
-/// A kubeconfig whose current context is the fake API server.
-fn kubeconfig(api: &FakeApi) -> tempfile::NamedTempFile {
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(
-        file.path(),
-        format!(
-            "apiVersion: v1
-kind: Config
-clusters:
-- name: fake
-  cluster:
-    server: {}
-contexts:
-- name: fake
-  context: {{cluster: fake, user: auditor}}
-current-context: fake
-users:
-- name: auditor
-  user: {{token: audit-token}}
-",
-            api.url()
-        ),
-    )
-    .unwrap();
-    file
-}
 
 fn audit(config: &tempfile::NamedTempFile, args: &[&str]) -> (i32, String, String) {
     let path = config.path().display().to_string();

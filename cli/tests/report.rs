@@ -9,6 +9,8 @@
     clippy::indexing_slicing
 )]
 
+#[path = "support/kube_api.rs"]
+mod kube_api;
 mod support;
 
 use std::path::Path;
@@ -363,4 +365,131 @@ fn errors_exit_two_with_a_clear_message() {
     assert_eq!(code, 2);
     assert!(stdout.contains("credit-scorer,ok.yaml"), "{stdout}");
     assert!(stdout.contains("broken.yaml,0,,,unknown,error"), "{stdout}");
+}
+
+/// `(file, decision, failing controls)` of each release in a JSON report.
+fn decisions(report: &Value) -> Vec<(String, String, String)> {
+    report["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["release"]["file"].as_str().unwrap().to_owned(),
+                r["decision"].as_str().unwrap().to_owned(),
+                r["failing_controls"].to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn from_cluster_reports_the_releases_as_admission_sees_them() {
+    let api = kube_api::example_api(None);
+    let config = kube_api::kubeconfig(&api);
+    let config = config.path().to_str().unwrap();
+    let cluster = |extra: &[&str]| {
+        let mut args = vec![
+            "report",
+            "--now",
+            NOW,
+            "-f",
+            "json",
+            "--from-cluster",
+            "--kubeconfig",
+            config,
+        ];
+        args.extend_from_slice(extra);
+        let (code, stdout, stderr) = riskgate(&args);
+        assert_eq!(code, 0, "{stderr}");
+        serde_json::from_str::<Value>(&stdout).unwrap()
+    };
+
+    // The same decisions as the example files, named as the audit names
+    // them.
+    let from_cluster = cluster(&[]);
+    let from_files = json_report(
+        Path::new(ROOT),
+        &[
+            "examples/manifests/support-chatbot-fail.yaml",
+            "examples/manifests/credit-scorer-pass.yaml",
+        ],
+    );
+    let renamed: Vec<_> = decisions(&from_files)
+        .into_iter()
+        .map(|(file, decision, failing)| {
+            let name = if file.contains("chatbot") {
+                "cluster:customer-care/support-chatbot"
+            } else {
+                "cluster:lending/credit-scorer"
+            };
+            (name.to_owned(), decision, failing)
+        })
+        .collect();
+    let mut found = decisions(&from_cluster);
+    found.sort();
+    let mut expected = renamed;
+    expected.sort();
+    assert_eq!(found, expected);
+    assert_eq!(from_cluster["summary"], from_files["summary"]);
+    assert_eq!(
+        from_cluster["forecast"].as_array().unwrap().len(),
+        from_files["forecast"].as_array().unwrap().len()
+    );
+
+    // One namespace; files and the cluster together.
+    let lending = cluster(&["-n", "lending"]);
+    assert_eq!(
+        decisions(&lending)
+            .into_iter()
+            .map(|d| d.0)
+            .collect::<Vec<_>>(),
+        ["cluster:lending/credit-scorer"]
+    );
+    let both = cluster(&["examples/manifests/agent-expired-waiver.yaml"]);
+    assert_eq!(both["summary"]["releases"], 3);
+
+    // It only reads: lists with the kubeconfig's token, writes nothing.
+    let seen = api.seen();
+    assert!(
+        seen.iter().all(|s| s.verb == kube_api::Verb::List),
+        "{seen:?}"
+    );
+    assert!(
+        seen.iter()
+            .all(|s| s.authorization.as_deref() == Some("Bearer audit-token"))
+    );
+}
+
+#[test]
+fn from_cluster_errors_are_clear() {
+    let forbidden = kube_api::FakeApi::start(&[], Some(403));
+    let config = kube_api::kubeconfig(&forbidden);
+    let config_path = config.path().to_str().unwrap();
+    let (code, _, stderr) = riskgate(&["report", "--from-cluster", "--kubeconfig", config_path]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("cannot list ModelReleases"), "{stderr}");
+
+    let empty = kube_api::FakeApi::start(&[], None);
+    let config = kube_api::kubeconfig(&empty);
+    let config_path = config.path().to_str().unwrap();
+    let (code, _, stderr) = riskgate(&[
+        "report",
+        "--from-cluster",
+        "--kubeconfig",
+        config_path,
+        "-n",
+        "lending",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("no ModelReleases in namespace lending"),
+        "{stderr}"
+    );
+
+    // Cluster flags without --from-cluster are a usage error.
+    let (code, _, stderr) =
+        riskgate(&["report", "--kubeconfig", config_path, "examples/manifests"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--from-cluster"), "{stderr}");
 }

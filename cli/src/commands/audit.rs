@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use riskgate_controls::trace::Decision;
 use riskgate_webhook::audit::report::{DEFAULT_MAX_RESULTS, ReportApi};
-use riskgate_webhook::audit::{self, AuditOptions, AuditRun, AuditSettings};
+use riskgate_webhook::audit::{self, AuditOptions, AuditRun, AuditSettings, ClusterAccess};
 use riskgate_workspace::clock::Now;
 use serde_json::{Value, json};
 
@@ -29,7 +29,7 @@ pub struct AuditArgs {
     #[arg(long, value_name = "FILE")]
     pub kubeconfig: Option<PathBuf>,
     /// The kubeconfig context to use; by default its current context.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, visible_alias = "kube-context", value_name = "NAME")]
     pub context: Option<String>,
     /// Audit only this namespace; by default all namespaces.
     #[arg(long, short = 'n', value_name = "NAMESPACE")]
@@ -123,8 +123,10 @@ pub fn run(args: &AuditArgs) -> Outcome {
         Err(error) => return fail(&error),
     };
     let options = AuditOptions {
-        kubeconfig: args.kubeconfig.clone(),
-        context: args.context.clone(),
+        cluster: ClusterAccess {
+            kubeconfig: args.kubeconfig.clone(),
+            context: args.context.clone(),
+        },
         policy_dirs: args.policy.clone(),
         overlay: args.overlay.clone(),
         settings: AuditSettings {

@@ -7,6 +7,12 @@
 //! denied releases are what the report is about, so it exits 0 once the
 //! report is written, and 2 when it cannot be, or when some inputs could
 //! not be read (the report then covers the rest).
+//!
+//! `--from-cluster` adds the cluster's `ModelRelease`s, listed once
+//! (paged) as `riskgate audit` lists them and named as the audit names
+//! them (`cluster:NAMESPACE/NAME`). Each is evaluated as admission sees
+//! it (spec and identifying metadata, not the status an audit wrote), so
+//! a cluster report and an audit pass at the same clock agree.
 
 use std::path::PathBuf;
 
@@ -16,7 +22,9 @@ use riskgate_controls::portfolio::{self, Portfolio, ReleaseFacts, ReleaseInput};
 use riskgate_workspace::clock::Now;
 use riskgate_workspace::manifest_files::Filters;
 
-use super::check::seam::{self, EvaluationRequest};
+use riskgate_webhook::audit::ClusterAccess;
+
+use super::check::seam::{self, EvaluationRequest, ManifestInput};
 use super::check::{self as check_command, ContextArg, DecisionArgs};
 use crate::Outcome;
 use crate::report::portfolio::{PortfolioFormat, RenderOptions};
@@ -32,8 +40,24 @@ use crate::report::portfolio::{PortfolioFormat, RenderOptions};
 pub struct ReportArgs {
     /// Manifest files, directories (searched for .yaml, .yml and .json) or
     /// glob patterns; `-` reads stdin.
-    #[arg(value_name = "PATHS", required = true)]
+    #[arg(value_name = "PATHS", required_unless_present = "from_cluster")]
     pub paths: Vec<String>,
+    /// Also report every ModelRelease in the cluster the kubeconfig names
+    /// (as `cluster:NAMESPACE/NAME`), as admission sees it. Needs `list`
+    /// on `modelreleases`.
+    #[arg(long)]
+    pub from_cluster: bool,
+    /// The kubeconfig for --from-cluster; by default $KUBECONFIG,
+    /// ~/.kube/config, else the in-cluster service account.
+    #[arg(long, value_name = "FILE", requires = "from_cluster")]
+    pub kubeconfig: Option<PathBuf>,
+    /// The kubeconfig context for --from-cluster; by default its current
+    /// context. (`--context` is the enforcement context.)
+    #[arg(long, value_name = "NAME", requires = "from_cluster")]
+    pub kube_context: Option<String>,
+    /// With --from-cluster, only this namespace; by default all.
+    #[arg(long, short = 'n', value_name = "NAMESPACE", requires = "from_cluster")]
+    pub namespace: Option<String>,
     /// Output format: a self-contained HTML page, Markdown, the report as
     /// JSON (see docs/report.md), or CSV with one row per release.
     #[arg(long, short = 'f', value_enum, default_value_t = PortfolioFormat::Markdown)]
@@ -95,7 +119,14 @@ fn report(args: &ReportArgs) -> anyhow::Result<Outcome> {
         include: args.include.clone(),
         exclude: args.exclude.clone(),
     };
-    let (manifests, input_errors) = check_command::read_manifests(&args.paths, &filters)?;
+    let (mut manifests, input_errors) = if args.paths.is_empty() {
+        (Vec::new(), false)
+    } else {
+        check_command::read_manifests(&args.paths, &filters)?
+    };
+    if args.from_cluster {
+        manifests.extend(cluster_manifests(args)?);
+    }
     let request = EvaluationRequest {
         manifests: &manifests,
         policies: &inputs.policies,
@@ -154,6 +185,36 @@ fn report(args: &ReportArgs) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Success
     })
+}
+
+/// The cluster's releases as manifest inputs, in YAML so that the
+/// report's snippets read like `kubectl get -o yaml`.
+fn cluster_manifests(args: &ReportArgs) -> anyhow::Result<Vec<ManifestInput>> {
+    let cluster = ClusterAccess {
+        kubeconfig: args.kubeconfig.clone(),
+        context: args.kube_context.clone(),
+    };
+    let listed = riskgate_webhook::audit::cluster_manifests(&cluster, args.namespace.as_deref())?;
+    if listed.is_empty() && args.paths.is_empty() {
+        anyhow::bail!(
+            "no ModelReleases in {}: nothing to report",
+            args.namespace.as_deref().map_or_else(
+                || "the cluster".to_owned(),
+                |namespace| format!("namespace {namespace}")
+            )
+        );
+    }
+    listed
+        .into_iter()
+        .map(|release| {
+            let text = serde_yaml_ng::to_string(&release.manifest)
+                .with_context(|| format!("{}: cannot write as YAML", release.source))?;
+            Ok(ManifestInput {
+                name: release.source,
+                bytes: text.into_bytes(),
+            })
+        })
+        .collect()
 }
 
 fn read_report(path: &std::path::Path) -> anyhow::Result<Portfolio> {

@@ -660,6 +660,34 @@ pub fn token_file(token: &str) -> tempfile::NamedTempFile {
     file
 }
 
+/// A kubeconfig whose current context is `api`, with the bearer token
+/// `audit-token`.
+pub fn kubeconfig(api: &FakeApi) -> tempfile::NamedTempFile {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        file.path(),
+        format!(
+            "apiVersion: v1
+kind: Config
+clusters:
+- name: fake
+  cluster:
+    server: {}
+contexts:
+- name: fake
+  context: {{cluster: fake, user: auditor}}
+current-context: fake
+users:
+- name: auditor
+  user: {{token: audit-token}}
+",
+            api.url()
+        ),
+    )
+    .unwrap();
+    file
+}
+
 /// The examples: `lending/credit-scorer` passes at admission (and is
 /// compliant at the examples' clock), `customer-care/support-chatbot` is
 /// denied; every request fails with `fail_with` when it is set.

@@ -105,7 +105,7 @@ pub fn audit_release(
     let namespace = object.metadata.namespace.clone().unwrap_or_default();
     let name = object.metadata.name.clone().unwrap_or_default();
     let release = decide::release(object);
-    let loaded = manifest::load_manifest_value(&format!("cluster:{namespace}/{name}"), &release);
+    let loaded = manifest::load_manifest_value(&source_name(object), &release);
     let check = |point: EnforcementPoint, clock: i64| {
         let mut options = CheckOptions::new(point, clock);
         options.data = policies.overlay.clone();
@@ -147,6 +147,17 @@ pub fn audit_release(
         next_change_ns,
         previous_status: object.data.get("status").cloned(),
     }
+}
+
+/// The name a cluster release's trace and report cite:
+/// `cluster:NAMESPACE/NAME`.
+#[must_use]
+pub fn source_name(object: &DynamicObject) -> String {
+    format!(
+        "cluster:{}/{}",
+        object.metadata.namespace.as_deref().unwrap_or_default(),
+        object.metadata.name.as_deref().unwrap_or_default()
+    )
 }
 
 /// The failing controls whose action made the decision.

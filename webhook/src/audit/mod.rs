@@ -8,7 +8,8 @@
 //! Layout: [`evaluate`] (one release → its audit and next change, pure),
 //! [`status`] and [`report`] (audit → objects, pure), [`run`] (list,
 //! write; the only I/O). [`audit_once`] is `riskgate audit`: one pass
-//! against the cluster a kubeconfig names.
+//! against the cluster a kubeconfig names; [`cluster_manifests`] is
+//! `riskgate report --from-cluster`: the same list, as manifests.
 
 pub mod controller;
 pub mod evaluate;
@@ -27,14 +28,21 @@ pub use run::{AuditSettings, Audited, FIELD_MANAGER};
 
 use crate::Policies;
 
-/// Where the one-shot audit finds its cluster and policies.
-#[derive(Debug, Clone)]
-pub struct AuditOptions {
+/// How a one-shot command reaches its cluster.
+#[derive(Debug, Clone, Default)]
+pub struct ClusterAccess {
     /// The kubeconfig file; `None`: `$KUBECONFIG`, `~/.kube/config`, else
     /// the in-cluster service account (as kubectl looks).
     pub kubeconfig: Option<PathBuf>,
     /// The kubeconfig context; `None`: its current context.
     pub context: Option<String>,
+}
+
+/// Where the one-shot audit finds its cluster and policies.
+#[derive(Debug, Clone)]
+pub struct AuditOptions {
+    /// The cluster.
+    pub cluster: ClusterAccess,
     /// Policy directories (empty: the embedded standard library).
     pub policy_dirs: Vec<PathBuf>,
     /// Overlay file.
@@ -62,13 +70,8 @@ pub struct AuditRun {
 /// recorded on its release.
 pub fn audit_once(options: &AuditOptions) -> anyhow::Result<AuditRun> {
     let policies = Policies::load(&options.policy_dirs, options.overlay.as_deref())?;
-    crate::install_crypto_provider();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
-    runtime.block_on(async {
-        let client = client(options).await?;
+    runtime()?.block_on(async {
+        let client = client(&options.cluster).await?;
         let releases = run::list_releases(&client, options.settings.namespace.as_deref()).await?;
         let mut releases = run::evaluate_all(&releases, &policies, &options.settings);
         let recorder = run::recorder(&client, &options.settings);
@@ -81,8 +84,50 @@ pub fn audit_once(options: &AuditOptions) -> anyhow::Result<AuditRun> {
     })
 }
 
-/// The client for the options' kubeconfig (or kube's inference).
-async fn client(options: &AuditOptions) -> anyhow::Result<Client> {
+/// One cluster release as a manifest: its source name
+/// (`cluster:NAMESPACE/NAME`, as the audit names it) and the release as
+/// admission sees it (no `status`, no server-set metadata).
+#[derive(Debug, Clone)]
+pub struct ClusterManifest {
+    /// `cluster:NAMESPACE/NAME`.
+    pub source: String,
+    /// The release.
+    pub manifest: serde_json::Value,
+}
+
+/// Every `ModelRelease` in `namespace` (`None`: all), by namespace then
+/// name, as manifests for `riskgate report --from-cluster`.
+///
+/// # Errors
+/// When the kubeconfig does not load or the releases cannot be listed.
+pub fn cluster_manifests(
+    cluster: &ClusterAccess,
+    namespace: Option<&str>,
+) -> anyhow::Result<Vec<ClusterManifest>> {
+    let releases = runtime()?.block_on(async {
+        let client = client(cluster).await?;
+        run::list_releases(&client, namespace).await
+    })?;
+    Ok(releases
+        .iter()
+        .map(|object| ClusterManifest {
+            source: evaluate::source_name(object),
+            manifest: crate::decide::release(object),
+        })
+        .collect())
+}
+
+/// A runtime for one command's requests.
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    crate::install_crypto_provider();
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
+
+/// The client for the kubeconfig (or kube's inference).
+async fn client(options: &ClusterAccess) -> anyhow::Result<Client> {
     let kube_options = KubeConfigOptions {
         context: options.context.clone(),
         ..KubeConfigOptions::default()
