@@ -6,6 +6,11 @@
 //! - a directory is walked recursively in name order, skipping hidden
 //!   entries, keeping `.yaml`, `.yml` and `.json` files that match an
 //!   `--include` glob (when any is given) and no `--exclude` glob;
+//!   symbolic links to files are read like files, links to directories
+//!   are not entered (so a walk cannot loop), and an entry with a
+//!   manifest extension that cannot be a manifest (a broken link, a link
+//!   loop, a FIFO or socket, which could block a read forever) is an
+//!   error, never silently skipped;
 //! - anything else containing `*`, `?` or `[` is a glob pattern, expanded
 //!   in name order (for shells that do not expand it); matched directories
 //!   are walked as above.
@@ -75,16 +80,14 @@ pub fn discover(paths: &[String], filters: &Filters) -> (Vec<Input>, Vec<String>
             continue;
         }
         let path = Path::new(arg);
-        if path.is_file() {
-            found.file(path.to_path_buf());
-        } else if path.is_dir() {
-            found.walk(path, filters);
-        } else if arg.contains(['*', '?', '[']) {
-            found.glob(arg, filters);
-        } else {
-            found
+        match std::fs::metadata(path) {
+            Ok(metadata) if metadata.is_dir() => found.walk(path, filters),
+            // Not only regular files: `<(command)` names a pipe.
+            Ok(_) => found.file(path.to_path_buf()),
+            Err(_) if arg.contains(['*', '?', '[']) => found.glob(arg, filters),
+            Err(error) => found
                 .errors
-                .push(format!("{arg}: no such file or directory"));
+                .push(format!("{arg}: {}", unusable(path, &error))),
         }
     }
     (found.inputs, found.errors)
@@ -111,16 +114,33 @@ impl Found {
             .into_iter()
             .filter_entry(|entry| entry.depth() == 0 || !crate::walk::is_hidden(entry.path()));
         for entry in walker {
-            match entry {
-                Ok(entry)
-                    if entry.file_type().is_file()
-                        && is_manifest_file(entry.path())
-                        && filters.keeps(entry.path(), root) =>
-                {
-                    self.file(entry.into_path());
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(error) => {
+                    self.errors.push(format!("{}: {error}", root.display()));
+                    continue;
                 }
-                Ok(_) => {}
-                Err(error) => self.errors.push(format!("{}: {error}", root.display())),
+            };
+            let path = entry.path();
+            if entry.file_type().is_dir() || !is_manifest_file(path) || !filters.keeps(path, root) {
+                continue;
+            }
+            if entry.file_type().is_file() {
+                self.file(entry.into_path());
+                continue;
+            }
+            // A link (followed once, to a file only) or a special file.
+            match std::fs::metadata(path) {
+                Ok(target) if target.is_file() => self.file(entry.into_path()),
+                Ok(target) if target.is_dir() => {}
+                Ok(_) => self.errors.push(format!(
+                    "{}: not a regular file (a FIFO, socket or device); not read",
+                    path.display()
+                )),
+                Err(error) => {
+                    self.errors
+                        .push(format!("{}: {}", path.display(), unusable(path, &error)))
+                }
             }
         }
     }
@@ -153,6 +173,24 @@ impl Found {
             self.errors
                 .push(format!("{pattern}: no files match this pattern"));
         }
+    }
+}
+
+/// Why a path that cannot be opened is unusable, in words.
+fn unusable(path: &Path, error: &std::io::Error) -> String {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    match error.kind() {
+        std::io::ErrorKind::NotFound if is_link => match std::fs::read_link(path) {
+            Ok(target) => format!(
+                "broken symbolic link (its target {} does not exist)",
+                target.display()
+            ),
+            Err(_) => "broken symbolic link".to_owned(),
+        },
+        std::io::ErrorKind::NotFound => "no such file or directory".to_owned(),
+        // A loop: the system says "too many levels of symbolic links".
+        _ if is_link => format!("cannot follow the symbolic link: {error}"),
+        _ => format!("cannot open: {error}"),
     }
 }
 
@@ -258,5 +296,75 @@ mod tests {
         assert!(errors[0].ends_with("missing.yaml: no such file or directory"));
         assert!(errors[1].ends_with("nothing/*.yaml: no files match this pattern"));
         assert!(errors[2].contains("more than once"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_to_files_are_read_and_unusable_entries_are_errors_not_skipped() {
+        use std::os::unix::fs::symlink;
+        let dir = tree();
+        let models = dir.path().join("models");
+        symlink("b.yaml", models.join("link.yaml")).unwrap();
+        symlink("gone.yaml", models.join("broken.yaml")).unwrap();
+        symlink("loop.yaml", models.join("loop.yaml")).unwrap();
+        // A link back up: not entered, so the walk ends.
+        symlink("..", models.join("up")).unwrap();
+        // A link to a directory under a manifest name is not entered either.
+        symlink("vendor", models.join("dir.yaml")).unwrap();
+        // A FIFO would block a read forever.
+        let fifo = models.join("fifo.yaml");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let (found, errors) = run(&dir, &["models"], &Filters::default());
+        assert_eq!(
+            found,
+            [
+                "models/a.yml",
+                "models/b.yaml",
+                "models/c.json",
+                "models/link.yaml",
+                "models/vendor/v.yaml"
+            ]
+        );
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        assert!(
+            errors[0].ends_with(
+                "broken.yaml: broken symbolic link (its target gone.yaml does not exist)"
+            ),
+            "{errors:?}"
+        );
+        assert!(
+            errors[1]
+                .ends_with("fifo.yaml: not a regular file (a FIFO, socket or device); not read"),
+            "{errors:?}"
+        );
+        assert!(
+            errors[2].contains("loop.yaml: cannot follow the symbolic link: ")
+                && errors[2].to_lowercase().contains("symbolic links"),
+            "{errors:?}"
+        );
+
+        // Named on the command line: the same words.
+        let (found, errors) = run(
+            &dir,
+            &["models/loop.yaml", "models/broken.yaml", "models/link.yaml"],
+            &Filters::default(),
+        );
+        assert_eq!(found, ["models/link.yaml"]);
+        assert!(
+            errors[0].contains("loop.yaml: cannot follow the symbolic link"),
+            "{errors:?}"
+        );
+        assert!(
+            errors[1].ends_with(
+                "broken.yaml: broken symbolic link (its target gone.yaml does not exist)"
+            ),
+            "{errors:?}"
+        );
     }
 }
