@@ -51,24 +51,16 @@ fn root() -> PathBuf {
 pub fn run(args: &Args) -> Result<ExitCode> {
     let root = root();
     if !args.no_build {
-        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(["build", "--release", "-p", "riskgate-cli"])
-            .current_dir(&root)
-            .status()
-            .context("running cargo build")?;
-        if !status.success() {
-            bail!("cargo build --release failed");
-        }
+        build_release(&root)?;
     }
     let review_path = root.join(&args.review);
     let body = std::fs::read(&review_path)
         .with_context(|| format!("cannot read {}", review_path.display()))?;
-    let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-    let addr: SocketAddr = format!("127.0.0.1:{port}").parse()?;
+    let addr = free_address()?;
     let mut command = Command::new(root.join("target/release/riskgate"));
     command
         .args(["serve", "--insecure-http", "--address", "127.0.0.1"])
-        .args(["--port", &port.to_string(), "--log-level", "warn"])
+        .args(["--port", &addr.port().to_string(), "--log-level", "warn"])
         .args(&args.serve_args)
         .stdout(Stdio::null())
         .stderr(Stdio::inherit());
@@ -84,17 +76,39 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn measure(addr: SocketAddr, body: &[u8], args: &Args) -> Result<String> {
+/// Builds the release binary `target/release/riskgate`.
+pub(crate) fn build_release(root: &std::path::Path) -> Result<()> {
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["build", "--release", "-p", "riskgate-cli"])
+        .current_dir(root)
+        .status()
+        .context("running cargo build")?;
+    if !status.success() {
+        bail!("cargo build --release failed");
+    }
+    Ok(())
+}
+
+/// A loopback address with a port that was free a moment ago.
+pub(crate) fn free_address() -> Result<SocketAddr> {
+    let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    Ok(SocketAddr::from(([127, 0, 0, 1], port)))
+}
+
+/// Waits (up to a minute) until something listens at `addr`.
+pub(crate) fn wait_listening(addr: SocketAddr) -> Result<()> {
     let ready = Instant::now() + Duration::from_secs(60);
-    loop {
-        if TcpStream::connect(addr).is_ok() {
-            break;
-        }
+    while TcpStream::connect(addr).is_err() {
         if Instant::now() > ready {
-            bail!("the server did not start listening");
+            bail!("the server did not start listening on {addr}");
         }
         std::thread::sleep(Duration::from_millis(50));
     }
+    Ok(())
+}
+
+fn measure(addr: SocketAddr, body: &[u8], args: &Args) -> Result<String> {
+    wait_listening(addr)?;
     let mut request = format!(
         "POST /validate HTTP/1.1\r\nHost: riskgate\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
         body.len()
@@ -179,13 +193,13 @@ fn measure(addr: SocketAddr, body: &[u8], args: &Args) -> Result<String> {
 }
 
 /// One keep-alive HTTP/1.1 connection.
-struct Client {
+pub(crate) struct Client {
     reader: BufReader<TcpStream>,
     writer: TcpStream,
 }
 
 impl Client {
-    fn connect(addr: SocketAddr) -> Result<Self> {
+    pub(crate) fn connect(addr: SocketAddr) -> Result<Self> {
         let stream = TcpStream::connect(addr)?;
         stream.set_nodelay(true)?;
         stream.set_read_timeout(Some(Duration::from_secs(30)))?;
@@ -196,7 +210,7 @@ impl Client {
     }
 
     /// Sends one request and reads the response (Content-Length framed).
-    fn send(&mut self, request: &[u8]) -> Result<(u16, String)> {
+    pub(crate) fn send(&mut self, request: &[u8]) -> Result<(u16, String)> {
         self.writer.write_all(request)?;
         let mut line = String::new();
         self.reader.read_line(&mut line)?;

@@ -15,6 +15,7 @@ mod conformance;
 mod crd;
 mod deploy;
 mod docs_site;
+mod fault_campaign;
 mod fuzz;
 mod licenses;
 mod modules;
@@ -118,6 +119,11 @@ enum Command {
     /// Load-test `riskgate serve` (release build) on loopback and print
     /// req/s and p50/p99 latency.
     BenchWebhook(bench_webhook::Args),
+    /// Abuse `riskgate serve` (release build) on loopback under load:
+    /// malformed, huge and slow requests, idle connections, a burst,
+    /// policy swaps and failing policies; prints the figures and exits 1
+    /// when a reliability target is missed.
+    FaultCampaign(fault_campaign::Args),
 }
 
 /// The workspace root.
@@ -226,6 +232,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
         Command::BenchWebhook(args) => bench_webhook::run(&args),
+        Command::FaultCampaign(args) => fault_campaign::run(&args),
         Command::DocsCatalogue { check } => {
             let text = stdlib::docs::render()?;
             let path = stdlib::catalogue_doc_path();
