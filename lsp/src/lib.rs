@@ -15,6 +15,7 @@ pub mod index;
 pub mod library;
 pub mod position;
 pub mod schema;
+pub mod scripted;
 pub mod server;
 pub mod settings;
 pub mod world;

@@ -64,12 +64,18 @@ impl<'a> Lines<'a> {
     #[must_use]
     pub fn offset(&self, position: Position) -> u32 {
         let len = self.text.len() as u32;
-        let Some(start) = self.index.line_start(position.line + 1) else {
+        // Lines are 1-based in the index; a client may send any u32.
+        let Some(start) = position
+            .line
+            .checked_add(1)
+            .and_then(|line| self.index.line_start(line))
+        else {
             return len;
         };
-        let end = self
-            .index
-            .line_start(position.line + 2)
+        let end = position
+            .line
+            .checked_add(2)
+            .and_then(|line| self.index.line_start(line))
             .map_or(len, |next| next.saturating_sub(1));
         let line = self
             .text
@@ -98,6 +104,19 @@ impl<'a> Lines<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_largest_positions_a_client_can_send_map_to_the_end() {
+        let text = "a\nb\n";
+        let index = LineIndex::new(text);
+        for encoding in [Encoding::Utf8, Encoding::Utf16] {
+            let lines = Lines::new(text, &index, encoding);
+            for line in [u32::MAX, u32::MAX - 1, 3] {
+                assert_eq!(lines.offset(Position::new(line, u32::MAX)), 4);
+            }
+            assert_eq!(lines.offset(Position::new(0, u32::MAX)), 1);
+        }
+    }
 
     #[test]
     fn utf16_columns_count_surrogate_pairs() {

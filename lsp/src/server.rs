@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
     DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
-    DidSaveTextDocument, Notification as _, PublishDiagnostics,
+    DidSaveTextDocument, LogMessage, Notification as _, PublishDiagnostics,
 };
 use lsp_types::request::{
     CodeLensRequest, Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest,
@@ -166,11 +166,33 @@ impl Server<'_> {
                     if notification.method == lsp_types::notification::Exit::METHOD {
                         return Ok(());
                     }
-                    self.notification(notification)?;
+                    let method = notification.method.clone();
+                    match self.notification(notification) {
+                        // A notification has no answer to carry an error:
+                        // say so in the log and keep serving, as a
+                        // malformed request gets an error and the server
+                        // goes on.
+                        Err(Error::Json(error)) => self.log_error(&format!(
+                            "ignored a {method} notification with invalid parameters: {error}"
+                        ))?,
+                        other => other?,
+                    }
                 }
                 Message::Response(_) => {}
             }
         }
+    }
+
+    fn log_error(&self, message: &str) -> Result<(), Error> {
+        let params = lsp_types::LogMessageParams {
+            typ: lsp_types::MessageType::ERROR,
+            message: message.to_owned(),
+        };
+        let notification = Notification::new(LogMessage::METHOD.to_owned(), params);
+        self.connection
+            .sender
+            .send(Message::Notification(notification))?;
+        Ok(())
     }
 
     fn publish(&self, params: PublishDiagnosticsParams) -> Result<(), Error> {

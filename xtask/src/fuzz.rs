@@ -12,7 +12,7 @@ use std::process::Command;
 use anyhow::{Context as _, Result, bail};
 
 /// Each target and the repository directories that seed it.
-pub const TARGETS: [(&str, &[&str]); 5] = [
+pub const TARGETS: [(&str, &[&str]); 6] = [
     (
         "parse_format",
         &[
@@ -35,6 +35,8 @@ pub const TARGETS: [(&str, &[&str]); 5] = [
         ],
     ),
     ("overlay", &["examples/overlays"]),
+    // Policies and manifests as bytes decode to scripts of opens and edits.
+    ("lsp", &["lsp/tests/fixtures/ws"]),
 ];
 
 /// Runs the targets (all, or `only`) for `minutes` each.
