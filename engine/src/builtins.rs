@@ -29,6 +29,7 @@ mod net;
 mod numbers;
 mod objects;
 mod operands;
+mod providers;
 mod regex;
 mod results;
 mod semver;
@@ -259,6 +260,7 @@ const CATEGORIES: &[&[Builtin]] = &[
     net::BUILTINS,
     graph::BUILTINS,
     jsonpatch::BUILTINS,
+    providers::BUILTINS,
     #[cfg(feature = "jsonschema")]
     jsonschema::BUILTINS,
     jwt::BUILTINS,
