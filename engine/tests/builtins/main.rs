@@ -77,7 +77,7 @@ fn run_line(file: &str, line_no: usize, line: &str) -> Result<String, String> {
 }
 
 /// Case files whose builtins exist only with the `opa-extras` feature.
-const FEATURE_FILES: &[&str] = &["jwt_asym.txt"];
+const FEATURE_FILES: &[&str] = &["jwt_asym.txt", "x509.txt"];
 
 #[test]
 fn builtin_cases() {

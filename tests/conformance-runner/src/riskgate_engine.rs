@@ -10,7 +10,9 @@ use serde_json::Value as Json;
 use crate::{Case, Engine, Run};
 
 /// riskgate with the conformance settings: a fixed clock
-/// (`time.now_ns()` = 1.7e18), 2 million steps and 5 s per case.
+/// (`time.now_ns()` = 1.75e18, mid-June 2025: after the `notBefore` of every
+/// certificate the suite verifies, which OPA checks at the wall-clock time),
+/// 2 million steps and 5 s per case.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Riskgate;
 
@@ -53,7 +55,7 @@ impl Engine for Riskgate {
         let options = EvalOptions {
             input,
             data: case.data.as_ref().map(Value::from_json),
-            now_ns: 1_700_000_000_000_000_000,
+            now_ns: 1_750_000_000_000_000_000,
             limits: EvalLimits {
                 max_steps: 2_000_000,
                 deadline: Some(Instant::now() + Duration::from_secs(5)),
