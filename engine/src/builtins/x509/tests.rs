@@ -20,6 +20,8 @@ const RSA_LEAF_KEY: &str = include_str!("testdata/rsa_leaf_key.pem");
 const P384_CHAIN: &str = include_str!("testdata/p384_chain.pem");
 /// Ed25519 root and leaf; valid from December 2026.
 const ED25519_CHAIN: &str = include_str!("testdata/ed25519_chain.pem");
+/// Ed25519 root and a leaf with an unknown critical extension (1.2.3.4).
+const CRITICAL_CHAIN: &str = include_str!("testdata/critical_chain.pem");
 const ED25519_LEAF: &str = include_str!("testdata/ed25519_leaf.pem");
 const ED25519_LEAF_KEY: &str = include_str!("testdata/ed25519_leaf_key.pem");
 const ED25519_CSR: &str = include_str!("testdata/ed25519.csr");
@@ -372,6 +374,17 @@ fn verifies_with_options() {
     assert_eq!(valid(RSA_CHAIN, &later), true);
     assert_eq!(valid(RSA_CHAIN, "{}"), false);
     assert_eq!(valid(ED25519_CHAIN, &later), true);
+    // Go refuses critical extensions it does not understand.
+    let critical = ok("crypto.x509.parse_certificates", &[s(CRITICAL_CHAIN)]);
+    assert_eq!(
+        at(&critical, &["1", "UnhandledCriticalExtensions"]),
+        serde_json::json!([[1, 2, 3, 4]])
+    );
+    assert_eq!(
+        at(&critical, &["0", "UnhandledCriticalExtensions"]),
+        serde_json::Value::Null
+    );
+    assert_eq!(valid(CRITICAL_CHAIN, &later), false);
     // A code-signing leaf is not valid for the default server usage.
     assert_eq!(valid(P384_CHAIN, &later), false);
     let code = format!(r#"{{"CurrentTime": {LATER_NS}, "KeyUsages": ["KeyUsageCodeSigning"]}}"#);

@@ -2,8 +2,9 @@
 //! certificate is the trusted root, the last the leaf, the others
 //! intermediates. Checked: signatures (no SHA-1 or MD5, as Go), validity at
 //! the evaluation time, CA basic constraints and path lengths of
-//! intermediates, extended key usages along the chain, and the DNS name
-//! when one is asked for. Not checked: name constraints.
+//! intermediates, extended key usages along the chain, unhandled critical
+//! extensions, and the DNS name when one is asked for. Not checked: name
+//! constraints.
 
 use p256::ecdsa::signature::Verifier as _;
 use p256::ecdsa::signature::hazmat::PrehashVerifier as _;
@@ -116,9 +117,13 @@ fn seconds(time: x509_cert::time::Time) -> i64 {
     i64::try_from(time.to_unix_duration().as_secs()).unwrap_or(i64::MAX)
 }
 
+/// In its validity period, and without critical extensions Go does not
+/// understand.
 fn valid_at(cert: &Parsed, now: i64) -> bool {
     let validity = &cert.cert.tbs_certificate.validity;
-    seconds(validity.not_before) <= now && now <= seconds(validity.not_after)
+    cert.facts.unhandled_critical.is_empty()
+        && seconds(validity.not_before) <= now
+        && now <= seconds(validity.not_after)
 }
 
 /// Go's host name matching against the leaf's DNS names (no common-name
