@@ -30,6 +30,7 @@ mod numbers;
 mod objects;
 mod operands;
 mod providers;
+mod rand;
 mod regex;
 mod results;
 mod semver;
@@ -47,6 +48,7 @@ mod uuid;
 mod x509;
 
 pub(crate) use encoding::from_yaml;
+pub(crate) use rand::RAND_INTN;
 
 /// What a builtin may read besides its arguments.
 #[derive(Debug, Clone)]
@@ -54,6 +56,9 @@ pub struct BuiltinContext {
     /// The evaluation clock in nanoseconds since the Unix epoch
     /// (`time.now_ns()`); fixed for a whole evaluation.
     pub now_ns: i64,
+    /// The seed of `rand.intn` ([`crate::CompileOptions::rand_seed`]);
+    /// `None` when the policy did not opt in.
+    pub rand_seed: Option<u64>,
 }
 
 /// Why a builtin call failed.

@@ -15,7 +15,10 @@ use riskgate_engine::Value;
 use riskgate_engine::builtins::{self, BuiltinContext, BuiltinErrorKind};
 
 fn context() -> BuiltinContext {
-    BuiltinContext { now_ns: 0 }
+    BuiltinContext {
+        now_ns: 0,
+        rand_seed: None,
+    }
 }
 
 /// Runs one case line; returns the builtin name it called.

@@ -12,7 +12,8 @@ use crate::{Case, Engine, Run};
 /// riskgate with the conformance settings: a fixed clock
 /// (`time.now_ns()` = 1.75e18, mid-June 2025: after the `notBefore` of every
 /// certificate the suite verifies, which OPA checks at the wall-clock time),
-/// 2 million steps and 5 s per case.
+/// 2 million steps and 5 s per case, and `rand.intn` opted in (seed 0; it
+/// is refused by default).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Riskgate;
 
@@ -31,7 +32,10 @@ impl Engine for Riskgate {
     }
 
     fn run(&self, case: &Case) -> Run {
-        let mut compiler = Compiler::new(CompileOptions::default());
+        let mut compiler = Compiler::new(CompileOptions {
+            rand_seed: Some(0),
+            ..CompileOptions::default()
+        });
         for (i, source) in case.modules.iter().enumerate() {
             if let Err(errors) = compiler.add_module(&format!("module{i}.rego"), source) {
                 return first_error(&errors, "rego_parse_error");
