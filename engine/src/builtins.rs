@@ -29,6 +29,8 @@ mod net;
 mod numbers;
 mod objects;
 mod operands;
+mod providers;
+mod rand;
 mod regex;
 mod results;
 mod semver;
@@ -42,8 +44,11 @@ mod time;
 mod types;
 mod units;
 mod uuid;
+#[cfg(feature = "opa-extras")]
+mod x509;
 
 pub(crate) use encoding::from_yaml;
+pub(crate) use rand::RAND_INTN;
 
 /// What a builtin may read besides its arguments.
 #[derive(Debug, Clone)]
@@ -51,6 +56,9 @@ pub struct BuiltinContext {
     /// The evaluation clock in nanoseconds since the Unix epoch
     /// (`time.now_ns()`); fixed for a whole evaluation.
     pub now_ns: i64,
+    /// The seed of `rand.intn` ([`crate::CompileOptions::rand_seed`]);
+    /// `None` when the policy did not opt in.
+    pub rand_seed: Option<u64>,
 }
 
 /// Why a builtin call failed.
@@ -177,7 +185,7 @@ pub const UNSUPPORTED: &[(&str, &str)] = &[
 ];
 
 /// Builtins this build leaves out: their cargo feature of `riskgate-engine`
-/// is off (both are on by default).
+/// is off (all are on by default).
 const LEFT_OUT: &[(&str, &str)] = &[
     #[cfg(not(feature = "graphql"))]
     ("graphql.is_valid", GRAPHQL_OFF),
@@ -191,6 +199,23 @@ const LEFT_OUT: &[(&str, &str)] = &[
     ("graphql.parse_schema", GRAPHQL_OFF),
     #[cfg(not(feature = "graphql"))]
     ("graphql.schema_is_valid", GRAPHQL_OFF),
+    #[cfg(not(feature = "opa-extras"))]
+    ("crypto.parse_private_keys", OPA_EXTRAS_OFF),
+    #[cfg(not(feature = "opa-extras"))]
+    ("crypto.x509.parse_and_verify_certificates", OPA_EXTRAS_OFF),
+    #[cfg(not(feature = "opa-extras"))]
+    (
+        "crypto.x509.parse_and_verify_certificates_with_options",
+        OPA_EXTRAS_OFF,
+    ),
+    #[cfg(not(feature = "opa-extras"))]
+    ("crypto.x509.parse_certificate_request", OPA_EXTRAS_OFF),
+    #[cfg(not(feature = "opa-extras"))]
+    ("crypto.x509.parse_certificates", OPA_EXTRAS_OFF),
+    #[cfg(not(feature = "opa-extras"))]
+    ("crypto.x509.parse_keypair", OPA_EXTRAS_OFF),
+    #[cfg(not(feature = "opa-extras"))]
+    ("crypto.x509.parse_rsa_private_key", OPA_EXTRAS_OFF),
     #[cfg(not(feature = "jsonschema"))]
     ("json.match_schema", JSONSCHEMA_OFF),
     #[cfg(not(feature = "jsonschema"))]
@@ -199,6 +224,9 @@ const LEFT_OUT: &[(&str, &str)] = &[
 
 #[cfg(not(feature = "graphql"))]
 const GRAPHQL_OFF: &str = "this build leaves out the graphql builtins (cargo feature `graphql`)";
+#[cfg(not(feature = "opa-extras"))]
+const OPA_EXTRAS_OFF: &str =
+    "this build leaves out the certificate and private key builtins (cargo feature `opa-extras`)";
 #[cfg(not(feature = "jsonschema"))]
 const JSONSCHEMA_OFF: &str =
     "this build leaves out the JSON Schema builtins (cargo feature `jsonschema`)";
@@ -259,6 +287,7 @@ const CATEGORIES: &[&[Builtin]] = &[
     net::BUILTINS,
     graph::BUILTINS,
     jsonpatch::BUILTINS,
+    providers::BUILTINS,
     #[cfg(feature = "jsonschema")]
     jsonschema::BUILTINS,
     jwt::BUILTINS,
@@ -266,4 +295,6 @@ const CATEGORIES: &[&[Builtin]] = &[
     graphql::BUILTINS,
     #[cfg(feature = "opa-extras")]
     jwt::ASYMMETRIC_BUILTINS,
+    #[cfg(feature = "opa-extras")]
+    x509::BUILTINS,
 ];

@@ -78,7 +78,8 @@ impl Compiler {
     /// # Errors
     /// Every compile error found.
     pub fn compile(self) -> Result<Policy, Vec<FileDiagnostic>> {
-        let symbols = collect_symbols(&self.modules);
+        let mut symbols = collect_symbols(&self.modules);
+        symbols.rand_seed = self.options.rand_seed;
         let mut tree = Tree::default();
         let mut diagnostics = Vec::new();
         let mut metadata = annotations::MetadataIndex::default();

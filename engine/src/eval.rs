@@ -406,6 +406,7 @@ impl<'p> Evaluator<'p> {
             spare_values: Vec::new(),
             ctx: BuiltinContext {
                 now_ns: options.now_ns,
+                rand_seed: policy.symbols.rand_seed,
             },
             strict: options.strict_builtin_errors,
             limits: options.limits.clone(),

@@ -18,6 +18,11 @@ pub struct CompileOptions {
     pub v0_compatible: bool,
     /// OPA strict mode (reserved; strict checks are lints in riskgate).
     pub strict: bool,
+    /// Opt in to `rand.intn`, as a pseudo-random function of this seed and
+    /// its arguments (the same seed and arguments give the same number).
+    /// Without it `rand.intn` is refused, as random numbers would make
+    /// decisions non-deterministic.
+    pub rand_seed: Option<u64>,
 }
 
 /// Rule heads of every module, gathered before lowering.
@@ -27,6 +32,9 @@ pub(crate) struct Symbols {
     pub(crate) rule_names: BTreeMap<Vec<Arc<str>>, BTreeSet<String>>,
     /// Absolute function path → arity.
     pub(crate) functions: BTreeMap<Vec<Arc<str>>, usize>,
+    /// [`CompileOptions::rand_seed`]: `rand.intn` resolves to the seeded
+    /// builtin.
+    pub(crate) rand_seed: Option<u64>,
 }
 
 /// A source file of a policy.

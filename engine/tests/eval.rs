@@ -320,3 +320,42 @@ fn policies_are_shareable_across_threads() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<Policy>();
 }
+
+#[test]
+fn rand_intn_is_refused_unless_seeded() {
+    let module = "package r\n\nn := rand.intn(\"key\", 10)\nsame if rand.intn(\"key\", 10) == n\n";
+    let refused = compile(&[module]).unwrap_err();
+    assert!(refused.contains("rand.intn is not supported"), "{refused}");
+
+    let seeded = |seed: u64| {
+        let mut compiler = Compiler::new(CompileOptions {
+            rand_seed: Some(seed),
+            ..CompileOptions::default()
+        });
+        compiler.add_module("r.rego", module).unwrap();
+        compiler.compile().unwrap()
+    };
+    let draw = |policy: &Policy| {
+        policy
+            .eval_rule("data.r.n", &EvalOptions::default())
+            .unwrap()
+            .and_then(|v| v.as_number())
+            .and_then(|n| n.as_i64())
+            .unwrap()
+    };
+    let policy = seeded(42);
+    let first = draw(&policy);
+    assert!((0..10).contains(&first));
+    assert_eq!(first, draw(&seeded(42)));
+    assert_eq!(
+        policy
+            .eval_rule("data.r.same", &EvalOptions::default())
+            .unwrap(),
+        Some(Value::Bool(true))
+    );
+    // A query against a seeded policy may call it too.
+    let out = policy
+        .eval_query("x := rand.intn(\"key\", 10)", &EvalOptions::default())
+        .unwrap();
+    assert_eq!(out.results.len(), 1);
+}

@@ -206,7 +206,8 @@ error, when compilation or evaluation fails. When the case names a
 `want_error_code`, riskgate's OPA error code must equal it. **regorus reports
 no OPA error codes, so for regorus any error passes an error case**: its
 count is an upper bound next to riskgate's. Each case runs with a 5 s limit
-(riskgate also with 2 million steps); a panic fails the case.
+(riskgate also with 2 million steps, a fixed clock and the seeded `rand.intn`
+opted in); a panic fails the case.
 
 ";
 

@@ -49,6 +49,7 @@ fn from_json_with_sets(json: &serde_json::Value) -> Value {
 pub(crate) fn context() -> BuiltinContext {
     BuiltinContext {
         now_ns: 1_700_000_000_123_456_789,
+        rand_seed: None,
     }
 }
 

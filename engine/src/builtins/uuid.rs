@@ -220,6 +220,7 @@ mod tests {
         assert_ne!(first, call(&ctx, "other"));
         let later = crate::builtins::BuiltinContext {
             now_ns: ctx.now_ns + 1,
+            rand_seed: None,
         };
         assert_ne!(first, call(&later, "key"));
         let text = first.as_str().unwrap().to_owned();

@@ -509,6 +509,9 @@ impl<'a> Lowerer<'a> {
         if let Some((intrinsic, _)) = Intrinsic::lookup(&name) {
             return Some((Arc::from(name), Callee::Intrinsic(intrinsic)));
         }
+        if name == builtins::RAND_INTN.name && self.ctx.symbols.rand_seed.is_some() {
+            return Some((Arc::from(name), Callee::Builtin(&builtins::RAND_INTN)));
+        }
         builtins::lookup(&name).map(|b| (Arc::from(name), Callee::Builtin(b)))
     }
 

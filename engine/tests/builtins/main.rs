@@ -15,7 +15,10 @@ use riskgate_engine::Value;
 use riskgate_engine::builtins::{self, BuiltinContext, BuiltinErrorKind};
 
 fn context() -> BuiltinContext {
-    BuiltinContext { now_ns: 0 }
+    BuiltinContext {
+        now_ns: 0,
+        rand_seed: None,
+    }
 }
 
 /// Runs one case line; returns the builtin name it called.
@@ -77,7 +80,7 @@ fn run_line(file: &str, line_no: usize, line: &str) -> Result<String, String> {
 }
 
 /// Case files whose builtins exist only with the `opa-extras` feature.
-const FEATURE_FILES: &[&str] = &["jwt_asym.txt"];
+const FEATURE_FILES: &[&str] = &["jwt_asym.txt", "x509.txt"];
 
 #[test]
 fn builtin_cases() {
