@@ -183,6 +183,16 @@ pub(crate) fn schema() -> &'static serde_json::Value {
     })
 }
 
+/// The schema compiled for validation, once. `None` only if the generated
+/// schema stopped compiling, which a test rules out; typed deserialisation
+/// still rejects a malformed release then.
+fn compiled_schema() -> Option<&'static riskgate_engine::jsonschema::Compiled> {
+    static COMPILED: OnceLock<Option<riskgate_engine::jsonschema::Compiled>> = OnceLock::new();
+    COMPILED
+        .get_or_init(|| riskgate_engine::jsonschema::compile(schema()).ok())
+        .as_ref()
+}
+
 /// Checks that `text` is plain text of acceptable size; returns the error.
 fn check_text(text: &str) -> Option<Diagnostic> {
     if text.len() > MAX_MANIFEST_BYTES {
@@ -378,7 +388,7 @@ fn load_document(
         raw.diagnostics.into_iter().map(Into::into).collect();
     let mut manifest = None;
     if let Some(root) = &raw.root {
-        validate::validate_manifest(root, raw.span, schema(), &mut diagnostics);
+        validate::validate_manifest(root, raw.span, compiled_schema(), &mut diagnostics);
         if diagnostics.iter().all(|d| d.severity() != Severity::Error) {
             match serde_json::from_value::<ModelRelease>(validate::to_json(root)) {
                 Ok(release) => {

@@ -21,6 +21,7 @@ pub mod errors;
 pub mod eval;
 pub mod ir;
 pub mod json_pointer;
+pub mod jsonschema;
 pub mod lint;
 pub mod number;
 pub mod policy;

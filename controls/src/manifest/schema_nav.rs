@@ -1,7 +1,8 @@
-//! Navigating the `ModelRelease` JSON Schema: the one walker of `$ref`s,
-//! nullable `anyOf` wrappers and combinator alternatives, used by manifest
-//! validation, the schema lint (L0007) and the language server's field
-//! documentation.
+//! Navigating the `ModelRelease` JSON Schema as a document: `$ref`s,
+//! nullable `anyOf` wrappers and combinator alternatives, for the schema
+//! lint (L0007), manifest scaffolding and the language server's field
+//! documentation. Validation walks the compiled schema instead
+//! (`riskgate_engine::jsonschema`).
 //!
 //! Paths are field names from the document root, with [`ANY_INDEX`] (or a
 //! number) for an array element. Reference chains are followed at most

@@ -22,3 +22,13 @@ fn committed_schema_is_current() {
          RISKGATE_UPDATE_SCHEMA=1 cargo test -p riskgate-controls --test manifest"
     );
 }
+
+/// Manifest validation compiles this schema with the engine's JSON Schema
+/// compiler, and skips the schema checks if it does not compile.
+#[test]
+fn the_schema_compiles_for_validation() {
+    let schema = riskgate_controls::manifest::json_schema();
+    if let Err(error) = riskgate_engine::jsonschema::compile(&schema) {
+        panic!("the ModelRelease schema does not compile: {error}");
+    }
+}

@@ -6,15 +6,11 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value as Json};
 
 use super::canonical;
-
-/// JSON Schema primitive type names, in the order OPA lists them.
-pub(super) const TYPES: [&str; 7] = [
-    "array", "boolean", "integer", "number", "null", "object", "string",
-];
+use super::instance::JsonType;
 
 /// Which draft's rules apply; `Hybrid` (no `$schema`) accepts every form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) enum Draft {
+enum Draft {
     Draft4 = 4,
     Draft6 = 6,
     Draft7 = 7,
@@ -46,59 +42,164 @@ pub(super) enum Dependency {
     Schema(Box<Schema>),
 }
 
+/// A `const` or `enum` member: the value as written and its canonical
+/// text, which members are compared by.
+#[derive(Debug)]
+pub struct Literal {
+    value: Json,
+    canonical: String,
+}
+
+impl Literal {
+    fn new(value: &Json) -> Literal {
+        Literal {
+            value: value.clone(),
+            canonical: canonical::marshal(value),
+        }
+    }
+
+    /// The value as the schema writes it.
+    #[must_use]
+    pub fn value(&self) -> &Json {
+        &self.value
+    }
+
+    /// The canonical JSON text (sorted keys, numbers as doubles).
+    #[must_use]
+    pub fn canonical(&self) -> &str {
+        &self.canonical
+    }
+}
+
 /// One compiled (sub)schema.
 #[derive(Debug, Default)]
-pub(super) struct Schema {
+pub struct Schema {
     /// `true` / `false` schemas (draft 6+).
-    pub pass: Option<bool>,
+    pub(super) pass: Option<bool>,
     /// A `$ref` pointer (`#/...`); other keywords are then ignored.
-    pub reference: Option<String>,
-    pub types: Vec<&'static str>,
-    pub properties: Vec<(String, Schema)>,
-    pub pattern_properties: Vec<(regex::Regex, Schema)>,
-    pub additional_properties: Additional,
-    pub property_names: Option<Box<Schema>>,
-    pub dependencies: BTreeMap<String, Dependency>,
-    pub items: Items,
-    pub additional_items: Additional,
-    pub multiple_of: Option<f64>,
-    pub minimum: Option<f64>,
-    pub exclusive_minimum: Option<f64>,
-    pub maximum: Option<f64>,
-    pub exclusive_maximum: Option<f64>,
-    pub min_length: Option<u64>,
-    pub max_length: Option<u64>,
-    pub pattern: Option<regex::Regex>,
-    pub format: Option<String>,
-    pub min_properties: Option<u64>,
-    pub max_properties: Option<u64>,
-    pub required: Vec<String>,
-    pub min_items: Option<u64>,
-    pub max_items: Option<u64>,
-    pub unique_items: bool,
-    pub contains: Option<Box<Schema>>,
-    /// `const`, in canonical JSON text.
-    pub constant: Option<String>,
-    /// `enum` members, in canonical JSON text.
-    pub enumeration: Vec<String>,
-    pub one_of: Vec<Schema>,
-    pub any_of: Vec<Schema>,
-    pub all_of: Vec<Schema>,
-    pub not: Option<Box<Schema>>,
-    pub if_: Option<Box<Schema>>,
-    pub then: Option<Box<Schema>>,
-    pub else_: Option<Box<Schema>>,
+    pub(super) reference: Option<String>,
+    pub(super) types: Vec<JsonType>,
+    /// Whether the schema has a `properties` keyword (even an empty one).
+    pub(super) declares_properties: bool,
+    pub(super) properties: Vec<(String, Schema)>,
+    pub(super) pattern_properties: Vec<(regex::Regex, Schema)>,
+    pub(super) additional_properties: Additional,
+    pub(super) property_names: Option<Box<Schema>>,
+    pub(super) dependencies: BTreeMap<String, Dependency>,
+    pub(super) items: Items,
+    pub(super) additional_items: Additional,
+    pub(super) multiple_of: Option<f64>,
+    pub(super) minimum: Option<f64>,
+    pub(super) exclusive_minimum: Option<f64>,
+    pub(super) maximum: Option<f64>,
+    pub(super) exclusive_maximum: Option<f64>,
+    pub(super) min_length: Option<u64>,
+    pub(super) max_length: Option<u64>,
+    pub(super) pattern: Option<regex::Regex>,
+    pub(super) format: Option<String>,
+    pub(super) min_properties: Option<u64>,
+    pub(super) max_properties: Option<u64>,
+    pub(super) required: Vec<String>,
+    pub(super) min_items: Option<u64>,
+    pub(super) max_items: Option<u64>,
+    pub(super) unique_items: bool,
+    pub(super) contains: Option<Box<Schema>>,
+    pub(super) constant: Option<Literal>,
+    pub(super) enumeration: Vec<Literal>,
+    pub(super) one_of: Vec<Schema>,
+    pub(super) any_of: Vec<Schema>,
+    pub(super) all_of: Vec<Schema>,
+    pub(super) not: Option<Box<Schema>>,
+    pub(super) if_: Option<Box<Schema>>,
+    pub(super) then: Option<Box<Schema>>,
+    pub(super) else_: Option<Box<Schema>>,
 }
 
 /// A compiled schema document: the root and every `$ref` target.
 #[derive(Debug)]
-pub(super) struct Compiled {
-    pub root: Schema,
-    pub refs: BTreeMap<String, Schema>,
+pub struct Compiled {
+    pub(super) root: Schema,
+    pub(super) refs: BTreeMap<String, Schema>,
+}
+
+impl Compiled {
+    /// The root schema.
+    #[must_use]
+    pub fn root(&self) -> &Schema {
+        &self.root
+    }
+
+    /// `schema` with its `$ref` chain followed (at most
+    /// [`super::MAX_SCHEMA_HOPS`] references).
+    #[must_use]
+    pub fn resolve<'s>(&'s self, schema: &'s Schema) -> &'s Schema {
+        let mut schema = schema;
+        for _ in 0..super::MAX_SCHEMA_HOPS {
+            match schema.reference.as_ref().and_then(|r| self.refs.get(r)) {
+                Some(target) => schema = target,
+                None => break,
+            }
+        }
+        schema
+    }
+}
+
+impl Schema {
+    /// The `type` keyword's types, in the schema's order (empty without one).
+    #[must_use]
+    pub fn types(&self) -> &[JsonType] {
+        &self.types
+    }
+
+    /// `const`.
+    #[must_use]
+    pub fn constant(&self) -> Option<&Literal> {
+        self.constant.as_ref()
+    }
+
+    /// The `enum` members (empty without `enum`).
+    #[must_use]
+    pub fn enumeration(&self) -> &[Literal] {
+        &self.enumeration
+    }
+
+    /// The `anyOf` branches.
+    #[must_use]
+    pub fn any_of(&self) -> &[Schema] {
+        &self.any_of
+    }
+
+    /// The `oneOf` branches.
+    #[must_use]
+    pub fn one_of(&self) -> &[Schema] {
+        &self.one_of
+    }
+
+    /// The names `properties` declares, in the schema's order.
+    pub fn declared_properties(&self) -> impl Iterator<Item = &str> {
+        self.properties.iter().map(|(name, _)| name.as_str())
+    }
+
+    /// `minimum` (inclusive).
+    #[must_use]
+    pub fn minimum(&self) -> Option<f64> {
+        self.minimum
+    }
+
+    /// `maximum` (inclusive).
+    #[must_use]
+    pub fn maximum(&self) -> Option<f64> {
+        self.maximum
+    }
 }
 
 /// Compiles a whole schema document.
-pub(super) fn compile(document: &Json) -> Result<Compiled, String> {
+///
+/// # Errors
+///
+/// A malformed keyword or an unresolvable reference, with gojsonschema's
+/// message.
+pub fn compile(document: &Json) -> Result<Compiled, String> {
     let draft = match document.get("$schema") {
         None => Draft::Hybrid,
         Some(Json::String(url)) => detect_draft(url),
@@ -272,13 +373,14 @@ impl Compiler {
             let Json::String(name) = name else {
                 return Err(invalid_type("string/array of strings", "type"));
             };
-            let Some(known) = TYPES.iter().find(|t| **t == name.as_str()) else {
+            let Some(known) = JsonType::from_name(name) else {
+                let names: Vec<&str> = JsonType::ALL.iter().map(|t| t.name()).collect();
                 return Err(format!(
                     "has a primitive type that is NOT VALID -- given: /{name}/ Expected valid values are:[{}]",
-                    TYPES.join(" ")
+                    names.join(" ")
                 ));
             };
-            if schema.types.contains(known) {
+            if schema.types.contains(&known) {
                 return Err(format!("{name} type is duplicated"));
             }
             schema.types.push(known);
@@ -326,6 +428,7 @@ impl Compiler {
             let Json::Object(properties) = properties else {
                 return Err("properties must be of type object".to_owned());
             };
+            schema.declares_properties = true;
             for (name, node) in properties {
                 schema
                     .properties
@@ -452,18 +555,22 @@ impl Compiler {
         if draft >= Draft::Draft6
             && let Some(constant) = map.get("const")
         {
-            schema.constant = Some(canonical::marshal(constant));
+            schema.constant = Some(Literal::new(constant));
         }
         if let Some(members) = map.get("enum") {
             let Json::Array(members) = members else {
                 return Err(must_be_of_an("enum", "array"));
             };
             for member in members {
-                let text = canonical::marshal(member);
-                if schema.enumeration.contains(&text) {
+                let literal = Literal::new(member);
+                if schema
+                    .enumeration
+                    .iter()
+                    .any(|known| known.canonical == literal.canonical)
+                {
                     return Err("enum items must be unique".to_owned());
                 }
-                schema.enumeration.push(text);
+                schema.enumeration.push(literal);
             }
         }
         Ok(())

@@ -4,24 +4,28 @@
 
 use std::fmt::Write as _;
 
-use serde_json::Value as Json;
+use super::instance::{Instance, JsonType};
 
 /// The canonical text of `value` (sorted keys, numbers as doubles).
-pub(super) fn marshal(value: &Json) -> String {
+pub(crate) fn marshal<I: Instance>(value: &I) -> String {
     let mut out = String::new();
     write(&mut out, value);
     out
 }
 
-fn write(out: &mut String, value: &Json) {
-    match value {
-        Json::Null => out.push_str("null"),
-        Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Json::Number(n) => out.push_str(&float(n.as_f64().unwrap_or(0.0))),
-        Json::String(s) => string(out, s),
-        Json::Array(items) => {
+fn write<I: Instance>(out: &mut String, value: &I) {
+    match value.json_type() {
+        JsonType::Null => out.push_str("null"),
+        JsonType::Boolean => out.push_str(if value.boolean() == Some(true) {
+            "true"
+        } else {
+            "false"
+        }),
+        JsonType::Integer | JsonType::Number => out.push_str(&float(value.number().unwrap_or(0.0))),
+        JsonType::String => string(out, value.string().unwrap_or_default()),
+        JsonType::Array => {
             out.push('[');
-            for (i, item) in items.iter().enumerate() {
+            for (i, item) in value.items().iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
@@ -29,8 +33,8 @@ fn write(out: &mut String, value: &Json) {
             }
             out.push(']');
         }
-        Json::Object(map) => {
-            let mut entries: Vec<_> = map.iter().collect();
+        JsonType::Object => {
+            let mut entries: Vec<_> = value.members().collect();
             entries.sort_by(|a, b| a.0.cmp(b.0));
             out.push('{');
             for (i, (key, item)) in entries.into_iter().enumerate() {
@@ -47,7 +51,8 @@ fn write(out: &mut String, value: &Json) {
 }
 
 /// A double as Go's `encoding/json` writes it.
-pub(super) fn float(f: f64) -> String {
+#[must_use]
+pub fn float(f: f64) -> String {
     let abs = f.abs();
     if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
         let text = format!("{f:e}");
@@ -64,7 +69,8 @@ pub(super) fn float(f: f64) -> String {
 
 /// A number as Go prints a `big.Float` with `%v`: shortest digits, `%e`
 /// form below 1e-4 and from 1e6 on (`1e+06`).
-pub(super) fn big_float(f: f64) -> String {
+#[must_use]
+pub fn big_float(f: f64) -> String {
     if f == 0.0 {
         return "0".to_owned();
     }

@@ -1,14 +1,17 @@
-//! The `format` keyword: the common string formats gojsonschema checks.
-//! Unknown formats and non-string values always match, as in OPA.
+//! The `format` keyword. A caller picks the checker ([`FormatCheck`]);
+//! [`common_formats`] is gojsonschema's set, where unknown formats always
+//! match, as in OPA. Formats only constrain strings.
 
-use serde_json::Value as Json;
+/// Checks a string against a `format`: `Err` carries why it does not match.
+pub type FormatCheck = fn(format: &str, text: &str) -> Result<(), String>;
 
-/// Whether `value` satisfies `format`.
-pub(super) fn matches(format: &str, value: &Json) -> bool {
-    let Json::String(text) = value else {
-        return true;
-    };
-    match format {
+/// The common string formats gojsonschema checks.
+///
+/// # Errors
+///
+/// When `text` is not a `format` value.
+pub fn common_formats(format: &str, text: &str) -> Result<(), String> {
+    let matches = match format {
         "date-time" => chrono::DateTime::parse_from_rfc3339(text).is_ok(),
         "date" => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok() && text.len() == 10,
         "time" => chrono::DateTime::parse_from_rfc3339(&format!("1970-01-01T{text}")).is_ok(),
@@ -20,6 +23,11 @@ pub(super) fn matches(format: &str, value: &Json) -> bool {
         "hostname" => hostname(text),
         "uri" => uri(text),
         _ => true,
+    };
+    if matches {
+        Ok(())
+    } else {
+        Err(format!("not a valid {format}"))
     }
 }
 
