@@ -407,6 +407,55 @@ fn the_evaluation_deadline_applies_under_both_failure_modes() {
 }
 
 #[test]
+fn reviews_beyond_the_concurrency_bound_wait_and_get_503_at_their_deadline() {
+    let policy = data("policy-slow").display().to_string();
+    let server = Arc::new(Server::start(&[
+        "--policy",
+        &policy,
+        "--eval-timeout-ms",
+        "1000",
+        "--max-concurrent-reviews",
+        "1",
+    ]));
+    let send = |uid: &'static str| {
+        let server = Arc::clone(&server);
+        std::thread::spawn(move || {
+            server.post(release_review(uid, complete()).to_string().as_bytes())
+        })
+    };
+    // `late` starts first (its deadline runs from its first byte) but
+    // finishes its body only after `holder` has taken the only slot,
+    // which it keeps until its own, later deadline: `late` waits for a
+    // slot until its deadline passes.
+    let body = release_review("late", complete()).to_string();
+    let mut late = TcpStream::connect(server.addr).unwrap();
+    late.set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    write!(
+        late,
+        "POST /validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    late.write_all(&body.as_bytes()[..10]).unwrap();
+    std::thread::sleep(Duration::from_millis(150));
+    let holder = send("holder");
+    std::thread::sleep(Duration::from_millis(250));
+    late.write_all(&body.as_bytes()[10..]).unwrap();
+    let (code, text) = read_response(&mut late);
+    assert_eq!(code, 503, "{text}");
+    assert!(text.contains("--max-concurrent-reviews"), "{text}");
+
+    // The holder is answered for its own uid (a deny: its control ran out
+    // of time).
+    let (code, body) = holder.join().unwrap();
+    assert_eq!(code, 200, "{body}");
+    let reply: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(reply["response"]["uid"], "holder");
+    assert_eq!(server.get("/healthz"), (200, "ok\n".to_owned()));
+}
+
+#[test]
 fn other_kinds_pass_through_unless_configured() {
     let deployment = json!({
         "apiVersion": "admission.k8s.io/v1",

@@ -47,6 +47,8 @@ pub struct State {
     pub settings: Settings,
     /// Request limits.
     pub limits: Limits,
+    /// Reviews in progress (`--max-concurrent-reviews`).
+    pub reviews: Reviews,
     /// A fixed evaluation clock (`--now`).
     pub now_ns: Option<i64>,
     /// Recent decisions (`--decision-cache-ttl`).
@@ -106,8 +108,8 @@ fn readiness(state: &State) -> Reply {
 async fn validate(request: Request<Incoming>, state: &State) -> Reply {
     let started = Instant::now();
     let in_flight = state.metrics.start();
-    let reply = match read_review(request, state).await {
-        Ok(review) => admit(review, state, started).await,
+    let reply = match read_body(request, state).await {
+        Ok(body) => review(&body, state, started).await,
         Err(reply) => reply,
     };
     drop(in_flight);
@@ -115,9 +117,58 @@ async fn validate(request: Request<Incoming>, state: &State) -> Reply {
     reply
 }
 
-/// Reads and checks the AdmissionReview; `Err` is the reply for a request
-/// that cannot be reviewed.
-async fn read_review(request: Request<Incoming>, state: &State) -> Result<AdmissionRequest, Reply> {
+/// The bound on reviews in progress. A review's parsed request, its
+/// release and its evaluation are many times the size of its body, so
+/// the bound is taken once the body is read (a slow client holds no
+/// permit) and before it is parsed: memory then grows with the bound,
+/// not with the number of concurrent connections.
+#[derive(Debug)]
+pub struct Reviews {
+    permits: tokio::sync::Semaphore,
+    limit: usize,
+}
+
+impl Reviews {
+    /// At most `limit` reviews at once (at least one).
+    #[must_use]
+    pub fn new(limit: usize) -> Self {
+        let limit = limit.max(1);
+        Self {
+            permits: tokio::sync::Semaphore::new(limit),
+            limit,
+        }
+    }
+}
+
+/// Parses and decides one AdmissionReview once a review slot is free;
+/// a request still waiting at its evaluation deadline is answered 503
+/// (the API server then applies the webhook's failurePolicy).
+async fn review(body: &Bytes, state: &State, started: Instant) -> Reply {
+    let deadline = started + state.limits.eval_timeout;
+    let Ok(Ok(_permit)) =
+        tokio::time::timeout_at(deadline.into(), state.reviews.permits.acquire()).await
+    else {
+        warn!(
+            limit = state.reviews.limit,
+            "a review waited for a slot until its deadline"
+        );
+        return text(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &format!(
+                "riskgate is deciding {} reviews at once (--max-concurrent-reviews) and this one waited until its deadline\n",
+                state.reviews.limit
+            ),
+        );
+    };
+    match admission::parse(body) {
+        Ok(request) => admit(request, state, started).await,
+        Err(why) => text(StatusCode::BAD_REQUEST, &format!("{why}\n")),
+    }
+}
+
+/// Reads the request body within the size and time limits; `Err` is the
+/// reply for a body that cannot be read.
+async fn read_body(request: Request<Incoming>, state: &State) -> Result<Bytes, Reply> {
     let max = state.limits.max_body;
     let too_large = || {
         text(
@@ -151,7 +202,7 @@ async fn read_review(request: Request<Incoming>, state: &State) -> Result<Admiss
         }
         Ok(Ok(collected)) => collected.to_bytes(),
     };
-    admission::parse(&bytes).map_err(|why| text(StatusCode::BAD_REQUEST, &format!("{why}\n")))
+    Ok(bytes)
 }
 
 /// Decides an admission request and writes the AdmissionReview response.

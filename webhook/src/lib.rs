@@ -68,13 +68,19 @@ pub fn run(args: &Options) -> anyhow::Result<()> {
     if !(args.decision_cache_ttl >= 0.0 && args.decision_cache_ttl <= 3600.0) {
         anyhow::bail!("--decision-cache-ttl must be between 0 and 3600 seconds");
     }
-    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .max_blocking_threads((cores * 4).max(8))
+        .max_blocking_threads(default_concurrency())
         .build()
         .context("starting the async runtime")?;
     runtime.block_on(serve(args, now_ns))
+}
+
+/// Evaluations that can run at once: the blocking pool's size (four per
+/// core, at least 8).
+fn default_concurrency() -> usize {
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    (cores * 4).max(8)
 }
 
 /// The continuous audit: its lease, and the controller that audits while
@@ -277,6 +283,12 @@ async fn serve(args: &Options, now_ns: Option<i64>) -> anyhow::Result<()> {
             read_timeout: Duration::from_millis(args.read_timeout_ms),
             eval_timeout: Duration::from_millis(args.eval_timeout_ms),
         },
+        reviews: http::Reviews::new(match args.max_concurrent_reviews {
+            // Room to queue for the blocking pool, and to await the API
+            // server on workload checks, without unbounded parsing.
+            0 => default_concurrency() * 8,
+            n => n,
+        }),
         now_ns,
         cache: cache::DecisionCache::new(Duration::from_secs_f64(args.decision_cache_ttl)),
         kube,

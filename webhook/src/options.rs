@@ -39,6 +39,9 @@ pub struct Options {
     pub max_body_bytes: usize,
     /// Evaluation deadline per request, in milliseconds.
     pub eval_timeout_ms: u64,
+    /// Reviews in progress at once (0: 32 per core, at least 64); further
+    /// requests wait with their body read, within their deadline.
+    pub max_concurrent_reviews: usize,
     /// Time allowed to read a request's headers, then its body, in
     /// milliseconds.
     pub read_timeout_ms: u64,

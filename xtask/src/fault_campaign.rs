@@ -69,9 +69,11 @@ const HUGE_BODY: usize = 20 * 1024 * 1024;
 const SLOW_CLIENTS: usize = 20;
 /// The server's default header and body read timeout.
 const READ_TIMEOUT: Duration = Duration::from_secs(10);
-/// Memory after the abuse may exceed the warmed-up baseline by this much
-/// (allocator caches and buffers sized for the load).
-const MEMORY_SLACK_MIB: f64 = 32.0;
+/// What a second round of the same abuse may add to the memory the first
+/// left: the allocator keeps what the first round needed (it does not
+/// return freed pages to the system at once), so the test of a leak is
+/// growth under repetition, not a return to the warmed-up figure.
+const MEMORY_SLACK_MIB: f64 = 4.0;
 
 /// Runs the campaign.
 pub fn run(args: &Args) -> Result<ExitCode> {
@@ -223,10 +225,13 @@ fn campaign(
     drop(idle);
     results.counters = Arc::try_unwrap(counters).unwrap_or_default();
     results.burst = burst(addr, review, args.burst);
-
-    // Abuse over: memory should come back near the baseline once the
-    // server has settled (closed connections, idle threads ended).
+    // Abuse over, memory settled (connections closed, idle threads ended).
     results.rss_after = server.settled_rss_mib();
+    // The same again: what the allocator kept from the first round must
+    // serve the second, so memory does not grow with repeated abuse.
+    let again = burst(addr, review, args.burst);
+    results.burst = (results.burst.0 + again.0, results.burst.1 + again.1);
+    results.rss_again = server.settled_rss_mib();
     let mut client = Client::connect(addr)?;
     let (status, body) = client.send(&post(&with_uid(review, "after")))?;
     results.after_ok = parse_response(status, &body, "after").is_some();
@@ -487,6 +492,7 @@ struct Results {
     reload_errors: Option<f64>,
     rss_baseline: Option<f64>,
     rss_after: Option<f64>,
+    rss_again: Option<f64>,
     after_ok: bool,
     server_alive: bool,
     failure_modes: Vec<(&'static str, usize, usize)>,
@@ -571,7 +577,10 @@ impl Results {
         );
         let (ok, total) = self.burst;
         row(
-            &format!("burst of {total} concurrent connections, one review each"),
+            &format!(
+                "two bursts of {} concurrent connections, one review each",
+                total / 2
+            ),
             format!("{ok} of {total} answered"),
             "all answered",
             total > 0 && ok == total,
@@ -586,18 +595,21 @@ impl Results {
             "all 200",
             n(&c.health_polls) > 0 && n(&c.health_not_ok) == 0,
         );
-        let memory_met = match (self.rss_baseline, self.rss_after) {
-            (Some(before), Some(after)) => after <= before + MEMORY_SLACK_MIB,
-            _ => false,
-        };
+        let mib =
+            |value: Option<f64>| value.map_or_else(|| "?".to_owned(), |v| format!("{v:.1} MiB"));
         row(
-            "resident memory: warmed up → after the abuse",
-            match (self.rss_baseline, self.rss_after) {
-                (Some(before), Some(after)) => format!("{before:.1} MiB → {after:.1} MiB"),
-                _ => "not readable (/proc)".to_owned(),
+            "resident memory: warmed up → after the abuse and a burst → after a second burst",
+            format!(
+                "{} → {} → {}",
+                mib(self.rss_baseline),
+                mib(self.rss_after),
+                mib(self.rss_again)
+            ),
+            &format!("the second round adds ≤ {MEMORY_SLACK_MIB:.0} MiB"),
+            match (self.rss_after, self.rss_again) {
+                (Some(first), Some(second)) => second <= first + MEMORY_SLACK_MIB,
+                _ => false,
             },
-            &format!("≤ baseline + {MEMORY_SLACK_MIB:.0} MiB"),
-            memory_met,
         );
         row(
             "server after the campaign",

@@ -69,6 +69,12 @@ pub struct ServeArgs {
     /// Evaluation deadline per request, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 2000)]
     pub eval_timeout_ms: u64,
+    /// Reviews in progress at once (parsed, waiting to be evaluated or
+    /// being evaluated); further requests wait, with their body read,
+    /// until a slot frees or their deadline passes (then HTTP 503). Bounds
+    /// memory under a burst of connections. 0: 32 per core, at least 64.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub max_concurrent_reviews: usize,
     /// Time allowed to read a request's headers, and then its body, in
     /// milliseconds (slow clients are cut off).
     #[arg(long, value_name = "MS", default_value_t = 10_000)]
@@ -198,6 +204,7 @@ impl ServeArgs {
             unknown_kinds: self.unknown_kinds,
             max_body_bytes: self.max_body_bytes,
             eval_timeout_ms: self.eval_timeout_ms,
+            max_concurrent_reviews: self.max_concurrent_reviews,
             read_timeout_ms: self.read_timeout_ms,
             shutdown_timeout: self.shutdown_timeout,
             decision_cache_ttl: self.decision_cache_ttl,
