@@ -4,7 +4,7 @@
 //! Decoded bytes that are not UTF-8 become strings with U+FFFD in place of
 //! the invalid sequences (Rego strings are UTF-8 here; Go keeps raw bytes).
 
-mod serial;
+pub(crate) mod serial;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE, URL_SAFE_NO_PAD};

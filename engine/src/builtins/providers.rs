@@ -220,29 +220,14 @@ fn split_url(url: &str) -> Result<UrlParts<'_>, BuiltinError> {
     Ok(UrlParts { host, path, query })
 }
 
-/// Go's `json.Marshal` escapes `<`, `>`, `&` and the line separators.
-fn go_json(value: &Value) -> String {
-    let plain = value.to_json().to_string();
-    let mut out = String::with_capacity(plain.len());
-    for c in plain.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 /// The bytes signed as the payload: `raw_body`, else `body` as JSON.
 fn body_bytes(request: &BTreeMap<Value, Value>) -> Vec<u8> {
     if let Some(raw) = get(request, "raw_body") {
         return text(Some(raw)).as_bytes().to_vec();
     }
-    get(request, "body").map_or_else(Vec::new, |body| go_json(body).into_bytes())
+    get(request, "body").map_or_else(Vec::new, |body| {
+        crate::builtins::encoding::serial::go_escape(&body.to_json().to_string()).into_bytes()
+    })
 }
 
 fn mac(key: &[u8], message: &str) -> Vec<u8> {

@@ -67,7 +67,7 @@ pub(crate) const BUILTINS: &[Builtin] = &[
 
 /// Escapes what Go's encoder escapes beyond serde_json; these characters
 /// can only occur inside JSON strings, so a plain replacement is exact.
-fn go_escape(json: &str) -> String {
+pub(crate) fn go_escape(json: &str) -> String {
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
         match c {
