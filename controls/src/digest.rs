@@ -42,6 +42,23 @@ pub fn short_digest(digest: &str) -> String {
     }
 }
 
+/// A digest as compared: `algorithm:hex` in lower case, `sha256` (64 hex
+/// digits) or `sha512` (128); bare hex of 64 digits is read as sha256,
+/// since people write release digests without the prefix. Anything else
+/// is not a digest.
+#[must_use]
+pub fn normalise_digest(text: &str) -> Option<String> {
+    let text = text.trim().to_ascii_lowercase();
+    let (algorithm, hex) = text.split_once(':').unwrap_or(("sha256", text.as_str()));
+    let length = match algorithm {
+        "sha256" => 64,
+        "sha512" => 128,
+        _ => return None,
+    };
+    (hex.len() == length && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| format!("{algorithm}:{hex}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,5 +76,24 @@ mod tests {
         let computed = sha256(b"abc");
         assert!(same_digest(&computed.to_uppercase(), &computed));
         assert!(!same_digest("sha256:00", &computed));
+    }
+
+    #[test]
+    fn written_digests_may_omit_the_prefix_or_use_upper_case() {
+        let digest = sha256(b"abc");
+        let bare = digest.trim_start_matches(SHA256_PREFIX);
+        assert_eq!(normalise_digest(bare).as_deref(), Some(digest.as_str()));
+        assert_eq!(
+            normalise_digest(&format!(" SHA256:{} ", bare.to_uppercase())).as_deref(),
+            Some(digest.as_str())
+        );
+        assert_eq!(normalise_digest("latest"), None);
+        assert_eq!(normalise_digest("md5:abc"), None);
+        assert_eq!(
+            normalise_digest(&format!("sha512:{}", "a".repeat(128)))
+                .as_deref()
+                .map(str::len),
+            Some(135)
+        );
     }
 }

@@ -22,6 +22,7 @@
 //! string, a malformed digest) counts as pinning nothing.
 
 use kube::core::DynamicObject;
+use riskgate_controls::digest::normalise_digest;
 use serde_json::Value;
 
 use super::workload::{self, WorkloadKind};
@@ -217,22 +218,6 @@ pub fn pinned_digest(reference: &str) -> Option<String> {
     normalise_digest(after)
 }
 
-/// A digest as compared: `algorithm:hex` in lower case, `sha256` (64 hex
-/// digits) or `sha512` (128); bare hex of 64 digits is read as sha256,
-/// since people write release digests without the prefix. Anything else
-/// is not a digest.
-pub fn normalise_digest(text: &str) -> Option<String> {
-    let text = text.trim().to_ascii_lowercase();
-    let (algorithm, hex) = text.split_once(':').unwrap_or(("sha256", text.as_str()));
-    let length = match algorithm {
-        "sha256" => 64,
-        "sha512" => 128,
-        _ => return None,
-    };
-    (hex.len() == length && hex.bytes().all(|b| b.is_ascii_hexdigit()))
-        .then(|| format!("{algorithm}:{hex}"))
-}
-
 /// The artifact digest a release approved, if it states a readable one.
 pub fn approved_digest(release: &DynamicObject) -> Option<String> {
     release
@@ -353,14 +338,7 @@ mod tests {
     }
 
     #[test]
-    fn release_digests_may_omit_the_prefix_or_use_upper_case() {
-        let bare = A.trim_start_matches("sha256:");
-        assert_eq!(normalise_digest(bare).as_deref(), Some(A));
-        assert_eq!(
-            normalise_digest(&format!(" SHA256:{} ", bare.to_uppercase())).as_deref(),
-            Some(A)
-        );
-        assert_eq!(normalise_digest("latest"), None);
+    fn a_release_states_its_digest_as_a_string() {
         let release = object(json!({"spec": {"identity": {"artifact": {"digest": A}}}}));
         assert_eq!(approved_digest(&release).as_deref(), Some(A));
         let without = object(json!({"spec": {"identity": {"artifact": {"digest": 7}}}}));
