@@ -124,7 +124,8 @@ async fn audit_controller(
         // Admission's, opened once.
         evidence: state.settings.evidence.clone(),
     };
-    let recorder = audit::run::recorder(&client, &settings);
+    // Events name the same instance as the Lease holder.
+    let recorder = audit::run::recorder(&client, &settings, Some(identity.clone()));
     Ok(audit::controller::Controller {
         client,
         changes,

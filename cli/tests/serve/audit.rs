@@ -106,10 +106,24 @@ fn every_release_is_audited_and_a_changed_one_again_but_not_after_its_own_write(
         "{}",
         server.logs()
     );
-    assert_eq!(status_writes(&api, "support-chatbot").len(), 2);
+    assert_eq!(
+        status_writes(&api, "support-chatbot").len(),
+        2,
+        "{}",
+        server.logs()
+    );
     assert_eq!(status_writes(&api, "credit-scorer").len(), 1);
-    // Reports and events as in the one-shot audit.
+    // Reports and events as in the one-shot audit; the events name the
+    // Lease holder as the reporting instance.
     assert_eq!(api.objects("/apis/openreports.io/v1alpha1/").len(), 2);
+    // (Events are sent after the writes.)
+    assert!(eventually(
+        || api.objects("/apis/events.k8s.io/v1/").len() >= 2
+    ));
+    for (_, event) in &api.objects("/apis/events.k8s.io/v1/") {
+        assert_eq!(event["reportingController"], "riskgate-audit", "{event}");
+        assert_eq!(event["reportingInstance"], "replica-a", "{event}");
+    }
     // The metrics follow the writes.
     let metrics_show =
         |line: &str| eventually(|| server.get("/metrics").1.lines().any(|l| l == line));
@@ -227,7 +241,12 @@ fn a_policy_reload_re_audits_every_release_once() {
     );
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(status_writes(&api, "credit-scorer").len(), 2);
-    assert_eq!(status_writes(&api, "support-chatbot").len(), 2);
+    assert_eq!(
+        status_writes(&api, "support-chatbot").len(),
+        2,
+        "{}",
+        server.logs()
+    );
     assert!(matches!(
         version("credit-scorer", "lending"),
         Value::String(_)

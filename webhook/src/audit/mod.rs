@@ -74,7 +74,7 @@ pub fn audit_once(options: &AuditOptions) -> anyhow::Result<AuditRun> {
         let client = client(&options.cluster).await?;
         let releases = run::list_releases(&client, options.settings.namespace.as_deref()).await?;
         let mut releases = run::evaluate_all(&releases, &policies, &options.settings);
-        let recorder = run::recorder(&client, &options.settings);
+        let recorder = run::recorder(&client, &options.settings, std::env::var("HOSTNAME").ok());
         run::write_all(&client, recorder.as_ref(), &mut releases, &options.settings).await;
         Ok(AuditRun {
             policy_version: policies.version.clone(),

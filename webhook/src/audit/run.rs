@@ -134,17 +134,22 @@ pub fn evaluate_all(
         .collect()
 }
 
-/// The event recorder the settings ask for. Made once per process: it
-/// remembers the events it sent, so that a repeated one is counted in a
-/// series instead of written again.
+/// The event recorder the settings ask for, reporting as `instance` (the
+/// pod, or the Lease identity of `serve --audit`). Made once per process:
+/// it remembers the events it sent, so that a repeated one is counted in
+/// a series instead of written again.
 #[must_use]
-pub fn recorder(client: &Client, settings: &AuditSettings) -> Option<Recorder> {
+pub fn recorder(
+    client: &Client,
+    settings: &AuditSettings,
+    instance: Option<String>,
+) -> Option<Recorder> {
     (settings.write && settings.events).then(|| {
         Recorder::new(
             client.clone(),
             Reporter {
                 controller: "riskgate-audit".to_owned(),
-                instance: std::env::var("HOSTNAME").ok(),
+                instance,
             },
         )
     })
