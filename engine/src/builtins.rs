@@ -21,6 +21,7 @@ mod glob;
 mod graph;
 #[cfg(feature = "graphql")]
 mod graphql;
+mod http;
 mod jsonpatch;
 #[cfg(feature = "jsonschema")]
 mod jsonschema;
@@ -48,6 +49,8 @@ mod uuid;
 mod x509;
 
 pub(crate) use encoding::from_yaml;
+pub(crate) use http::HTTP_SEND;
+pub(crate) use net::NET_LOOKUP_IP_ADDR;
 pub(crate) use rand::RAND_INTN;
 
 /// What a builtin may read besides its arguments.
@@ -59,6 +62,10 @@ pub struct BuiltinContext {
     /// The seed of `rand.intn` ([`crate::CompileOptions::rand_seed`]);
     /// `None` when the policy did not opt in.
     pub rand_seed: Option<u64>,
+    /// The network opt-in of `http.send` and `net.lookup_ip_addr`
+    /// ([`crate::CompileOptions::net`]); `None` when the policy did not opt
+    /// in.
+    pub net: Option<std::sync::Arc<crate::net::NetPolicy>>,
 }
 
 /// Why a builtin call failed.
@@ -173,14 +180,17 @@ pub fn all() -> Vec<&'static Builtin> {
 
 /// OPA builtins riskgate deliberately does not provide, with the reason.
 pub const UNSUPPORTED: &[(&str, &str)] = &[
-    ("http.send", "network access is not supported in riskgate"),
+    (
+        "http.send",
+        "network access would make decisions non-reproducible (opt in with --allow-net)",
+    ),
     (
         "net.lookup_ip_addr",
-        "network access is not supported in riskgate",
+        "network access would make decisions non-reproducible (opt in with --allow-net)",
     ),
     (
         "rand.intn",
-        "random numbers would make decisions non-deterministic",
+        "random numbers would make decisions non-deterministic (opt in with --seed)",
     ),
 ];
 

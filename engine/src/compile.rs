@@ -80,6 +80,7 @@ impl Compiler {
     pub fn compile(self) -> Result<Policy, Vec<FileDiagnostic>> {
         let mut symbols = collect_symbols(&self.modules);
         symbols.rand_seed = self.options.rand_seed;
+        symbols.net.clone_from(&self.options.net);
         let mut tree = Tree::default();
         let mut diagnostics = Vec::new();
         let mut metadata = annotations::MetadataIndex::default();
@@ -197,7 +198,7 @@ pub(crate) type CompiledQuery = (Body, u32, Vec<(String, u32)>);
 pub(crate) fn compile_query(
     source: &str,
     symbols: &Symbols,
-    options: CompileOptions,
+    options: &CompileOptions,
 ) -> Result<CompiledQuery, Vec<Diagnostic>> {
     let parse = ParseOptions::new(Dialect::Rego).with_v0_compatible(options.v0_compatible);
     let body = riskgate_dsl::parse_query(source, parse)?;

@@ -407,6 +407,7 @@ impl<'p> Evaluator<'p> {
             ctx: BuiltinContext {
                 now_ns: options.now_ns,
                 rand_seed: policy.symbols.rand_seed,
+                net: policy.symbols.net.clone(),
             },
             strict: options.strict_builtin_errors,
             limits: options.limits.clone(),

@@ -23,6 +23,7 @@ pub mod ir;
 pub mod json_pointer;
 pub mod jsonschema;
 pub mod lint;
+pub mod net;
 pub mod number;
 pub mod policy;
 mod program;

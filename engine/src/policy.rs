@@ -15,7 +15,7 @@ impl Policy {
     /// # Errors
     /// Query compile errors ([`EvalError::Query`]) and evaluation errors.
     pub fn eval_query(&self, query: &str, options: &EvalOptions) -> Result<QueryOutput, EvalError> {
-        let (body, slots, vars) = compile_query(query, &self.inner.symbols, self.inner.options)
+        let (body, slots, vars) = compile_query(query, &self.inner.symbols, &self.inner.options)
             .map_err(|diags| {
                 EvalError::Query(
                     diags

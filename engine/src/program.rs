@@ -12,7 +12,7 @@ use std::sync::Arc;
 use crate::ir::Tree;
 
 /// How to compile.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CompileOptions {
     /// Accept Rego v0 syntax.
     pub v0_compatible: bool,
@@ -23,6 +23,10 @@ pub struct CompileOptions {
     /// Without it `rand.intn` is refused, as random numbers would make
     /// decisions non-deterministic.
     pub rand_seed: Option<u64>,
+    /// Opt in to `http.send` and `net.lookup_ip_addr`, for the hosts the
+    /// policy allows. Without it both are refused, as network answers
+    /// would make decisions non-reproducible.
+    pub net: Option<Arc<crate::net::NetPolicy>>,
 }
 
 /// Rule heads of every module, gathered before lowering.
@@ -35,6 +39,9 @@ pub(crate) struct Symbols {
     /// [`CompileOptions::rand_seed`]: `rand.intn` resolves to the seeded
     /// builtin.
     pub(crate) rand_seed: Option<u64>,
+    /// [`CompileOptions::net`]: `http.send` and `net.lookup_ip_addr`
+    /// resolve to the network builtins.
+    pub(crate) net: Option<Arc<crate::net::NetPolicy>>,
 }
 
 /// A source file of a policy.

@@ -62,7 +62,7 @@ fn render() -> String {
     }
     let total = builtins::all().len() + EVALUATOR_BUILTINS.len();
     let mut out = format!(
-        "# Builtin functions\n\nriskgate implements {total} of OPA's builtin functions with OPA's semantics and error\nmessages (checked by the [conformance suite](conformance.md)). Builtin names are\nexactly OPA's. This page is generated from the registry (`engine/src/builtins.rs`).\n\nThe clock builtins (`time.now_ns`) read the **evaluation clock** (`--now`), fixed for\na whole run, so decisions are reproducible.\n\n## Not supported\n\nThese fail at compile time with a clear error naming the builtin, unless a `with`\nmodifier in the policy replaces them (then the mock is used):\n\n| builtin | why |\n|---|---|\n"
+        "# Builtin functions\n\nriskgate implements {total} of OPA's builtin functions with OPA's semantics and error\nmessages (checked by the [conformance suite](conformance.md)). Builtin names are\nexactly OPA's. This page is generated from the registry (`engine/src/builtins.rs`).\n\nThe clock builtins (`time.now_ns`) read the **evaluation clock** (`--now`), fixed for\na whole run, so decisions are reproducible.\n\n## Not supported by default\n\nThese fail at compile time with a clear error naming the builtin, unless a `with`\nmodifier in the policy replaces them (then the mock is used), or the run opts in:\n`--allow-net HOST[,HOST...]` enables `http.send` and `net.lookup_ip_addr` for those\nhosts only (5 s timeout, 8 MiB response cap; `*` allows every host and is unsafe),\nand `--seed N` makes `rand.intn` a pseudo-random function of `N` and its arguments.\n\n| builtin | why |\n|---|---|\n"
     );
     for (name, reason) in builtins::UNSUPPORTED {
         out.push_str(&format!("| `{name}` | {reason} |\n"));

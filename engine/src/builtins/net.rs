@@ -334,5 +334,38 @@ fn cidr_contains_matches(_: &BuiltinContext, args: &[Value]) -> Result<Value, Bu
     Ok(set(pairs))
 }
 
+/// The opt-in `net.lookup_ip_addr`; the compiler resolves calls to it only
+/// with a [`crate::net::NetPolicy`] ([`crate::CompileOptions::net`]).
+pub(crate) static NET_LOOKUP_IP_ADDR: Builtin = Builtin::new(
+    CATEGORY,
+    "net.lookup_ip_addr",
+    1,
+    lookup_ip_addr,
+    "Returns the set of IP addresses of an allowed host name (`--allow-net`); an IP literal returns itself.",
+);
+
+fn lookup_ip_addr(ctx: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
+    let name = "net.lookup_ip_addr";
+    let host = operands::string(name, args, 1)?;
+    let Some(policy) = ctx.net.as_deref() else {
+        let reason = crate::builtins::unsupported_reason(name).unwrap_or("");
+        return Err(failed(name, format!("builtin is not supported: {reason}")));
+    };
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        return Ok(set([Value::string(&ip.to_string())]));
+    }
+    if !policy.allows(host, None) {
+        return Err(failed(
+            name,
+            format!("host {host} is not allowed (allow it with --allow-net {host})"),
+        ));
+    }
+    let addrs = policy
+        .transport
+        .lookup_ip_addr(host, policy.timeout)
+        .map_err(|e| failed(name, format!("lookup {host}: {e}")))?;
+    Ok(set(addrs.iter().map(|ip| Value::string(&ip.to_string()))))
+}
+
 #[cfg(test)]
 mod tests;

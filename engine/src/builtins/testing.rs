@@ -50,6 +50,7 @@ pub(crate) fn context() -> BuiltinContext {
     BuiltinContext {
         now_ns: 1_700_000_000_123_456_789,
         rand_seed: None,
+        net: None,
     }
 }
 

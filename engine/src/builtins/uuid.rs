@@ -221,6 +221,7 @@ mod tests {
         let later = crate::builtins::BuiltinContext {
             now_ns: ctx.now_ns + 1,
             rand_seed: None,
+            net: None,
         };
         assert_ne!(first, call(&later, "key"));
         let text = first.as_str().unwrap().to_owned();

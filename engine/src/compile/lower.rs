@@ -512,6 +512,13 @@ impl<'a> Lowerer<'a> {
         if name == builtins::RAND_INTN.name && self.ctx.symbols.rand_seed.is_some() {
             return Some((Arc::from(name), Callee::Builtin(&builtins::RAND_INTN)));
         }
+        if self.ctx.symbols.net.is_some() {
+            for builtin in [&builtins::HTTP_SEND, &builtins::NET_LOOKUP_IP_ADDR] {
+                if name == builtin.name {
+                    return Some((Arc::from(name), Callee::Builtin(builtin)));
+                }
+            }
+        }
         builtins::lookup(&name).map(|b| (Arc::from(name), Callee::Builtin(b)))
     }
 

@@ -18,6 +18,7 @@ fn context() -> BuiltinContext {
     BuiltinContext {
         now_ns: 0,
         rand_seed: None,
+        net: None,
     }
 }
 

@@ -1,6 +1,12 @@
 //! The riskgate adapter.
 
+use std::net::{IpAddr, ToSocketAddrs as _};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use riskgate_engine::net::{
+    HostPattern, HttpRequest, HttpResponse, NetPolicy, Transport, TransportError,
+};
 
 use riskgate_engine::compile::constant_value;
 use riskgate_engine::eval::{EvalLimits, EvalOptions};
@@ -12,10 +18,30 @@ use crate::{Case, Engine, Run};
 /// riskgate with the conformance settings: a fixed clock
 /// (`time.now_ns()` = 1.75e18, mid-June 2025: after the `notBefore` of every
 /// certificate the suite verifies, which OPA checks at the wall-clock time),
-/// 2 million steps and 5 s per case, and `rand.intn` opted in (seed 0; it
-/// is refused by default).
+/// 2 million steps and 5 s per case, `rand.intn` opted in (seed 0; it
+/// is refused by default), and the network builtins opted in for
+/// `localhost` only, with a transport that resolves names and sends
+/// nothing (the suite's `http.send` cases fail before any request).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Riskgate;
+
+/// Name resolution with std's resolver; no requests.
+#[derive(Debug)]
+struct LookupOnly;
+
+impl Transport for LookupOnly {
+    fn send(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
+        Err(TransportError::Internal(format!(
+            "the conformance runner sends no requests ({})",
+            request.url
+        )))
+    }
+
+    fn lookup_ip_addr(&self, host: &str, _: Duration) -> Result<Vec<IpAddr>, String> {
+        let addrs = (host, 0).to_socket_addrs().map_err(|e| e.to_string())?;
+        Ok(addrs.map(|a| a.ip()).collect())
+    }
+}
 
 /// `Run::Error` from a diagnostic list (the first one speaks for all).
 fn first_error(errors: &[riskgate_engine::FileDiagnostic], fallback: &str) -> Run {
@@ -34,6 +60,13 @@ impl Engine for Riskgate {
     fn run(&self, case: &Case) -> Run {
         let mut compiler = Compiler::new(CompileOptions {
             rand_seed: Some(0),
+            net: Some(Arc::new(NetPolicy::new(
+                vec![HostPattern::Host {
+                    host: "localhost".to_owned(),
+                    port: None,
+                }],
+                Arc::new(LookupOnly),
+            ))),
             ..CompileOptions::default()
         });
         for (i, source) in case.modules.iter().enumerate() {
