@@ -225,7 +225,7 @@ impl PolicySet {
                 requirement.derived_from = reads.fields_of(rule);
             }
         }
-        let mut compiler = Compiler::new(options.compile);
+        let mut compiler = Compiler::new(options.compile.clone());
         for ((name, source), module) in sources.into_iter().zip(lowered.modules) {
             compiler.add_parsed(name, source, module);
         }
