@@ -157,7 +157,13 @@ fn bool_field(request: &BTreeMap<Value, Value>, key: &str) -> Result<Option<bool
     }
 }
 
-fn build(policy: &NetPolicy, request: &BTreeMap<Value, Value>) -> Result<Built, Failure> {
+/// OPA's check of an `http.send` request object, which
+/// `providers.aws.sign_req` (`builtin`) makes of its request too: no key
+/// outside [`ALLOWED_KEYS`], and `method` and `url` present.
+pub(super) fn check_request_keys(
+    builtin: &str,
+    request: &BTreeMap<Value, Value>,
+) -> Result<(), BuiltinError> {
     let invalid: Vec<Value> = request
         .keys()
         .filter(|key| !key.as_str().is_some_and(|k| ALLOWED_KEYS.contains(&k)))
@@ -165,11 +171,10 @@ fn build(policy: &NetPolicy, request: &BTreeMap<Value, Value>) -> Result<Built, 
         .collect();
     if !invalid.is_empty() {
         return Err(operands::operand_error(
-            NAME,
+            builtin,
             1,
             &format!("invalid request parameters(s): {}", key_set(invalid)),
-        )
-        .into());
+        ));
     }
     let missing: Vec<Value> = REQUIRED_KEYS
         .iter()
@@ -178,15 +183,19 @@ fn build(policy: &NetPolicy, request: &BTreeMap<Value, Value>) -> Result<Built, 
         .collect();
     if !missing.is_empty() {
         return Err(operands::operand_error(
-            NAME,
+            builtin,
             1,
             &format!(
                 "missing required request parameters(s): {}",
                 key_set(missing)
             ),
-        )
-        .into());
+        ));
     }
+    Ok(())
+}
+
+fn build(policy: &NetPolicy, request: &BTreeMap<Value, Value>) -> Result<Built, Failure> {
+    check_request_keys(NAME, request)?;
     let string_field = |key: &str| match request.get(&Value::string(key)) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.to_string())),

@@ -39,39 +39,6 @@ const REQUIRED_CONFIG: [&str; 4] = [
     "aws_service",
 ];
 
-/// The request keys `http.send` accepts (OPA validates the request the same
-/// way for this builtin).
-const ALLOWED_REQUEST_KEYS: [&str; 28] = [
-    "body",
-    "cache",
-    "cache_ignored_headers",
-    "caching_mode",
-    "enable_redirect",
-    "force_cache",
-    "force_cache_duration_seconds",
-    "force_json_decode",
-    "force_yaml_decode",
-    "headers",
-    "max_retry_attempts",
-    "method",
-    "raise_error",
-    "raw_body",
-    "timeout",
-    "tls_ca_cert",
-    "tls_ca_cert_env_variable",
-    "tls_ca_cert_file",
-    "tls_client_cert",
-    "tls_client_cert_env_variable",
-    "tls_client_cert_file",
-    "tls_client_key",
-    "tls_client_key_env_variable",
-    "tls_client_key_file",
-    "tls_insecure_skip_verify",
-    "tls_server_name",
-    "tls_use_system_certs",
-    "url",
-];
-
 /// Headers a proxy may change, left out of the signature (as the AWS SDK
 /// and OPA do).
 const IGNORED_HEADERS: [&str; 3] = ["authorization", "user-agent", "x-amzn-trace-id"];
@@ -149,41 +116,6 @@ fn config(map: &BTreeMap<Value, Value>) -> Result<Config<'_>, BuiltinError> {
         service: text(get(map, "aws_service")),
         session_token: text(get(map, "aws_session_token")),
     })
-}
-
-/// `http.send`'s request check: no unknown keys, `method` and `url` present.
-fn check_request_keys(request: &BTreeMap<Value, Value>) -> Result<(), BuiltinError> {
-    let mut invalid = Vec::new();
-    for key in request.keys() {
-        match key.as_str() {
-            Some(k) if ALLOWED_REQUEST_KEYS.contains(&k) => {}
-            Some(k) => invalid.push(Value::string(k).to_string()),
-            None => invalid.push(key.to_string()),
-        }
-    }
-    if !invalid.is_empty() {
-        invalid.sort_unstable();
-        return Err(operand_error(
-            NAME,
-            1,
-            &format!("invalid request parameters(s): {{{}}}", invalid.join(", ")),
-        ));
-    }
-    let missing: Vec<&str> = ["method", "url"]
-        .into_iter()
-        .filter(|key| get(request, key).is_none())
-        .collect();
-    if !missing.is_empty() {
-        return Err(operand_error(
-            NAME,
-            1,
-            &format!(
-                "missing required request parameters(s): {}",
-                key_set(missing)
-            ),
-        ));
-    }
-    Ok(())
 }
 
 /// The parts of a URL the signature uses, split as Go's `url.Parse` does.
@@ -333,7 +265,7 @@ fn sign_req(_: &BuiltinContext, args: &[Value]) -> Result<Value, BuiltinError> {
             )
         })?;
 
-    check_request_keys(request)?;
+    super::http::check_request_keys(NAME, request)?;
 
     let headers: BTreeMap<String, String> = match get(request, "headers") {
         None => BTreeMap::new(),
