@@ -107,14 +107,20 @@ pub(crate) fn wait_listening(addr: SocketAddr) -> Result<()> {
     Ok(())
 }
 
-fn measure(addr: SocketAddr, body: &[u8], args: &Args) -> Result<String> {
-    wait_listening(addr)?;
+/// A keep-alive `POST /validate` of `body`.
+pub(crate) fn validate_request(body: &[u8]) -> Vec<u8> {
     let mut request = format!(
         "POST /validate HTTP/1.1\r\nHost: riskgate\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
         body.len()
     )
     .into_bytes();
     request.extend_from_slice(body);
+    request
+}
+
+fn measure(addr: SocketAddr, body: &[u8], args: &Args) -> Result<String> {
+    wait_listening(addr)?;
+    let request = validate_request(body);
     let (first_status, first_body) = Client::connect(addr)?.send(&request)?;
     if first_status != 200 {
         bail!("the server answered {first_status}: {first_body}");

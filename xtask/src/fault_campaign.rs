@@ -36,7 +36,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use serde_json::Value;
 
-use crate::bench_webhook::{Client, build_release, free_address, wait_listening};
+use crate::bench_webhook::{
+    Client, build_release, free_address, validate_request as post, wait_listening,
+};
 
 /// Options of `cargo xtask fault-campaign`.
 #[derive(Debug, clap::Args)]
@@ -749,16 +751,6 @@ fn with_uid(review: &Value, uid: &str) -> Vec<u8> {
         *slot = Value::from(uid);
     }
     review.to_string().into_bytes()
-}
-
-fn post(body: &[u8]) -> Vec<u8> {
-    let mut request = format!(
-        "POST /validate HTTP/1.1\r\nHost: riskgate\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
-    request.extend_from_slice(body);
-    request
 }
 
 fn get(path: &str) -> Vec<u8> {
