@@ -4,6 +4,7 @@
 mod commands;
 mod config;
 mod global;
+mod net;
 mod report;
 
 use std::process::ExitCode;

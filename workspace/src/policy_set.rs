@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use riskgate_controls::{ControlsOptions, PolicySet};
-use riskgate_engine::{FileDiagnostic, Value};
+use riskgate_engine::{CompileOptions, FileDiagnostic, Value};
 use sha2::{Digest, Sha256};
 
 use crate::policy_files::{self, PolicySource};
@@ -48,11 +48,27 @@ pub fn stdlib() -> Vec<PolicySource> {
 /// # Errors
 /// The diagnostics when the set does not compile.
 pub fn compile(sources: &[PolicySource]) -> Result<PolicySet, PolicyErrors> {
+    compile_with_options(sources, &CompileOptions::default())
+}
+
+/// [`compile`] with compiler options (e.g. the opt-in builtins of
+/// `--allow-net` and `--seed`).
+///
+/// # Errors
+/// As [`compile`].
+pub fn compile_with_options(
+    sources: &[PolicySource],
+    options: &CompileOptions,
+) -> Result<PolicySet, PolicyErrors> {
     let files: Vec<(&str, &str)> = sources
         .iter()
         .map(|s| (s.name.as_str(), &*s.text))
         .collect();
-    compile_files(&files, ControlsOptions::default())
+    let options = ControlsOptions {
+        compile: options.clone(),
+        ..ControlsOptions::default()
+    };
+    compile_files(&files, options)
 }
 
 fn compile_files(

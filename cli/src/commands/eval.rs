@@ -63,16 +63,18 @@ pub struct EvalArgs {
     /// Stop with an error after this long (`500ms`, `2s`, `1m`).
     #[arg(long, value_name = "DURATION", value_parser = riskgate_workspace::clock::parse_duration)]
     pub timeout: Option<Duration>,
+    #[command(flatten)]
+    pub opt_in: crate::net::OptInArgs,
 }
 
 pub fn run(args: &EvalArgs, renderer: &Renderer) -> Outcome {
     let started = Instant::now();
     // The only wall-clock read of an evaluation.
     let now = args.now.unwrap_or_else(Now::wall_clock).ns();
-    let options = CompileOptions {
+    let options = args.opt_in.apply(CompileOptions {
         v0_compatible: args.v0_compatible,
         ..CompileOptions::default()
-    };
+    });
     let loaded = match load::load(&args.data, options) {
         Ok(loaded) => loaded,
         Err(error) => return usage_error(&error),

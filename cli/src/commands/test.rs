@@ -14,6 +14,7 @@ use riskgate_workspace::clock::Now;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use riskgate_engine::CompileOptions;
 use riskgate_engine::eval::EvalOptions;
 use riskgate_engine::testing::{self, Coverage, TestResult};
 
@@ -61,6 +62,8 @@ pub struct TestArgs {
     /// 2026-01-01T00:00:00Z for golden cases).
     #[arg(long, value_name = "RFC3339", value_parser = Now::parse)]
     pub now: Option<Now>,
+    #[command(flatten)]
+    pub opt_in: crate::net::OptInArgs,
 }
 
 /// `--format` values of `riskgate test`.
@@ -113,6 +116,7 @@ pub fn run(args: &TestArgs, renderer: &Renderer) -> Outcome {
 fn test(args: &TestArgs, renderer: &Renderer) -> anyhow::Result<Outcome> {
     // The only wall-clock read of the rule tests.
     let now = args.now.unwrap_or_else(Now::wall_clock).ns();
+    let compile_options = args.opt_in.apply(CompileOptions::default());
     let roots: Vec<PathBuf> = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -134,7 +138,7 @@ fn test(args: &TestArgs, renderer: &Renderer) -> anyhow::Result<Outcome> {
     let mut rules = Vec::new();
     let mut coverage = None;
     if !sources.is_empty() {
-        let set = policy_set::compile(&sources)
+        let set = policy_set::compile_with_options(&sources, &compile_options)
             .inspect_err(|errors| renderer.emit_policy_errors(errors))?;
         let policy = set.policy();
         let options = EvalOptions {
@@ -169,9 +173,10 @@ fn test(args: &TestArgs, renderer: &Renderer) -> anyhow::Result<Outcome> {
         let golden_set = if own.is_empty() || args.stdlib {
             let mut all = policy_set::stdlib();
             all.extend(golden_sources);
-            policy_set::compile(&all).inspect_err(|errors| renderer.emit_policy_errors(errors))?
+            policy_set::compile_with_options(&all, &compile_options)
+                .inspect_err(|errors| renderer.emit_policy_errors(errors))?
         } else {
-            policy_set::compile(&golden_sources)
+            policy_set::compile_with_options(&golden_sources, &compile_options)
                 .inspect_err(|errors| renderer.emit_policy_errors(errors))?
         };
         for case in cases {
