@@ -33,6 +33,7 @@ mod operands;
 mod providers;
 mod rand;
 mod regex;
+mod rego;
 mod results;
 mod semver;
 mod sets;
@@ -287,6 +288,7 @@ const CATEGORIES: &[&[Builtin]] = &[
     types::BUILTINS,
     time::BUILTINS,
     regex::BUILTINS,
+    rego::BUILTINS,
     glob::BUILTINS,
     encoding::BUILTINS,
     encoding::SERIAL_BUILTINS,
