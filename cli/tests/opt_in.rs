@@ -9,22 +9,9 @@ use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpListener;
 use std::sync::mpsc;
 
-use assert_cmd::Command;
+mod support;
 
-fn riskgate(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("riskgate")
-        .unwrap()
-        .env("NO_COLOR", "1")
-        .args(["--color", "never"])
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
+use support::riskgate;
 
 /// A loopback HTTP server that answers each request with `body` as JSON
 /// and sends the request line and headers it saw down the channel.
