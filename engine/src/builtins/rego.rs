@@ -48,8 +48,8 @@
 //! `unexpected eof token: expected ident`.
 
 use riskgate_dsl::ast::{
-    AssignOp, Body, Expr, ExprKind, Import, Literal, LiteralKind, Module, Name, Package, RefArg,
-    Rule, RuleHead, TemplatePart, WithModifier,
+    AssignOp, Body, Expr, ExprKind, HeadValue, Import, Literal, LiteralKind, Module, Name, Package,
+    RefArg, Rule, RuleHead, TemplatePart, WithModifier,
 };
 use riskgate_dsl::diagnostics::codes;
 use riskgate_dsl::{Diagnostic, Dialect, LineIndex, ParseOptions, Severity};
@@ -129,13 +129,17 @@ fn str_term(text: &str) -> Json {
     term("string", Json::String(text.to_owned()))
 }
 
-/// A dotted operator name as OPA's ref: `internal.member_2` is
-/// `[var internal, string member_2]`.
+/// A dotted path as OPA writes a ref's parts: the first a var, the rest
+/// strings (`internal.member_2` is `[var internal, string member_2]`).
+fn dotted_path<'a>(mut names: impl Iterator<Item = &'a str>) -> Vec<Json> {
+    let mut path = vec![var(names.next().unwrap_or_default())];
+    path.extend(names.map(str_term));
+    path
+}
+
+/// A dotted operator name as OPA's ref.
 fn operator(dotted: &str) -> Json {
-    let mut parts = dotted.split('.');
-    let mut path = vec![var(parts.next().unwrap_or_default())];
-    path.extend(parts.map(str_term));
-    term("ref", Json::Array(path))
+    term("ref", Json::Array(dotted_path(dotted.split('.'))))
 }
 
 fn bool_term(value: bool) -> Json {
@@ -174,7 +178,7 @@ impl Writer {
 
     fn rule(&mut self, rule: &Rule) -> Json {
         let mut out = Map::new();
-        out.insert("head".into(), self.head(&rule.head, rule.is_default));
+        out.insert("head".into(), self.head(&rule.head));
         out.insert("body".into(), self.body_or_true(rule.body.as_ref()));
         if rule.is_default {
             out.insert("default".into(), Json::Bool(true));
@@ -195,18 +199,7 @@ impl Writer {
         let (first, rest) = clauses.split_first()?;
         let mut h = Map::new();
         self.head_ref(head, &mut h);
-        let value = match &first.value {
-            Some(value) => self.term(&value.value),
-            None => bool_term(true),
-        };
-        h.insert("value".into(), value);
-        if first
-            .value
-            .as_ref()
-            .is_some_and(|v| v.op == AssignOp::Assign)
-        {
-            h.insert("assign".into(), Json::Bool(true));
-        }
+        self.head_value(first.value.as_ref(), true, &mut h);
         let mut out = Map::new();
         out.insert("head".into(), Json::Object(h));
         out.insert("body".into(), self.body_or_true(first.body.as_ref()));
@@ -231,25 +224,36 @@ impl Writer {
         }
     }
 
-    fn head(&mut self, head: &RuleHead, _is_default: bool) -> Json {
+    fn head(&mut self, head: &RuleHead) -> Json {
         let mut out = Map::new();
         self.head_ref(head, &mut out);
         if let Some(key) = &head.contains {
             out.insert("key".into(), self.term(key));
         }
-        match &head.value {
+        self.head_value(head.value.as_ref(), head.contains.is_none(), &mut out);
+        Json::Object(out)
+    }
+
+    /// `value` and `assign` of a head or `else` clause; with no value
+    /// written, `true` when `true_if_none` (not for `contains` rules).
+    fn head_value(
+        &mut self,
+        value: Option<&HeadValue>,
+        true_if_none: bool,
+        out: &mut Map<String, Json>,
+    ) {
+        match value {
             Some(value) => {
                 out.insert("value".into(), self.term(&value.value));
                 if value.op == AssignOp::Assign {
                     out.insert("assign".into(), Json::Bool(true));
                 }
             }
-            None if head.contains.is_none() => {
+            None if true_if_none => {
                 out.insert("value".into(), bool_term(true));
             }
             None => {}
         }
-        Json::Object(out)
     }
 
     /// A body, or OPA's generated `[true]` for rules written without one.
@@ -332,14 +336,7 @@ impl Writer {
         Some(match &expr.kind {
             ExprKind::Paren(inner) => return self.call_parts(inner),
             ExprKind::Call { func, args } => {
-                let mut path = Vec::with_capacity(func.len());
-                for (i, name) in func.iter().enumerate() {
-                    path.push(if i == 0 {
-                        var(&name.text)
-                    } else {
-                        str_term(&name.text)
-                    });
-                }
+                let path = dotted_path(func.iter().map(|name| name.text.as_str()));
                 let mut parts = vec![term("ref", Json::Array(path))];
                 parts.extend(args.iter().map(|a| self.term(a)));
                 Json::Array(parts)
@@ -505,9 +502,7 @@ fn package(package: Option<&Package>) -> Json {
 }
 
 fn import(import: &Import) -> Json {
-    let mut parts = import.path.iter();
-    let mut path = vec![var(parts.next().map_or("", |n| n.text.as_str()))];
-    path.extend(parts.map(|n| str_term(&n.text)));
+    let mut path = dotted_path(import.path.iter().map(|n| n.text.as_str()));
     let path = if path.len() == 1 {
         path.remove(0)
     } else {
