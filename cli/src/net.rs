@@ -49,13 +49,9 @@ pub struct OptInArgs {
     pub seed: Option<u64>,
 }
 
-fn parse_host(entry: &str) -> Result<HostPattern, String> {
-    // clap prefixes the flag; the engine's message names it too.
-    HostPattern::parse(entry).map_err(|error| {
-        let text = error.to_string();
-        text.strip_prefix("invalid --allow-net host ")
-            .map_or(text.clone(), str::to_owned)
-    })
+/// clap names the flag and the value, so only the reason is added.
+fn parse_host(entry: &str) -> Result<HostPattern, &'static str> {
+    HostPattern::parse(entry).map_err(|error| error.reason())
 }
 
 impl OptInArgs {

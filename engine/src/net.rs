@@ -86,6 +86,15 @@ pub struct HostPatternError {
     reason: &'static str,
 }
 
+impl HostPatternError {
+    /// Why the entry was refused, without the entry (for callers such as
+    /// clap that name the value themselves).
+    #[must_use]
+    pub fn reason(&self) -> &'static str {
+        self.reason
+    }
+}
+
 impl HostPattern {
     /// Parses `*`, `HOST`, `HOST:PORT`, `*.DOMAIN[:PORT]` or `[IPV6][:PORT]`.
     ///
