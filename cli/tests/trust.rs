@@ -689,12 +689,16 @@ fn waived_release(dir: &Path) {
 }
 
 fn sign_waiver(dir: &Path, waiver: &str, key: &str) {
+    sign_waiver_in(dir, "release.yaml", waiver, key);
+}
+
+fn sign_waiver_in(dir: &Path, manifest: &str, waiver: &str, key: &str) {
     let (code, _, stderr) = riskgate_in(
         dir,
         &[
             "sign",
             "waiver",
-            "release.yaml",
+            manifest,
             "--waiver",
             waiver,
             "--role",
@@ -743,10 +747,89 @@ fn a_requester_cannot_sign_their_own_waiver_for_the_risk_officer() {
         "",
     );
     // A genuine sign-off for another waiver id does not transfer either.
-    sign_waiver(dir.path(), "WVR-2026-020", "keys/officer.pem");
+    let release = std::fs::read_to_string(dir.path().join("release.yaml")).unwrap();
+    let other = release.replace("WVR-2026-019", "WVR-2026-020");
+    write(dir.path(), "other.yaml", other.as_bytes());
+    sign_waiver_in(dir.path(), "other.yaml", "WVR-2026-020", "keys/officer.pem");
     let (status, codes) = injection_test(dir.path());
     assert_eq!(status, "fail", "{codes:#?}");
     assert_finding(&codes, "", "signs waiver WVR-2026-020, not WVR-2026-019");
+}
+
+/// The officer's genuine sign-off, then the requester edits the waiver.
+fn edited_after_sign_off(from: &str, to: &str) -> (String, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    waived_release(dir.path());
+    sign_waiver(dir.path(), "WVR-2026-019", "keys/officer.pem");
+    let release = std::fs::read_to_string(dir.path().join("release.yaml")).unwrap();
+    let edited = release.replace(from, to);
+    assert_ne!(edited, release, "`{from}` is not in the example");
+    write(dir.path(), "release.yaml", edited.as_bytes());
+    injection_test(dir.path())
+}
+
+#[test]
+fn a_sign_off_stops_counting_when_the_waiver_is_edited_after_it() {
+    // Each edit would keep the waiver valid if the sign-off still counted.
+    for (from, to) in [
+        // A later expiry (still within the 180 days for medium risk).
+        (
+            "expires_at: 2026-12-15T00:00:00Z",
+            "expires_at: 2027-03-15T00:00:00Z",
+        ),
+        // One compensating monitor fewer.
+        (
+            "compensating_controls: [C-SEC-04, mon-injection, mon-refund-volume]",
+            "compensating_controls: [C-SEC-04, mon-injection]",
+        ),
+        // Every requirement of the control instead of one.
+        ("      requirements: [indirect_injection_asr]\n", ""),
+        // A lower residual risk.
+        ("residual_risk: medium", "residual_risk: low"),
+    ] {
+        let (status, codes) = edited_after_sign_off(from, to);
+        assert_eq!(status, "fail", "after `{to}`: {codes:#?}");
+        assert_finding(
+            &codes,
+            "E5002 waiver WVR-2026-019's sign-off by risk_officer does not count",
+            "the waiver has changed since waivers/signoff.dsse.json was signed",
+        );
+    }
+}
+
+#[test]
+fn adding_a_second_approver_leaves_the_first_sign_off_standing() {
+    // approved_by is not part of the signed terms, so approvers sign
+    // independently, in any order.
+    let (status, codes) = edited_after_sign_off(
+        "      issued_at: 2026-09-18T15:00:00Z\n",
+        "        - {name: Ana Lima, email: ana.lima@example.com, role: peer_reviewer}\n      issued_at: 2026-09-18T15:00:00Z\n",
+    );
+    assert_eq!(status, "waived", "{codes:#?}");
+}
+
+#[test]
+fn signing_a_waiver_the_manifest_does_not_hold_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    waived_release(dir.path());
+    let (code, _, stderr) = riskgate_in(
+        dir.path(),
+        &[
+            "sign",
+            "waiver",
+            "release.yaml",
+            "--waiver",
+            "WVR-2026-020",
+            "--role",
+            "risk_officer",
+            "--approver",
+            "daniel.okafor@example.com",
+            "--key",
+            "keys/officer.pem",
+        ],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    insta::assert_snapshot!(stderr, @"error: release.yaml: no waiver `WVR-2026-020` to sign (it has WVR-2026-019); a sign-off covers the waiver as the manifest states it, so write the waiver first");
 }
 
 #[test]

@@ -42,6 +42,10 @@ use keys::{Purpose, TrustedKey};
 /// The predicate type of a signed release approval.
 pub const APPROVAL_PREDICATE: &str = "https://riskgate.dev/approval/v1";
 
+/// The field of a waiver sign-off that binds the waiver's content
+/// ([`statements::waiver_terms`]).
+const TERMS_CLAIM: &str = "terms";
+
 /// The predicate type of a signed waiver sign-off.
 pub const WAIVER_PREDICATE: &str = "https://riskgate.dev/waiver-approval/v1";
 
@@ -673,6 +677,13 @@ impl Checker<'_> {
                 .predicate
                 .get(*field)
                 .and_then(serde_json::Value::as_str);
+            if signed != *expected && *field == TERMS_CLAIM {
+                return Err(format!(
+                    "the waiver has changed since {reference} was signed (it signs terms {}, the waiver's are now {}); have the approver sign it again",
+                    signed.map_or_else(|| "(none)".to_owned(), short_digest),
+                    expected.map_or_else(|| "(none)".to_owned(), short_digest),
+                ));
+            }
             if signed != *expected {
                 return Err(format!(
                     "{reference} signs {field} {}, not {}",
@@ -732,6 +743,7 @@ impl Checker<'_> {
         let input = self.input;
         for (w, waiver) in items(input, &["spec", "waivers"]).iter().enumerate() {
             let id = str_at(waiver, &["id"]);
+            let terms = statements::waiver_terms(waiver);
             for (a, approver) in items(waiver, &["approved_by"]).iter().enumerate() {
                 let reference = str_at(approver, &["signature_ref"]);
                 if reference.is_none() && !self.trust.require_signed {
@@ -747,6 +759,7 @@ impl Checker<'_> {
                     role,
                     claims: vec![
                         ("waiver", id),
+                        (TERMS_CLAIM, Some(&terms)),
                         ("role", Some(role)),
                         ("approver", person.as_ref().and_then(|p| p.email.as_deref())),
                     ],

@@ -10,6 +10,7 @@ use riskgate_controls::manifest::load_manifests_from_bytes;
 use riskgate_controls::trust::dsse::Envelope;
 use riskgate_controls::trust::keys::SigningKey;
 use riskgate_controls::trust::statements::{self, ReleaseRef};
+use riskgate_engine::value::Value;
 use riskgate_workspace::clock::Now;
 
 use crate::Outcome;
@@ -133,7 +134,10 @@ fn sign(args: &SignArgs) -> anyhow::Result<()> {
             role,
             approver,
             ..
-        } => statements::waiver(&release, waiver, role, approver, &at),
+        } => {
+            let terms = read_waiver(&common.manifest, waiver)?;
+            statements::waiver(&release, &terms, role, approver, &at)
+        }
         SignWhat::Evaluation { report, .. } => {
             let text = std::fs::read(report).with_context(|| format!("{}", report.display()))?;
             let predicate: serde_json::Value = serde_json::from_slice(&text)
@@ -152,6 +156,12 @@ fn sign(args: &SignArgs) -> anyhow::Result<()> {
 
 /// The release of the first document of a manifest file.
 pub(crate) fn read_release(path: &Path) -> anyhow::Result<ReleaseRef> {
+    let raw = read_manifest(path)?;
+    ReleaseRef::of(&raw).map_err(|why| anyhow::anyhow!("{}: {why}", path.display()))
+}
+
+/// The manifest of a file that holds exactly one.
+fn read_manifest(path: &Path) -> anyhow::Result<Value> {
     let bytes = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
     let name = path.display().to_string();
     let loaded = load_manifests_from_bytes(&name, &bytes);
@@ -161,13 +171,21 @@ pub(crate) fn read_release(path: &Path) -> anyhow::Result<ReleaseRef> {
             loaded.len()
         );
     }
-    let raw = loaded
-        .first()
-        .and_then(|m| m.raw.as_ref())
+    loaded
+        .into_iter()
+        .next()
+        .and_then(|m| m.raw)
         .with_context(|| {
             format!("{name}: not a readable manifest (`riskgate check {name}` says why)")
-        })?;
-    ReleaseRef::of(raw).map_err(|why| anyhow::anyhow!("{name}: {why}"))
+        })
+}
+
+/// Waiver `id` of the manifest, whose terms the sign-off binds.
+fn read_waiver(path: &Path, id: &str) -> anyhow::Result<Value> {
+    let raw = read_manifest(path)?;
+    statements::waiver_of(&raw, id)
+        .cloned()
+        .map_err(|why| anyhow::anyhow!("{}: {why}", path.display()))
 }
 
 /// A PEM private key from a file.

@@ -14,7 +14,7 @@ use super::dsse::{Envelope, STATEMENT_V1, Statement, Subject};
 use super::keys::{PublicKey, TrustedKey};
 use super::{APPROVAL_PREDICATE, WAIVER_PREDICATE};
 use crate::trace::{Decision, EnforcementPoint, ManifestTrace, Status};
-use crate::view::str_at;
+use crate::view::{items, str_at};
 
 /// The SLSA Verification Summary Attestation predicate type.
 pub const VSA_PREDICATE: &str = "https://slsa.dev/verification_summary/v1";
@@ -98,11 +98,15 @@ pub fn approval(
     )
 }
 
-/// A sign-off of waiver `waiver` by `approver` in `role`.
+/// A sign-off by `approver` in `role` of the waiver `waiver` as the
+/// manifest states it: the statement carries the waiver's id and
+/// [`waiver_terms`], so a sign-off stops counting when anything it
+/// approved (the controls, scope, expiry, compensating controls, ...)
+/// is changed afterwards.
 #[must_use]
 pub fn waiver(
     release: &ReleaseRef,
-    waiver: &str,
+    waiver: &Value,
     role: &str,
     approver: &str,
     at: &str,
@@ -110,8 +114,46 @@ pub fn waiver(
     statement(
         release,
         WAIVER_PREDICATE,
-        json!({"waiver": waiver, "role": role, "approver": approver, "at": at}),
+        json!({
+            "waiver": str_at(waiver, &["id"]).unwrap_or_default(),
+            "terms": waiver_terms(waiver),
+            "role": role,
+            "approver": approver,
+            "at": at,
+        }),
     )
+}
+
+/// The waiver with id `id` in `manifest`'s `spec.waivers`.
+///
+/// # Errors
+/// When there is none; the message lists the waivers there are.
+pub fn waiver_of<'a>(manifest: &'a Value, id: &str) -> Result<&'a Value, String> {
+    let waivers = items(manifest, &["spec", "waivers"]);
+    if let Some(found) = waivers.iter().find(|w| str_at(w, &["id"]) == Some(id)) {
+        return Ok(found);
+    }
+    let ids: Vec<&str> = waivers.iter().filter_map(|w| str_at(w, &["id"])).collect();
+    let held = if ids.is_empty() {
+        "it has no spec.waivers".to_owned()
+    } else {
+        format!("it has {}", ids.join(", "))
+    };
+    Err(format!(
+        "no waiver `{id}` to sign ({held}); a sign-off covers the waiver as the manifest states it, so write the waiver first"
+    ))
+}
+
+/// The digest of what a waiver's approvers sign: the waiver without its
+/// `approved_by` list (so each sign-off is independent of the others), as
+/// JSON with sorted keys and no whitespace, `sha256:<hex>`.
+#[must_use]
+pub fn waiver_terms(waiver: &Value) -> String {
+    let mut terms = waiver.to_json();
+    if let Some(fields) = terms.as_object_mut() {
+        fields.remove("approved_by");
+    }
+    crate::digest::sha256(terms.to_string().as_bytes())
 }
 
 /// The predicate type of a signed evaluation report.
