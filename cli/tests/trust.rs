@@ -779,7 +779,7 @@ fn a_sign_off_stops_counting_when_the_waiver_is_edited_after_it() {
         ),
         // One compensating monitor fewer.
         (
-            "compensating_controls: [C-SEC-04, mon-injection, mon-refund-volume]",
+            "compensating_controls: [C-SEC-04, mon-injection, mon-refund-volume, {limit: requests_per_minute, at_most: 20}]",
             "compensating_controls: [C-SEC-04, mon-injection]",
         ),
         // Every requirement of the control instead of one.

@@ -172,6 +172,18 @@ pub(crate) fn resolve_threshold(value: &Value, tier: Option<&str>) -> Result<Val
 }
 
 /// Renders a value compactly for messages (`0.8`, `"high"`, `["a","b"]`).
+/// Whether an alert `mop mt` fires whenever `rop rt` holds (a monitor's
+/// alert is at least as strict as the one required or approved).
+pub(crate) fn at_least_as_strict(rop: Op, rt: f64, mop: Op, mt: f64) -> bool {
+    match (rop, mop) {
+        (Op::Gt, Op::Gt | Op::Gte) | (Op::Gte, Op::Gte) => mt <= rt,
+        (Op::Gte, Op::Gt) => mt < rt,
+        (Op::Lt, Op::Lt | Op::Lte) | (Op::Lte, Op::Lte) => mt >= rt,
+        (Op::Lte, Op::Lt) => mt > rt,
+        _ => false,
+    }
+}
+
 pub(crate) fn show(value: &Value) -> String {
     value.to_json().to_string()
 }

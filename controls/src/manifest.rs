@@ -44,8 +44,9 @@ use riskgate_dsl::{Diagnostic, LineIndex, Severity, Span};
 use riskgate_engine::value::Value;
 
 pub use evidence::{
-    Approval, Decision, Document, Evaluation, EvidenceSource, Finding, FindingStatus, Metric,
-    MetricValue, Monitor, Slice, Validation, Waiver, WaiverApprover, WaiverScope,
+    Approval, CappedLimit, CompensatingControl, CompensatingMeasure, Decision, Document,
+    Evaluation, EvidenceSource, Finding, FindingStatus, Metric, MetricValue, Monitor, Slice,
+    Validation, Waiver, WaiverApprover, WaiverScope,
 };
 pub use model::{
     API_VERSION, ApiVersion, Artifact, Classification, Data, Dataset, DatasetRole, EuAiAct,

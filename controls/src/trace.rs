@@ -375,7 +375,8 @@ pub struct WaiverCitation {
     pub id: String,
     /// Its expiry, RFC 3339.
     pub expires_at: String,
-    /// The compensating controls re-checked for it.
+    /// The compensating controls re-checked for it: each an id, or what a
+    /// compensating measure requires (`requests_per_minute at most 20`).
     pub compensating_controls: Vec<String>,
     /// Where the waiver is in the manifest.
     #[serde(skip_serializing_if = "Option::is_none")]

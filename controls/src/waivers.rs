@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::codes;
+use crate::compare::{Op, at_least_as_strict, show};
 
 use super::context::Ctx;
 use super::schema::cadence_hours;
@@ -22,6 +23,9 @@ pub struct WaiverPolicy {
     pub max_duration_days_by_residual_risk: BTreeMap<String, f64>,
     /// Roles that must all approve, by residual risk.
     pub approver_roles_by_residual_risk: BTreeMap<String, Vec<String>>,
+    /// How many distinct people must approve, by residual risk (a waiver's
+    /// own `quorum` can only raise it).
+    pub min_approvers_by_residual_risk: BTreeMap<String, f64>,
     /// Controls no waiver may cover.
     pub non_waivable: Vec<String>,
     /// How often a waiver may be renewed (`renewal_of` chains); `None`
@@ -64,6 +68,15 @@ impl Default for WaiverPolicy {
                 ("medium", strings(&["risk_officer"])),
                 ("high", strings(&["risk_officer", "executive_accountable"])),
                 ("critical", strings(&["model_risk_committee"])),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect(),
+            min_approvers_by_residual_risk: [
+                ("low", 1.0),
+                ("medium", 1.0),
+                ("high", 2.0),
+                ("critical", 2.0),
             ]
             .into_iter()
             .map(|(k, v)| (k.to_owned(), v))
@@ -119,14 +132,23 @@ impl WaiverPolicy {
                 None => {}
             }
         }
-        if let Some(Value::Object(entries)) =
-            view::get(overlay, "max_duration_days_by_residual_risk")
-        {
-            policy.max_duration_days_by_residual_risk.extend(
-                entries
-                    .iter()
-                    .filter_map(|(k, v)| Some((k.as_str()?.to_owned(), v.as_number()?.as_f64()))),
-            );
+        for (key, table) in [
+            (
+                "max_duration_days_by_residual_risk",
+                &mut policy.max_duration_days_by_residual_risk,
+            ),
+            (
+                "min_approvers_by_residual_risk",
+                &mut policy.min_approvers_by_residual_risk,
+            ),
+        ] {
+            if let Some(Value::Object(entries)) = view::get(overlay, key) {
+                table.extend(
+                    entries.iter().filter_map(|(k, v)| {
+                        Some((k.as_str()?.to_owned(), v.as_number()?.as_f64()))
+                    }),
+                );
+            }
         }
         if let Some(Value::Object(entries)) = view::get(overlay, "approver_roles_by_residual_risk")
         {
@@ -247,9 +269,10 @@ pub(crate) fn apply(
                         expires_at: str_at(waiver, &["expires_at"])
                             .unwrap_or_default()
                             .to_owned(),
-                        compensating_controls: view::get(waiver, "compensating_controls")
-                            .and_then(strings)
-                            .unwrap_or_default(),
+                        compensating_controls: items(waiver, &["compensating_controls"])
+                            .iter()
+                            .map(describe_compensating)
+                            .collect(),
                         location: (ctx.locate)(&pointer),
                     });
                 } else {
@@ -510,6 +533,135 @@ fn counted_approvers(ctx: &Ctx<'_>, index: usize, waiver: &Value) -> Vec<(Person
         .collect()
 }
 
+/// Whether every role in `roles` can be given its own approver: a
+/// matching of roles to distinct people (Kuhn's augmenting paths; both
+/// sides are a handful).
+fn roles_held_by_distinct_people(roles: &[String], approvers: &[(Person, String)]) -> bool {
+    type Holders<'a> = BTreeMap<&'a str, BTreeSet<String>>;
+    /// Finds `role` a person, moving others to another of their roles.
+    fn assign<'a>(
+        role: &'a str,
+        holders: &Holders<'a>,
+        seen: &mut BTreeSet<String>,
+        owner: &mut BTreeMap<String, &'a str>,
+    ) -> bool {
+        let Some(people) = holders.get(role) else {
+            return false;
+        };
+        for person in people {
+            if !seen.insert(person.clone()) {
+                continue;
+            }
+            let free = match owner.get(person).copied() {
+                None => true,
+                Some(other) => assign(other, holders, seen, owner),
+            };
+            if free {
+                owner.insert(person.clone(), role);
+                return true;
+            }
+        }
+        false
+    }
+    let mut holders: Holders<'_> = roles
+        .iter()
+        .map(|r| (r.as_str(), BTreeSet::new()))
+        .collect();
+    for (person, role) in approvers {
+        if let Some(people) = holders.get_mut(role.as_str()) {
+            people.insert(person.key());
+        }
+    }
+    let mut owner = BTreeMap::new();
+    holders
+        .keys()
+        .all(|role| assign(role, &holders, &mut BTreeSet::new(), &mut owner))
+}
+
+/// The approvers who sign in more than one of `roles`, for the message.
+fn multi_role_approvers(roles: &[String], approvers: &[(Person, String)]) -> Vec<String> {
+    let mut held: BTreeMap<String, (String, BTreeSet<&str>)> = BTreeMap::new();
+    for (person, role) in approvers.iter().filter(|(_, r)| roles.contains(r)) {
+        held.entry(person.key())
+            .or_insert_with(|| (person.display(), BTreeSet::new()))
+            .1
+            .insert(role);
+    }
+    held.into_values()
+        .filter(|(_, roles)| roles.len() > 1)
+        .map(|(who, roles)| {
+            format!(
+                "{who} signs as {}",
+                roles.into_iter().collect::<Vec<_>>().join(" and ")
+            )
+        })
+        .collect()
+}
+
+/// The quorum: distinct people approving in one of the `required` roles
+/// (any role when none is required), at least the waiver policy's
+/// `min_approvers_by_residual_risk` and the waiver's own `quorum`.
+fn quorum_problem(
+    policy: &WaiverPolicy,
+    waiver: &Value,
+    id: &str,
+    required: &[String],
+    approvers: &[(Person, String)],
+) -> Option<Problem> {
+    let residual = str_at(waiver, &["residual_risk"]);
+    let by_policy = residual
+        .and_then(|r| policy.min_approvers_by_residual_risk.get(r))
+        .copied()
+        .unwrap_or(1.0);
+    let stated = view::get(waiver, "quorum")
+        .and_then(Value::as_number)
+        .map_or(0.0, |n| n.as_f64());
+    let (needed, source) = if stated > by_policy {
+        (stated, "its quorum".to_owned())
+    } else {
+        (
+            by_policy,
+            residual.map_or_else(
+                || "the waiver policy".to_owned(),
+                |r| format!("the waiver policy for {r} residual risk"),
+            ),
+        )
+    };
+    let people: BTreeSet<String> = approvers
+        .iter()
+        .filter(|(_, role)| required.is_empty() || required.contains(role))
+        .map(|(person, _)| person.key())
+        .collect();
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "a small, non-negative count"
+    )]
+    let needed = needed.ceil().max(0.0) as usize;
+    if people.len() >= needed {
+        return None;
+    }
+    let roles = if required.is_empty() {
+        String::new()
+    } else {
+        format!(" in role {}", required.join(" or "))
+    };
+    let people_word = |n: usize| if n == 1 { "person" } else { "people" };
+    let short = needed - people.len();
+    Some(problem(
+        codes::WAIVER_UNAUTHORISED.id,
+        format!(
+            "it is approved by {} distinct {}{roles}, fewer than the {needed} {source} requires",
+            people.len(),
+            people_word(people.len()),
+        ),
+        format!(
+            "get waiver {id} approved by {short} more {}{roles}",
+            people_word(short)
+        ),
+    ))
+}
+
 fn control_problems(
     ctx: &Ctx<'_>,
     policy: &WaiverPolicy,
@@ -551,6 +703,23 @@ fn control_problems(
             ),
             format!("get waiver {id} approved by role {}", names.join(", ")),
         ));
+    } else if !roles_held_by_distinct_people(&required, &approvers) {
+        out.push(problem(
+            codes::WAIVER_UNAUTHORISED.id,
+            format!(
+                "its required roles {} need a different person each, but {} (one person counts once, whatever roles they sign as)",
+                required.join(", "),
+                multi_role_approvers(&required, &approvers).join("; ")
+            ),
+            format!(
+                "get waiver {id} approved by a different person in each of the roles {}",
+                required.join(", ")
+            ),
+        ));
+    } else {
+        // Only once every role has its own approver: a missing role says
+        // all there is to say.
+        out.extend(quorum_problem(policy, waiver, id, &required, &approvers));
     }
     if let Some(owner) = &control.owner {
         for (person, _) in &approvers {
@@ -570,46 +739,280 @@ fn control_problems(
             }
         }
     }
-    for compensating in view::get(waiver, "compensating_controls")
-        .and_then(strings)
-        .unwrap_or_default()
-    {
-        if let Some(status) = base.get(&compensating) {
-            if *status != Status::Pass {
-                out.push(problem(
-                    codes::WAIVER_COMPENSATION_FAILING.id,
-                    format!("compensating control {compensating} is {}", status.as_str()),
-                    format!("make compensating control {compensating} pass"),
-                ));
-            }
-            continue;
-        }
-        let monitor = items(ctx.spec(), &["monitors"])
-            .iter()
-            .find(|m| str_at(m, &["id"]) == Some(compensating.as_str()));
-        match monitor {
-            None => out.push(problem(
-                codes::WAIVER_COMPENSATION_FAILING.id,
-                format!("compensating control {compensating} is neither a declared control nor a monitor in spec.monitors"),
-                format!("list existing controls or monitors as waiver {id}'s compensating controls"),
-            )),
-            Some(m) => {
-                let last = view::get(m, "last_run_at").and_then(view::parse_time);
-                let period = str_at(m, &["cadence"]).and_then(cadence_hours);
-                let fresh = match (last, period) {
-                    (Some(last), Some(hours)) => view::age_days(ctx.now_ns, last) <= hours * 2.0 / 24.0,
-                    (Some(_), None) => true,
-                    (None, _) => false,
-                };
-                if !fresh {
-                    out.push(problem(
-                        codes::WAIVER_COMPENSATION_FAILING.id,
-                        format!("compensating monitor {compensating} is stale or has never run"),
-                        format!("get monitor {compensating} running again"),
-                    ));
-                }
-            }
-        }
+    for measure in items(waiver, &["compensating_controls"]) {
+        out.extend(compensation_problem(ctx, id, measure, base));
     }
     out
+}
+
+/// How a waiver's compensating control reads in the trace and reports:
+/// the id, or what the measure requires.
+pub(crate) fn describe_compensating(measure: &Value) -> String {
+    if let Some(id) = measure.as_str() {
+        return id.to_owned();
+    }
+    let number = |key| view::get(measure, key).map(show).unwrap_or_default();
+    let what = if let Some(monitor) = str_at(measure, &["monitor"]) {
+        match (
+            str_at(measure, &["alert_op"]),
+            view::get(measure, "alert_threshold"),
+        ) {
+            (Some(op), Some(threshold)) => {
+                format!(
+                    "monitor {monitor} alerting at {op} {} or stricter",
+                    show(threshold)
+                )
+            }
+            _ => format!("monitor {monitor}"),
+        }
+    } else if let Some(limit) = str_at(measure, &["limit"]) {
+        format!("{limit} at most {}", number("at_most"))
+    } else if view::get(measure, "human_review_rate").is_some() {
+        format!(
+            "human review of at least {} of decisions",
+            number("human_review_rate")
+        )
+    } else {
+        show(measure)
+    };
+    match str_at(measure, &["description"]) {
+        Some(description) => format!("{what} ({description})"),
+        None => what,
+    }
+}
+
+/// Why one compensating control does not hold for this release, if it
+/// does not: a control that is not passing before waivers apply (a
+/// waived control does not compensate), a monitor that is missing, stale
+/// or alerts less strictly than approved, a limit set higher than the cap
+/// or not at all, a review rate below the one approved.
+fn compensation_problem(
+    ctx: &Ctx<'_>,
+    id: &str,
+    measure: &Value,
+    base: &BTreeMap<String, Status>,
+) -> Option<Problem> {
+    let failing = |message: String, hint: String| {
+        Some(problem(
+            codes::WAIVER_COMPENSATION_FAILING.id,
+            message,
+            hint,
+        ))
+    };
+    let kinds: Vec<&str> = ["monitor", "limit", "human_review_rate"]
+        .into_iter()
+        .filter(|k| view::get(measure, k).is_some())
+        .collect();
+    if let Some(name) = measure.as_str() {
+        if let Some(status) = base.get(name) {
+            return (*status != Status::Pass).then(|| {
+                problem(
+                    codes::WAIVER_COMPENSATION_FAILING.id,
+                    format!("compensating control {name} is {}", status.as_str()),
+                    format!("make compensating control {name} pass"),
+                )
+            });
+        }
+        return match monitor_staleness(ctx, name) {
+            Err(why) => failing(
+                why,
+                format!(
+                    "list existing controls or monitors as waiver {id}'s compensating controls"
+                ),
+            ),
+            Ok(false) => failing(
+                format!("compensating monitor {name} is stale or has never run"),
+                format!("get monitor {name} running again"),
+            ),
+            Ok(true) => None,
+        };
+    }
+    if kinds.len() != 1 {
+        let named = if kinds.is_empty() {
+            "none of them".to_owned()
+        } else {
+            kinds.join(" and ")
+        };
+        return failing(
+            format!(
+                "compensating measure {} must name exactly one of monitor, limit or human_review_rate, not {named}",
+                show(measure)
+            ),
+            format!(
+                "give each of waiver {id}'s compensating measures one of monitor, limit or human_review_rate"
+            ),
+        );
+    }
+    if let Some(monitor) = str_at(measure, &["monitor"]) {
+        return compensating_monitor(ctx, measure, monitor);
+    }
+    if let Some(limit) = str_at(measure, &["limit"]) {
+        let Some((cap, cap_text)) = number(measure, &["at_most"]) else {
+            return failing(
+                format!("compensating limit {limit} has no at_most"),
+                format!("state the cap of waiver {id}'s {limit} in at_most"),
+            );
+        };
+        let path: &[&str] = match limit {
+            "requests_per_minute" | "requests_per_day" | "requests_per_session" => {
+                &["deployment", "limits", "rate_limit", limit]
+            }
+            _ => &["deployment", "limits", limit],
+        };
+        let field = format!("spec.{}", path.join("."));
+        return match number(ctx.spec(), path) {
+            Some((set, _)) if set <= cap => None,
+            Some((_, set)) => failing(
+                format!(
+                    "compensating limit {limit} is {set}, above the {cap_text} the waiver relies on"
+                ),
+                format!("lower {field} to {cap_text} or less"),
+            ),
+            None => failing(
+                format!("compensating limit {limit} is not set ({field})"),
+                format!("set {field} to {cap_text} or less"),
+            ),
+        };
+    }
+    let Some((wanted, wanted_text)) = number(measure, &["human_review_rate"]) else {
+        return failing(
+            format!(
+                "compensating measure {} has no numeric human_review_rate",
+                show(measure)
+            ),
+            format!("state waiver {id}'s human_review_rate as a number from 0 to 1"),
+        );
+    };
+    let field = "spec.oversight.review_sample_rate";
+    match number(ctx.spec(), &["oversight", "review_sample_rate"]) {
+        Some((rate, _)) if rate >= wanted => None,
+        Some((_, rate)) => failing(
+            format!(
+                "human review samples {rate} of decisions, less than the {wanted_text} the waiver relies on"
+            ),
+            format!("raise {field} to {wanted_text} or more"),
+        ),
+        None => failing(
+            format!("the human review rate the waiver relies on is not set ({field})"),
+            format!("set {field} to {wanted_text} or more"),
+        ),
+    }
+}
+
+/// A monitor the waiver relies on: it must exist, be running, and alert
+/// at the approved comparison or stricter.
+fn compensating_monitor(ctx: &Ctx<'_>, measure: &Value, monitor: &str) -> Option<Problem> {
+    let failing = |message: String, hint: String| {
+        Some(problem(
+            codes::WAIVER_COMPENSATION_FAILING.id,
+            message,
+            hint,
+        ))
+    };
+    match monitor_staleness(ctx, monitor) {
+        Err(_) => {
+            return failing(
+                format!("compensating monitor {monitor} is not in spec.monitors"),
+                format!("declare monitor {monitor} in spec.monitors"),
+            );
+        }
+        Ok(false) => {
+            return failing(
+                format!("compensating monitor {monitor} is stale or has never run"),
+                format!("get monitor {monitor} running again"),
+            );
+        }
+        Ok(true) => {}
+    }
+    let approved_op = str_at(measure, &["alert_op"]).and_then(Op::parse);
+    let approved = number(measure, &["alert_threshold"]);
+    let (Some(op), Some((threshold, threshold_text))) = (approved_op, approved) else {
+        return failing(
+            format!(
+                "compensating monitor {monitor} states no alert_op (>, >=, < or <=) and numeric alert_threshold to hold it to"
+            ),
+            format!(
+                "state the alert approved for monitor {monitor} (alert_op and alert_threshold)"
+            ),
+        );
+    };
+    let declared = items(ctx.spec(), &["monitors"])
+        .iter()
+        .find(|m| str_at(m, &["id"]) == Some(monitor))?;
+    let own_op = str_at(declared, &["alert_op"]).and_then(Op::parse);
+    let own = number(declared, &["alert_threshold"]);
+    let want = format!("{} {threshold_text}", op.as_str());
+    match (own_op, own) {
+        (Some(own_op), Some((own, _))) if at_least_as_strict(op, threshold, own_op, own) => None,
+        (Some(own_op), Some((_, own))) => failing(
+            format!(
+                "compensating monitor {monitor} alerts at {} {own}, less strict than the {want} the waiver relies on",
+                own_op.as_str(),
+            ),
+            format!("set monitor {monitor} to alert at {want} or stricter"),
+        ),
+        _ => failing(
+            format!(
+                "compensating monitor {monitor} has no numeric alert, so it cannot hold the {want} the waiver relies on"
+            ),
+            format!("set monitor {monitor} to alert at {want} or stricter"),
+        ),
+    }
+}
+
+/// Whether monitor `id` of `spec.monitors` ran within twice its cadence
+/// (a monitor without a cadence only needs to have run); an error when
+/// there is no such monitor.
+fn monitor_staleness(ctx: &Ctx<'_>, id: &str) -> Result<bool, String> {
+    let monitor = items(ctx.spec(), &["monitors"])
+        .iter()
+        .find(|m| str_at(m, &["id"]) == Some(id))
+        .ok_or_else(|| {
+            format!("compensating control {id} is neither a declared control nor a monitor in spec.monitors")
+        })?;
+    let last = view::get(monitor, "last_run_at").and_then(view::parse_time);
+    let period = str_at(monitor, &["cadence"]).and_then(cadence_hours);
+    Ok(match (last, period) {
+        (Some(last), Some(hours)) => view::age_days(ctx.now_ns, last) <= hours * 2.0 / 24.0,
+        (Some(_), None) => true,
+        (None, _) => false,
+    })
+}
+
+/// The number at `path` in `value`, and how it is written.
+fn number(value: &Value, path: &[&str]) -> Option<(f64, String)> {
+    let found = view::at(value, path)?;
+    Some((found.as_number()?.as_f64(), show(found)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signed(people: &[(&str, &str)]) -> Vec<(Person, String)> {
+        people
+            .iter()
+            .map(|(email, role)| {
+                let person = Person::from_value(&Value::string(email)).unwrap();
+                (person, (*role).to_owned())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_role_gets_its_own_person_when_the_people_allow_it() {
+        let roles = ["a".to_owned(), "b".to_owned()];
+        // x holds both; y only `a`: x must take `b` for y to take `a`.
+        let approvers = signed(&[("x@e", "a"), ("x@e", "b"), ("y@e", "a")]);
+        assert!(roles_held_by_distinct_people(&roles, &approvers));
+        // x alone cannot fill both, whatever case the address is in.
+        let approvers = signed(&[("x@e", "a"), ("X@E", "b")]);
+        assert!(!roles_held_by_distinct_people(&roles, &approvers));
+        // More people in one role than needed is no trouble.
+        let approvers = signed(&[("x@e", "b"), ("y@e", "a"), ("z@e", "a")]);
+        assert!(roles_held_by_distinct_people(&roles, &approvers));
+        // Nobody in `b`.
+        let approvers = signed(&[("x@e", "a"), ("y@e", "a")]);
+        assert!(!roles_held_by_distinct_people(&roles, &approvers));
+    }
 }

@@ -438,6 +438,85 @@ const CASES: &[Case] = &[
             ("/spec/monitors/0/cadence", r#""monthly""#),
         ],
     ),
+    // One person signing in both roles that high residual risk needs
+    // fills one of them (the e-mail identifies them, whatever the name).
+    case(
+        "waiver_one_person_in_two_roles",
+        &["C-FAIR-01"],
+        &[
+            FAIR_SLICE_FAIL,
+            ("/spec/waivers/-", VALID_WAIVER),
+            ("/spec/waivers/0/residual_risk", r#""high""#),
+            (
+                "/spec/waivers/0/approved_by/-",
+                r#"{"name": "D. Okafor", "email": "Daniel.Okafor@example.com", "role": "executive_accountable"}"#,
+            ),
+        ],
+    ),
+    // The waiver's quorum of 3 is above the policy's 1 for medium risk;
+    // a second record of the same person under another name adds nobody.
+    case(
+        "waiver_quorum_not_met",
+        &["C-FAIR-01"],
+        &[
+            FAIR_SLICE_FAIL,
+            ("/spec/waivers/-", VALID_WAIVER),
+            ("/spec/waivers/0/quorum", "3"),
+            (
+                "/spec/waivers/0/approved_by/-",
+                r#"{"name": "Ana Lima", "email": "ana.lima@example.com", "role": "risk_officer"}"#,
+            ),
+            (
+                "/spec/waivers/0/approved_by/-",
+                r#"{"name": "D. Okafor", "email": "daniel.okafor@example.com", "role": "risk_officer"}"#,
+            ),
+        ],
+    ),
+    case(
+        "waiver_compensating_measures_hold",
+        &["C-FAIR-01"],
+        &[
+            FAIR_SLICE_FAIL,
+            ("/spec/waivers/-", VALID_WAIVER),
+            (
+                "/spec/waivers/0/compensating_controls",
+                r#"[
+                    {"monitor": "mon-score-psi", "alert_op": ">=", "alert_threshold": 0.3},
+                    {"limit": "requests_per_minute", "at_most": 100},
+                    {"human_review_rate": 0.1, "description": "declines sampled for manual review"}
+                ]"#,
+            ),
+            (
+                "/spec/deployment/limits",
+                r#"{"rate_limit": {"requests_per_minute": 60, "scope": "per_client"}}"#,
+            ),
+            ("/spec/oversight", r#"{"review_sample_rate": 0.2}"#),
+        ],
+    ),
+    case(
+        "waiver_compensating_measures_failing",
+        &["C-FAIR-01"],
+        &[
+            FAIR_SLICE_FAIL,
+            ("/spec/waivers/-", VALID_WAIVER),
+            (
+                "/spec/waivers/0/compensating_controls",
+                r#"[
+                    {"monitor": "mon-score-psi", "alert_op": ">=", "alert_threshold": 0.2},
+                    {"monitor": "mon-missing", "alert_op": ">=", "alert_threshold": 0.2},
+                    {"limit": "requests_per_minute", "at_most": 30},
+                    {"limit": "max_tokens_per_request", "at_most": 512},
+                    {"human_review_rate": 0.5},
+                    {"monitor": "mon-score-psi", "limit": "budget_per_day", "at_most": 10}
+                ]"#,
+            ),
+            (
+                "/spec/deployment/limits",
+                r#"{"rate_limit": {"requests_per_minute": 60, "scope": "per_client"}}"#,
+            ),
+            ("/spec/oversight", r#"{"review_sample_rate": 0.2}"#),
+        ],
+    ),
     case(
         "waiver_out_of_scope",
         &["C-FAIR-01"],
@@ -686,6 +765,39 @@ fn overlay_waiver_policy_and_disabled_controls() {
     assert!(codes.contains(&"W3006"), "{codes:?}"); // C-MON-01 is not passing
 }
 
+#[test]
+fn an_overlay_raises_the_number_of_distinct_approvers() {
+    let set = policy_set();
+    let (mut doc, _) = base();
+    edit(
+        &mut doc,
+        &[FAIR_SLICE_FAIL, ("/spec/waivers/-", VALID_WAIVER)],
+    );
+    let fair = |trace: &ManifestTrace| {
+        trace
+            .controls
+            .iter()
+            .find(|c| c.id == "C-FAIR-01")
+            .unwrap()
+            .status
+    };
+    let trace = run(&set, &doc, &CheckOptions::new(EnforcementPoint::Ci, NOW_NS));
+    assert_eq!(fair(&trace), Status::Waived);
+    let mut options = CheckOptions::new(EnforcementPoint::Ci, NOW_NS);
+    options.data = Some(Value::from_json(
+        &serde_json::json!({"riskgate": {"config": {
+            "waiver_policy": {"min_approvers_by_residual_risk": {"medium": 2}}
+        }}}),
+    ));
+    let trace = run(&set, &doc, &options);
+    assert_eq!(fair(&trace), Status::Fail);
+    let messages: Vec<&str> = trace.findings.iter().map(|f| f.message.as_str()).collect();
+    assert!(
+        messages.contains(&"waiver W-12 is ignored: it is approved by 1 distinct person in role risk_officer, fewer than the 2 the waiver policy for medium residual risk requires"),
+        "{messages:#?}"
+    );
+}
+
 mod properties {
     use proptest::prelude::*;
 
@@ -708,10 +820,22 @@ mod properties {
                  pick(&["daniel.okafor@example.com", "priya.raman@example.com", "x@example.com"])),
                 0..3,
             ),
-            proptest::collection::vec(pick(&["C-MON-01", "mon-score-psi", "C-DOC-01", "nothing"]), 0..2),
+            // As JSON: ids, measures that hold, fail or are malformed.
+            proptest::collection::vec(pick(&[
+                r#""C-MON-01""#, r#""mon-score-psi""#, r#""C-DOC-01""#, r#""nothing""#,
+                r#"{"monitor": "mon-score-psi", "alert_op": ">=", "alert_threshold": 0.3}"#,
+                r#"{"monitor": "mon-score-psi", "alert_op": "<", "alert_threshold": 0.3}"#,
+                r#"{"limit": "requests_per_minute", "at_most": 5}"#,
+                r#"{"limit": "nope", "at_most": "x"}"#,
+                r#"{"human_review_rate": 0.1, "limit": "budget_per_day"}"#,
+                "{}", "7",
+            ]), 0..3),
             proptest::option::of(pick(&["production", "staging"])),
+            proptest::option::of(pick(&["0", "1", "2", "5", r#""three""#])),
         )
-            .prop_map(|(controls, requirements, residual, issued, expires, approvers, compensating, env)| {
+            .prop_map(|(controls, requirements, residual, issued, expires, approvers, compensating, env, quorum)| {
+                let compensating: Vec<serde_json::Value> =
+                    compensating.iter().map(|c| serde_json::from_str(c).unwrap()).collect();
                 let mut w = serde_json::json!({
                     "id": "W-P", "controls": controls, "scope": {}, "justification": "j",
                     "risk_acceptance": "r", "residual_risk": residual,
@@ -725,6 +849,9 @@ mod properties {
                 }
                 if let Some(env) = env {
                     w["scope"]["environments"] = serde_json::json!([env]);
+                }
+                if let Some(quorum) = quorum {
+                    w["quorum"] = serde_json::from_str(&quorum).unwrap();
                 }
                 w
             })

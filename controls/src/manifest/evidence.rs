@@ -203,7 +203,7 @@ pub struct Document {
 }
 
 /// A time-bound exception to one or more controls.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Waiver {
     /// Waiver id.
     pub id: String,
@@ -221,10 +221,12 @@ pub struct Waiver {
     pub risk_acceptance: Option<String>,
     /// Residual risk; decides the approver roles and maximum duration.
     pub residual_risk: Option<RiskLevel>,
-    /// Machine-checkable mitigations: control ids or monitor ids that are
-    /// re-evaluated; if one fails the waiver is void.
+    /// Machine-checkable mitigations, re-checked at every evaluation: a
+    /// control id or a monitor id, a monitor alerting at a stated
+    /// threshold or stricter, a cap on a deployment limit, or a human
+    /// review rate. If one does not hold, the waiver is void.
     #[serde(default)]
-    pub compensating_controls: Vec<String>,
+    pub compensating_controls: Vec<CompensatingControl>,
     /// Conditions attached to the waiver.
     #[serde(default)]
     pub conditions: Vec<String>,
@@ -233,6 +235,11 @@ pub struct Waiver {
     /// Who approved it, in which role.
     #[serde(default)]
     pub approved_by: Vec<WaiverApprover>,
+    /// How many distinct people the decision needed (e.g. a committee's
+    /// quorum); riskgate requires at least this many approvers, and at
+    /// least the waiver policy's minimum for the residual risk.
+    #[schemars(range(min = 1))]
+    pub quorum: Option<u32>,
     /// When it was issued.
     pub issued_at: Option<Timestamp>,
     /// When it expires; waivers must expire.
@@ -241,6 +248,61 @@ pub struct Waiver {
     pub remediation_ref: Option<String>,
     /// Id of the waiver this one renews, if any.
     pub renewal_of: Option<String>,
+}
+
+/// A mitigation a waiver relies on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum CompensatingControl {
+    /// A declared control (which must pass) or a monitor id from
+    /// `spec.monitors` (which must have run within twice its cadence).
+    Id(String),
+    /// A monitor alerting at a threshold, a limit or a review rate.
+    Measure(CompensatingMeasure),
+}
+
+/// A compensating measure the release's own facts must show: exactly one
+/// of `monitor` (with `alert_op` and `alert_threshold`), `limit` (with
+/// `at_most`) or `human_review_rate`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct CompensatingMeasure {
+    /// A monitor from `spec.monitors` that must be running and alert at
+    /// `alert_op alert_threshold` or stricter.
+    pub monitor: Option<String>,
+    /// The alert comparison approved: `>`, `>=`, `<` or `<=`.
+    pub alert_op: Option<String>,
+    /// The alert threshold approved.
+    pub alert_threshold: Option<f64>,
+    /// A limit under `spec.deployment.limits` that must be set to
+    /// `at_most` or lower.
+    pub limit: Option<CappedLimit>,
+    /// The most the limit may allow.
+    #[schemars(range(min = 0))]
+    pub at_most: Option<f64>,
+    /// The least share of decisions sampled for human review
+    /// (`spec.oversight.review_sample_rate`), 0 to 1.
+    #[schemars(range(min = 0, max = 1))]
+    pub human_review_rate: Option<f64>,
+    /// What the measure is, for readers and reports.
+    pub description: Option<String>,
+}
+
+/// A deployment limit a compensating measure can cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CappedLimit {
+    /// `limits.rate_limit.requests_per_minute`.
+    RequestsPerMinute,
+    /// `limits.rate_limit.requests_per_day`.
+    RequestsPerDay,
+    /// `limits.rate_limit.requests_per_session`.
+    RequestsPerSession,
+    /// `limits.max_tokens_per_request`.
+    MaxTokensPerRequest,
+    /// `limits.max_autonomous_steps`.
+    MaxAutonomousSteps,
+    /// `limits.budget_per_day`.
+    BudgetPerDay,
 }
 
 /// Where a waiver applies (catalogue `waiver_policy.scope_fields`).

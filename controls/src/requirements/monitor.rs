@@ -2,23 +2,12 @@
 //! fast enough cadence, an owner, and a recent heartbeat.
 
 use super::comparison;
-use crate::compare::{Op, show};
+use crate::compare::{Op, at_least_as_strict, show};
 use crate::context::{Ctx, Fields, Outcome};
 use crate::schema::cadence_hours;
 use crate::trace::Evidence;
 use crate::view::{self, items, str_at};
 use riskgate_engine::value::Value;
-
-/// Whether an alert `mop mt` fires whenever `rop rt` holds.
-fn at_least_as_strict(rop: Op, rt: f64, mop: Op, mt: f64) -> bool {
-    match (rop, mop) {
-        (Op::Gt, Op::Gt | Op::Gte) | (Op::Gte, Op::Gte) => mt <= rt,
-        (Op::Gte, Op::Gt) => mt < rt,
-        (Op::Lt, Op::Lt | Op::Lte) | (Op::Lte, Op::Lte) => mt >= rt,
-        (Op::Lte, Op::Lt) => mt > rt,
-        _ => false,
-    }
-}
 
 struct Problem {
     message: String,
