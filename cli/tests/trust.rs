@@ -693,6 +693,23 @@ fn sign_waiver(dir: &Path, waiver: &str, key: &str) {
 }
 
 fn sign_waiver_in(dir: &Path, manifest: &str, waiver: &str, key: &str) {
+    sign_waiver_as(
+        dir,
+        (manifest, waiver),
+        "daniel.okafor@example.com",
+        key,
+        "waivers/signoff.dsse.json",
+    );
+}
+
+/// Signs waiver `waiver` of `manifest` as `approver` (a risk officer).
+fn sign_waiver_as(
+    dir: &Path,
+    (manifest, waiver): (&str, &str),
+    approver: &str,
+    key: &str,
+    output: &str,
+) {
     let (code, _, stderr) = riskgate_in(
         dir,
         &[
@@ -704,13 +721,13 @@ fn sign_waiver_in(dir: &Path, manifest: &str, waiver: &str, key: &str) {
             "--role",
             "risk_officer",
             "--approver",
-            "daniel.okafor@example.com",
+            approver,
             "--key",
             key,
             "--now",
             "2026-09-18T15:00:00Z",
             "-o",
-            "waivers/signoff.dsse.json",
+            output,
         ],
     );
     assert_eq!(code, 0, "{stderr}");
@@ -806,6 +823,41 @@ fn adding_a_second_approver_leaves_the_first_sign_off_standing() {
         "        - {name: Ana Lima, email: ana.lima@example.com, role: peer_reviewer}\n      issued_at: 2026-09-18T15:00:00Z\n",
     );
     assert_eq!(status, "waived", "{codes:#?}");
+}
+
+#[test]
+fn a_forged_sign_off_does_not_count_towards_the_quorum() {
+    let dir = tempfile::tempdir().unwrap();
+    waived_release(dir.path());
+    // The waiver needs two people; the second sign-off, for Ana, is made
+    // with the requester's own key.
+    let release = std::fs::read_to_string(dir.path().join("release.yaml")).unwrap();
+    let edited = release.replace(
+        "      issued_at: 2026-09-18T15:00:00Z\n",
+        "        - {name: Ana Lima, email: ana.lima@example.com, role: risk_officer, signature_ref: waivers/ana.dsse.json}\n      quorum: 2\n      issued_at: 2026-09-18T15:00:00Z\n",
+    );
+    assert_ne!(edited, release);
+    write(dir.path(), "release.yaml", edited.as_bytes());
+    sign_waiver(dir.path(), "WVR-2026-019", "keys/officer.pem");
+    sign_waiver_as(
+        dir.path(),
+        ("release.yaml", "WVR-2026-019"),
+        "ana.lima@example.com",
+        "keys/requester.pem",
+        "waivers/ana.dsse.json",
+    );
+    let (status, codes) = injection_test(dir.path());
+    assert_eq!(status, "fail", "{codes:#?}");
+    assert_finding(
+        &codes,
+        "E5002 waiver WVR-2026-019's sign-off by risk_officer does not count",
+        "",
+    );
+    assert_finding(
+        &codes,
+        "W3003 waiver WVR-2026-019 is ignored: it is approved by 1 distinct person in role risk_officer, fewer than the 2 its quorum requires",
+        "",
+    );
 }
 
 #[test]
