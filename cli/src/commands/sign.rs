@@ -42,6 +42,10 @@ enum SignWhat {
     },
     /// Sign a waiver sign-off (reference the output from the approver's
     /// `signature_ref` under `approved_by`).
+    ///
+    /// The sign-off binds the waiver as the manifest states it, without
+    /// `approved_by`: write the waiver first; editing it afterwards voids
+    /// the sign-off, while other approvers can sign in any order.
     Waiver {
         #[command(flatten)]
         common: Common,
