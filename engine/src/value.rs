@@ -225,14 +225,14 @@ impl Value {
                     json_float(if *negative { f64::MIN } else { f64::MAX })
                 }
             },
-            Value::String(s) => serde_json::Value::String(s.to_string()),
+            Value::String(s) => serde_json::Value::String(String::from(&**s)),
             Value::Array(items) => items.iter().map(Value::to_json).collect(),
             Value::Set(items) => items.iter().map(Value::to_json).collect(),
             Value::Object(map) => serde_json::Value::Object(
                 map.iter()
                     .map(|(k, v)| {
                         let key = match k {
-                            Value::String(s) => s.to_string(),
+                            Value::String(s) => String::from(&**s),
                             other => other.to_json().to_string(),
                         };
                         (key, v.to_json())
@@ -262,7 +262,7 @@ impl std::fmt::Display for Value {
             Value::Null => f.write_str("null"),
             Value::Bool(b) => write!(f, "{b}"),
             Value::Number(n) => write!(f, "{n}"),
-            Value::String(s) => write!(f, "{}", serde_json::Value::String(s.to_string())),
+            Value::String(s) => write!(f, "{}", serde_json::Value::String(String::from(&**s))),
             Value::Array(items) => {
                 f.write_str("[")?;
                 write_joined(f, items.iter())?;

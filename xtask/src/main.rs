@@ -66,7 +66,7 @@ enum Command {
         #[arg(long, default_value_t = 1.0)]
         minutes: f64,
         /// Only these targets (repeatable): parse_format, manifest,
-        /// admission, eval, overlay.
+        /// admission, eval, overlay, lsp.
         #[arg(long)]
         only: Vec<String>,
     },
