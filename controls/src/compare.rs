@@ -171,7 +171,6 @@ pub(crate) fn resolve_threshold(value: &Value, tier: Option<&str>) -> Result<Val
     })
 }
 
-/// Renders a value compactly for messages (`0.8`, `"high"`, `["a","b"]`).
 /// Whether an alert `mop mt` fires whenever `rop rt` holds (a monitor's
 /// alert is at least as strict as the one required or approved).
 pub(crate) fn at_least_as_strict(rop: Op, rt: f64, mop: Op, mt: f64) -> bool {
@@ -184,6 +183,7 @@ pub(crate) fn at_least_as_strict(rop: Op, rt: f64, mop: Op, mt: f64) -> bool {
     }
 }
 
+/// Renders a value compactly for messages (`0.8`, `"high"`, `["a","b"]`).
 pub(crate) fn show(value: &Value) -> String {
     value.to_json().to_string()
 }

@@ -743,12 +743,14 @@ impl Checker<'_> {
         let input = self.input;
         for (w, waiver) in items(input, &["spec", "waivers"]).iter().enumerate() {
             let id = str_at(waiver, &["id"]);
-            let terms = statements::waiver_terms(waiver);
+            // Digested once per waiver, and only if a sign-off is checked.
+            let mut terms = None;
             for (a, approver) in items(waiver, &["approved_by"]).iter().enumerate() {
                 let reference = str_at(approver, &["signature_ref"]);
                 if reference.is_none() && !self.trust.require_signed {
                     continue;
                 }
+                let terms: &str = terms.get_or_insert_with(|| statements::waiver_terms(waiver));
                 let role = str_at(approver, &["role"]).unwrap_or("");
                 let person = Person::from_value(approver);
                 let signed = SignOff {
@@ -759,7 +761,7 @@ impl Checker<'_> {
                     role,
                     claims: vec![
                         ("waiver", id),
-                        (TERMS_CLAIM, Some(&terms)),
+                        (TERMS_CLAIM, Some(terms)),
                         ("role", Some(role)),
                         ("approver", person.as_ref().and_then(|p| p.email.as_deref())),
                     ],

@@ -747,11 +747,11 @@ fn control_problems(
 
 /// How a waiver's compensating control reads in the trace and reports:
 /// the id, or what the measure requires.
-pub(crate) fn describe_compensating(measure: &Value) -> String {
+fn describe_compensating(measure: &Value) -> String {
     if let Some(id) = measure.as_str() {
         return id.to_owned();
     }
-    let number = |key| view::get(measure, key).map(show).unwrap_or_default();
+    let shown = |key| view::get(measure, key).map(show).unwrap_or_default();
     let what = if let Some(monitor) = str_at(measure, &["monitor"]) {
         match (
             str_at(measure, &["alert_op"]),
@@ -766,11 +766,11 @@ pub(crate) fn describe_compensating(measure: &Value) -> String {
             _ => format!("monitor {monitor}"),
         }
     } else if let Some(limit) = str_at(measure, &["limit"]) {
-        format!("{limit} at most {}", number("at_most"))
+        format!("{limit} at most {}", shown("at_most"))
     } else if view::get(measure, "human_review_rate").is_some() {
         format!(
             "human review of at least {} of decisions",
-            number("human_review_rate")
+            shown("human_review_rate")
         )
     } else {
         show(measure)
@@ -792,17 +792,6 @@ fn compensation_problem(
     measure: &Value,
     base: &BTreeMap<String, Status>,
 ) -> Option<Problem> {
-    let failing = |message: String, hint: String| {
-        Some(problem(
-            codes::WAIVER_COMPENSATION_FAILING.id,
-            message,
-            hint,
-        ))
-    };
-    let kinds: Vec<&str> = ["monitor", "limit", "human_review_rate"]
-        .into_iter()
-        .filter(|k| view::get(measure, k).is_some())
-        .collect();
     if let Some(name) = measure.as_str() {
         if let Some(status) = base.get(name) {
             return (*status != Status::Pass).then(|| {
@@ -813,20 +802,26 @@ fn compensation_problem(
                 )
             });
         }
-        return match monitor_staleness(ctx, name) {
-            Err(why) => failing(
-                why,
+        return match declared_monitor(ctx, name) {
+            None => failing(
+                format!(
+                    "compensating control {name} is neither a declared control nor a monitor in spec.monitors"
+                ),
                 format!(
                     "list existing controls or monitors as waiver {id}'s compensating controls"
                 ),
             ),
-            Ok(false) => failing(
+            Some(monitor) if !ran_recently(ctx, monitor) => failing(
                 format!("compensating monitor {name} is stale or has never run"),
                 format!("get monitor {name} running again"),
             ),
-            Ok(true) => None,
+            Some(_) => None,
         };
     }
+    let kinds: Vec<&str> = ["monitor", "limit", "human_review_rate"]
+        .into_iter()
+        .filter(|k| view::get(measure, k).is_some())
+        .collect();
     if kinds.len() != 1 {
         let named = if kinds.is_empty() {
             "none of them".to_owned()
@@ -902,27 +897,17 @@ fn compensation_problem(
 /// A monitor the waiver relies on: it must exist, be running, and alert
 /// at the approved comparison or stricter.
 fn compensating_monitor(ctx: &Ctx<'_>, measure: &Value, monitor: &str) -> Option<Problem> {
-    let failing = |message: String, hint: String| {
-        Some(problem(
-            codes::WAIVER_COMPENSATION_FAILING.id,
-            message,
-            hint,
-        ))
+    let Some(declared) = declared_monitor(ctx, monitor) else {
+        return failing(
+            format!("compensating monitor {monitor} is not in spec.monitors"),
+            format!("declare monitor {monitor} in spec.monitors"),
+        );
     };
-    match monitor_staleness(ctx, monitor) {
-        Err(_) => {
-            return failing(
-                format!("compensating monitor {monitor} is not in spec.monitors"),
-                format!("declare monitor {monitor} in spec.monitors"),
-            );
-        }
-        Ok(false) => {
-            return failing(
-                format!("compensating monitor {monitor} is stale or has never run"),
-                format!("get monitor {monitor} running again"),
-            );
-        }
-        Ok(true) => {}
+    if !ran_recently(ctx, declared) {
+        return failing(
+            format!("compensating monitor {monitor} is stale or has never run"),
+            format!("get monitor {monitor} running again"),
+        );
     }
     let approved_op = str_at(measure, &["alert_op"]).and_then(Op::parse);
     let approved = number(measure, &["alert_threshold"]);
@@ -936,9 +921,6 @@ fn compensating_monitor(ctx: &Ctx<'_>, measure: &Value, monitor: &str) -> Option
             ),
         );
     };
-    let declared = items(ctx.spec(), &["monitors"])
-        .iter()
-        .find(|m| str_at(m, &["id"]) == Some(monitor))?;
     let own_op = str_at(declared, &["alert_op"]).and_then(Op::parse);
     let own = number(declared, &["alert_threshold"]);
     let want = format!("{} {threshold_text}", op.as_str());
@@ -960,23 +942,36 @@ fn compensating_monitor(ctx: &Ctx<'_>, measure: &Value, monitor: &str) -> Option
     }
 }
 
-/// Whether monitor `id` of `spec.monitors` ran within twice its cadence
-/// (a monitor without a cadence only needs to have run); an error when
-/// there is no such monitor.
-fn monitor_staleness(ctx: &Ctx<'_>, id: &str) -> Result<bool, String> {
-    let monitor = items(ctx.spec(), &["monitors"])
+/// Monitor `id` of `spec.monitors`.
+fn declared_monitor<'a>(ctx: &'a Ctx<'_>, id: &str) -> Option<&'a Value> {
+    items(ctx.spec(), &["monitors"])
         .iter()
         .find(|m| str_at(m, &["id"]) == Some(id))
-        .ok_or_else(|| {
-            format!("compensating control {id} is neither a declared control nor a monitor in spec.monitors")
-        })?;
+}
+
+/// Whether a monitor ran within twice its cadence (one without a cadence
+/// only needs to have run).
+fn ran_recently(ctx: &Ctx<'_>, monitor: &Value) -> bool {
     let last = view::get(monitor, "last_run_at").and_then(view::parse_time);
     let period = str_at(monitor, &["cadence"]).and_then(cadence_hours);
-    Ok(match (last, period) {
+    match (last, period) {
         (Some(last), Some(hours)) => view::age_days(ctx.now_ns, last) <= hours * 2.0 / 24.0,
         (Some(_), None) => true,
         (None, _) => false,
-    })
+    }
+}
+
+/// A compensating control that does not hold (`W3006`).
+#[expect(
+    clippy::unnecessary_wraps,
+    reason = "every caller returns an Option<Problem>"
+)]
+fn failing(message: String, hint: String) -> Option<Problem> {
+    Some(problem(
+        codes::WAIVER_COMPENSATION_FAILING.id,
+        message,
+        hint,
+    ))
 }
 
 /// The number at `path` in `value`, and how it is written.

@@ -113,7 +113,9 @@ fn sign(args: &SignArgs) -> anyhow::Result<()> {
         | SignWhat::Waiver { common, .. }
         | SignWhat::Evaluation { common, .. } => common,
     };
-    let release = read_release(&common.manifest)?;
+    let manifest = read_manifest(&common.manifest)?;
+    let in_file = |why: String| anyhow::anyhow!("{}: {why}", common.manifest.display());
+    let release = ReleaseRef::of(&manifest).map_err(in_file)?;
     let key = read_signing_key(&common.key)?;
     let at = common
         .now
@@ -139,8 +141,8 @@ fn sign(args: &SignArgs) -> anyhow::Result<()> {
             approver,
             ..
         } => {
-            let terms = read_waiver(&common.manifest, waiver)?;
-            statements::waiver(&release, &terms, role, approver, &at)
+            let terms = statements::waiver_of(&manifest, waiver).map_err(in_file)?;
+            statements::waiver(&release, terms, role, approver, &at)
         }
         SignWhat::Evaluation { report, .. } => {
             let text = std::fs::read(report).with_context(|| format!("{}", report.display()))?;
@@ -182,14 +184,6 @@ fn read_manifest(path: &Path) -> anyhow::Result<Value> {
         .with_context(|| {
             format!("{name}: not a readable manifest (`riskgate check {name}` says why)")
         })
-}
-
-/// Waiver `id` of the manifest, whose terms the sign-off binds.
-fn read_waiver(path: &Path, id: &str) -> anyhow::Result<Value> {
-    let raw = read_manifest(path)?;
-    statements::waiver_of(&raw, id)
-        .cloned()
-        .map_err(|why| anyhow::anyhow!("{}: {why}", path.display()))
 }
 
 /// A PEM private key from a file.
