@@ -76,13 +76,25 @@ impl Controller {
         let mut releases: BTreeMap<Key, Arc<DynamicObject>> = BTreeMap::new();
         let mut relisted: Option<BTreeSet<Key>> = None;
         let mut version = self.policy_versions.borrow().clone();
+        let mut leading = false;
+        let mut lease_watched = true;
         loop {
             let now = self.now();
-            if *self.leader.borrow() {
+            // Marked seen here, so that a lease gained before the first
+            // pass does not wake the loop again and re-audit everything.
+            let leader = lease_watched && *self.leader.borrow_and_update();
+            if leader != leading {
+                info!(leader, "audit leadership changed");
+                if leader {
+                    schedule.all_due(now);
+                }
+                leading = leader;
+            }
+            if leading {
                 self.audit_due(&mut schedule, &releases, &version, now)
                     .await;
             }
-            let wait = match (*self.leader.borrow(), self.fixed_now, schedule.next_due()) {
+            let wait = match (leading, self.fixed_now, schedule.next_due()) {
                 (true, None, Some(due)) => {
                     Duration::from_nanos(u64::try_from(due.saturating_sub(self.now())).unwrap_or(0))
                 }
@@ -107,13 +119,11 @@ impl Controller {
                         schedule.all_due(self.now());
                     }
                 }
-                changed = self.leader.changed() => {
-                    if changed.is_ok() {
-                        let leader = *self.leader.borrow_and_update();
-                        info!(leader, "audit leadership changed");
-                        if leader {
-                            schedule.all_due(self.now());
-                        }
+                // Handled at the top of the loop.
+                changed = self.leader.changed(), if lease_watched => {
+                    if changed.is_err() {
+                        warn!("the lease manager stopped; the audit stops writing");
+                        lease_watched = false;
                     }
                 }
                 () = sleep(wait) => {}
